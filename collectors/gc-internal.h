@@ -1,0 +1,333 @@
+/* collectors/gc-internal.h -- what the files of collectors/ share and
+ * nobody else sees: the heap's layout, memory accounting, generation
+ * lists, tracking and the trashcan.
+ *
+ * Invariants (checked by the verifier once it exists):
+ *   - a container is tracked iff head->next != 0, and then it is in
+ *     exactly one list: a generation or the permanent list;
+ *   - outside a collection the low bits of head->prev hold only
+ *     GC_PREV_FINALIZED;
+ *   - heap->stats.live_bytes is the sum of the sizes of all live blocks
+ *     the heap handed out.
+ */
+#ifndef GCLAB_GC_INTERNAL_H
+#define GCLAB_GC_INTERNAL_H
+
+#include "gc.h"
+
+#include <assert.h>
+#include <string.h>
+
+#define GC_NGENS 3
+
+/* Nesting of container deallocations before the trashcan defers one
+ * (PyTrash_UNWIND_LEVEL, 2.7-3.12).  3.13 uses C-stack headroom instead
+ * (about 9,950 levels); gclab keeps 50 on every profile because only the
+ * order of finalizers inside one statement would differ, and that order
+ * is not part of conformance (spec/scenarios.md). */
+#define GC_TRASH_LIMIT 50
+
+/* Shared keys of one class on 3.11+ (CPython's SHARED_KEYS_MAX_SIZE 30
+ * minus the one that overflows): an instance that needs one more name
+ * gets a separate dict object. */
+#define GC_SHARED_KEYS_MAX 29
+
+struct gc_gen {
+    struct gc_head head; /* list sentinel: next/prev point at heads */
+    uint64_t count;
+    int64_t threshold;
+};
+
+struct gc_class {
+    struct gc_type type; /* first: an instance's type points here */
+    struct gc_class *next_class; /* the heap's list of classes */
+    char *name;
+    size_t name_bytes;
+    enum gc_finalizer_kind finalizer;
+    gc_finalizer_hook_fn *on_finalize;
+    void *data;
+    struct gc_object *resurrect_into; /* owned reference */
+    bool has_slots;
+    size_t nslots;
+    /* Attribute names known to the class, as str objects it owns: slots
+     * first (fixed), then, for free attributes on 3.11+, the shared keys
+     * in the order instances first stored them. */
+    struct gc_object **names;
+    size_t nnames, names_cap;
+};
+
+struct gc_heap {
+    enum gc_profile profile;
+    struct gc_allocator alloc;
+    struct gc_heap_stats stats;
+
+    /* Generations, youngest first, and gc.freeze()'s permanent list. */
+    struct gc_gen gens[GC_NGENS];
+    struct gc_head permanent;
+    /* The collector's trigger fires when gens[0].count exceeds this;
+     * UINT64_MAX means never. */
+    uint64_t trigger_count;
+    bool is_collecting;
+    bool is_destroying; /* no finalizers or callbacks from here on */
+
+    const struct gc_collector *collector;
+    void *collector_state;
+
+    struct gc_object *roots; /* dict */
+    struct gc_object *none;
+    struct gc_object *empty_tuple;
+    struct gc_object *small_ints[GC_SMALL_INT_MAX - GC_SMALL_INT_MIN + 1];
+
+    /* Trashcan: container deallocations nested this deep, and the chain
+     * of objects whose deallocation was put off. */
+    int trash_depth;
+    struct gc_object *trash_later;
+
+    struct gc_class *classes;
+};
+
+/* ---- memory ------------------------------------------------------ */
+
+static inline void *
+gc_mem_alloc(struct gc_heap *heap, size_t n_bytes)
+{
+    void *p = heap->alloc.alloc(heap->alloc.ctx, n_bytes);
+    if (p == NULL) {
+        heap->stats.failed_allocations++;
+        return NULL;
+    }
+    heap->stats.allocations++;
+    heap->stats.live_bytes += n_bytes;
+    if (heap->stats.live_bytes > heap->stats.peak_bytes) {
+        heap->stats.peak_bytes = heap->stats.live_bytes;
+    }
+    return p;
+}
+
+static inline void *
+gc_mem_resize(struct gc_heap *heap, void *ptr, size_t old_bytes,
+              size_t new_bytes)
+{
+    void *p = heap->alloc.resize(heap->alloc.ctx, ptr, old_bytes, new_bytes);
+    if (p == NULL) {
+        heap->stats.failed_allocations++;
+        return NULL; /* ptr is untouched */
+    }
+    heap->stats.allocations++;
+    heap->stats.frees++;
+    heap->stats.live_bytes += new_bytes;
+    heap->stats.live_bytes -= old_bytes;
+    if (heap->stats.live_bytes > heap->stats.peak_bytes) {
+        heap->stats.peak_bytes = heap->stats.live_bytes;
+    }
+    return p;
+}
+
+static inline void
+gc_mem_free(struct gc_heap *heap, void *ptr, size_t n_bytes)
+{
+    if (ptr == NULL) {
+        return;
+    }
+    assert(heap->stats.live_bytes >= n_bytes);
+    heap->stats.frees++;
+    heap->stats.live_bytes -= n_bytes;
+    heap->alloc.free(heap->alloc.ctx, ptr, n_bytes);
+}
+
+/* Allocates an atom (no GC head) of n_bytes with count 1. */
+struct gc_object *gc_atom_alloc(struct gc_heap *heap,
+                                const struct gc_type *type, size_t n_bytes);
+void gc_atom_free(struct gc_heap *heap, struct gc_object *obj,
+                  size_t n_bytes);
+/* Allocates a container of n_bytes (object part) behind a zeroed GC head,
+ * count 1, untracked.  Adds 1 to the generation-0 count and may run a
+ * collection first, as _PyObject_GC_Alloc does on <= 3.11. */
+struct gc_object *gc_container_alloc(struct gc_heap *heap,
+                                     const struct gc_type *type,
+                                     size_t n_bytes);
+/* Frees a dead, untracked container; the generation-0 count drops by 1,
+ * never below 0 (PyObject_GC_Del). */
+void gc_container_free(struct gc_heap *heap, struct gc_object *obj,
+                       size_t n_bytes);
+
+/* ---- generation lists -------------------------------------------- */
+
+static inline void
+gc_glist_init(struct gc_head *list)
+{
+    list->next = (uintptr_t)list;
+    list->prev = (uintptr_t)list;
+}
+
+static inline bool
+gc_glist_is_empty(const struct gc_head *list)
+{
+    return list->next == (uintptr_t)list;
+}
+
+static inline struct gc_head *
+gc_head_next(const struct gc_head *h)
+{
+    return (struct gc_head *)(h->next & ~GC_NEXT_UNREACHABLE);
+}
+
+static inline struct gc_head *
+gc_head_prev(const struct gc_head *h)
+{
+    return (struct gc_head *)(h->prev & ~GC_PREV_FLAGS);
+}
+
+static inline void
+gc_head_set_prev(struct gc_head *h, struct gc_head *prev)
+{
+    h->prev = (h->prev & GC_PREV_FLAGS) | (uintptr_t)prev;
+}
+
+/* Appends node to list; node must be unlinked. */
+static inline void
+gc_glist_append(struct gc_head *node, struct gc_head *list)
+{
+    struct gc_head *last = gc_head_prev(list);
+    gc_head_set_prev(node, last);
+    node->next = (uintptr_t)list;
+    last->next = (uintptr_t)node;
+    gc_head_set_prev(list, node);
+}
+
+static inline void
+gc_glist_remove(struct gc_head *node)
+{
+    struct gc_head *prev = gc_head_prev(node);
+    struct gc_head *next = gc_head_next(node);
+    prev->next = (uintptr_t)next;
+    gc_head_set_prev(next, prev);
+    node->next = 0;
+}
+
+/* Moves all of from to the end of to; from becomes empty. */
+static inline void
+gc_glist_merge(struct gc_head *from, struct gc_head *to)
+{
+    if (!gc_glist_is_empty(from)) {
+        struct gc_head *to_tail = gc_head_prev(to);
+        struct gc_head *from_head = gc_head_next(from);
+        struct gc_head *from_tail = gc_head_prev(from);
+        to_tail->next = (uintptr_t)from_head;
+        gc_head_set_prev(from_head, to_tail);
+        from_tail->next = (uintptr_t)to;
+        gc_head_set_prev(to, from_tail);
+    }
+    gc_glist_init(from);
+}
+
+/* ---- tracking ---------------------------------------------------- */
+
+/* Links a container into generation 0 (_PyObject_GC_TRACK).  The
+ * finalized flag survives. */
+static inline void
+gc_track(struct gc_heap *heap, struct gc_object *obj)
+{
+    assert(gc_is_gc(obj));
+    assert(gc_head_of(obj)->next == 0);
+    gc_glist_append(gc_head_of(obj), &heap->gens[0].head);
+}
+
+/* Unlinks a tracked container, keeping only its finalized flag. */
+static inline void
+gc_untrack(struct gc_object *obj)
+{
+    struct gc_head *h = gc_head_of(obj);
+    assert(gc_is_gc(obj));
+    if (h->next != 0) {
+        gc_glist_remove(h);
+        h->prev &= GC_PREV_FINALIZED;
+    }
+}
+
+/* _PyObject_GC_MAY_BE_TRACKED: a container that is not an untracked
+ * tuple.  Dicts and tuples use it to decide whether to be tracked. */
+static inline bool
+gc_may_be_tracked(struct gc_object *obj)
+{
+    if (!gc_is_gc(obj)) {
+        return false;
+    }
+    if (obj->type->kind == GC_KIND_TUPLE) {
+        return gc_head_of(obj)->next != 0;
+    }
+    return true;
+}
+
+/* ---- trashcan ---------------------------------------------------- */
+
+/* Py_TRASHCAN_BEGIN: returns true if the caller must stop because the
+ * object was put on the delete-later chain; otherwise the caller owes a
+ * gc_trash_end.  The object must be untracked. */
+static inline bool
+gc_trash_begin(struct gc_heap *heap, struct gc_object *obj)
+{
+    if (heap->trash_depth >= GC_TRASH_LIMIT) {
+        struct gc_head *h = gc_head_of(obj);
+        assert(h->next == 0);
+        h->prev = (h->prev & GC_PREV_FLAGS) | (uintptr_t)heap->trash_later;
+        heap->trash_later = obj;
+        heap->stats.trash_deferred++;
+        return true;
+    }
+    heap->trash_depth++;
+    return false;
+}
+
+void gc_trash_destroy_chain(struct gc_heap *heap);
+
+static inline void
+gc_trash_end(struct gc_heap *heap)
+{
+    if (--heap->trash_depth <= 0 && heap->trash_later != NULL) {
+        gc_trash_destroy_chain(heap);
+    }
+}
+
+/* ---- shared by the types ----------------------------------------- */
+
+extern const struct gc_type gc_type_none;
+extern const struct gc_type gc_type_int;
+extern const struct gc_type gc_type_str;
+extern const struct gc_type gc_type_list;
+extern const struct gc_type gc_type_tuple;
+extern const struct gc_type gc_type_dict;
+extern const struct gc_type gc_type_weakref;
+extern const struct gc_type gc_type_instance; /* template for classes */
+
+/* Clears every weakref to a dying object and runs the callbacks of those
+ * that have one, in list order (PyObject_ClearWeakRefs).  The list head
+ * lives in the object; the object's count may be 0. */
+void gc_weakrefs_clear(struct gc_heap *heap, struct gc_object **weaklist);
+/* Clears one weakref: unlinks it and forgets its callback (the cycle
+ * collector's tp_clear of a weakref). */
+void gc_weakref_forget(struct gc_object *wr);
+gc_weakref_callback_fn *gc_weakref_callback(const struct gc_object *wr,
+                                            void **data);
+
+/* The address of an object's weakref list head, or NULL if its type does
+ * not support weakrefs. */
+struct gc_object **gc_weaklist_of(struct gc_object *obj);
+
+/* Runs obj's PEP 442 finalizer once, keeping it alive for the call
+ * (PyObject_CallFinalizerFromDealloc).  Returns true if it resurrected:
+ * the count is above zero again. */
+bool gc_call_finalizer_from_dealloc(struct gc_heap *heap,
+                                    struct gc_object *obj);
+
+uint64_t gc_str_hash(const struct gc_object *str);
+uint64_t gc_str_hash_cstr(const char *text, size_t n_bytes);
+
+/* Small ints, None and () are created by heap.c. */
+enum gc_status gc_atoms_init(struct gc_heap *heap);
+void gc_atoms_fini(struct gc_heap *heap);
+struct gc_object *gc_tuple_empty_new(struct gc_heap *heap);
+void gc_class_release_refs(struct gc_heap *heap, struct gc_class *cls);
+void gc_class_free(struct gc_heap *heap, struct gc_class *cls);
+
+#endif /* GCLAB_GC_INTERNAL_H */

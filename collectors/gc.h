@@ -1,0 +1,492 @@
+/* collectors/gc.h -- the one contract of gclab's object world: status
+ * codes, profiles, the object header, types, the heap and its allocator,
+ * the built-in object API and the collector interface.
+ *
+ * Everything outside collectors/ includes this header and nothing else
+ * from this folder.  The model follows CPython: every object starts with
+ * a reference count and a type; a container (a type with GC_TYPE_GC) is
+ * preceded by a two-word GC head, exactly as PyGC_Head on 3.8+.  When a
+ * count reaches zero the object is destroyed at once, in the order of the
+ * heap's profile (spec/semantics.md section 2).
+ *
+ * Reference conventions, as in CPython's C API: a function returning
+ * `struct gc_object *` from a constructor returns a NEW reference (the
+ * caller owns it and must gc_decref it); getters return BORROWED
+ * references; arguments are borrowed, and a container that stores one
+ * takes its own reference.
+ */
+#ifndef GCLAB_GC_H
+#define GCLAB_GC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---- status codes ------------------------------------------------ */
+
+/* S(name, description): 0 is GC_OK; everything else is a failure. */
+#define GC_STATUS_LIST(S)                                                   \
+    S(GC_OK, "ok")                                                          \
+    S(GC_ENOMEM, "out of memory")                                           \
+    S(GC_EINVAL, "invalid argument")                                        \
+    S(GC_ETYPE, "wrong object type")                                        \
+    S(GC_ENOTFOUND, "not found")                                            \
+    S(GC_ERANGE, "index out of range")                                      \
+    S(GC_EUNSUPPORTED, "not supported by this heap")                        \
+    S(GC_EIO, "input/output error")
+
+enum gc_status {
+#define S(name, text) name,
+    GC_STATUS_LIST(S)
+#undef S
+};
+
+const char *gc_status_str(enum gc_status status);
+
+/* ---- profiles ---------------------------------------------------- */
+
+/* A profile fixes what one CPython version does: object layout (instance
+ * dicts or inline values), finalizer and weakref order, default
+ * thresholds.  Ordered, so `profile >= GC_PROFILE_3_11` reads as a
+ * version test. */
+enum gc_profile {
+    GC_PROFILE_2_7,  /* 2.7.18: legacy __del__, separate instance dicts */
+    GC_PROFILE_3_8,  /* 3.8.18 (3.4-3.10): PEP 442, separate dicts */
+    GC_PROFILE_3_11, /* 3.11.7 (3.11-3.12): inline values; the default */
+    GC_PROFILE_3_13, /* 3.13.0: as 3.11, threshold 2000, deferred gc */
+};
+#define GC_PROFILE_COUNT 4
+#define GC_PROFILE_DEFAULT GC_PROFILE_3_11
+
+const char *gc_profile_name(enum gc_profile profile); /* "3.11" */
+/* Parses "2.7", "3.8", "3.11" or "3.13". */
+enum gc_status gc_profile_parse(const char *text, enum gc_profile *out);
+
+/* ---- object header and GC head ----------------------------------- */
+
+/* Two words just before every container, as CPython's PyGC_Head (3.8+).
+ *
+ *   word  between collections          during a collection
+ *   next  next head in the generation   same; bit 0 GC_NEXT_UNREACHABLE
+ *         list; 0 means untracked       while in the tentatively
+ *                                       unreachable list
+ *   prev  previous head, low 2 bits     gc_refs << GC_PREV_SHIFT, plus
+ *         are GC_PREV_* flags           the flags; the list is singly
+ *                                       linked meanwhile
+ *
+ * A dead object waiting in the trashcan's delete-later chain is untracked
+ * (next == 0) and its prev word links the chain, flags preserved. */
+struct gc_head {
+    uintptr_t next;
+    uintptr_t prev;
+};
+_Static_assert(sizeof(struct gc_head) == 16, "CPython's head is 16 bytes");
+
+#define GC_NEXT_UNREACHABLE ((uintptr_t)1)
+#define GC_PREV_FINALIZED ((uintptr_t)1)  /* finalizer ran; never again */
+#define GC_PREV_COLLECTING ((uintptr_t)2) /* in the generation collected */
+#define GC_PREV_SHIFT 2
+#define GC_PREV_FLAGS ((uintptr_t)3)
+
+struct gc_type;
+
+/* The header every object starts with (PyObject). */
+struct gc_object {
+    intptr_t refcnt;
+    const struct gc_type *type;
+};
+_Static_assert(sizeof(struct gc_object) == 16, "header is refcnt + type");
+
+/* ---- types ------------------------------------------------------- */
+
+struct gc_heap;
+
+/* A traversal visits each reference an object holds; a non-zero return
+ * from visit stops it and is returned (CPython's visitproc). */
+typedef int gc_visit_fn(struct gc_object *obj, void *arg);
+typedef int gc_traverse_fn(struct gc_object *self, gc_visit_fn *visit,
+                           void *arg);
+/* Drops the references that could be part of a cycle (tp_clear). */
+typedef void gc_clear_fn(struct gc_heap *heap, struct gc_object *self);
+/* Runs a finalizer on an object the caller keeps alive. */
+typedef void gc_finalize_fn(struct gc_heap *heap, struct gc_object *self);
+/* Called when the count reaches zero: finalize, clear weakrefs, drop
+ * references and free, in the profile's order. */
+typedef void gc_dealloc_fn(struct gc_heap *heap, struct gc_object *self);
+
+enum gc_kind {
+    GC_KIND_NONE,
+    GC_KIND_INT,
+    GC_KIND_STR,
+    GC_KIND_INSTANCE,
+    GC_KIND_LIST,
+    GC_KIND_TUPLE,
+    GC_KIND_DICT,
+    GC_KIND_WEAKREF,
+};
+
+#define GC_TYPE_GC ((uint32_t)1)        /* a container with a GC head */
+#define GC_TYPE_WEAKREFS ((uint32_t)2) /* can be the target of a weakref */
+
+struct gc_type {
+    const char *name;
+    enum gc_kind kind;
+    uint32_t flags;
+    gc_traverse_fn *traverse; /* NULL for atoms */
+    gc_clear_fn *clear;       /* NULL for atoms */
+    gc_finalize_fn *finalize; /* PEP 442 tp_finalize, run at most once */
+    gc_finalize_fn *legacy_del; /* tp_del (2.7 __del__): in a cycle, the
+                                   cycle is uncollectable */
+    gc_dealloc_fn *dealloc;
+};
+
+static inline bool
+gc_is_gc(const struct gc_object *obj)
+{
+    return (obj->type->flags & GC_TYPE_GC) != 0;
+}
+
+static inline struct gc_head *
+gc_head_of(struct gc_object *obj)
+{
+    return (struct gc_head *)obj - 1;
+}
+
+static inline struct gc_object *
+gc_object_of(struct gc_head *head)
+{
+    return (struct gc_object *)(head + 1);
+}
+
+static inline bool
+gc_is_tracked(struct gc_object *obj)
+{
+    return gc_is_gc(obj) && gc_head_of(obj)->next != 0;
+}
+
+static inline bool
+gc_is_finalized(struct gc_object *obj)
+{
+    return gc_is_gc(obj) && (gc_head_of(obj)->prev & GC_PREV_FINALIZED);
+}
+
+/* ---- reference counting ------------------------------------------ */
+
+/* Destroys an object whose count just reached zero.  Called only by
+ * gc_decref. */
+void gc_object_dealloc(struct gc_heap *heap, struct gc_object *obj);
+
+static inline struct gc_object *
+gc_incref(struct gc_object *obj)
+{
+    obj->refcnt++;
+    return obj;
+}
+
+static inline void
+gc_decref(struct gc_heap *heap, struct gc_object *obj)
+{
+    if (--obj->refcnt == 0) {
+        gc_object_dealloc(heap, obj);
+    }
+}
+
+static inline void
+gc_xdecref(struct gc_heap *heap, struct gc_object *obj)
+{
+    if (obj != NULL) {
+        gc_decref(heap, obj);
+    }
+}
+
+static inline intptr_t
+gc_refcount(const struct gc_object *obj)
+{
+    return obj->refcnt;
+}
+
+/* ---- allocators -------------------------------------------------- */
+
+/* Every byte a heap uses goes through its allocator.  Sizes are passed to
+ * resize and free so that accounting needs no per-block header. */
+struct gc_allocator {
+    void *(*alloc)(void *ctx, size_t n_bytes);
+    void *(*resize)(void *ctx, void *ptr, size_t old_bytes,
+                    size_t new_bytes);
+    void (*free)(void *ctx, void *ptr, size_t n_bytes);
+    void *ctx;
+};
+
+/* malloc/realloc/free. */
+extern const struct gc_allocator gc_allocator_system;
+
+/* Fails allocation number fail_at (1-based, counting alloc and resize
+ * calls since init), and every later one if is_persistent; fail_at 0
+ * never fails.  Otherwise passes through to the system allocator. */
+struct gc_failing_allocator {
+    struct gc_allocator base; /* hand &fa->base to the heap */
+    uint64_t fail_at;
+    bool is_persistent;
+    uint64_t calls;    /* alloc + resize calls so far */
+    uint64_t failures; /* how many returned NULL */
+};
+void gc_failing_allocator_init(struct gc_failing_allocator *fa,
+                               uint64_t fail_at, bool is_persistent);
+
+/* ---- the heap ---------------------------------------------------- */
+
+struct gc_collector;
+
+struct gc_heap_config {
+    enum gc_profile profile;
+    const struct gc_allocator *allocator; /* NULL: gc_allocator_system */
+    const struct gc_collector *collector; /* NULL: the default collector */
+    const char *collector_options;        /* "key=value,..." or NULL */
+};
+
+/* Every heap counts its memory: this is the counting allocator layered
+ * over whichever backend the config names. */
+struct gc_heap_stats {
+    uint64_t live_bytes;        /* allocated and not yet freed */
+    uint64_t peak_bytes;        /* highest live_bytes seen */
+    uint64_t allocations;       /* successful alloc calls */
+    uint64_t frees;
+    uint64_t failed_allocations;
+    uint64_t objects_allocated; /* objects of every type */
+    uint64_t objects_freed;
+    uint64_t gc_objects_allocated; /* containers only */
+    uint64_t gc_objects_freed;
+    uint64_t trash_deferred;    /* deallocations put off by the trashcan */
+};
+
+void gc_heap_config_init(struct gc_heap_config *cfg);
+enum gc_status gc_heap_new(const struct gc_heap_config *cfg,
+                           struct gc_heap **out);
+/* Frees every object without running finalizers or weakref callbacks (as
+ * a scenario ends: what is alive is not finalized), then the heap.
+ * Returns the bytes still allocated just before the heap itself went:
+ * anything but 0 is a leak, that is, a reference the caller still held
+ * or a refcounting bug. */
+uint64_t gc_heap_destroy(struct gc_heap *heap);
+
+enum gc_profile gc_heap_profile(const struct gc_heap *heap);
+const struct gc_heap_stats *gc_heap_stats(const struct gc_heap *heap);
+
+/* Singletons of the heap (borrowed): None, the empty tuple. */
+struct gc_object *gc_none(struct gc_heap *heap);
+
+/* ---- root table -------------------------------------------------- */
+
+/* Named roots, like a module namespace.  The table is a dict object, so
+ * collectors see it as CPython sees a module's __dict__.  Keys are
+ * attribute-style names. */
+enum gc_status gc_root_set(struct gc_heap *heap, const char *name,
+                           struct gc_object *value);
+struct gc_object *gc_root_get(struct gc_heap *heap, const char *name);
+enum gc_status gc_root_del(struct gc_heap *heap, const char *name);
+/* The table itself (borrowed), a dict. */
+struct gc_object *gc_root_table(struct gc_heap *heap);
+
+/* ---- atoms: int, str (never tracked) ----------------------------- */
+
+#define GC_SMALL_INT_MIN (-5)
+#define GC_SMALL_INT_MAX 256
+
+/* Values in -5..256 come from the heap's cache: the same object each
+ * time, with its count raised. */
+struct gc_object *gc_int_new(struct gc_heap *heap, int64_t value);
+int64_t gc_int_value(const struct gc_object *obj);
+
+struct gc_object *gc_str_new(struct gc_heap *heap, const char *text,
+                             size_t n_bytes);
+struct gc_object *gc_str_from_cstr(struct gc_heap *heap, const char *text);
+const char *gc_str_cstr(const struct gc_object *obj); /* NUL-terminated */
+size_t gc_str_len(const struct gc_object *obj);
+bool gc_str_equal(const struct gc_object *a, const struct gc_object *b);
+
+/* ---- list -------------------------------------------------------- */
+
+struct gc_object *gc_list_new(struct gc_heap *heap);
+enum gc_status gc_list_append(struct gc_heap *heap, struct gc_object *list,
+                              struct gc_object *item);
+size_t gc_list_len(const struct gc_object *list);
+struct gc_object *gc_list_get(const struct gc_object *list, size_t index);
+enum gc_status gc_list_set(struct gc_heap *heap, struct gc_object *list,
+                           size_t index, struct gc_object *item);
+/* Removes the last item and returns it as a new reference, or NULL if
+ * the list is empty. */
+struct gc_object *gc_list_pop(struct gc_heap *heap, struct gc_object *list);
+/* Removes the item at index (list.pop(i)), dropping the list's
+ * reference. */
+enum gc_status gc_list_remove_at(struct gc_heap *heap,
+                                 struct gc_object *list, size_t index);
+/* del l[:]: drops every item, last to first, as CPython does. */
+void gc_list_clear(struct gc_heap *heap, struct gc_object *list);
+
+/* ---- tuple ------------------------------------------------------- */
+
+/* A tuple made at run time of n items (borrowed; the tuple takes its
+ * references).  n == 0 gives the shared, untracked empty tuple.  A NULL
+ * item stands for None. */
+struct gc_object *gc_tuple_new(struct gc_heap *heap, size_t n,
+                               struct gc_object *const *items);
+size_t gc_tuple_len(const struct gc_object *tuple);
+struct gc_object *gc_tuple_get(const struct gc_object *tuple, size_t index);
+
+/* ---- dict (string keys) ------------------------------------------ */
+
+/* Created untracked; tracked as soon as it stores a value that may be
+ * tracked (a container that is not an untracked tuple), as CPython's
+ * MAINTAIN_TRACKING.  Iteration and release follow insertion order. */
+struct gc_object *gc_dict_new(struct gc_heap *heap);
+/* key is a str object (borrowed). */
+enum gc_status gc_dict_set(struct gc_heap *heap, struct gc_object *dict,
+                           struct gc_object *key, struct gc_object *value);
+enum gc_status gc_dict_set_cstr(struct gc_heap *heap, struct gc_object *dict,
+                                const char *key, struct gc_object *value);
+struct gc_object *gc_dict_get(const struct gc_object *dict,
+                              const struct gc_object *key);
+struct gc_object *gc_dict_get_cstr(const struct gc_object *dict,
+                                   const char *key);
+enum gc_status gc_dict_del(struct gc_heap *heap, struct gc_object *dict,
+                           const struct gc_object *key);
+enum gc_status gc_dict_del_cstr(struct gc_heap *heap, struct gc_object *dict,
+                                const char *key);
+size_t gc_dict_len(const struct gc_object *dict);
+void gc_dict_clear(struct gc_heap *heap, struct gc_object *dict);
+/* Iterates live entries in insertion order: start with *pos = 0; returns
+ * false at the end.  Key and value are borrowed. */
+bool gc_dict_next(const struct gc_object *dict, size_t *pos,
+                  struct gc_object **key, struct gc_object **value);
+
+/* ---- classes and instances --------------------------------------- */
+
+enum gc_finalizer_kind {
+    GC_FIN_NONE,
+    GC_FIN_FINALIZER,  /* __del__: PEP 442 tp_finalize on 3.x */
+    GC_FIN_RESURRECT,  /* __del__ that appends self to a list */
+    GC_FIN_LEGACY,     /* C tp_del: a cycle holding it is uncollectable */
+};
+
+struct gc_class;
+
+/* Observer called each time an instance's finalizer runs, before any
+ * resurrection; it may do anything the object API allows, including
+ * dropping or storing references. */
+typedef void gc_finalizer_hook_fn(struct gc_heap *heap,
+                                  struct gc_object *self, void *data);
+
+struct gc_class_spec {
+    const char *name;
+    enum gc_finalizer_kind finalizer;
+    gc_finalizer_hook_fn *on_finalize; /* may be NULL */
+    void *data;
+    /* GC_FIN_RESURRECT: the list the finalizer appends self to.  The
+     * class holds a reference to it until the heap is destroyed. */
+    struct gc_object *resurrect_into;
+    /* __slots__: when has_slots, instances hold exactly these nslots
+     * attributes and never a dict (nslots may be 0: __slots__ = ()).
+     * Otherwise attributes are free, stored as the profile stores them. */
+    bool has_slots;
+    size_t nslots;
+    const char *const *slots;
+};
+
+/* Classes belong to the heap and live until it is destroyed.  Errors:
+ * GC_EINVAL for a bad spec (no name, resurrect without a list, slot
+ * names repeated), GC_ENOMEM. */
+enum gc_status gc_class_new(struct gc_heap *heap,
+                            const struct gc_class_spec *spec,
+                            struct gc_class **out);
+const char *gc_class_name(const struct gc_class *cls);
+struct gc_class *gc_instance_class(const struct gc_object *inst);
+
+struct gc_object *gc_instance_new(struct gc_heap *heap, struct gc_class *cls);
+/* inst.name = value.  GC_ETYPE if inst is not an instance, GC_ENOTFOUND if
+ * a slotted class has no such slot (AttributeError), GC_ENOMEM. */
+enum gc_status gc_attr_set(struct gc_heap *heap, struct gc_object *inst,
+                           const char *name, struct gc_object *value);
+/* Borrowed; NULL if unset. */
+struct gc_object *gc_attr_get(struct gc_heap *heap, struct gc_object *inst,
+                              const char *name);
+/* del inst.name: GC_ENOTFOUND if it is not set. */
+enum gc_status gc_attr_del(struct gc_heap *heap, struct gc_object *inst,
+                           const char *name);
+/* The instance's separate __dict__ object (borrowed), or NULL: present on
+ * 2.7/3.8 once an attribute was stored; on 3.11+ only when the class's
+ * shared keys overflowed. */
+struct gc_object *gc_instance_dict(const struct gc_object *inst);
+
+/* ---- weakrefs ---------------------------------------------------- */
+
+/* Called when the referent dies (or its weakref is cleared by the cycle
+ * collector and the weakref itself is not garbage).  wr is alive for the
+ * call; its referent already reads NULL. */
+typedef void gc_weakref_callback_fn(struct gc_heap *heap,
+                                    struct gc_object *wr, void *data);
+
+/* weakref.ref(referent[, callback]).  Without a callback, an existing
+ * callback-less weakref to the same object is shared, as CPython does.
+ * GC_ETYPE if the referent cannot be weakly referenced (only instances
+ * can); GC_ENOMEM. */
+enum gc_status gc_weakref_new(struct gc_heap *heap,
+                              struct gc_object *referent,
+                              gc_weakref_callback_fn *callback, void *data,
+                              struct gc_object **out);
+/* The referent (borrowed), or NULL once cleared: calling the weakref. */
+struct gc_object *gc_weakref_get(const struct gc_object *wr);
+/* Number of weakrefs currently pointing at obj. */
+size_t gc_weakref_count(const struct gc_object *obj);
+
+/* ---- references --------------------------------------------------- */
+
+/* Calls visit on every reference obj holds (gc.get_referents order);
+ * atoms have none. */
+int gc_traverse(struct gc_object *obj, gc_visit_fn *visit, void *arg);
+
+/* ---- collectors --------------------------------------------------- */
+
+enum gc_reason {
+    GC_REASON_THRESHOLD, /* an allocation crossed the trigger */
+    GC_REASON_MANUAL,    /* gc.collect() */
+    GC_REASON_SHUTDOWN,
+};
+
+/* Option of a collector: "name=value" in a collector spec. */
+struct gc_option {
+    const char *name;
+    const char *default_value;
+    const char *help;
+};
+
+typedef enum gc_status gc_init_fn(struct gc_heap *heap, const char *options,
+                                  void **state);
+typedef void gc_destroy_fn(struct gc_heap *heap, void *state);
+/* Collects generation gen (and every younger one); returns what
+ * gc.collect returns: objects found unreachable. */
+typedef int64_t gc_collect_fn(struct gc_heap *heap, int gen,
+                              enum gc_reason why);
+/* Called after an allocation took the generation-0 count past the heap's
+ * trigger (gc_heap_set_trigger). */
+typedef void gc_trigger_fn(struct gc_heap *heap);
+
+struct gc_collector {
+    const char *name;        /* CLI and results key, e.g. "none" */
+    const char *description; /* one line */
+    const struct gc_option *options; /* terminated by a NULL name */
+    gc_init_fn *init;        /* required */
+    gc_destroy_fn *destroy;  /* may be NULL */
+    gc_collect_fn *collect;  /* required */
+    gc_trigger_fn *trigger;  /* NULL: allocations never collect */
+};
+
+/* The registry (registry.c): NULL-terminated, the reference first. */
+extern const struct gc_collector *const gc_collectors[];
+const struct gc_collector *gc_collector_find(const char *name);
+
+/* Runs a collection of generation gen through the heap's collector. */
+int64_t gc_collect(struct gc_heap *heap, int gen);
+/* The generation-0 count (gc.get_count()[0]). */
+uint64_t gc_heap_count0(const struct gc_heap *heap);
+
+#endif /* GCLAB_GC_H */

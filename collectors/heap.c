@@ -1,0 +1,372 @@
+/* collectors/heap.c -- the heap context: allocators and accounting,
+ * creation and destruction, the root table, and the entry points that
+ * hand work to the heap's collector.
+ *
+ * Nothing here is global: several heaps can live in one process, and a
+ * test makes one per case. */
+#include "gc-internal.h"
+
+#include <stdlib.h>
+
+const char *
+gc_status_str(enum gc_status status)
+{
+    switch (status) {
+#define S(name, text)                                                       \
+    case name:                                                              \
+        return text;
+        GC_STATUS_LIST(S)
+#undef S
+    }
+    return "unknown status";
+}
+
+/* ---- profiles ---------------------------------------------------- */
+
+static const char *const profile_names[GC_PROFILE_COUNT] = {
+    [GC_PROFILE_2_7] = "2.7",
+    [GC_PROFILE_3_8] = "3.8",
+    [GC_PROFILE_3_11] = "3.11",
+    [GC_PROFILE_3_13] = "3.13",
+};
+
+const char *
+gc_profile_name(enum gc_profile profile)
+{
+    if ((unsigned)profile >= GC_PROFILE_COUNT) {
+        return "?";
+    }
+    return profile_names[profile];
+}
+
+enum gc_status
+gc_profile_parse(const char *text, enum gc_profile *out)
+{
+    for (int i = 0; i < GC_PROFILE_COUNT; i++) {
+        if (text != NULL && strcmp(text, profile_names[i]) == 0) {
+            *out = (enum gc_profile)i;
+            return GC_OK;
+        }
+    }
+    return GC_EINVAL;
+}
+
+/* ---- allocators -------------------------------------------------- */
+
+static void *
+system_alloc(void *ctx, size_t n_bytes)
+{
+    (void)ctx;
+    return malloc(n_bytes);
+}
+
+static void *
+system_resize(void *ctx, void *ptr, size_t old_bytes, size_t new_bytes)
+{
+    (void)ctx;
+    (void)old_bytes;
+    return realloc(ptr, new_bytes);
+}
+
+static void
+system_free(void *ctx, void *ptr, size_t n_bytes)
+{
+    (void)ctx;
+    (void)n_bytes;
+    free(ptr);
+}
+
+const struct gc_allocator gc_allocator_system = {
+    .alloc = system_alloc,
+    .resize = system_resize,
+    .free = system_free,
+    .ctx = NULL,
+};
+
+static bool
+failing_should_fail(struct gc_failing_allocator *fa)
+{
+    fa->calls++;
+    if (fa->fail_at != 0 &&
+        (fa->calls == fa->fail_at ||
+         (fa->is_persistent && fa->calls > fa->fail_at))) {
+        fa->failures++;
+        return true;
+    }
+    return false;
+}
+
+static void *
+failing_alloc(void *ctx, size_t n_bytes)
+{
+    struct gc_failing_allocator *fa = ctx;
+    return failing_should_fail(fa) ? NULL : malloc(n_bytes);
+}
+
+static void *
+failing_resize(void *ctx, void *ptr, size_t old_bytes, size_t new_bytes)
+{
+    struct gc_failing_allocator *fa = ctx;
+    (void)old_bytes;
+    return failing_should_fail(fa) ? NULL : realloc(ptr, new_bytes);
+}
+
+void
+gc_failing_allocator_init(struct gc_failing_allocator *fa, uint64_t fail_at,
+                          bool is_persistent)
+{
+    memset(fa, 0, sizeof *fa);
+    fa->base.alloc = failing_alloc;
+    fa->base.resize = failing_resize;
+    fa->base.free = system_free;
+    fa->base.ctx = fa;
+    fa->fail_at = fail_at;
+    fa->is_persistent = is_persistent;
+}
+
+/* ---- object memory ----------------------------------------------- */
+
+struct gc_object *
+gc_atom_alloc(struct gc_heap *heap, const struct gc_type *type,
+              size_t n_bytes)
+{
+    struct gc_object *obj = gc_mem_alloc(heap, n_bytes);
+    if (obj == NULL) {
+        return NULL;
+    }
+    obj->refcnt = 1;
+    obj->type = type;
+    heap->stats.objects_allocated++;
+    return obj;
+}
+
+void
+gc_atom_free(struct gc_heap *heap, struct gc_object *obj, size_t n_bytes)
+{
+    heap->stats.objects_freed++;
+    gc_mem_free(heap, obj, n_bytes);
+}
+
+struct gc_object *
+gc_container_alloc(struct gc_heap *heap, const struct gc_type *type,
+                   size_t n_bytes)
+{
+    struct gc_head *head = gc_mem_alloc(heap, sizeof *head + n_bytes);
+    if (head == NULL) {
+        return NULL;
+    }
+    head->next = 0;
+    head->prev = 0;
+    heap->stats.objects_allocated++;
+    heap->stats.gc_objects_allocated++;
+    /* As _PyObject_GC_Alloc: count first, then perhaps collect, before
+     * the new object is initialised or tracked, so the collector cannot
+     * see it. */
+    heap->gens[0].count++;
+    if (heap->gens[0].count > heap->trigger_count && !heap->is_collecting &&
+        heap->collector->trigger != NULL) {
+        heap->collector->trigger(heap);
+    }
+    struct gc_object *obj = gc_object_of(head);
+    obj->refcnt = 1;
+    obj->type = type;
+    return obj;
+}
+
+void
+gc_container_free(struct gc_heap *heap, struct gc_object *obj,
+                  size_t n_bytes)
+{
+    assert(gc_head_of(obj)->next == 0);
+    if (heap->gens[0].count > 0) {
+        heap->gens[0].count--;
+    }
+    heap->stats.objects_freed++;
+    heap->stats.gc_objects_freed++;
+    gc_mem_free(heap, gc_head_of(obj), sizeof(struct gc_head) + n_bytes);
+}
+
+/* ---- creation and destruction ------------------------------------ */
+
+void
+gc_heap_config_init(struct gc_heap_config *cfg)
+{
+    memset(cfg, 0, sizeof *cfg);
+    cfg->profile = GC_PROFILE_DEFAULT;
+}
+
+enum gc_status
+gc_heap_new(const struct gc_heap_config *cfg, struct gc_heap **out)
+{
+    *out = NULL;
+    if ((unsigned)cfg->profile >= GC_PROFILE_COUNT) {
+        return GC_EINVAL;
+    }
+    /* The heap struct itself comes from calloc, not the allocator, so
+     * that gc_heap_destroy can report the allocator's balance last. */
+    struct gc_heap *heap = calloc(1, sizeof *heap);
+    if (heap == NULL) {
+        return GC_ENOMEM;
+    }
+    heap->profile = cfg->profile;
+    heap->alloc = cfg->allocator ? *cfg->allocator : gc_allocator_system;
+    for (int g = 0; g < GC_NGENS; g++) {
+        gc_glist_init(&heap->gens[g].head);
+    }
+    heap->gens[0].threshold = heap->profile >= GC_PROFILE_3_13 ? 2000 : 700;
+    heap->gens[1].threshold = 10;
+    heap->gens[2].threshold = 10;
+    gc_glist_init(&heap->permanent);
+    heap->trigger_count = UINT64_MAX;
+    heap->collector = cfg->collector ? cfg->collector : gc_collectors[0];
+
+    enum gc_status rc = gc_atoms_init(heap);
+    if (rc == GC_OK) {
+        heap->roots = gc_dict_new(heap);
+        if (heap->roots == NULL) {
+            rc = GC_ENOMEM;
+        }
+    }
+    if (rc == GC_OK) {
+        rc = heap->collector->init(heap, cfg->collector_options,
+                                   &heap->collector_state);
+        if (rc != GC_OK) {
+            heap->collector = NULL;
+        }
+    }
+    if (rc != GC_OK) {
+        gc_heap_destroy(heap);
+        return rc;
+    }
+    *out = heap;
+    return GC_OK;
+}
+
+/* Breaks every cycle left in list by clearing its members, as
+ * delete_garbage does, but without finalizers.  Members are moved to a
+ * private list first so that the walk always makes progress; whatever is
+ * still there at the end is held from outside the heap. */
+static void
+clear_all(struct gc_heap *heap, struct gc_head *list)
+{
+    struct gc_head done;
+    gc_glist_init(&done);
+    while (!gc_glist_is_empty(list)) {
+        struct gc_head *h = gc_head_next(list);
+        struct gc_object *obj = gc_object_of(h);
+        gc_glist_remove(h);
+        gc_glist_append(h, &done);
+        gc_incref(obj);
+        if (obj->type->clear != NULL) {
+            obj->type->clear(heap, obj);
+        }
+        gc_decref(heap, obj);
+    }
+    /* Leaked objects: leave them linked to each other but not to the
+     * heap, which is about to go; the byte count reports them. */
+    if (!gc_glist_is_empty(&done)) {
+        struct gc_head *first = gc_head_next(&done);
+        struct gc_head *last = gc_head_prev(&done);
+        gc_head_set_prev(first, last);
+        last->next = (uintptr_t)first;
+    }
+}
+
+uint64_t
+gc_heap_destroy(struct gc_heap *heap)
+{
+    if (heap == NULL) {
+        return 0;
+    }
+    heap->is_destroying = true;
+    heap->trigger_count = UINT64_MAX;
+    if (heap->collector != NULL && heap->collector->destroy != NULL) {
+        heap->collector->destroy(heap, heap->collector_state);
+    }
+    heap->collector_state = NULL;
+    if (heap->roots != NULL) {
+        struct gc_object *roots = heap->roots;
+        heap->roots = NULL;
+        gc_decref(heap, roots);
+    }
+    for (struct gc_class *c = heap->classes; c != NULL; c = c->next_class) {
+        gc_class_release_refs(heap, c);
+    }
+    for (int g = 0; g < GC_NGENS; g++) {
+        clear_all(heap, &heap->gens[g].head);
+    }
+    clear_all(heap, &heap->permanent);
+    assert(heap->trash_later == NULL);
+    gc_atoms_fini(heap);
+    while (heap->classes != NULL) {
+        struct gc_class *c = heap->classes;
+        heap->classes = c->next_class;
+        gc_class_free(heap, c);
+    }
+    uint64_t leaked = heap->stats.live_bytes;
+    free(heap);
+    return leaked;
+}
+
+enum gc_profile
+gc_heap_profile(const struct gc_heap *heap)
+{
+    return heap->profile;
+}
+
+const struct gc_heap_stats *
+gc_heap_stats(const struct gc_heap *heap)
+{
+    return &heap->stats;
+}
+
+struct gc_object *
+gc_none(struct gc_heap *heap)
+{
+    return heap->none;
+}
+
+uint64_t
+gc_heap_count0(const struct gc_heap *heap)
+{
+    return heap->gens[0].count;
+}
+
+int64_t
+gc_collect(struct gc_heap *heap, int gen)
+{
+    if (gen < 0 || gen >= GC_NGENS) {
+        return -1;
+    }
+    /* gc.collect() from a finalizer run by a collection does nothing. */
+    if (heap->is_collecting) {
+        return 0;
+    }
+    return heap->collector->collect(heap, gen, GC_REASON_MANUAL);
+}
+
+/* ---- root table -------------------------------------------------- */
+
+enum gc_status
+gc_root_set(struct gc_heap *heap, const char *name, struct gc_object *value)
+{
+    return gc_dict_set_cstr(heap, heap->roots, name, value);
+}
+
+struct gc_object *
+gc_root_get(struct gc_heap *heap, const char *name)
+{
+    return gc_dict_get_cstr(heap->roots, name);
+}
+
+enum gc_status
+gc_root_del(struct gc_heap *heap, const char *name)
+{
+    return gc_dict_del_cstr(heap, heap->roots, name);
+}
+
+struct gc_object *
+gc_root_table(struct gc_heap *heap)
+{
+    return heap->roots;
+}

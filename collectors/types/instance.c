@@ -1,0 +1,554 @@
+/* collectors/types/instance.c -- classes defined at run time and their
+ * instances.
+ *
+ * A class is a heap type: it embeds a struct gc_type whose finalize and
+ * legacy_del slots depend on its finalizer kind and the heap's profile:
+ *
+ *   kind        2.7          3.x
+ *   finalizer   legacy_del   finalize (PEP 442, once per object)
+ *   resurrect   legacy_del   finalize
+ *   legacy      legacy_del   legacy_del (a C tp_del)
+ *
+ * That single table gives both profiles' refcount-path order from one
+ * dealloc (see object.c) and, later, the cycle collector's split between
+ * collectable finalizers and uncollectable legacy ones.
+ *
+ * Attributes live where the profile keeps them.  With __slots__, in the
+ * instance itself and nowhere else.  Otherwise on 2.7 and 3.8 in a
+ * separate dict object, made by the first store (a GC allocation that
+ * counts, tracked once it holds a container); on 3.11+ in an inline
+ * values array indexed by the class's shared keys, with no dict object,
+ * until the class has GC_SHARED_KEYS_MAX names and an instance needs
+ * another: that instance then gets a dict. */
+#include "../gc-internal.h"
+
+struct gc_instance {
+    struct gc_object ob;
+    struct gc_object *dict;    /* separate __dict__, or NULL */
+    struct gc_object **values; /* 3.11+ inline values, or NULL */
+    size_t nvalues;            /* length of values */
+    struct gc_object *weaklist;
+    struct gc_object *slots[]; /* __slots__ */
+};
+
+#define AS_INST(o) ((struct gc_instance *)(o))
+
+static struct gc_class *
+class_of(const struct gc_object *obj)
+{
+    return (struct gc_class *)obj->type;
+}
+
+static bool
+is_instance(const struct gc_object *obj)
+{
+    return obj->type->kind == GC_KIND_INSTANCE;
+}
+
+static size_t
+instance_bytes(const struct gc_class *cls)
+{
+    return sizeof(struct gc_instance) +
+           cls->nslots * sizeof(struct gc_object *);
+}
+
+static bool
+uses_dict(const struct gc_heap *heap)
+{
+    return heap->profile < GC_PROFILE_3_11;
+}
+
+/* ---- the type's slots -------------------------------------------- */
+
+static int
+instance_traverse(struct gc_object *self, gc_visit_fn *visit, void *arg)
+{
+    struct gc_instance *inst = AS_INST(self);
+    size_t nslots = class_of(self)->nslots;
+    int rc;
+    for (size_t i = 0; i < nslots; i++) {
+        if (inst->slots[i] != NULL && (rc = visit(inst->slots[i], arg))) {
+            return rc;
+        }
+    }
+    if (inst->dict != NULL) {
+        return visit(inst->dict, arg);
+    }
+    for (size_t i = 0; i < inst->nvalues; i++) {
+        if (inst->values[i] != NULL && (rc = visit(inst->values[i], arg))) {
+            return rc;
+        }
+    }
+    return 0;
+}
+
+static void
+clear_ref(struct gc_heap *heap, struct gc_object **slot)
+{
+    struct gc_object *old = *slot;
+    *slot = NULL;
+    gc_xdecref(heap, old);
+}
+
+/* subtype_clear: slots, then the inline values or the dict.  The values
+ * array itself stays, as CPython keeps it. */
+static void
+instance_clear(struct gc_heap *heap, struct gc_object *self)
+{
+    struct gc_instance *inst = AS_INST(self);
+    size_t nslots = class_of(self)->nslots;
+    for (size_t i = 0; i < nslots; i++) {
+        clear_ref(heap, &inst->slots[i]);
+    }
+    for (size_t i = 0; i < inst->nvalues; i++) {
+        clear_ref(heap, &inst->values[i]);
+    }
+    clear_ref(heap, &inst->dict);
+}
+
+/* Both finalizer slots run this: tell the observer, then resurrect if
+ * the class says so.  A failed append is like an exception in __del__:
+ * reported nowhere, and the object is not resurrected. */
+static void
+instance_finalize(struct gc_heap *heap, struct gc_object *self)
+{
+    struct gc_class *cls = class_of(self);
+    if (cls->on_finalize != NULL) {
+        cls->on_finalize(heap, self, cls->data);
+    }
+    if (cls->finalizer == GC_FIN_RESURRECT) {
+        (void)gc_list_append(heap, cls->resurrect_into, self);
+    }
+}
+
+static void
+instance_dealloc(struct gc_heap *heap, struct gc_object *self)
+{
+    struct gc_instance *inst = AS_INST(self);
+    const struct gc_type *type = self->type;
+    gc_untrack(self);
+    if (gc_trash_begin(heap, self)) {
+        return;
+    }
+    if (!heap->is_destroying && gc_call_finalizer_from_dealloc(heap, self)) {
+        goto done; /* resurrected by its PEP 442 finalizer */
+    }
+    gc_weakrefs_clear(heap, &inst->weaklist);
+    if (type->legacy_del != NULL && !heap->is_destroying) {
+        /* tp_del, and 2.7's __del__: every death, after the weakrefs. */
+        gc_track(heap, self);
+        self->refcnt = 1;
+        type->legacy_del(heap, self);
+        if (--self->refcnt != 0) {
+            goto done; /* resurrected; tracked in generation 0 */
+        }
+        gc_untrack(self);
+    }
+    instance_clear(heap, self);
+    gc_mem_free(heap, inst->values, inst->nvalues * sizeof *inst->values);
+    gc_container_free(heap, self, instance_bytes(class_of(self)));
+done:
+    gc_trash_end(heap);
+}
+
+const struct gc_type gc_type_instance = {
+    .name = "instance",
+    .kind = GC_KIND_INSTANCE,
+    .flags = GC_TYPE_GC | GC_TYPE_WEAKREFS,
+    .traverse = instance_traverse,
+    .clear = instance_clear,
+    .dealloc = instance_dealloc,
+};
+
+struct gc_object **
+gc_weaklist_of(struct gc_object *obj)
+{
+    if (!(obj->type->flags & GC_TYPE_WEAKREFS)) {
+        return NULL;
+    }
+    assert(is_instance(obj));
+    return &AS_INST(obj)->weaklist;
+}
+
+/* ---- classes ----------------------------------------------------- */
+
+static ptrdiff_t
+name_index(const struct gc_class *cls, const char *name)
+{
+    for (size_t i = 0; i < cls->nnames; i++) {
+        if (strcmp(gc_str_cstr(cls->names[i]), name) == 0) {
+            return (ptrdiff_t)i;
+        }
+    }
+    return -1;
+}
+
+/* Adds a name to the class's table; returns its index or -1. */
+static ptrdiff_t
+add_name(struct gc_heap *heap, struct gc_class *cls, const char *name)
+{
+    if (cls->nnames == cls->names_cap) {
+        size_t cap = cls->names_cap ? cls->names_cap * 2 : 4;
+        struct gc_object **names =
+            gc_mem_resize(heap, cls->names,
+                          cls->names_cap * sizeof *names,
+                          cap * sizeof *names);
+        if (names == NULL) {
+            return -1;
+        }
+        cls->names = names;
+        cls->names_cap = cap;
+    }
+    struct gc_object *str = gc_str_from_cstr(heap, name);
+    if (str == NULL) {
+        return -1;
+    }
+    cls->names[cls->nnames] = str;
+    return (ptrdiff_t)cls->nnames++;
+}
+
+void
+gc_class_release_refs(struct gc_heap *heap, struct gc_class *cls)
+{
+    clear_ref(heap, &cls->resurrect_into);
+}
+
+void
+gc_class_free(struct gc_heap *heap, struct gc_class *cls)
+{
+    gc_class_release_refs(heap, cls);
+    for (size_t i = 0; i < cls->nnames; i++) {
+        gc_decref(heap, cls->names[i]);
+    }
+    gc_mem_free(heap, cls->names, cls->names_cap * sizeof *cls->names);
+    gc_mem_free(heap, cls->name, cls->name_bytes);
+    gc_mem_free(heap, cls, sizeof *cls);
+}
+
+static bool
+spec_is_valid(const struct gc_class_spec *spec)
+{
+    if (spec->name == NULL || spec->name[0] == '\0') {
+        return false;
+    }
+    if ((unsigned)spec->finalizer > GC_FIN_LEGACY) {
+        return false;
+    }
+    if (spec->finalizer == GC_FIN_RESURRECT &&
+        (spec->resurrect_into == NULL ||
+         spec->resurrect_into->type != &gc_type_list)) {
+        return false;
+    }
+    if (spec->has_slots && spec->nslots > 0 && spec->slots == NULL) {
+        return false;
+    }
+    for (size_t i = 0; spec->has_slots && i < spec->nslots; i++) {
+        if (spec->slots[i] == NULL || spec->slots[i][0] == '\0') {
+            return false;
+        }
+        for (size_t j = 0; j < i; j++) {
+            if (strcmp(spec->slots[i], spec->slots[j]) == 0) {
+                return false;
+            }
+        }
+    }
+    return true;
+}
+
+enum gc_status
+gc_class_new(struct gc_heap *heap, const struct gc_class_spec *spec,
+             struct gc_class **out)
+{
+    *out = NULL;
+    if (!spec_is_valid(spec)) {
+        return GC_EINVAL;
+    }
+    struct gc_class *cls = gc_mem_alloc(heap, sizeof *cls);
+    if (cls == NULL) {
+        return GC_ENOMEM;
+    }
+    memset(cls, 0, sizeof *cls);
+    cls->name_bytes = strlen(spec->name) + 1;
+    cls->name = gc_mem_alloc(heap, cls->name_bytes);
+    if (cls->name == NULL) {
+        gc_class_free(heap, cls);
+        return GC_ENOMEM;
+    }
+    memcpy(cls->name, spec->name, cls->name_bytes);
+    cls->type = gc_type_instance;
+    cls->type.name = cls->name;
+    cls->finalizer = spec->finalizer;
+    cls->on_finalize = spec->on_finalize;
+    cls->data = spec->data;
+    cls->has_slots = spec->has_slots;
+    bool is_27 = heap->profile == GC_PROFILE_2_7;
+    switch (spec->finalizer) {
+    case GC_FIN_NONE:
+        break;
+    case GC_FIN_FINALIZER:
+    case GC_FIN_RESURRECT:
+        if (is_27) {
+            cls->type.legacy_del = instance_finalize;
+        }
+        else {
+            cls->type.finalize = instance_finalize;
+        }
+        break;
+    case GC_FIN_LEGACY:
+        cls->type.legacy_del = instance_finalize;
+        break;
+    }
+    if (spec->has_slots) {
+        /* A slotted instance has a weakref list only if asked for one. */
+        cls->type.flags &= ~GC_TYPE_WEAKREFS;
+        for (size_t i = 0; i < spec->nslots; i++) {
+            if (strcmp(spec->slots[i], "__weakref__") == 0) {
+                cls->type.flags |= GC_TYPE_WEAKREFS;
+            }
+            else if (add_name(heap, cls, spec->slots[i]) < 0) {
+                gc_class_free(heap, cls);
+                return GC_ENOMEM;
+            }
+        }
+        cls->nslots = cls->nnames;
+    }
+    if (spec->resurrect_into != NULL) {
+        cls->resurrect_into = gc_incref(spec->resurrect_into);
+    }
+    cls->next_class = heap->classes;
+    heap->classes = cls;
+    *out = cls;
+    return GC_OK;
+}
+
+const char *
+gc_class_name(const struct gc_class *cls)
+{
+    return cls->name;
+}
+
+struct gc_class *
+gc_instance_class(const struct gc_object *inst)
+{
+    return is_instance(inst) ? class_of(inst) : NULL;
+}
+
+/* ---- instances --------------------------------------------------- */
+
+struct gc_object *
+gc_instance_new(struct gc_heap *heap, struct gc_class *cls)
+{
+    struct gc_object *obj =
+        gc_container_alloc(heap, &cls->type, instance_bytes(cls));
+    if (obj == NULL) {
+        return NULL;
+    }
+    struct gc_instance *inst = AS_INST(obj);
+    inst->dict = NULL;
+    inst->values = NULL;
+    inst->nvalues = 0;
+    inst->weaklist = NULL;
+    for (size_t i = 0; i < cls->nslots; i++) {
+        inst->slots[i] = NULL;
+    }
+    gc_track(heap, obj);
+    return obj;
+}
+
+struct gc_object *
+gc_instance_dict(const struct gc_object *inst)
+{
+    return is_instance(inst) ? AS_INST(inst)->dict : NULL;
+}
+
+/* Moves 3.11+ inline values into a new dict, as CPython does when the
+ * shared keys are full.  On failure nothing changes. */
+static enum gc_status
+materialize_dict(struct gc_heap *heap, struct gc_object *self)
+{
+    struct gc_instance *inst = AS_INST(self);
+    struct gc_class *cls = class_of(self);
+    struct gc_object *dict = gc_dict_new(heap);
+    if (dict == NULL) {
+        return GC_ENOMEM;
+    }
+    for (size_t i = 0; i < inst->nvalues; i++) {
+        if (inst->values[i] != NULL &&
+            gc_dict_set(heap, dict, cls->names[cls->nslots + i],
+                        inst->values[i]) != GC_OK) {
+            gc_decref(heap, dict);
+            return GC_ENOMEM;
+        }
+    }
+    struct gc_object **values = inst->values;
+    size_t nvalues = inst->nvalues;
+    inst->values = NULL;
+    inst->nvalues = 0;
+    inst->dict = dict;
+    for (size_t i = 0; i < nvalues; i++) {
+        gc_xdecref(heap, values[i]);
+    }
+    gc_mem_free(heap, values, nvalues * sizeof *values);
+    return GC_OK;
+}
+
+/* The values slot for a free attribute on 3.11+, growing the class's
+ * shared keys and the instance's array as needed.  NULL with *rc set:
+ * out of memory, or GC_ERANGE when the keys are full. */
+static struct gc_object **
+value_slot(struct gc_heap *heap, struct gc_object *self, const char *name,
+           bool create, enum gc_status *rc)
+{
+    struct gc_instance *inst = AS_INST(self);
+    struct gc_class *cls = class_of(self);
+    ptrdiff_t ix = name_index(cls, name);
+    *rc = GC_ENOTFOUND;
+    if (ix >= (ptrdiff_t)(cls->nslots + GC_SHARED_KEYS_MAX)) {
+        /* Known only as a dict key of an instance that overflowed. */
+        *rc = GC_ERANGE;
+        return NULL;
+    }
+    if (ix < 0) {
+        if (!create) {
+            return NULL;
+        }
+        if (cls->nnames - cls->nslots >= GC_SHARED_KEYS_MAX) {
+            *rc = GC_ERANGE;
+            return NULL;
+        }
+        ix = add_name(heap, cls, name);
+        if (ix < 0) {
+            *rc = GC_ENOMEM;
+            return NULL;
+        }
+    }
+    size_t vi = (size_t)ix - cls->nslots;
+    if (vi >= inst->nvalues) {
+        if (!create) {
+            return NULL;
+        }
+        size_t n = cls->nnames - cls->nslots;
+        struct gc_object **values =
+            gc_mem_resize(heap, inst->values,
+                          inst->nvalues * sizeof *values, n * sizeof *values);
+        if (values == NULL) {
+            *rc = GC_ENOMEM;
+            return NULL;
+        }
+        for (size_t i = inst->nvalues; i < n; i++) {
+            values[i] = NULL;
+        }
+        inst->values = values;
+        inst->nvalues = n;
+    }
+    *rc = GC_OK;
+    return &inst->values[vi];
+}
+
+/* The dict key for name: the class's own str, so that instances share
+ * it as CPython shares interned attribute names. */
+static struct gc_object *
+dict_key(struct gc_heap *heap, struct gc_class *cls, const char *name)
+{
+    ptrdiff_t ix = name_index(cls, name);
+    if (ix < 0) {
+        ix = add_name(heap, cls, name);
+    }
+    return ix < 0 ? NULL : cls->names[ix];
+}
+
+enum gc_status
+gc_attr_set(struct gc_heap *heap, struct gc_object *self, const char *name,
+            struct gc_object *value)
+{
+    if (!is_instance(self)) {
+        return GC_ETYPE;
+    }
+    struct gc_instance *inst = AS_INST(self);
+    struct gc_class *cls = class_of(self);
+    if (cls->has_slots) {
+        ptrdiff_t ix = name_index(cls, name);
+        if (ix < 0) {
+            return GC_ENOTFOUND;
+        }
+        struct gc_object *old = inst->slots[ix];
+        inst->slots[ix] = gc_incref(value);
+        gc_xdecref(heap, old);
+        return GC_OK;
+    }
+    if (inst->dict == NULL && !uses_dict(heap)) {
+        enum gc_status rc;
+        struct gc_object **slot = value_slot(heap, self, name, true, &rc);
+        if (slot != NULL) {
+            struct gc_object *old = *slot;
+            *slot = gc_incref(value);
+            gc_xdecref(heap, old);
+            return GC_OK;
+        }
+        if (rc != GC_ERANGE) {
+            return rc;
+        }
+        if ((rc = materialize_dict(heap, self)) != GC_OK) {
+            return rc;
+        }
+    }
+    if (inst->dict == NULL) {
+        struct gc_object *dict = gc_dict_new(heap);
+        if (dict == NULL) {
+            return GC_ENOMEM;
+        }
+        inst->dict = dict;
+    }
+    struct gc_object *key = dict_key(heap, cls, name);
+    if (key == NULL) {
+        return GC_ENOMEM;
+    }
+    return gc_dict_set(heap, inst->dict, key, value);
+}
+
+struct gc_object *
+gc_attr_get(struct gc_heap *heap, struct gc_object *self, const char *name)
+{
+    if (!is_instance(self)) {
+        return NULL;
+    }
+    struct gc_instance *inst = AS_INST(self);
+    struct gc_class *cls = class_of(self);
+    if (cls->has_slots) {
+        ptrdiff_t ix = name_index(cls, name);
+        return ix < 0 ? NULL : inst->slots[ix];
+    }
+    if (inst->dict != NULL) {
+        return gc_dict_get_cstr(inst->dict, name);
+    }
+    enum gc_status rc;
+    struct gc_object **slot = value_slot(heap, self, name, false, &rc);
+    return slot != NULL ? *slot : NULL;
+}
+
+enum gc_status
+gc_attr_del(struct gc_heap *heap, struct gc_object *self, const char *name)
+{
+    if (!is_instance(self)) {
+        return GC_ETYPE;
+    }
+    struct gc_instance *inst = AS_INST(self);
+    struct gc_class *cls = class_of(self);
+    struct gc_object **slot = NULL;
+    if (cls->has_slots) {
+        ptrdiff_t ix = name_index(cls, name);
+        slot = ix < 0 ? NULL : &inst->slots[ix];
+    }
+    else if (inst->dict != NULL) {
+        return gc_dict_del_cstr(heap, inst->dict, name);
+    }
+    else {
+        enum gc_status rc;
+        slot = value_slot(heap, self, name, false, &rc);
+    }
+    if (slot == NULL || *slot == NULL) {
+        return GC_ENOTFOUND;
+    }
+    clear_ref(heap, slot);
+    return GC_OK;
+}

@@ -1,0 +1,61 @@
+/* harness/main.c -- the gclab command: dispatch to subcommands.  Bad
+ * usage gets one line on stderr and exit status 2. */
+#include "harness.h"
+#include "version.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static int
+cmd_version(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    printf("gclab %s (revision %s)\n", GCLAB_VERSION, GCLAB_REVISION);
+    return 0;
+}
+
+static int cmd_help(int argc, char **argv);
+
+static const struct {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *help;
+} commands[] = {
+    {"list", gc_cmd_list, "collectors and workloads, one per line"},
+    {"micro", gc_cmd_micro, "micro benchmarks of the primitives"},
+    {"version", cmd_version, "version and git revision"},
+    {"help", cmd_help, "this list"},
+};
+
+static int
+cmd_help(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    printf("usage: gclab COMMAND [ARGS]\n");
+    for (size_t i = 0; i < sizeof commands / sizeof *commands; i++) {
+        printf("  %-8s %s\n", commands[i].name, commands[i].help);
+    }
+    return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fprintf(stderr, "gclab: no command; try 'gclab help'\n");
+        return 2;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof *commands; i++) {
+        if (strcmp(argv[1], commands[i].name) == 0) {
+            return commands[i].run(argc - 1, argv + 1);
+        }
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        return cmd_help(argc - 1, argv + 1);
+    }
+    fprintf(stderr, "gclab: unknown command '%s'; try 'gclab help'\n",
+            argv[1]);
+    return 2;
+}

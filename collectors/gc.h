@@ -257,6 +257,10 @@ struct gc_heap_stats {
     uint64_t gc_objects_allocated; /* containers only */
     uint64_t gc_objects_freed;
     uint64_t trash_deferred;    /* deallocations put off by the trashcan */
+    /* Errors inside finalizers that CPython would print as "Exception
+     * ignored in ..." and go on: e.g. a resurrecting finalizer that ran
+     * out of memory appending to its list (the object then dies). */
+    uint64_t unraisable_errors;
 };
 
 void gc_heap_config_init(struct gc_heap_config *cfg);

@@ -108,7 +108,7 @@ instance_clear(struct gc_heap *heap, struct gc_object *self)
 
 /* Both finalizer slots run this: tell the observer, then resurrect if
  * the class says so.  A failed append is like an exception in __del__:
- * reported nowhere, and the object is not resurrected. */
+ * counted as unraisable, and the object is not resurrected. */
 static void
 instance_finalize(struct gc_heap *heap, struct gc_object *self)
 {
@@ -116,8 +116,9 @@ instance_finalize(struct gc_heap *heap, struct gc_object *self)
     if (cls->on_finalize != NULL) {
         cls->on_finalize(heap, self, cls->data);
     }
-    if (cls->finalizer == GC_FIN_RESURRECT) {
-        (void)gc_list_append(heap, cls->resurrect_into, self);
+    if (cls->finalizer == GC_FIN_RESURRECT &&
+        gc_list_append(heap, cls->resurrect_into, self) != GC_OK) {
+        heap->stats.unraisable_errors++;
     }
 }
 

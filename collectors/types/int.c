@@ -40,9 +40,10 @@ int_alloc(struct gc_heap *heap, int64_t value)
 {
     struct gc_int *i =
         (struct gc_int *)gc_atom_alloc(heap, &gc_type_int, sizeof *i);
-    if (i != NULL) {
-        i->value = value;
+    if (i == NULL) {
+        return NULL;
     }
+    i->value = value;
     return &i->ob;
 }
 

@@ -1,0 +1,39 @@
+# scripts/deps.sh -- sourced by the top-level commands: installs the
+# Debian packages gclab needs that this machine lacks.  apt-get update
+# runs at most once, and only if something is missing.
+#
+# gclab_ensure_deps PKG:PROBE ...   PROBE is a command name, or a path
+# that the package installs.
+
+gclab_missing_packages() {
+    missing=""
+    for spec in "$@"; do
+        pkg=${spec%%:*}
+        probe=${spec#*:}
+        case $probe in
+            /*) [ -e "$probe" ] || missing="$missing $pkg" ;;
+            *) command -v "$probe" >/dev/null 2>&1 || missing="$missing $pkg" ;;
+        esac
+    done
+    echo "$missing"
+}
+
+gclab_ensure_deps() {
+    missing=$(gclab_missing_packages "$@")
+    [ -z "$missing" ] && return 0
+    if [ "$(id -u)" -eq 0 ]; then
+        sudo=""
+    elif command -v sudo >/dev/null 2>&1; then
+        sudo="sudo"
+    else
+        echo "gclab: missing packages:$missing; run: apt-get install -y$missing" >&2
+        exit 2
+    fi
+    echo "gclab: installing$missing" >&2
+    $sudo apt-get update -qq >&2 || exit 2
+    # shellcheck disable=SC2086
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq $missing >&2 || exit 2
+}
+
+# What building and testing need.
+GCLAB_BUILD_DEPS="meson:meson ninja-build:ninja gcc:gcc pkg-config:pkg-config python3:python3"

@@ -32,6 +32,11 @@
  * gets a separate dict object. */
 #define GC_SHARED_KEYS_MAX 29
 
+struct gc_callback_entry {
+    gc_callback_fn *fn;
+    void *data;
+};
+
 struct gc_gen {
     struct gc_head head; /* list sentinel: next/prev point at heads */
     uint64_t count;
@@ -67,11 +72,26 @@ struct gc_heap {
     /* The collector's trigger fires when gens[0].count exceeds this;
      * UINT64_MAX means never. */
     uint64_t trigger_count;
-    bool is_collecting;
-    bool is_destroying; /* no finalizers or callbacks from here on */
+    bool is_enabled;       /* gc.isenabled() */
+    bool is_collecting;    /* a collection (with its callbacks) runs */
+    bool is_gc_scheduled;  /* 3.13: collect at the next safepoint */
+    bool is_destroying;    /* no finalizers or callbacks from here on */
+    unsigned debug;        /* GC_DEBUG_* */
+    struct gc_gen_stats gen_stats[GC_NGENS];
+    struct gc_object *garbage; /* gc.garbage, a list */
 
     const struct gc_collector *collector;
     void *collector_state;
+    uint32_t caps;
+
+    struct gc_listener listener;
+    gc_debug_output_fn *debug_output;
+    void *debug_output_data;
+    struct gc_callback_entry *callbacks; /* gc.callbacks */
+    size_t ncallbacks, callbacks_cap;
+
+    int checks;            /* verifier level after collections */
+    bool is_stress;        /* GCLAB_STRESS: also every 64th allocation */
 
     struct gc_object *roots; /* dict */
     struct gc_object *none;
@@ -289,6 +309,105 @@ gc_trash_end(struct gc_heap *heap)
     }
 }
 
+/* ---- gc_refs: the working count of a collection ------------------ */
+
+/* While collecting, prev holds gc_refs << GC_PREV_SHIFT plus the flags
+ * (update_refs to move_unreachable), and the list is singly linked. */
+static inline intptr_t
+gc_get_refs(const struct gc_head *h)
+{
+    return (intptr_t)(h->prev >> GC_PREV_SHIFT);
+}
+
+static inline void
+gc_set_refs(struct gc_head *h, intptr_t refs)
+{
+    h->prev = (h->prev & GC_PREV_FLAGS) | ((uintptr_t)refs << GC_PREV_SHIFT);
+}
+
+/* Starts a collection's count for h: refs, the collecting mark, and the
+ * finalized flag kept. */
+static inline void
+gc_reset_refs(struct gc_head *h, intptr_t refs)
+{
+    h->prev = (h->prev & GC_PREV_FINALIZED) | GC_PREV_COLLECTING |
+              ((uintptr_t)refs << GC_PREV_SHIFT);
+}
+
+static inline void
+gc_decref_refs(struct gc_head *h)
+{
+    h->prev -= (uintptr_t)1 << GC_PREV_SHIFT;
+}
+
+static inline bool
+gc_is_collecting(const struct gc_head *h)
+{
+    return (h->prev & GC_PREV_COLLECTING) != 0;
+}
+
+static inline void
+gc_clear_collecting(struct gc_head *h)
+{
+    h->prev &= ~GC_PREV_COLLECTING;
+}
+
+/* Moves a node from whatever (doubly linked) list it is in to list. */
+static inline void
+gc_glist_move(struct gc_head *node, struct gc_head *list)
+{
+    gc_glist_remove(node);
+    gc_glist_append(node, list);
+}
+
+static inline size_t
+gc_glist_size(const struct gc_head *list)
+{
+    size_t n = 0;
+    for (const struct gc_head *h = gc_head_next(list); h != list;
+         h = gc_head_next(h)) {
+        n++;
+    }
+    return n;
+}
+
+/* ---- events and collections --------------------------------------- */
+
+static inline void
+gc_emit_phase_end(struct gc_heap *heap, enum gc_phase phase)
+{
+    if (heap->listener.phase_end != NULL) {
+        heap->listener.phase_end(heap->listener.data, phase);
+    }
+}
+
+/* collect_with_callback: the one way any collector runs a collection,
+ * so that callbacks, stats, events and the verifier see every one. */
+int64_t gc_collect_with_callback(struct gc_heap *heap, int gen,
+                                 enum gc_reason why);
+/* A debug line for the heap's debug output, printf-style. */
+void gc_debug_line(struct gc_heap *heap, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Runs the verifier at `level` and aborts with its message on failure. */
+void gc_heap_assert_valid(struct gc_heap *heap, int level);
+/* Appends obj to gc.garbage; a failure counts as unraisable. */
+bool gc_garbage_append(struct gc_heap *heap, struct gc_object *obj);
+
+/* ---- the cycle-finding core (cycles.c) ---------------------------- */
+
+/* Returns how many objects young held: the objects visited. */
+size_t gc_cycles_deduce_unreachable(struct gc_heap *heap,
+                                    struct gc_head *young,
+                                    struct gc_head *unreachable);
+/* Untracks the tuples (every collection) and dicts (full collections)
+ * of list that hold no container. */
+void gc_cycles_untrack_tuples(struct gc_head *list);
+void gc_cycles_untrack_dicts(struct gc_head *list);
+void gc_cycles_handle_unreachable(struct gc_heap *heap,
+                                  struct gc_head *unreachable,
+                                  struct gc_head *old,
+                                  struct gc_collect_result *res);
+
 /* ---- shared by the types ----------------------------------------- */
 
 extern const struct gc_type gc_type_none;
@@ -307,6 +426,9 @@ void gc_weakrefs_clear(struct gc_heap *heap, struct gc_object **weaklist);
 /* Clears one weakref: unlinks it and forgets its callback (the cycle
  * collector's tp_clear of a weakref). */
 void gc_weakref_forget(struct gc_object *wr);
+/* _PyWeakref_ClearRef: unlinks wr from its referent, which then reads
+ * NULL, but keeps its callback for the collector to call. */
+void gc_weakref_clear_ref(struct gc_object *wr);
 gc_weakref_callback_fn *gc_weakref_callback(const struct gc_object *wr,
                                             void **data);
 

@@ -241,7 +241,10 @@ struct gc_heap_config {
     enum gc_profile profile;
     const struct gc_allocator *allocator; /* NULL: gc_allocator_system */
     const struct gc_collector *collector; /* NULL: the default collector */
-    const char *collector_options;        /* "key=value,..." or NULL */
+    const struct gc_option_value *options; /* the collector's, or NULL */
+    size_t nopts;
+    char *err;                            /* one line on failure, or NULL */
+    size_t err_bytes;
 };
 
 /* Every heap counts its memory: this is the counting allocator layered
@@ -448,49 +451,269 @@ size_t gc_weakref_count(const struct gc_object *obj);
  * atoms have none. */
 int gc_traverse(struct gc_object *obj, gc_visit_fn *visit, void *arg);
 
-/* ---- collectors --------------------------------------------------- */
+/* ---- the gc module ----------------------------------------------- */
 
+/* The heap's face of Python's gc module.  Everything here goes through
+ * the heap's collector; what a profile lacks (callbacks and freeze on
+ * 2.7, is_finalized before 3.9) answers GC_EUNSUPPORTED. */
+
+#define GC_NGENERATIONS 3
+
+/* gc.collect(gen): what Python returns, the number of unreachable
+ * objects found; -1 for an invalid generation (ValueError).  From a
+ * finalizer or callback run by a collection it does nothing and
+ * returns 0. */
+int64_t gc_collect(struct gc_heap *heap, int gen);
+void gc_enable(struct gc_heap *heap);
+void gc_disable(struct gc_heap *heap);
+bool gc_isenabled(const struct gc_heap *heap);
+/* gc.get_count(): generation counts, youngest first. */
+void gc_get_count(const struct gc_heap *heap, int64_t count[3]);
+uint64_t gc_heap_count0(const struct gc_heap *heap);
+void gc_get_threshold(const struct gc_heap *heap, int64_t threshold[3]);
+/* gc.set_threshold(t0[, t1[, t2]]): n values, 1 <= n <= 3 (GC_EINVAL
+ * otherwise); the rest stay.  Negative values are stored, as CPython
+ * does; threshold0 == 0 disables automatic collection. */
+enum gc_status gc_set_threshold(struct gc_heap *heap, int n,
+                                const int64_t *values);
+
+/* An interpreter's eval-breaker check (calls, loop back-edges).  On
+ * profile 3.13 an automatic collection waits for the next one. */
+void gc_safepoint(struct gc_heap *heap);
+
+struct gc_gen_stats {
+    uint64_t collections;
+    uint64_t collected;
+    uint64_t uncollectable;
+};
+/* gc.get_stats() (3.4+). */
+enum gc_status gc_get_stats(const struct gc_heap *heap,
+                            struct gc_gen_stats stats[3]);
+
+/* gc.callbacks (3.3+): called with "start" before and "stop" after
+ * every collection, automatic or not. */
+enum gc_callback_phase { GC_CALLBACK_START, GC_CALLBACK_STOP };
+struct gc_callback_info {
+    int generation;
+    int64_t collected;     /* 0 at start */
+    int64_t uncollectable; /* 0 at start */
+};
+typedef void gc_callback_fn(struct gc_heap *heap,
+                            enum gc_callback_phase phase,
+                            const struct gc_callback_info *info,
+                            void *data);
+enum gc_status gc_callback_add(struct gc_heap *heap, gc_callback_fn *fn,
+                               void *data);
+enum gc_status gc_callback_remove(struct gc_heap *heap, gc_callback_fn *fn,
+                                  void *data);
+
+/* gc.garbage (borrowed): a list the heap holds, so its items stay
+ * alive. */
+struct gc_object *gc_garbage(struct gc_heap *heap);
+
+#define GC_DEBUG_STATS 1u
+#define GC_DEBUG_COLLECTABLE 2u
+#define GC_DEBUG_UNCOLLECTABLE 4u
+#define GC_DEBUG_SAVEALL 32u
+#define GC_DEBUG_LEAK 38u
+/* gc.set_debug / get_debug.  Debug lines (without their newline) go to
+ * the heap's debug output, if one is set; collectors never print. */
+void gc_set_debug(struct gc_heap *heap, unsigned flags);
+unsigned gc_get_debug(const struct gc_heap *heap);
+typedef void gc_debug_output_fn(void *data, const char *line);
+void gc_set_debug_output(struct gc_heap *heap, gc_debug_output_fn *fn,
+                         void *data);
+
+/* gc.freeze / unfreeze / get_freeze_count (3.7+). */
+enum gc_status gc_freeze(struct gc_heap *heap);
+enum gc_status gc_unfreeze(struct gc_heap *heap);
+enum gc_status gc_get_freeze_count(const struct gc_heap *heap,
+                                   uint64_t *count);
+/* gc.is_finalized (3.9+): *out as Python returns it. */
+enum gc_status gc_is_finalized_api(const struct gc_heap *heap,
+                                   struct gc_object *obj, bool *out);
+
+/* gc.get_objects([generation]) as a new list, the list itself left out;
+ * gen -1 means all.  Generations other than -1 need 3.8+
+ * (GC_EUNSUPPORTED on 2.7); gen >= 3 or < -1 is GC_ERANGE. */
+enum gc_status gc_get_objects(struct gc_heap *heap, int gen,
+                              struct gc_object **out);
+/* gc.get_referrers(*objs): tracked objects in generations 0-2 that
+ * refer to any of objs.  gc.get_referents(*objs): what each container
+ * traverses, in traversal order. */
+enum gc_status gc_get_referrers(struct gc_heap *heap, size_t n,
+                                struct gc_object *const *objs,
+                                struct gc_object **out);
+enum gc_status gc_get_referents(struct gc_heap *heap, size_t n,
+                                struct gc_object *const *objs,
+                                struct gc_object **out);
+
+/* ---- events ------------------------------------------------------ */
+
+/* Collectors announce; the harness measures.  A collection is reported
+ * from just after the "start" callbacks to just before the "stop"
+ * ones, what CPython's gc.callbacks see of it. */
 enum gc_reason {
     GC_REASON_THRESHOLD, /* an allocation crossed the trigger */
     GC_REASON_MANUAL,    /* gc.collect() */
     GC_REASON_SHUTDOWN,
 };
 
-/* Option of a collector: "name=value" in a collector spec. */
+#define GC_PHASE_LIST(P)                                                    \
+    P(GC_PHASE_UPDATE_REFS, "update_refs")                                  \
+    P(GC_PHASE_SUBTRACT_REFS, "subtract_refs")                              \
+    P(GC_PHASE_MOVE_UNREACHABLE, "move_unreachable")                        \
+    P(GC_PHASE_UNTRACK, "untrack")                                          \
+    P(GC_PHASE_LEGACY_FINALIZERS, "move_legacy_finalizers")                 \
+    P(GC_PHASE_WEAKREFS, "handle_weakrefs")                                 \
+    P(GC_PHASE_FINALIZE, "finalize_garbage")                                \
+    P(GC_PHASE_RESURRECTION, "handle_resurrected_objects")                  \
+    P(GC_PHASE_DELETE_GARBAGE, "delete_garbage")
+
+enum gc_phase {
+#define P(name, text) name,
+    GC_PHASE_LIST(P)
+#undef P
+        GC_PHASE_COUNT
+};
+const char *gc_phase_name(enum gc_phase phase);
+
+struct gc_listener {
+    void *data;
+    void (*collect_begin)(void *data, int gen, enum gc_reason why);
+    void (*phase_end)(void *data, enum gc_phase phase);
+    void (*collect_end)(void *data, int gen, uint64_t visited,
+                        uint64_t collected, uint64_t uncollectable);
+};
+/* Copies *listener; NULL removes it. */
+void gc_set_listener(struct gc_heap *heap, const struct gc_listener *listener);
+
+/* ---- collectors ---------------------------------------------------- */
+
+/* Capabilities are asked of a heap: they depend on the collector, its
+ * options and the profile.  Conformance tests skip on them. */
+#define GC_CAP_LIST(C)                                                      \
+    C(GC_CAP_CYCLES, "cycles")                                              \
+    C(GC_CAP_GENERATIONS, "generations")                                    \
+    C(GC_CAP_LONG_LIVED_RULE, "long-lived-rule")                            \
+    C(GC_CAP_DEFAULT_THRESHOLDS, "default-thresholds")                      \
+    C(GC_CAP_FINALIZERS, "finalizers")                                      \
+    C(GC_CAP_LEGACY_GARBAGE, "legacy-garbage")                              \
+    C(GC_CAP_FREEZE, "freeze")                                              \
+    C(GC_CAP_CALLBACKS, "callbacks")                                        \
+    C(GC_CAP_STATS, "stats")                                                \
+    C(GC_CAP_IS_FINALIZED, "is-finalized")                                  \
+    C(GC_CAP_GET_OBJECTS_GEN, "get-objects-generation")                     \
+    C(GC_CAP_AUTOMATIC, "automatic")                                        \
+    C(GC_CAP_DEFERRED, "deferred-to-safepoint")                             \
+    C(GC_CAP_INCREMENTAL, "incremental")
+
+enum gc_cap_bit {
+#define C(name, text) name##_BIT,
+    GC_CAP_LIST(C)
+#undef C
+        GC_CAP_COUNT
+};
+enum gc_cap {
+#define C(name, text) name = 1 << name##_BIT,
+    GC_CAP_LIST(C)
+#undef C
+};
+const char *gc_cap_name(uint32_t cap); /* one bit */
+uint32_t gc_heap_caps(const struct gc_heap *heap);
+/* What the profile alone allows (callbacks, freeze, ...): collectors
+ * intersect their own capabilities with it. */
+uint32_t gc_profile_caps(enum gc_profile profile);
+
+/* A "key=value" of a collector spec, after parsing. */
+struct gc_option_value {
+    const char *key;
+    const char *value;
+};
+
+/* An option a collector accepts: "name=value" in a collector spec. */
 struct gc_option {
     const char *name;
     const char *default_value;
     const char *help;
 };
 
-typedef enum gc_status gc_init_fn(struct gc_heap *heap, const char *options,
-                                  void **state);
+/* What one collection did; the sum is gc.collect()'s result. */
+struct gc_collect_result {
+    uint64_t visited;      /* objects in the generations examined */
+    int64_t collected;     /* m */
+    int64_t uncollectable; /* n */
+};
+
+/* Parses opts (already checked against the option table) into the
+ * collector's state; a bad value writes one line naming it to err. */
+typedef enum gc_status gc_init_fn(struct gc_heap *heap,
+                                  const struct gc_option_value *opts,
+                                  size_t nopts, void **state, char *err,
+                                  size_t err_bytes);
 typedef void gc_destroy_fn(struct gc_heap *heap, void *state);
-/* Collects generation gen (and every younger one); returns what
- * gc.collect returns: objects found unreachable. */
-typedef int64_t gc_collect_fn(struct gc_heap *heap, int gen,
-                              enum gc_reason why);
-/* Called after an allocation took the generation-0 count past the heap's
- * trigger (gc_heap_set_trigger). */
-typedef void gc_trigger_fn(struct gc_heap *heap);
+typedef uint32_t gc_caps_fn(const struct gc_heap *heap, const void *state);
+/* Collects generation gen (and every younger one). */
+typedef void gc_collect_fn(struct gc_heap *heap, int gen, enum gc_reason why,
+                           struct gc_collect_result *result);
+/* An allocation took the generation-0 count past the heap's trigger, or
+ * a safepoint found a collection scheduled: decide whether to collect. */
+typedef void gc_trigger_fn(struct gc_heap *heap, bool is_safepoint);
+/* Enablement or thresholds changed: recompute the heap's trigger. */
+typedef void gc_retrigger_fn(struct gc_heap *heap);
 
 struct gc_collector {
-    const char *name;        /* CLI and results key, e.g. "none" */
+    const char *name;        /* CLI and results key, e.g. "cpython" */
     const char *description; /* one line */
     const struct gc_option *options; /* terminated by a NULL name */
     gc_init_fn *init;        /* required */
     gc_destroy_fn *destroy;  /* may be NULL */
+    gc_caps_fn *caps;        /* required */
     gc_collect_fn *collect;  /* required */
     gc_trigger_fn *trigger;  /* NULL: allocations never collect */
+    gc_retrigger_fn *retrigger; /* NULL: the trigger never fires */
 };
 
 /* The registry (registry.c): NULL-terminated, the reference first. */
 extern const struct gc_collector *const gc_collectors[];
 const struct gc_collector *gc_collector_find(const char *name);
 
-/* Runs a collection of generation gen through the heap's collector. */
-int64_t gc_collect(struct gc_heap *heap, int gen);
-/* The generation-0 count (gc.get_count()[0]). */
-uint64_t gc_heap_count0(const struct gc_heap *heap);
+/* A parsed collector spec, "name[:key=value,...]".  profile= is taken
+ * out here, since every collector accepts it. */
+#define GC_SPEC_MAX_OPTIONS 16
+struct gc_spec {
+    const struct gc_collector *collector;
+    enum gc_profile profile;
+    bool has_profile;
+    size_t nopts;
+    struct gc_option_value opts[GC_SPEC_MAX_OPTIONS];
+    char text[256]; /* the keys and values point in here */
+};
+/* GC_EINVAL with one line in err naming what was wrong and what is
+ * allowed (the known collectors, or the collector's options). */
+enum gc_status gc_spec_parse(const char *text, struct gc_spec *spec,
+                             char *err, size_t err_bytes);
+/* The spec's effective options, "key=value,..." with defaults filled
+ * in, for records. */
+void gc_spec_format(const struct gc_spec *spec, char *buf, size_t bytes);
+/* Creates a heap from a spec; the allocator may be NULL. */
+enum gc_status gc_heap_new_spec(const char *spec,
+                                const struct gc_allocator *allocator,
+                                struct gc_heap **out, char *err,
+                                size_t err_bytes);
+const struct gc_collector *gc_heap_collector(const struct gc_heap *heap);
+
+/* ---- verification -------------------------------------------------- */
+
+/* Checks the heap's invariants at a level: 1 list linkage and flags,
+ * 2 also that no refcount is below the references other tracked
+ * objects hold.  Returns GC_OK or GC_EINVAL with one line in err naming
+ * the object, its type and the rule.  Not during a collection. */
+enum gc_status gc_heap_verify(struct gc_heap *heap, int level, char *err,
+                              size_t err_bytes);
+/* The level applied automatically after collections: -Dchecks, raised
+ * by GCLAB_CHECKS=N; GCLAB_STRESS=1 means 2 after every collection and
+ * every 64th container allocation. */
+int gc_heap_check_level(const struct gc_heap *heap);
 
 #endif /* GCLAB_GC_H */

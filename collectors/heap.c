@@ -6,6 +6,7 @@
  * test makes one per case. */
 #include "gc-internal.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 
 const char *
@@ -163,9 +164,12 @@ gc_container_alloc(struct gc_heap *heap, const struct gc_type *type,
      * the new object is initialised or tracked, so the collector cannot
      * see it. */
     heap->gens[0].count++;
-    if (heap->gens[0].count > heap->trigger_count && !heap->is_collecting &&
-        heap->collector->trigger != NULL) {
-        heap->collector->trigger(heap);
+    if (heap->gens[0].count > heap->trigger_count && !heap->is_collecting) {
+        heap->collector->trigger(heap, false);
+    }
+    if (heap->is_stress && !heap->is_collecting &&
+        heap->stats.gc_objects_allocated % 64 == 0) {
+        gc_heap_assert_valid(heap, 2);
     }
     struct gc_object *obj = gc_object_of(head);
     obj->refcnt = 1;
@@ -195,17 +199,46 @@ gc_heap_config_init(struct gc_heap_config *cfg)
     cfg->profile = GC_PROFILE_DEFAULT;
 }
 
+/* The verifier level: the build's default, raised by GCLAB_CHECKS=N;
+ * GCLAB_STRESS=1 means level 2, also every 64th allocation.  Neither
+ * changes when collections happen. */
+static void
+read_check_level(struct gc_heap *heap)
+{
+    heap->checks = GCLAB_CHECKS_DEFAULT;
+    const char *env = getenv("GCLAB_CHECKS");
+    if (env != NULL && env[0] >= '0' && env[0] <= '2' && env[1] == '\0' &&
+        env[0] - '0' > heap->checks) {
+        heap->checks = env[0] - '0';
+    }
+    env = getenv("GCLAB_STRESS");
+    if (env != NULL && strcmp(env, "1") == 0) {
+        heap->checks = 2;
+        heap->is_stress = true;
+    }
+}
+
+static void
+set_err(const struct gc_heap_config *cfg, const char *msg)
+{
+    if (cfg->err != NULL && cfg->err_bytes > 0) {
+        snprintf(cfg->err, cfg->err_bytes, "%s", msg);
+    }
+}
+
 enum gc_status
 gc_heap_new(const struct gc_heap_config *cfg, struct gc_heap **out)
 {
     *out = NULL;
     if ((unsigned)cfg->profile >= GC_PROFILE_COUNT) {
+        set_err(cfg, "unknown profile");
         return GC_EINVAL;
     }
     /* The heap struct itself comes from calloc, not the allocator, so
      * that gc_heap_destroy can report the allocator's balance last. */
     struct gc_heap *heap = calloc(1, sizeof *heap);
     if (heap == NULL) {
+        set_err(cfg, "out of memory");
         return GC_ENOMEM;
     }
     heap->profile = cfg->profile;
@@ -218,25 +251,37 @@ gc_heap_new(const struct gc_heap_config *cfg, struct gc_heap **out)
     heap->gens[2].threshold = 10;
     gc_glist_init(&heap->permanent);
     heap->trigger_count = UINT64_MAX;
+    heap->is_enabled = true;
     heap->collector = cfg->collector ? cfg->collector : gc_collectors[0];
+    read_check_level(heap);
 
     enum gc_status rc = gc_atoms_init(heap);
     if (rc == GC_OK) {
         heap->roots = gc_dict_new(heap);
-        if (heap->roots == NULL) {
+        heap->garbage = gc_list_new(heap);
+        if (heap->roots == NULL || heap->garbage == NULL) {
             rc = GC_ENOMEM;
         }
     }
-    if (rc == GC_OK) {
-        rc = heap->collector->init(heap, cfg->collector_options,
-                                   &heap->collector_state);
+    if (rc != GC_OK) {
+        set_err(cfg, "out of memory");
+    }
+    else {
+        char err[200] = "";
+        rc = heap->collector->init(heap, cfg->options, cfg->nopts,
+                                   &heap->collector_state, err, sizeof err);
         if (rc != GC_OK) {
             heap->collector = NULL;
+            set_err(cfg, err[0] ? err : gc_status_str(rc));
         }
     }
     if (rc != GC_OK) {
         gc_heap_destroy(heap);
         return rc;
+    }
+    heap->caps = heap->collector->caps(heap, heap->collector_state);
+    if (heap->collector->retrigger != NULL) {
+        heap->collector->retrigger(heap);
     }
     *out = heap;
     return GC_OK;
@@ -284,11 +329,14 @@ gc_heap_destroy(struct gc_heap *heap)
         heap->collector->destroy(heap, heap->collector_state);
     }
     heap->collector_state = NULL;
-    if (heap->roots != NULL) {
-        struct gc_object *roots = heap->roots;
-        heap->roots = NULL;
-        gc_decref(heap, roots);
+    struct gc_object **owned[] = {&heap->roots, &heap->garbage};
+    for (size_t i = 0; i < sizeof owned / sizeof *owned; i++) {
+        struct gc_object *obj = *owned[i];
+        *owned[i] = NULL;
+        gc_xdecref(heap, obj);
     }
+    gc_mem_free(heap, heap->callbacks,
+                heap->callbacks_cap * sizeof *heap->callbacks);
     for (struct gc_class *c = heap->classes; c != NULL; c = c->next_class) {
         gc_class_release_refs(heap, c);
     }
@@ -324,25 +372,6 @@ struct gc_object *
 gc_none(struct gc_heap *heap)
 {
     return heap->none;
-}
-
-uint64_t
-gc_heap_count0(const struct gc_heap *heap)
-{
-    return heap->gens[0].count;
-}
-
-int64_t
-gc_collect(struct gc_heap *heap, int gen)
-{
-    if (gen < 0 || gen >= GC_NGENS) {
-        return -1;
-    }
-    /* gc.collect() from a finalizer run by a collection does nothing. */
-    if (heap->is_collecting) {
-        return 0;
-    }
-    return heap->collector->collect(heap, gen, GC_REASON_MANUAL);
 }
 
 /* ---- root table -------------------------------------------------- */

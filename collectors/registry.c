@@ -1,10 +1,15 @@
 /* collectors/registry.c -- the one list of collectors, looked up by
- * name.  The reference collector is first and is the default. */
+ * name, and the parser of collector specs, "name[:key=value,...]".
+ * Every mistake gets one line that says what is allowed. */
 #include "gc-internal.h"
 
+#include <stdio.h>
+
+extern const struct gc_collector gc_collector_cpython;
 extern const struct gc_collector gc_collector_none;
 
 const struct gc_collector *const gc_collectors[] = {
+    &gc_collector_cpython, /* the reference; keep it first */
     &gc_collector_none,
     NULL,
 };
@@ -18,4 +23,166 @@ gc_collector_find(const char *name)
         }
     }
     return NULL;
+}
+
+/* Appends to a bounded buffer; truncation is harmless for messages. */
+static void
+append(char *buf, size_t bytes, const char *fmt, const char *arg)
+{
+    size_t n = strlen(buf);
+    if (n < bytes) {
+        snprintf(buf + n, bytes - n, fmt, arg);
+    }
+}
+
+static enum gc_status
+unknown_collector(const char *name, char *err, size_t err_bytes)
+{
+    snprintf(err, err_bytes, "unknown collector '%s'; known:", name);
+    for (size_t i = 0; gc_collectors[i] != NULL; i++) {
+        append(err, err_bytes, " %s", gc_collectors[i]->name);
+    }
+    return GC_EINVAL;
+}
+
+static enum gc_status
+unknown_option(const struct gc_collector *c, const char *key, char *err,
+               size_t err_bytes)
+{
+    snprintf(err, err_bytes, "collector '%s': unknown option '%s'; options:",
+             c->name, key);
+    append(err, err_bytes, " %s", "profile");
+    for (const struct gc_option *o = c->options; o && o->name; o++) {
+        append(err, err_bytes, " %s", o->name);
+    }
+    return GC_EINVAL;
+}
+
+static bool
+is_known_option(const struct gc_collector *c, const char *key)
+{
+    for (const struct gc_option *o = c->options; o && o->name; o++) {
+        if (strcmp(o->name, key) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+enum gc_status
+gc_spec_parse(const char *text, struct gc_spec *spec, char *err,
+              size_t err_bytes)
+{
+    memset(spec, 0, sizeof *spec);
+    spec->profile = GC_PROFILE_DEFAULT;
+    if (text == NULL || text[0] == '\0') {
+        snprintf(err, err_bytes, "empty collector spec");
+        return GC_EINVAL;
+    }
+    if (strlen(text) >= sizeof spec->text) {
+        snprintf(err, err_bytes, "collector spec longer than %zu bytes",
+                 sizeof spec->text - 1);
+        return GC_EINVAL;
+    }
+    memcpy(spec->text, text, strlen(text) + 1);
+    char *colon = strchr(spec->text, ':');
+    if (colon != NULL) {
+        *colon = '\0';
+    }
+    spec->collector = gc_collector_find(spec->text);
+    if (spec->collector == NULL) {
+        return unknown_collector(spec->text, err, err_bytes);
+    }
+    char *p = colon != NULL ? colon + 1 : NULL;
+    while (p != NULL) {
+        char *comma = strchr(p, ',');
+        if (comma != NULL) {
+            *comma = '\0';
+        }
+        char *eq = strchr(p, '=');
+        if (eq == NULL || eq == p || eq[1] == '\0') {
+            snprintf(err, err_bytes,
+                     "collector '%s': option '%s' is not key=value",
+                     spec->collector->name, p);
+            return GC_EINVAL;
+        }
+        *eq = '\0';
+        const char *key = p, *value = eq + 1;
+        for (size_t i = 0; i < spec->nopts; i++) {
+            if (strcmp(spec->opts[i].key, key) == 0) {
+                snprintf(err, err_bytes, "collector '%s': option '%s' twice",
+                         spec->collector->name, key);
+                return GC_EINVAL;
+            }
+        }
+        if (strcmp(key, "profile") == 0) {
+            if (spec->has_profile) {
+                snprintf(err, err_bytes, "collector '%s': option '%s' twice",
+                         spec->collector->name, key);
+                return GC_EINVAL;
+            }
+            if (gc_profile_parse(value, &spec->profile) != GC_OK) {
+                snprintf(err, err_bytes,
+                         "collector '%s': unknown profile '%s'; profiles: "
+                         "2.7 3.8 3.11 3.13",
+                         spec->collector->name, value);
+                return GC_EINVAL;
+            }
+            spec->has_profile = true;
+        }
+        else if (!is_known_option(spec->collector, key)) {
+            return unknown_option(spec->collector, key, err, err_bytes);
+        }
+        else if (spec->nopts == GC_SPEC_MAX_OPTIONS) {
+            snprintf(err, err_bytes, "collector '%s': too many options",
+                     spec->collector->name);
+            return GC_EINVAL;
+        }
+        else {
+            spec->opts[spec->nopts++] =
+                (struct gc_option_value){.key = key, .value = value};
+        }
+        p = comma != NULL ? comma + 1 : NULL;
+    }
+    return GC_OK;
+}
+
+void
+gc_spec_format(const struct gc_spec *spec, char *buf, size_t bytes)
+{
+    const struct gc_collector *c = spec->collector;
+    snprintf(buf, bytes, "%s:profile=%s", c->name,
+             gc_profile_name(spec->profile));
+    for (const struct gc_option *o = c->options; o && o->name; o++) {
+        const char *value = o->default_value;
+        for (size_t i = 0; i < spec->nopts; i++) {
+            if (strcmp(spec->opts[i].key, o->name) == 0) {
+                value = spec->opts[i].value;
+            }
+        }
+        append(buf, bytes, ",%s", o->name);
+        append(buf, bytes, "=%s", value);
+    }
+}
+
+enum gc_status
+gc_heap_new_spec(const char *text, const struct gc_allocator *allocator,
+                 struct gc_heap **out, char *err, size_t err_bytes)
+{
+    struct gc_spec spec;
+    *out = NULL;
+    enum gc_status rc = gc_spec_parse(text, &spec, err, err_bytes);
+    if (rc != GC_OK) {
+        return rc;
+    }
+    struct gc_heap_config cfg;
+    gc_heap_config_init(&cfg);
+    cfg.profile = spec.profile;
+    cfg.allocator = allocator;
+    cfg.collector = spec.collector;
+    cfg.options = spec.opts;
+    cfg.nopts = spec.nopts;
+    cfg.err = err;
+    cfg.err_bytes = err_bytes;
+    return gc_heap_new(&cfg, out);
 }

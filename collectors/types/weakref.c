@@ -40,6 +40,12 @@ unlink_wr(struct gc_weakref *wr)
 }
 
 void
+gc_weakref_clear_ref(struct gc_object *obj)
+{
+    unlink_wr(AS_WR(obj));
+}
+
+void
 gc_weakref_forget(struct gc_object *obj)
 {
     struct gc_weakref *wr = AS_WR(obj);

@@ -1,0 +1,186 @@
+/* collectors/verify.c -- the heap verifier.
+ *
+ * Level 1 costs O(1), so debug builds can afford it after every
+ * collection: list heads are sane and count[0] never exceeds the live
+ * containers.  Level 2 walks everything: links agree both ways, no
+ * collection marks are left outside a collection, every member is a
+ * live container, and, as CPython's debug builds check, no tracked
+ * object's refcount is below the references other tracked objects hold
+ * to it ("refcount is too small").  That last check borrows the prev
+ * words, as a collection does, and relinks them before returning.
+ * Nothing here changes when a collection happens. */
+#include "gc-internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+static enum gc_status
+fail(char *err, size_t bytes, const char *rule, struct gc_object *obj)
+{
+    if (obj != NULL) {
+        snprintf(err, bytes, "%s: object %p of type %s, refcount %lld",
+                 rule, (void *)obj, obj->type->name, (long long)obj->refcnt);
+    }
+    else {
+        snprintf(err, bytes, "%s", rule);
+    }
+    return GC_EINVAL;
+}
+
+static enum gc_status
+check_list(struct gc_head *list, uint64_t limit, uint64_t *count, char *err,
+           size_t bytes)
+{
+    struct gc_head *prev = list;
+    uint64_t n = 0;
+    if (list->next & GC_NEXT_UNREACHABLE) {
+        return fail(err, bytes, "list head carries the unreachable bit", NULL);
+    }
+    for (struct gc_head *h = gc_head_next(list); h != list;
+         h = gc_head_next(h)) {
+        struct gc_object *obj = gc_object_of(h);
+        if (++n > limit) {
+            return fail(err, bytes, "list longer than the live containers",
+                        NULL);
+        }
+        if (gc_head_prev(h) != prev) {
+            return fail(err, bytes, "prev link disagrees with next", obj);
+        }
+        if (h->next & GC_NEXT_UNREACHABLE) {
+            return fail(err, bytes, "unreachable bit outside a collection",
+                        obj);
+        }
+        if (h->prev & GC_PREV_COLLECTING) {
+            return fail(err, bytes, "collecting mark outside a collection",
+                        obj);
+        }
+        if (!gc_is_gc(obj) || obj->refcnt <= 0) {
+            return fail(err, bytes, "dead or non-container object in a list",
+                        obj);
+        }
+        prev = h;
+    }
+    if (gc_head_prev(list) != prev) {
+        return fail(err, bytes, "list head's prev is not the last member",
+                    NULL);
+    }
+    *count += n;
+    return GC_OK;
+}
+
+struct refs_ctx {
+    struct gc_object *too_small; /* the first offender */
+};
+
+static int
+visit_decref_checked(struct gc_object *obj, void *arg)
+{
+    struct refs_ctx *ctx = arg;
+    if (gc_is_gc(obj)) {
+        struct gc_head *h = gc_head_of(obj);
+        if (gc_is_collecting(h)) {
+            if (gc_get_refs(h) == 0) {
+                ctx->too_small = obj;
+                return 1;
+            }
+            gc_decref_refs(h);
+        }
+    }
+    return 0;
+}
+
+static enum gc_status
+check_refcounts(struct gc_heap *heap, char *err, size_t bytes)
+{
+    struct gc_head *lists[GC_NGENS + 1];
+    for (int g = 0; g < GC_NGENS; g++) {
+        lists[g] = &heap->gens[g].head;
+    }
+    lists[GC_NGENS] = &heap->permanent;
+    for (int i = 0; i <= GC_NGENS; i++) {
+        for (struct gc_head *h = gc_head_next(lists[i]); h != lists[i];
+             h = gc_head_next(h)) {
+            gc_reset_refs(h, gc_object_of(h)->refcnt);
+        }
+    }
+    struct refs_ctx ctx = {NULL};
+    for (int i = 0; i <= GC_NGENS && ctx.too_small == NULL; i++) {
+        for (struct gc_head *h = gc_head_next(lists[i]);
+             h != lists[i] && ctx.too_small == NULL; h = gc_head_next(h)) {
+            gc_traverse(gc_object_of(h), visit_decref_checked, &ctx);
+        }
+    }
+    /* Relink: next links were never touched. */
+    for (int i = 0; i <= GC_NGENS; i++) {
+        struct gc_head *prev = lists[i];
+        for (struct gc_head *h = gc_head_next(lists[i]); h != lists[i];
+             h = gc_head_next(h)) {
+            h->prev = (h->prev & GC_PREV_FINALIZED) | (uintptr_t)prev;
+            prev = h;
+        }
+    }
+    if (ctx.too_small != NULL) {
+        return fail(err, bytes, "refcount is too small", ctx.too_small);
+    }
+    return GC_OK;
+}
+
+static enum gc_status
+check_head(struct gc_head *list, char *err, size_t bytes)
+{
+    if ((list->next & GC_NEXT_UNREACHABLE) || (list->prev & GC_PREV_FLAGS) ||
+        gc_head_next(list) == NULL || gc_head_prev(list) == NULL ||
+        gc_head_prev(gc_head_next(list)) != list) {
+        return fail(err, bytes, "broken generation list head", NULL);
+    }
+    return GC_OK;
+}
+
+enum gc_status
+gc_heap_verify(struct gc_heap *heap, int level, char *err, size_t bytes)
+{
+    if (level <= 0 || heap->is_collecting) {
+        return GC_OK;
+    }
+    uint64_t live = heap->stats.gc_objects_allocated -
+                    heap->stats.gc_objects_freed;
+    struct gc_head *lists[GC_NGENS + 1];
+    for (int g = 0; g < GC_NGENS; g++) {
+        lists[g] = &heap->gens[g].head;
+    }
+    lists[GC_NGENS] = &heap->permanent;
+    enum gc_status rc = GC_OK;
+    for (int i = 0; i <= GC_NGENS && rc == GC_OK; i++) {
+        rc = check_head(lists[i], err, bytes);
+    }
+    if (rc == GC_OK && heap->gens[0].count > live) {
+        rc = fail(err, bytes, "count[0] exceeds the live containers", NULL);
+    }
+    if (level < 2) {
+        return rc;
+    }
+    uint64_t tracked = 0;
+    for (int i = 0; i <= GC_NGENS && rc == GC_OK; i++) {
+        rc = check_list(lists[i], live, &tracked, err, bytes);
+    }
+    if (rc == GC_OK) {
+        rc = check_refcounts(heap, err, bytes);
+    }
+    return rc;
+}
+
+void
+gc_heap_assert_valid(struct gc_heap *heap, int level)
+{
+    char err[256];
+    if (gc_heap_verify(heap, level, err, sizeof err) != GC_OK) {
+        fprintf(stderr, "gclab: heap check failed: %s\n", err);
+        abort();
+    }
+}
+
+int
+gc_heap_check_level(const struct gc_heap *heap)
+{
+    return heap->checks;
+}

@@ -22,5 +22,6 @@ void gc_summarize(const double *samples, size_t n, struct gc_summary *out);
  * status: 0 ok, 1 failed, 2 usage. */
 int gc_cmd_list(int argc, char **argv);
 int gc_cmd_micro(int argc, char **argv);
+int gc_cmd_conform(int argc, char **argv);
 
 #endif /* GCLAB_HARNESS_H */

@@ -54,6 +54,18 @@ gc_weakref_forget(struct gc_object *obj)
     wr->data = NULL;
 }
 
+/* The callback is C code, not an object: nothing to visit.  (CPython
+ * visits wr_callback; a module-level function is never garbage, so the
+ * counts agree.) */
+static int
+weakref_traverse(struct gc_object *self, gc_visit_fn *visit, void *arg)
+{
+    (void)self;
+    (void)visit;
+    (void)arg;
+    return 0;
+}
+
 static void
 weakref_clear(struct gc_heap *heap, struct gc_object *self)
 {
@@ -73,6 +85,7 @@ const struct gc_type gc_type_weakref = {
     .name = "weakref",
     .kind = GC_KIND_WEAKREF,
     .flags = GC_TYPE_GC,
+    .traverse = weakref_traverse,
     .clear = weakref_clear,
     .dealloc = weakref_dealloc,
 };

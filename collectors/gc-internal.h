@@ -61,9 +61,24 @@ struct gc_class {
     size_t nnames, names_cap;
 };
 
+/* The pymalloc-like small-object allocator (pool.c), one per heap. */
+#define GC_POOL_CLASSES 32
+struct pool_header;
+struct gc_pool_arena;
+struct gc_pool {
+    struct pool_header *used[GC_POOL_CLASSES]; /* pools with free blocks */
+    struct gc_pool_arena *arenas;
+    bool has_empty_arena;
+};
+void gc_pool_init(struct gc_pool *pool, struct gc_allocator *out);
+void gc_pool_fini(struct gc_pool *pool);
+size_t gc_pool_arena_count(const struct gc_pool *pool);
+
 struct gc_heap {
     enum gc_profile profile;
     struct gc_allocator alloc;
+    bool has_pool;         /* alloc is &pool's */
+    struct gc_pool pool;
     struct gc_heap_stats stats;
 
     /* Generations, youngest first, and gc.freeze()'s permanent list. */

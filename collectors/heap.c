@@ -199,6 +199,24 @@ gc_heap_config_init(struct gc_heap_config *cfg)
     cfg->profile = GC_PROFILE_DEFAULT;
 }
 
+/* The default allocator is the pool (pool.c), as CPython uses pymalloc.
+ * Sanitizer builds and GCLAB_MALLOC=malloc (for valgrind) use malloc, so
+ * that every block is checked on its own, as PYTHONMALLOC=malloc does
+ * for CPython. */
+static bool
+use_system_malloc(void)
+{
+#if defined(__SANITIZE_ADDRESS__)
+    return true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(memory_sanitizer)
+    return true;
+#endif
+#endif
+    const char *env = getenv("GCLAB_MALLOC");
+    return env != NULL && strcmp(env, "malloc") == 0;
+}
+
 /* The verifier level: the build's default, raised by GCLAB_CHECKS=N;
  * GCLAB_STRESS=1 means level 2, also every 64th allocation.  Neither
  * changes when collections happen. */
@@ -242,7 +260,16 @@ gc_heap_new(const struct gc_heap_config *cfg, struct gc_heap **out)
         return GC_ENOMEM;
     }
     heap->profile = cfg->profile;
-    heap->alloc = cfg->allocator ? *cfg->allocator : gc_allocator_system;
+    if (cfg->allocator != NULL) {
+        heap->alloc = *cfg->allocator;
+    }
+    else if (use_system_malloc()) {
+        heap->alloc = gc_allocator_system;
+    }
+    else {
+        gc_pool_init(&heap->pool, &heap->alloc);
+        heap->has_pool = true;
+    }
     for (int g = 0; g < GC_NGENS; g++) {
         gc_glist_init(&heap->gens[g].head);
     }
@@ -352,6 +379,9 @@ gc_heap_destroy(struct gc_heap *heap)
         gc_class_free(heap, c);
     }
     uint64_t leaked = heap->stats.live_bytes;
+    if (heap->has_pool) {
+        gc_pool_fini(&heap->pool); /* leaked blocks go with their arena */
+    }
     free(heap);
     return leaked;
 }
@@ -366,6 +396,14 @@ const struct gc_heap_stats *
 gc_heap_stats(const struct gc_heap *heap)
 {
     return &heap->stats;
+}
+
+uint64_t
+gc_heap_arena_bytes(const struct gc_heap *heap)
+{
+    return heap->has_pool ? (uint64_t)gc_pool_arena_count(&heap->pool) *
+                                (1024 * 1024)
+                          : 0;
 }
 
 struct gc_object *

@@ -14,6 +14,8 @@
 
 #define BARRIER() __asm__ volatile("" ::: "memory")
 
+#include <stdbool.h>
+
 struct micro_ctx {
     struct gc_heap *heap;
     struct gc_class *cls;
@@ -75,6 +77,100 @@ static const struct {
     {"tuple(2) new+free", bench_tuple2},
 };
 
+/* ---- the collect suite: full collections of a live ring ----------- */
+
+/* A ring of n instances, each .next pointing at the following one,
+ * rooted as "ring": the same construction as
+ * workloads/python/ring_collect.py. */
+static void
+build_ring(struct micro_ctx *ctx, uint64_t n)
+{
+    struct gc_heap *heap = ctx->heap;
+    struct gc_object *first = gc_instance_new(heap, ctx->cls), *prev = first;
+    for (uint64_t i = 1; i < n; i++) {
+        struct gc_object *node = gc_instance_new(heap, ctx->cls);
+        gc_attr_set(heap, prev, "next", node);
+        gc_decref(heap, node);
+        prev = node;
+    }
+    gc_attr_set(heap, prev, "next", first);
+    gc_root_set(heap, "ring", first);
+    gc_decref(heap, first);
+}
+
+/* Nanoseconds to build the ring and run `collections` full
+ * collections on it. */
+static double
+timed_ring(struct micro_ctx *ctx, uint64_t n, int collections)
+{
+    gc_collect(ctx->heap, 2);
+    uint64_t t0 = gc_clock_ns();
+    build_ring(ctx, n);
+    for (int i = 0; i < collections; i++) {
+        gc_collect(ctx->heap, 2);
+    }
+    uint64_t t1 = gc_clock_ns();
+    gc_root_del(ctx->heap, "ring");
+    gc_collect(ctx->heap, 2);
+    return (double)(t1 - t0);
+}
+
+/* One young collection of 700 fresh instances held by a list: best of
+ * 200 tries per repetition. */
+static double
+timed_young(struct micro_ctx *ctx)
+{
+    double best = 1e300;
+    for (int i = 0; i < 200; i++) {
+        gc_collect(ctx->heap, 2);
+        struct gc_object *keep = gc_list_new(ctx->heap);
+        for (int k = 0; k < 700; k++) {
+            struct gc_object *node = gc_instance_new(ctx->heap, ctx->cls);
+            gc_list_append(ctx->heap, keep, node);
+            gc_decref(ctx->heap, node);
+        }
+        uint64_t t0 = gc_clock_ns();
+        gc_collect(ctx->heap, 0);
+        double ns = (double)(gc_clock_ns() - t0);
+        best = ns < best ? ns : best;
+        gc_decref(ctx->heap, keep);
+    }
+    return best;
+}
+
+static void
+print_summary(const char *name, const double *samples, uint64_t n)
+{
+    struct gc_summary s;
+    gc_summarize(samples, n, &s);
+    printf("%-20s %10.3f %10.3f %8.4f %10.3f\n", name, s.mean, s.ci95, s.cv,
+           s.min);
+}
+
+static void
+suite_collect(struct micro_ctx *ctx, const uint64_t *sizes, size_t nsizes,
+              uint64_t repeat, double *samples)
+{
+    char name[64];
+    gc_disable(ctx->heap);
+    printf("%-20s %10s %10s %8s %10s\n", "benchmark", "mean_ns", "ci95_ns",
+           "cv", "best_ns");
+    for (size_t i = 0; i < nsizes; i++) {
+        for (uint64_t r = 0; r < repeat; r++) {
+            double without = timed_ring(ctx, sizes[i], 0);
+            double with = timed_ring(ctx, sizes[i], 10);
+            samples[r] = (with - without) / 10.0 / (double)sizes[i];
+        }
+        snprintf(name, sizeof name, "full-ring-%llu",
+                 (unsigned long long)sizes[i]);
+        print_summary(name, samples, repeat);
+    }
+    for (uint64_t r = 0; r < repeat; r++) {
+        samples[r] = timed_young(ctx);
+    }
+    print_summary("young-700", samples, repeat);
+}
+
 static int
 parse_u64(const char *opt, const char *text, uint64_t *out)
 {
@@ -95,6 +191,9 @@ int
 gc_cmd_micro(int argc, char **argv)
 {
     uint64_t iterations = 2000000, repeat = 10;
+    uint64_t sizes[8] = {100000, 1000000};
+    size_t nsizes = 2;
+    bool is_collect = false;
     struct gc_heap_config cfg;
     gc_heap_config_init(&cfg);
     for (int i = 1; i < argc; i++) {
@@ -114,6 +213,23 @@ gc_cmd_micro(int argc, char **argv)
             if (parse_u64(opt, val, &repeat) < 0 || repeat > 1000) {
                 return 2;
             }
+        }
+        else if (strcmp(opt, "--suite") == 0) {
+            if (strcmp(val, "collect") != 0 && strcmp(val, "primitives")) {
+                fprintf(stderr, "gclab micro: unknown suite '%s'; suites: "
+                                "primitives collect\n", val);
+                return 2;
+            }
+            is_collect = strcmp(val, "collect") == 0;
+        }
+        else if (strcmp(opt, "--size") == 0) {
+            if (nsizes == 2 && sizes[0] == 100000 && sizes[1] == 1000000) {
+                nsizes = 0; /* the first --size replaces the defaults */
+            }
+            if (nsizes == 8 || parse_u64(opt, val, &sizes[nsizes]) < 0) {
+                return 2;
+            }
+            nsizes++;
         }
         else if (strcmp(opt, "--profile") == 0) {
             if (gc_profile_parse(val, &cfg.profile) != GC_OK) {
@@ -145,12 +261,23 @@ gc_cmd_micro(int argc, char **argv)
     if (samples == NULL) {
         return 1;
     }
-    printf("# profile %s, %llu iterations x %llu repetitions\n",
-           gc_profile_name(cfg.profile), (unsigned long long)iterations,
-           (unsigned long long)repeat);
-    printf("%-20s %10s %10s %8s %10s\n", "benchmark", "mean_ns", "ci95_ns",
-           "cv", "best_ns");
-    for (size_t b = 0; b < sizeof benches / sizeof *benches; b++) {
+    if (is_collect) {
+        printf("# profile %s, full collections: (t(build + 10 collect) - "
+               "t(build)) / 10 / N, ns per object; young-700: ns per "
+               "collection; %llu repetitions\n",
+               gc_profile_name(cfg.profile), (unsigned long long)repeat);
+        suite_collect(&ctx, sizes, nsizes, repeat, samples);
+        iterations = 0;
+    }
+    else {
+        printf("# profile %s, %llu iterations x %llu repetitions\n",
+               gc_profile_name(cfg.profile), (unsigned long long)iterations,
+               (unsigned long long)repeat);
+        printf("%-20s %10s %10s %8s %10s\n", "benchmark", "mean_ns",
+               "ci95_ns", "cv", "best_ns");
+    }
+    for (size_t b = 0; iterations > 0 && b < sizeof benches / sizeof *benches;
+         b++) {
         benches[b].fn(&ctx, iterations / 10); /* warm-up */
         for (uint64_t r = 0; r < repeat; r++) {
             uint64_t t0 = gc_clock_ns();

@@ -16,9 +16,23 @@ gc_cmd_list(int argc, char **argv)
     }
     for (size_t i = 0; gc_collectors[i] != NULL; i++) {
         const struct gc_collector *c = gc_collectors[i];
-        printf("collector %s: %s", c->name, c->description);
+        printf("collector %s: %s; options: profile=3.11", c->name,
+               c->description);
         for (const struct gc_option *o = c->options; o && o->name; o++) {
-            printf(" [%s=%s: %s]", o->name, o->default_value, o->help);
+            printf(", %s=%s", o->name, o->default_value);
+        }
+        /* Capabilities of a default heap (profile 3.11). */
+        struct gc_heap *heap;
+        char err[200];
+        if (gc_heap_new_spec(c->name, NULL, &heap, err, sizeof err) == GC_OK) {
+            uint32_t caps = gc_heap_caps(heap);
+            printf("; capabilities:");
+            for (int b = 0; b < GC_CAP_COUNT; b++) {
+                if (caps & (1u << b)) {
+                    printf(" %s", gc_cap_name(1u << b));
+                }
+            }
+            gc_heap_destroy(heap);
         }
         printf("\n");
     }

@@ -23,5 +23,20 @@ void gc_summarize(const double *samples, size_t n, struct gc_summary *out);
 int gc_cmd_list(int argc, char **argv);
 int gc_cmd_micro(int argc, char **argv);
 int gc_cmd_conform(int argc, char **argv);
+int gc_cmd_scenario(int argc, char **argv);
+int gc_cmd_oracle(int argc, char **argv);
+
+/* Runs a scenario file (spec/scenarios.md) on the model: the event log
+ * goes to out, errors to err; profile_name may be NULL (the default).
+ * Returns the exit status. */
+#include <stdbool.h>
+#include <stdio.h>
+int gc_scenario_run_file(const char *path, const char *profile_name,
+                         const char *collector, FILE *out, FILE *err);
+/* Compares two event logs: statements in order, the events of one
+ * statement as a multiset.  On a difference, writes the statement and
+ * both sides as TAP comments to report (if not NULL). */
+bool gc_scenario_logs_match(const char *expected, const char *actual,
+                            FILE *report);
 
 #endif /* GCLAB_HARNESS_H */

@@ -25,6 +25,8 @@ static const struct {
     {"conform", gc_cmd_conform, "the conformance suite, as TAP"},
     {"list", gc_cmd_list, "collectors and workloads, one per line"},
     {"micro", gc_cmd_micro, "micro benchmarks of the primitives"},
+    {"oracle", gc_cmd_oracle, "hold an interpreter up against the goldens"},
+    {"scenario", gc_cmd_scenario, "run a scenario, or --emit-python"},
     {"version", cmd_version, "version and git revision"},
     {"help", cmd_help, "this list"},
 };

@@ -1,0 +1,539 @@
+/* harness/scenario-run.c -- runs a checked scenario on a fresh heap and
+ * prints its event log, "LINE: EVENT" (spec/scenarios.md).
+ *
+ * Root entries are the heap's root table, as a module namespace.  Every
+ * object the scenario makes is registered in a map from address to its
+ * object label (or to no label, for nest's inner lists and instance
+ * dicts), so an address reused by a new object never carries a dead
+ * object's name.  The runner holds no references of its own, so
+ * `refcount` reads the model's count directly. */
+#include "harness.h"
+#include "scenario-internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- address -> label ------------------------------------------------ */
+
+struct label_map {
+    uintptr_t *keys;
+    const char **labels;
+    size_t cap, n;
+};
+
+static void
+map_grow(struct label_map *m)
+{
+    size_t cap = m->cap ? m->cap * 2 : 1024;
+    uintptr_t *keys = calloc(cap, sizeof *keys);
+    const char **labels = calloc(cap, sizeof *labels);
+    if (keys == NULL || labels == NULL) {
+        fprintf(stderr, "gclab: out of memory\n");
+        exit(1);
+    }
+    for (size_t i = 0; i < m->cap; i++) {
+        if (m->keys[i] != 0) {
+            size_t h = (m->keys[i] >> 4) * 0x9e3779b97f4a7c15u;
+            for (size_t j = h & (cap - 1);; j = (j + 1) & (cap - 1)) {
+                if (keys[j] == 0) {
+                    keys[j] = m->keys[i];
+                    labels[j] = m->labels[i];
+                    break;
+                }
+            }
+        }
+    }
+    free(m->keys);
+    free(m->labels);
+    m->keys = keys;
+    m->labels = labels;
+    m->cap = cap;
+}
+
+static void
+map_set(struct label_map *m, const void *obj, const char *label)
+{
+    if ((m->n + 1) * 2 > m->cap) {
+        map_grow(m);
+    }
+    uintptr_t key = (uintptr_t)obj;
+    size_t h = (key >> 4) * 0x9e3779b97f4a7c15u;
+    for (size_t j = h & (m->cap - 1);; j = (j + 1) & (m->cap - 1)) {
+        if (m->keys[j] == key || m->keys[j] == 0) {
+            m->n += m->keys[j] == 0;
+            m->keys[j] = key;
+            m->labels[j] = label;
+            return;
+        }
+    }
+}
+
+static const char *
+map_get(const struct label_map *m, const void *obj)
+{
+    if (m->cap == 0) {
+        return NULL;
+    }
+    uintptr_t key = (uintptr_t)obj;
+    size_t h = (key >> 4) * 0x9e3779b97f4a7c15u;
+    for (size_t j = h & (m->cap - 1); m->keys[j] != 0;
+         j = (j + 1) & (m->cap - 1)) {
+        if (m->keys[j] == key) {
+            return m->labels[j];
+        }
+    }
+    return NULL;
+}
+
+/* ---- the run --------------------------------------------------------- */
+
+struct run {
+    const struct scn_program *prog;
+    struct gc_heap *heap;
+    FILE *out;
+    int line;
+    struct label_map labels;
+    struct gc_class **classes;
+    struct gc_object *saved;
+    int nresurrecting;
+    char **arenas; /* ring label storage */
+    int narenas;
+};
+
+static void
+event(struct run *r, const char *fmt, const char *a, const char *b)
+{
+    fprintf(r->out, "%d: ", r->line);
+    fprintf(r->out, fmt, a, b);
+    fputc('\n', r->out);
+}
+
+static const char *
+label_or(struct run *r, const struct gc_object *obj, const char *dflt)
+{
+    const char *l = map_get(&r->labels, obj);
+    return l != NULL ? l : dflt;
+}
+
+static void
+on_finalize(struct gc_heap *heap, struct gc_object *self, void *data)
+{
+    (void)heap;
+    struct run *r = data;
+    event(r, "finalize %s%s", label_or(r, self, "?"), "");
+}
+
+static void
+on_callback(struct gc_heap *heap, struct gc_object *wr, void *data)
+{
+    (void)heap;
+    struct run *r = data;
+    event(r, "callback %s%s", label_or(r, wr, "?"), "");
+}
+
+static void
+on_gc(struct gc_heap *heap, enum gc_callback_phase phase,
+      const struct gc_callback_info *info, void *data)
+{
+    (void)heap;
+    struct run *r = data;
+    if (phase == GC_CALLBACK_START) {
+        fprintf(r->out, "%d: gc start %d\n", r->line, info->generation);
+    }
+    else {
+        fprintf(r->out, "%d: gc stop %d collected=%lld uncollectable=%lld\n",
+                r->line, info->generation, (long long)info->collected,
+                (long long)info->uncollectable);
+    }
+}
+
+static void
+oom(void)
+{
+    fprintf(stderr, "gclab scenario: out of memory in the model\n");
+    exit(1);
+}
+
+static struct gc_object *
+must(struct gc_object *obj)
+{
+    if (obj == NULL) {
+        oom();
+    }
+    return obj;
+}
+
+static void
+must_ok(enum gc_status rc)
+{
+    if (rc != GC_OK) {
+        fprintf(stderr, "gclab scenario: model error: %s\n",
+                gc_status_str(rc));
+        exit(1);
+    }
+}
+
+/* The object a label operand names now (borrowed). */
+static struct gc_object *
+value_of(struct run *r, int v)
+{
+    if (v == SCN_NONE) {
+        return gc_none(r->heap);
+    }
+    if (v == SCN_SAVED) {
+        return r->saved;
+    }
+    return gc_root_get(r->heap, r->prog->labels[v].name);
+}
+
+/* Roots a new object under its label and drops the local reference. */
+static void
+define(struct run *r, int label, struct gc_object *obj)
+{
+    const char *name = r->prog->labels[label].name;
+    map_set(&r->labels, obj, name);
+    must_ok(gc_root_set(r->heap, name, obj));
+    gc_decref(r->heap, obj);
+}
+
+static void
+build_ring(struct run *r, const struct scn_stmt *st)
+{
+    const char *name = r->prog->labels[st->target].name;
+    size_t n = (size_t)st->num[0], width = strlen(name) + 10;
+    char *arena = malloc(n * width);
+    char **arenas = realloc(r->arenas, (size_t)(r->narenas + 1) * sizeof *arenas);
+    if (arena == NULL || arenas == NULL) {
+        oom();
+    }
+    r->arenas = arenas;
+    r->arenas[r->narenas++] = arena;
+    struct gc_class *cls = r->classes[st->cls];
+    struct gc_object *first = must(gc_instance_new(r->heap, cls)), *prev = first;
+    snprintf(arena, width, "%s.0", name);
+    map_set(&r->labels, first, arena);
+    for (size_t i = 1; i < n; i++) {
+        struct gc_object *node = must(gc_instance_new(r->heap, cls));
+        snprintf(arena + i * width, width, "%s.%zu", name, i);
+        map_set(&r->labels, node, arena + i * width);
+        must_ok(gc_attr_set(r->heap, prev, "next", node));
+        if (gc_instance_dict(prev) != NULL) {
+            map_set(&r->labels, gc_instance_dict(prev), NULL);
+        }
+        gc_decref(r->heap, node);
+        prev = node;
+        gc_safepoint(r->heap);
+    }
+    must_ok(gc_attr_set(r->heap, prev, "next", first));
+    if (gc_instance_dict(prev) != NULL) {
+        map_set(&r->labels, gc_instance_dict(prev), NULL);
+    }
+    must_ok(gc_root_set(r->heap, name, first));
+    gc_decref(r->heap, first);
+}
+
+static void
+build_nest(struct run *r, const struct scn_stmt *st)
+{
+    struct gc_object *inner = must(gc_list_new(r->heap));
+    map_set(&r->labels, inner, NULL);
+    for (int64_t i = 1; i < st->num[0]; i++) {
+        struct gc_object *outer = must(gc_list_new(r->heap));
+        map_set(&r->labels, outer, NULL);
+        must_ok(gc_list_append(r->heap, outer, inner));
+        gc_decref(r->heap, inner);
+        inner = outer;
+        gc_safepoint(r->heap);
+    }
+    define(r, st->target, inner);
+}
+
+static int
+compare_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Prints head followed by the sorted labels of the labelled objects in
+ * list (instances of scenario classes only, if is_instances). */
+static void
+print_labels(struct run *r, const char *head, struct gc_object *list,
+             bool is_instances)
+{
+    size_t n = gc_list_len(list), k = 0;
+    const char **names = malloc((n ? n : 1) * sizeof *names);
+    if (names == NULL) {
+        oom();
+    }
+    for (size_t i = 0; i < n; i++) {
+        struct gc_object *obj = gc_list_get(list, i);
+        if (is_instances && obj->type->kind != GC_KIND_INSTANCE) {
+            continue;
+        }
+        const char *l = map_get(&r->labels, obj);
+        if (l != NULL) {
+            names[k++] = l;
+        }
+    }
+    qsort(names, k, sizeof *names, compare_str);
+    fprintf(r->out, "%d: %s", r->line, head);
+    for (size_t i = 0; i < k; i++) {
+        fprintf(r->out, " %s", names[i]);
+    }
+    fputc('\n', r->out);
+    free(names);
+}
+
+/* Returns false on the one run-time error: a rescue that finds nothing. */
+static bool
+step(struct run *r, const struct scn_stmt *st, FILE *err)
+{
+    struct gc_heap *heap = r->heap;
+    const struct scn_program *p = r->prog;
+    const char *tname = st->target >= 0 ? p->labels[st->target].name : NULL;
+    struct gc_object *obj;
+    char buf[64];
+    switch (st->verb) {
+    case SCN_PROFILES:
+        break;
+    case SCN_CLASS: {
+        const struct scn_class *c = &p->classes[st->cls];
+        struct gc_class_spec spec = {
+            .name = c->name,
+            .finalizer = c->resurrects ? GC_FIN_RESURRECT
+                         : c->has_del  ? GC_FIN_FINALIZER
+                                       : GC_FIN_NONE,
+            .on_finalize = c->has_del ? on_finalize : NULL,
+            .data = r,
+            .resurrect_into = c->resurrects ? r->saved : NULL,
+        };
+        must_ok(gc_class_new(heap, &spec, &r->classes[st->cls]));
+        r->nresurrecting += c->resurrects;
+        break;
+    }
+    case SCN_NEW:
+        define(r, st->target, must(gc_instance_new(heap, r->classes[st->cls])));
+        break;
+    case SCN_LIST:
+        obj = must(gc_list_new(heap));
+        for (int i = 0; i < st->nvalues; i++) {
+            must_ok(gc_list_append(heap, obj, value_of(r, st->values[i])));
+        }
+        define(r, st->target, obj);
+        break;
+    case SCN_DICT:
+        define(r, st->target, must(gc_dict_new(heap)));
+        break;
+    case SCN_TUPLE: {
+        struct gc_object *items[SCN_MAX_TOKENS];
+        for (int i = 0; i < st->nvalues; i++) {
+            items[i] = value_of(r, st->values[i]);
+        }
+        define(r, st->target,
+               must(gc_tuple_new(heap, (size_t)st->nvalues, items)));
+        break;
+    }
+    case SCN_INT:
+        obj = must(gc_int_new(heap, st->num[0]));
+        if (st->num[0] >= GC_SMALL_INT_MIN && st->num[0] <= GC_SMALL_INT_MAX) {
+            /* Shared: the object keeps the label it was first given. */
+            if (map_get(&r->labels, obj) == NULL) {
+                map_set(&r->labels, obj, tname);
+            }
+            must_ok(gc_root_set(heap, tname, obj));
+            gc_decref(heap, obj);
+        }
+        else {
+            define(r, st->target, obj);
+        }
+        break;
+    case SCN_ALIAS:
+        must_ok(gc_root_set(heap, tname, value_of(r, st->values[0])));
+        break;
+    case SCN_RING:
+        build_ring(r, st);
+        break;
+    case SCN_NEST:
+        build_nest(r, st);
+        break;
+    case SCN_WEAKREF:
+        must_ok(gc_weakref_new(heap, value_of(r, st->values[0]),
+                               st->flag ? on_callback : NULL, r, &obj));
+        define(r, st->target, obj);
+        break;
+    case SCN_SET:
+        obj = value_of(r, st->target);
+        must_ok(gc_attr_set(heap, obj, st->name, value_of(r, st->values[0])));
+        if (gc_instance_dict(obj) != NULL) {
+            map_set(&r->labels, gc_instance_dict(obj), NULL);
+        }
+        break;
+    case SCN_UNSET:
+        must_ok(gc_attr_del(heap, value_of(r, st->target), st->name));
+        break;
+    case SCN_APPEND:
+        must_ok(gc_list_append(heap, value_of(r, st->target),
+                               value_of(r, st->values[0])));
+        break;
+    case SCN_PUT:
+        must_ok(gc_dict_set_cstr(heap, value_of(r, st->target), st->name,
+                                 value_of(r, st->values[0])));
+        break;
+    case SCN_CLEAR:
+        obj = value_of(r, st->target);
+        if (obj->type->kind == GC_KIND_LIST) {
+            gc_list_clear(heap, obj);
+        }
+        else {
+            gc_dict_clear(heap, obj);
+        }
+        break;
+    case SCN_DEL:
+        must_ok(gc_root_del(heap, tname));
+        break;
+    case SCN_RESCUE: {
+        size_t n = gc_list_len(r->saved);
+        for (size_t i = n; i-- > 0;) {
+            obj = gc_list_get(r->saved, i);
+            const char *l = map_get(&r->labels, obj);
+            if (l != NULL && strcmp(l, tname) == 0) {
+                must_ok(gc_root_set(heap, tname, obj));
+                must_ok(gc_list_remove_at(heap, r->saved, i));
+                return true;
+            }
+        }
+        fprintf(err, "%s:%d: error: 'saved' holds no object labelled '%s'\n",
+                p->path, st->line, tname);
+        return false;
+    }
+    case SCN_SAME: {
+        bool same = value_of(r, st->values[0]) == value_of(r, st->values[1]);
+        fprintf(r->out, "%d: same %s %s %s\n", r->line,
+                p->labels[st->values[0]].name, p->labels[st->values[1]].name,
+                same ? "True" : "False");
+        break;
+    }
+    case SCN_DEREF:
+        obj = gc_weakref_get(value_of(r, st->target));
+        fprintf(r->out, "%d: deref %s %s\n", r->line, tname,
+                obj != NULL ? label_or(r, obj, "?") : "None");
+        break;
+    case SCN_TRACKED:
+        fprintf(r->out, "%d: tracked %s %s\n", r->line, tname,
+                gc_is_tracked(value_of(r, st->target)) ? "True" : "False");
+        break;
+    case SCN_FINALIZED:
+        fprintf(r->out, "%d: finalized %s %s\n", r->line, tname,
+                gc_is_finalized(value_of(r, st->target)) ? "True" : "False");
+        break;
+    case SCN_REFCOUNT: {
+        obj = value_of(r, st->target);
+        intptr_t n = gc_refcount(obj);
+        if (st->target == SCN_SAVED) {
+            n -= r->nresurrecting; /* the classes' own references */
+        }
+        fprintf(r->out, "%d: refcount %s %lld\n", r->line,
+                st->target == SCN_SAVED ? "saved" : tname, (long long)n);
+        break;
+    }
+    case SCN_ALIVE: {
+        struct gc_object *all;
+        must_ok(gc_get_objects(heap, -1, &all));
+        print_labels(r, "alive", all, true);
+        gc_decref(heap, all);
+        break;
+    }
+    case SCN_GARBAGE:
+        snprintf(buf, sizeof buf, "garbage %zu", gc_list_len(gc_garbage(heap)));
+        print_labels(r, buf, gc_garbage(heap), false);
+        break;
+    case SCN_CLEAR_GARBAGE:
+        gc_list_clear(heap, gc_garbage(heap));
+        break;
+    case SCN_COLLECT: {
+        int64_t n = gc_collect(heap, (int)st->num[0]);
+        fprintf(r->out, "%d: collect %d %lld\n", r->line, (int)st->num[0],
+                (long long)n);
+        break;
+    }
+    case SCN_DISABLE:
+        gc_disable(heap);
+        break;
+    case SCN_ENABLE:
+        gc_enable(heap);
+        break;
+    case SCN_THRESHOLD:
+        if (st->nnum == 3) {
+            must_ok(gc_set_threshold(heap, 3, st->num));
+        }
+        else {
+            int64_t t[3];
+            gc_get_threshold(heap, t);
+            fprintf(r->out, "%d: threshold %lld %lld %lld\n", r->line,
+                    (long long)t[0], (long long)t[1], (long long)t[2]);
+        }
+        break;
+    case SCN_FREEZE:
+        must_ok(gc_freeze(heap));
+        break;
+    case SCN_UNFREEZE:
+        must_ok(gc_unfreeze(heap));
+        break;
+    case SCN_DEBUG:
+        gc_set_debug(heap, st->flag ? GC_DEBUG_SAVEALL : 0);
+        break;
+    case SCN_CALLBACKS:
+        if (st->flag) {
+            must_ok(gc_callback_add(heap, on_gc, r));
+        }
+        else {
+            must_ok(gc_callback_remove(heap, on_gc, r));
+        }
+        break;
+    }
+    return true;
+}
+
+int
+scn_run(const struct scn_program *prog, enum gc_profile profile,
+        const char *collector, FILE *out, FILE *err)
+{
+    char spec[300], msg[256];
+    snprintf(spec, sizeof spec, "%s%sprofile=%s", collector,
+             strchr(collector, ':') ? "," : ":", gc_profile_name(profile));
+    struct run r = {.prog = prog, .out = out};
+    if (gc_heap_new_spec(spec, NULL, &r.heap, msg, sizeof msg) != GC_OK) {
+        fprintf(err, "gclab scenario: %s\n", msg);
+        return 2;
+    }
+    r.classes = calloc((size_t)prog->nclasses + 1, sizeof *r.classes);
+    r.saved = gc_list_new(r.heap);
+    if (r.classes == NULL || r.saved == NULL) {
+        oom();
+    }
+    map_set(&r.labels, r.saved, NULL);
+    must_ok(gc_root_set(r.heap, "saved", r.saved));
+    gc_decref(r.heap, r.saved);
+    /* The translation's prelude: two collections and an empty garbage
+     * list, so that nothing from before counts. */
+    gc_collect(r.heap, 2);
+    gc_collect(r.heap, 2);
+    int status = 0;
+    for (int i = 0; i < prog->nstmts && status == 0; i++) {
+        r.line = prog->stmts[i].line;
+        if (!step(&r, &prog->stmts[i], err)) {
+            status = 2;
+        }
+        gc_safepoint(r.heap);
+    }
+    fflush(out);
+    gc_heap_destroy(r.heap);
+    for (int i = 0; i < r.narenas; i++) {
+        free(r.arenas[i]);
+    }
+    free(r.arenas);
+    free(r.classes);
+    free(r.labels.keys);
+    free(r.labels.labels);
+    return status;
+}

@@ -1,0 +1,113 @@
+/* tests/t-scenarios.c -- every scenario in tests/scenarios/ against its
+ * goldens from real CPython, one TAP point per (scenario, profile):
+ * statements in order, the events of one statement as a multiset.
+ * Usage: t-scenarios DIR [--collector SPEC] [--profile P] */
+#define _DEFAULT_SOURCE /* open_memstream */
+#include "harness.h"
+#include "tap.h"
+
+#include <dirent.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int
+by_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static char *
+slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL) {
+        return NULL;
+    }
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *buf = malloc((size_t)n + 1);
+    if (buf != NULL && fread(buf, 1, (size_t)n, f) != (size_t)n) {
+        free(buf);
+        buf = NULL;
+    }
+    if (buf != NULL) {
+        buf[n] = '\0';
+    }
+    fclose(f);
+    return buf;
+}
+
+int
+main(int argc, char **argv)
+{
+    const char *dir = argc > 1 ? argv[1] : "tests/scenarios";
+    const char *collector = "cpython", *only = NULL;
+    for (int i = 2; i + 1 < argc; i += 2) {
+        if (strcmp(argv[i], "--collector") == 0) {
+            collector = argv[i + 1];
+        }
+        else if (strcmp(argv[i], "--profile") == 0) {
+            only = argv[i + 1];
+        }
+    }
+    DIR *d = opendir(dir);
+    if (d == NULL) {
+        tap_diag("cannot open %s", dir);
+        check(d != NULL);
+        return tap_done();
+    }
+    char **names = NULL;
+    size_t n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        size_t len = strlen(e->d_name);
+        if (len > 4 && strcmp(e->d_name + len - 4, ".scn") == 0) {
+            names = realloc(names, (n + 1) * sizeof *names);
+            names[n++] = strdup(e->d_name);
+        }
+    }
+    closedir(d);
+    qsort(names, n, sizeof *names, by_name);
+    static const char *const profiles[] = {"2.7", "3.8", "3.11", "3.13"};
+    int goldens = 0;
+    for (size_t i = 0; i < n; i++) {
+        for (int p = 0; p < 4; p++) {
+            if (only != NULL && strcmp(only, profiles[p]) != 0) {
+                continue;
+            }
+            char scn[4096], golden[4096], name[300];
+            snprintf(scn, sizeof scn, "%s/%s", dir, names[i]);
+            snprintf(golden, sizeof golden, "%s/%.*s.%s.out", dir,
+                     (int)strlen(names[i]) - 4, names[i], profiles[p]);
+            char *expected = slurp(golden);
+            if (expected == NULL) {
+                continue; /* the scenario does not apply to this profile */
+            }
+            goldens++;
+            snprintf(name, sizeof name, "%s on %s matches CPython",
+                     names[i], profiles[p]);
+            TEST(name) {
+                char *out = NULL, *err = NULL;
+                size_t out_len = 0, err_len = 0;
+                FILE *fo = open_memstream(&out, &out_len);
+                FILE *fe = open_memstream(&err, &err_len);
+                int rc = gc_scenario_run_file(scn, profiles[p], collector, fo,
+                                              fe);
+                fclose(fo);
+                fclose(fe);
+                check_int(rc, ==, 0);
+                check_str(err, "");
+                check(gc_scenario_logs_match(expected, out, stdout));
+                free(out);
+                free(err);
+            }
+            free(expected);
+        }
+        free(names[i]);
+    }
+    free(names);
+    tap_diag("%zu scenarios, %d goldens", n, goldens);
+    check(goldens > 0);
+    return tap_done();
+}

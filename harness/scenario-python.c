@@ -98,6 +98,14 @@ static const char prelude[] =
     "        _L[id(prev.__dict__)] = None\n"
     "    return first\n"
     "\n"
+    "def _alive():\n"
+    "    names = [_L[id(o)] for o in gc.get_objects() if type(o) in _CLASSES]\n"
+    "    _out(' '.join(['alive'] + sorted(names)))\n"
+    "\n"
+    "def _garbage():\n"
+    "    names = [_L[id(o)] for o in gc.garbage if _L.get(id(o))]\n"
+    "    _out(' '.join(['garbage %d' % len(gc.garbage)] + sorted(names)))\n"
+    "\n"
     "def _nest(n):\n"
     "    inner = []\n"
     "    _L[id(inner)] = None\n"
@@ -290,15 +298,12 @@ scn_emit_python(const struct scn_program *p, FILE *out)
             fputs(") - 1))\n", out);
             break;
         case SCN_ALIVE:
-            fputs("_out(' '.join(['alive'] + sorted([_L[id(_o)] for _o in "
-                  "gc.get_objects() if type(_o) in _CLASSES])))\n",
-                  out);
+            /* In functions: 2.7's comprehension variable would otherwise
+             * outlive the statement and hold an object. */
+            fputs("_alive()\n", out);
             break;
         case SCN_GARBAGE:
-            fputs("_out(' '.join(['garbage %d' % len(gc.garbage)] + "
-                  "sorted([_L[id(_o)] for _o in gc.garbage if "
-                  "_L.get(id(_o))])))\n",
-                  out);
+            fputs("_garbage()\n", out);
             break;
         case SCN_CLEAR_GARBAGE:
             fputs("del gc.garbage[:]\n", out);

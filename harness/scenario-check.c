@@ -462,6 +462,13 @@ check_stmt(struct checker *c, struct scn_stmt *st, char **tok, int ntok)
         st->target = define(c, tok[1], SCN_K_INST, -1);
         if (st->target >= 0) {
             p->labels[st->target].cls = cls;
+            if (st->verb == SCN_RING) {
+                /* Member 0, the label's object, has .next set. */
+                struct obj_state *o = obj_of(c, st->target);
+                o->attrs = xrealloc(o->attrs, 4 * sizeof(char *));
+                o->cap = 4;
+                o->attrs[o->nattrs++] = xstrdup("next");
+            }
         }
         return;
     }

@@ -1,0 +1,163 @@
+/* collectors/full.c -- non-generational: every collection examines the
+ * whole heap, the policy of CPython's free-threaded build (without its
+ * allocator and deferred refcounts).
+ *
+ * All tracked objects are one population: new ones are linked into
+ * generation 0 and every collection merges everything into generation 2
+ * and collects it there.  An automatic collection starts when the
+ * containers allocated since the last one (count[0], as the heap keeps
+ * it) exceed max(min, ratio x the survivors of the last collection), so
+ * the work per allocation stays constant as the heap grows.  The
+ * generation asked of collect(gen) only labels stats and callbacks.
+ * threshold0 == 0 (gc.set_threshold(0)) disables automatic collection,
+ * as everywhere.
+ *
+ * Options: ratio (default 0.25), min (default 700). */
+#include "gc-internal.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+struct full_state {
+    double ratio;
+    uint64_t min;
+    uint64_t survivors; /* tracked objects after the last collection */
+};
+
+static gc_init_fn full_init;
+static gc_destroy_fn full_destroy;
+static gc_caps_fn full_caps;
+static gc_collect_fn full_collect;
+static gc_trigger_fn full_trigger;
+static gc_retrigger_fn full_retrigger;
+
+static enum gc_status
+full_init(struct gc_heap *heap, const struct gc_option_value *opts,
+          size_t nopts, void **state, char *err, size_t err_bytes)
+{
+    double ratio = 0.25;
+    uint64_t min = 700;
+    *state = NULL;
+    for (size_t i = 0; i < nopts; i++) {
+        const char *v = opts[i].value;
+        char *end;
+        errno = 0;
+        if (strcmp(opts[i].key, "ratio") == 0) {
+            ratio = strtod(v, &end);
+            if (end == v || *end != '\0' || errno != 0 || !(ratio > 0) ||
+                ratio > 1000) {
+                snprintf(err, err_bytes,
+                         "collector 'full': bad ratio '%s'; expected a "
+                         "number above 0 and at most 1000, such as 0.25",
+                         v);
+                return GC_EINVAL;
+            }
+        }
+        else if (strcmp(opts[i].key, "min") == 0) {
+            unsigned long long m = strtoull(v, &end, 10);
+            if (end == v || *end != '\0' || errno != 0 || v[0] == '-' ||
+                m == 0 || m > 1000000000ULL) {
+                snprintf(err, err_bytes,
+                         "collector 'full': bad min '%s'; expected an integer "
+                         "from 1 to 1000000000",
+                         v);
+                return GC_EINVAL;
+            }
+            min = m;
+        }
+    }
+    struct full_state *st = gc_mem_alloc(heap, sizeof *st);
+    if (st == NULL) {
+        snprintf(err, err_bytes, "out of memory");
+        return GC_ENOMEM;
+    }
+    st->ratio = ratio;
+    st->min = min;
+    st->survivors = 0;
+    *state = st;
+    return GC_OK;
+}
+
+static void
+full_destroy(struct gc_heap *heap, void *state)
+{
+    gc_mem_free(heap, state, sizeof(struct full_state));
+}
+
+static uint32_t
+full_caps(const struct gc_heap *heap, const void *state)
+{
+    (void)state;
+    return gc_profile_caps(heap->profile) &
+           ~(GC_CAP_GENERATIONS | GC_CAP_LONG_LIVED_RULE |
+             GC_CAP_DEFAULT_THRESHOLDS | GC_CAP_INCREMENTAL);
+}
+
+static void
+full_retrigger(struct gc_heap *heap)
+{
+    struct full_state *st = heap->collector_state;
+    if (!heap->is_enabled || heap->gens[0].threshold == 0) {
+        heap->trigger_count = UINT64_MAX;
+        return;
+    }
+    double scaled = st->ratio * (double)st->survivors;
+    uint64_t t = scaled > (double)st->min ? (uint64_t)scaled : st->min;
+    heap->trigger_count = t;
+}
+
+static void
+full_collect(struct gc_heap *heap, int gen, enum gc_reason why,
+             struct gc_collect_result *res)
+{
+    (void)gen;
+    (void)why;
+    struct full_state *st = heap->collector_state;
+    for (int g = 0; g < GC_NGENS; g++) {
+        heap->gens[g].count = 0;
+    }
+    struct gc_head *all = &heap->gens[GC_NGENS - 1].head;
+    for (int g = 0; g < GC_NGENS - 1; g++) {
+        gc_glist_merge(&heap->gens[g].head, all);
+    }
+    struct gc_head unreachable;
+    res->visited = gc_cycles_deduce_unreachable(heap, all, &unreachable);
+    gc_cycles_untrack_tuples(all);
+    gc_cycles_untrack_dicts(all);
+    st->survivors = gc_glist_size(all);
+    gc_emit_phase_end(heap, GC_PHASE_UNTRACK);
+    gc_cycles_handle_unreachable(heap, &unreachable, all, res);
+    full_retrigger(heap);
+}
+
+static void
+full_trigger(struct gc_heap *heap, bool is_safepoint)
+{
+    if (heap->profile >= GC_PROFILE_3_13 && !is_safepoint) {
+        heap->is_gc_scheduled = true;
+        return;
+    }
+    if (heap->is_enabled && heap->gens[0].count > heap->trigger_count) {
+        gc_collect_with_callback(heap, GC_NGENS - 1, GC_REASON_THRESHOLD);
+    }
+}
+
+static const struct gc_option full_options[] = {
+    {"ratio", "0.25",
+     "collect after ratio x survivors of the last collection allocations"},
+    {"min", "700", "but never after fewer allocations than this"},
+    {NULL, NULL, NULL},
+};
+
+const struct gc_collector gc_collector_full = {
+    .name = "full",
+    .description = "non-generational: every collection scans the whole heap",
+    .options = full_options,
+    .init = full_init,
+    .destroy = full_destroy,
+    .caps = full_caps,
+    .collect = full_collect,
+    .trigger = full_trigger,
+    .retrigger = full_retrigger,
+};

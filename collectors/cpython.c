@@ -14,7 +14,11 @@
  *     that decision for the next safepoint, as CPython 3.12+ does.
  *   - Survivors move one generation up; a full collection untracks
  *     dicts and resets the long-lived counters.
- * Options: threshold=T0[/T1[/T2]] and pending-rule=on|off. */
+ * Options: threshold=T0[/T1[/T2]], pending-rule=on|off, and
+ * generations=1|2|3: with 2, young survivors go straight to the oldest
+ * generation (threshold2 and the 25% rule guard it); with 1, every
+ * collection takes the whole heap.  Both drop GC_CAP_GENERATIONS, since
+ * collect(1) then means something else. */
 #include "gc-internal.h"
 
 #include <errno.h>
@@ -26,6 +30,7 @@ struct cpython_state {
     uint64_t long_lived_pending; /* promoted into gen 2 since then */
     bool has_pending_rule;
     bool has_custom_thresholds;
+    int ngens;                   /* generations=: 1, 2 or 3 */
 };
 
 static gc_init_fn cpython_init;
@@ -66,6 +71,7 @@ cpython_init(struct gc_heap *heap, const struct gc_option_value *opts,
 {
     *state = NULL;
     bool has_rule = true;
+    int ngens = 3;
     int64_t thresholds[3];
     int nthresholds = 0;
     for (size_t i = 0; i < nopts; i++) {
@@ -89,6 +95,17 @@ cpython_init(struct gc_heap *heap, const struct gc_option_value *opts,
             }
             has_rule = strcmp(value, "on") == 0;
         }
+        else if (strcmp(key, "generations") == 0) {
+            if (strcmp(value, "1") != 0 && strcmp(value, "2") != 0 &&
+                strcmp(value, "3") != 0) {
+                snprintf(err, err_bytes,
+                         "collector 'cpython': bad generations '%s'; "
+                         "expected 1, 2 or 3",
+                         value);
+                return GC_EINVAL;
+            }
+            ngens = value[0] - '0';
+        }
     }
     struct cpython_state *st = gc_mem_alloc(heap, sizeof *st);
     if (st == NULL) {
@@ -97,6 +114,7 @@ cpython_init(struct gc_heap *heap, const struct gc_option_value *opts,
     }
     memset(st, 0, sizeof *st);
     st->has_pending_rule = has_rule;
+    st->ngens = ngens;
     for (int g = 0; g < nthresholds; g++) {
         st->has_custom_thresholds |= heap->gens[g].threshold != thresholds[g];
         heap->gens[g].threshold = thresholds[g];
@@ -121,6 +139,12 @@ cpython_caps(const struct gc_heap *heap, const void *state)
     }
     if (st->has_custom_thresholds) {
         caps &= ~GC_CAP_DEFAULT_THRESHOLDS;
+    }
+    if (st->ngens != 3) {
+        caps &= ~GC_CAP_GENERATIONS;
+    }
+    if (st->ngens == 1) {
+        caps &= ~GC_CAP_LONG_LIVED_RULE;
     }
     return caps;
 }
@@ -153,11 +177,18 @@ cpython_collect(struct gc_heap *heap, int gen, enum gc_reason why,
 {
     (void)why;
     struct cpython_state *st = state_of(heap);
+    /* With fewer generations, asked-for generations map onto the ones
+     * that exist: 0 stays young unless there is only one; anything older
+     * is the oldest. */
+    if (st->ngens == 1 || (st->ngens == 2 && gen > 0)) {
+        gen = GC_NGENS - 1;
+    }
+    int next = st->ngens == 2 ? GC_NGENS - 1 : gen + 1;
     if (heap->debug & GC_DEBUG_STATS) {
         debug_stats_begin(heap, gen);
     }
     if (gen + 1 < GC_NGENS) {
-        heap->gens[gen + 1].count++;
+        heap->gens[next].count++;
     }
     for (int g = 0; g <= gen; g++) {
         heap->gens[g].count = 0;
@@ -167,14 +198,13 @@ cpython_collect(struct gc_heap *heap, int gen, enum gc_reason why,
         gc_glist_merge(&heap->gens[g].head, &heap->gens[gen].head);
     }
     struct gc_head *young = &heap->gens[gen].head;
-    struct gc_head *old =
-        gen < GC_NGENS - 1 ? &heap->gens[gen + 1].head : young;
+    struct gc_head *old = gen < GC_NGENS - 1 ? &heap->gens[next].head : young;
 
     struct gc_head unreachable;
     res->visited = gc_cycles_deduce_unreachable(heap, young, &unreachable);
     gc_cycles_untrack_tuples(young);
     if (young != old) {
-        if (gen == GC_NGENS - 2) {
+        if (next == GC_NGENS - 1) {
             st->long_lived_pending += gc_glist_size(young);
         }
         gc_glist_merge(young, old);
@@ -203,7 +233,15 @@ static int
 select_generation(struct gc_heap *heap)
 {
     struct cpython_state *st = state_of(heap);
+    if (st->ngens == 1) {
+        return (int64_t)heap->gens[0].count > heap->gens[0].threshold
+                   ? GC_NGENS - 1
+                   : -1;
+    }
     for (int g = GC_NGENS - 1; g >= 0; g--) {
+        if (st->ngens == 2 && g == 1) {
+            continue; /* not in use */
+        }
         if ((int64_t)heap->gens[g].count > heap->gens[g].threshold) {
             if (g == GC_NGENS - 1 && st->has_pending_rule &&
                 st->long_lived_pending < st->long_lived_total / 4) {
@@ -251,6 +289,7 @@ static const struct gc_option cpython_options[] = {
      "T0[/T1[/T2]]: generation thresholds (3.13 profile: 2000/10/10)"},
     {"pending-rule", "on",
      "on|off: skip full collections while pending < total/4"},
+    {"generations", "3", "1|2|3: how many generations are in use"},
     {NULL, NULL, NULL},
 };
 

@@ -506,6 +506,18 @@ scn_run(const struct scn_program *prog, enum gc_profile profile,
         fprintf(err, "gclab scenario: %s\n", msg);
         return 2;
     }
+    /* Verbs the collector may lack, whatever the profile offers. */
+    for (int i = 0; i < prog->nstmts; i++) {
+        enum scn_verb v = prog->stmts[i].verb;
+        if ((v == SCN_FREEZE || v == SCN_UNFREEZE) &&
+            !(gc_heap_caps(r.heap) & GC_CAP_FREEZE)) {
+            fprintf(err, "%s:%d: error: collector '%s' has no freeze\n",
+                    prog->path, prog->stmts[i].line,
+                    gc_heap_collector(r.heap)->name);
+            gc_heap_destroy(r.heap);
+            return 2;
+        }
+    }
     r.classes = calloc((size_t)prog->nclasses + 1, sizeof *r.classes);
     r.saved = gc_list_new(r.heap);
     if (r.classes == NULL || r.saved == NULL) {

@@ -35,11 +35,14 @@ needs(const char *text)
         }
         char verb[32] = "", arg[32] = "";
         sscanf(line, "%31s %31s", verb, arg);
-        if (strcmp(verb, "collect") == 0 || strcmp(verb, "freeze") == 0) {
+        if (strcmp(verb, "collect") == 0) {
             caps |= GC_CAP_CYCLES;
             if (arg[0] == '0' || arg[0] == '1') {
                 caps |= GC_CAP_GENERATIONS;
             }
+        }
+        else if (strcmp(verb, "freeze") == 0) {
+            caps |= GC_CAP_CYCLES | GC_CAP_FREEZE;
         }
         else if (strcmp(verb, "enable") == 0 ||
                  (strcmp(verb, "threshold") == 0 && arg[0] != '\0')) {

@@ -72,7 +72,7 @@ main(void)
         char buf[256];
         gc_spec_format(&spec, buf, sizeof buf);
         check_str(buf, "cpython:profile=3.8,threshold=700/5/5,"
-                       "pending-rule=on");
+                       "pending-rule=on,generations=3");
     }
     TEST("an unknown collector names the known ones") {
         char want[256] = "unknown collector 'cpyton'; known:";
@@ -87,7 +87,7 @@ main(void)
     TEST("an unknown option lists the collector's options") {
         check_int(parse("cpython:budget=5", &spec, err), ==, GC_EINVAL);
         check_str(err, "collector 'cpython': unknown option 'budget'; "
-                       "options: profile threshold pending-rule");
+                       "options: profile threshold pending-rule generations");
     }
     TEST("malformed options are refused with one line") {
         const char *bad[] = {"cpython:", "cpython:threshold",
@@ -105,14 +105,21 @@ main(void)
         const char *bad[] = {"cpython:threshold=abc",
                              "cpython:threshold=1/2/3/4",
                              "cpython:threshold=99999999999",
-                             "cpython:pending-rule=maybe"};
+                             "cpython:pending-rule=maybe",
+                             "cpython:generations=0",
+                             "full:ratio=-1",
+                             "full:ratio=abc",
+                             "full:min=0",
+                             "incremental:budget=-1",
+                             "incremental:count=sometimes"};
         for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
             struct gc_heap *heap = (struct gc_heap *)&spec;
             err[0] = '\0';
             check_int(gc_heap_new_spec(bad[i], NULL, &heap, err, sizeof err),
                       ==, GC_EINVAL);
             check(heap == NULL);
-            check(strstr(err, "collector 'cpython': bad ") == err);
+            check(strncmp(err, "collector '", 11) == 0 &&
+                  strstr(err, "': bad ") != NULL);
         }
     }
     TEST("threshold= sets the heap's thresholds and drops the default cap") {

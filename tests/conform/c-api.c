@@ -1124,7 +1124,9 @@ const struct conform_case conform_api_cases[] = {
      GC_CAP_AUTOMATIC | GC_CAP_GENERATIONS | GC_CAP_CALLBACKS, 0,
      threshold_10_2_2_trace},
     {"the 25% rule holds full collections back", "api",
-     GC_CAP_AUTOMATIC | GC_CAP_LONG_LIVED_RULE | GC_CAP_CALLBACKS, 0,
+     GC_CAP_AUTOMATIC | GC_CAP_LONG_LIVED_RULE | GC_CAP_CALLBACKS |
+         GC_CAP_GENERATIONS,
+     0,
      long_lived_rule_delays_full_collections},
     {"<= 3.11: the collection runs inside the allocation", "api",
      GC_CAP_AUTOMATIC | GC_CAP_GENERATIONS,

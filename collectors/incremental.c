@@ -1,0 +1,300 @@
+/* collectors/incremental.c -- incremental collection of the old
+ * generation, after CPython 3.14.0's design (reverted there in 2026 and
+ * re-proposed as PEP 848; spec/semantics.md 5).
+ *
+ * Spaces: generation 0 is young; generation 1 is the old "pending"
+ * space, not yet examined in the current old cycle; generation 2 is old
+ * "visited".  An automatic collection (and collect(1)) takes all young
+ * objects plus one increment: seeds taken from pending, each with its
+ * whole transitive closure over the tracked heap, until the work budget
+ * is spent.  collect(0) takes young only; collect(2) everything.
+ * Survivors go to visited; when pending runs dry the spaces flip.
+ *
+ * Invariant that makes it safe and complete:
+ *   - Safe: a set examined is closed under nothing in particular, so
+ *     references from outside it count as outside references (gc_refs >
+ *     0) and keep their targets alive.  Only objects referenced from
+ *     nowhere outside the set can be freed, which is what the shared
+ *     core needs.
+ *   - Complete: a garbage cycle is freed in the increment that takes one
+ *     of its members as a seed, because a seed's closure contains every
+ *     object reachable from it, so the whole cycle and everything it
+ *     reaches; garbage that only other garbage refers to is freed with
+ *     (or after) the garbage that refers to it.  Every old object is a
+ *     seed within one old cycle: seeds leave pending for good, new
+ *     survivors go to visited, and pending is refilled only by the flip.
+ *   - Frozen objects sit in no space, and a closure could not tell them
+ *     from old ones, so this collector does not offer gc.freeze.
+ *
+ * Options: budget (objects per increment, 0 = as 3.14: young count plus
+ * old size / threshold1), count=tracked|trackable (what the allocation
+ * trigger counts: 3.14.0 counted every container allocated, which made
+ * programs that make many untracked containers collect far too often,
+ * CPython issue 139951; `tracked` counts only young objects still
+ * tracked). */
+#include "gc-internal.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#define YOUNG 0
+#define PENDING 1
+#define VISITED 2
+
+struct inc_state {
+    uint64_t budget;     /* 0: automatic */
+    bool count_tracked;
+    uint64_t old_estimate; /* objects in pending + visited, roughly */
+};
+
+static gc_init_fn inc_init;
+static gc_destroy_fn inc_destroy;
+static gc_caps_fn inc_caps;
+static gc_collect_fn inc_collect;
+static gc_trigger_fn inc_trigger;
+static gc_retrigger_fn inc_retrigger;
+
+static enum gc_status
+inc_init(struct gc_heap *heap, const struct gc_option_value *opts,
+         size_t nopts, void **state, char *err, size_t err_bytes)
+{
+    uint64_t budget = 0;
+    bool count_tracked = true;
+    *state = NULL;
+    for (size_t i = 0; i < nopts; i++) {
+        const char *v = opts[i].value;
+        if (strcmp(opts[i].key, "budget") == 0) {
+            char *end;
+            errno = 0;
+            unsigned long long b = strtoull(v, &end, 10);
+            if (end == v || *end != '\0' || errno != 0 || v[0] == '-' ||
+                b > 1000000000ULL) {
+                snprintf(err, err_bytes,
+                         "collector 'incremental': bad budget '%s'; expected "
+                         "an integer from 0 (automatic) to 1000000000",
+                         v);
+                return GC_EINVAL;
+            }
+            budget = b;
+        }
+        else if (strcmp(opts[i].key, "count") == 0) {
+            if (strcmp(v, "tracked") != 0 && strcmp(v, "trackable") != 0) {
+                snprintf(err, err_bytes,
+                         "collector 'incremental': bad count '%s'; expected "
+                         "tracked or trackable",
+                         v);
+                return GC_EINVAL;
+            }
+            count_tracked = strcmp(v, "tracked") == 0;
+        }
+    }
+    struct inc_state *st = gc_mem_alloc(heap, sizeof *st);
+    if (st == NULL) {
+        snprintf(err, err_bytes, "out of memory");
+        return GC_ENOMEM;
+    }
+    st->budget = budget;
+    st->count_tracked = count_tracked;
+    st->old_estimate = 0;
+    *state = st;
+    return GC_OK;
+}
+
+static void
+inc_destroy(struct gc_heap *heap, void *state)
+{
+    gc_mem_free(heap, state, sizeof(struct inc_state));
+}
+
+static uint32_t
+inc_caps(const struct gc_heap *heap, const void *state)
+{
+    (void)state;
+    return (gc_profile_caps(heap->profile) &
+            ~(GC_CAP_GENERATIONS | GC_CAP_LONG_LIVED_RULE |
+              GC_CAP_DEFAULT_THRESHOLDS | GC_CAP_FREEZE)) |
+           GC_CAP_INCREMENTAL;
+}
+
+static void
+inc_retrigger(struct gc_heap *heap)
+{
+    int64_t t0 = heap->gens[0].threshold;
+    if (!heap->is_enabled || t0 == 0) {
+        heap->trigger_count = UINT64_MAX;
+    }
+    else {
+        heap->trigger_count = t0 < 0 ? 0 : (uint64_t)t0;
+    }
+}
+
+/* ---- building an increment ---------------------------------------- */
+
+struct closure {
+    struct gc_head *set;
+    uint64_t added;
+};
+
+/* The collecting mark means "already in the set" while the set is
+ * built; update_refs sets it again for every member afterwards. */
+static int
+visit_add(struct gc_object *obj, void *arg)
+{
+    struct closure *c = arg;
+    if (!gc_is_gc(obj)) {
+        return 0;
+    }
+    struct gc_head *h = gc_head_of(obj);
+    if (h->next == 0 || gc_is_collecting(h)) {
+        return 0; /* untracked, or in the set already */
+    }
+    gc_glist_move(h, c->set);
+    h->prev |= GC_PREV_COLLECTING;
+    c->added++;
+    return 0;
+}
+
+/* Appends to set (young) seeds from pending with their closures until
+ * the budget is spent; returns the objects added. */
+static uint64_t
+build_increment(struct gc_heap *heap, struct gc_head *set, uint64_t budget)
+{
+    struct gc_head *pending = &heap->gens[PENDING].head;
+    for (struct gc_head *h = gc_head_next(set); h != set;
+         h = gc_head_next(h)) {
+        h->prev |= GC_PREV_COLLECTING;
+    }
+    struct closure c = {.set = set, .added = 0};
+    /* cursor: the last member whose referents are known to be in */
+    struct gc_head *cursor = gc_head_prev(set);
+    while (c.added < budget && !gc_glist_is_empty(pending)) {
+        struct gc_head *seed = gc_head_next(pending);
+        gc_glist_move(seed, set);
+        seed->prev |= GC_PREV_COLLECTING;
+        c.added++;
+        /* Breadth first over what the increment has added. */
+        while (cursor != gc_head_prev(set)) {
+            cursor = gc_head_next(cursor);
+            struct gc_object *obj = gc_object_of(cursor);
+            obj->type->traverse(obj, visit_add, &c);
+        }
+    }
+    for (struct gc_head *h = gc_head_next(set); h != set;
+         h = gc_head_next(h)) {
+        gc_clear_collecting(h);
+    }
+    return c.added;
+}
+
+static uint64_t
+auto_budget(struct gc_heap *heap, const struct inc_state *st,
+            uint64_t young)
+{
+    if (st->budget != 0) {
+        return st->budget;
+    }
+    int64_t t1 = heap->gens[1].threshold > 0 ? heap->gens[1].threshold : 10;
+    uint64_t b = young + st->old_estimate / (uint64_t)t1;
+    uint64_t floor = heap->gens[0].threshold > 0
+                         ? (uint64_t)heap->gens[0].threshold
+                         : 700;
+    return b > floor ? b : floor;
+}
+
+static void
+inc_collect(struct gc_heap *heap, int gen, enum gc_reason why,
+            struct gc_collect_result *res)
+{
+    (void)why;
+    struct inc_state *st = heap->collector_state;
+    struct gc_head *young = &heap->gens[YOUNG].head;
+    struct gc_head *pending = &heap->gens[PENDING].head;
+    struct gc_head *visited = &heap->gens[VISITED].head;
+    struct gc_head *old = visited;
+    if (gen + 1 < GC_NGENS) {
+        heap->gens[gen + 1].count++;
+    }
+    for (int g = 0; g <= gen; g++) {
+        heap->gens[g].count = 0;
+    }
+    if (gen == 2) {
+        /* Everything, and a fresh old cycle afterwards. */
+        gc_glist_merge(pending, young);
+        gc_glist_merge(visited, young);
+        old = pending;
+    }
+    uint64_t taken = 0;
+    if (gen == 1) {
+        if (gc_glist_is_empty(pending)) {
+            gc_glist_merge(visited, pending); /* flip */
+        }
+        uint64_t n = gc_glist_size(young);
+        taken = build_increment(heap, young, auto_budget(heap, st, n));
+    }
+    struct gc_head unreachable;
+    res->visited = gc_cycles_deduce_unreachable(heap, young, &unreachable);
+    gc_cycles_untrack_tuples(young);
+    if (gen == 2) {
+        gc_cycles_untrack_dicts(young);
+        st->old_estimate = gc_glist_size(young);
+    }
+    else {
+        uint64_t survivors = gc_glist_size(young);
+        st->old_estimate = st->old_estimate > taken
+                               ? st->old_estimate - taken + survivors
+                               : survivors;
+    }
+    gc_glist_merge(young, old);
+    gc_emit_phase_end(heap, GC_PHASE_UNTRACK);
+    gc_cycles_handle_unreachable(heap, &unreachable, old, res);
+    if (gen == 1 && gc_glist_is_empty(pending)) {
+        gc_glist_merge(visited, pending); /* the old cycle is done */
+    }
+    inc_retrigger(heap);
+}
+
+static void
+inc_trigger(struct gc_heap *heap, bool is_safepoint)
+{
+    struct inc_state *st = heap->collector_state;
+    if (heap->profile >= GC_PROFILE_3_13 && !is_safepoint) {
+        heap->is_gc_scheduled = true;
+        return;
+    }
+    if (!heap->is_enabled || heap->gens[0].count <= heap->trigger_count) {
+        return;
+    }
+    if (st->count_tracked) {
+        /* Only young objects still tracked count; look again once enough
+         * more allocations could have made up the difference. */
+        uint64_t tracked = gc_glist_size(&heap->gens[YOUNG].head);
+        uint64_t t0 = (uint64_t)heap->gens[0].threshold;
+        if (heap->gens[0].threshold > 0 && tracked <= t0) {
+            heap->trigger_count = heap->gens[0].count + (t0 - tracked);
+            return;
+        }
+    }
+    gc_collect_with_callback(heap, 1, GC_REASON_THRESHOLD);
+}
+
+static const struct gc_option inc_options[] = {
+    {"budget", "0",
+     "objects per increment; 0: young count + old size / threshold1"},
+    {"count", "tracked",
+     "tracked|trackable: what the allocation trigger counts"},
+    {NULL, NULL, NULL},
+};
+
+const struct gc_collector gc_collector_incremental = {
+    .name = "incremental",
+    .description = "young collections plus increments of the old space "
+                   "(CPython 3.14.0's design)",
+    .options = inc_options,
+    .init = inc_init,
+    .destroy = inc_destroy,
+    .caps = inc_caps,
+    .collect = inc_collect,
+    .trigger = inc_trigger,
+    .retrigger = inc_retrigger,
+};

@@ -218,7 +218,7 @@ cpython_collect(struct gc_heap *heap, int gen, enum gc_reason why,
     }
     gc_emit_phase_end(heap, GC_PHASE_UNTRACK);
 
-    gc_cycles_handle_unreachable(heap, &unreachable, old, res);
+    gc_cycles_handle_unreachable(heap, &unreachable, old, old, res);
 
     if (heap->debug & GC_DEBUG_STATS) {
         gc_debug_line(heap, "gc: done, %lld unreachable, %lld uncollectable",

@@ -12,9 +12,11 @@
  *     exactly those reachable from outside young (collecting mark
  *     cleared, doubly linked again) and unreachable the rest, each with
  *     its collecting mark and GC_NEXT_UNREACHABLE set.
- *   gc_cycles_handle_unreachable(unreachable, old): consumes that
- *     unreachable list; every object that survives (legacy garbage,
- *     resurrected, kept by DEBUG_SAVEALL) ends in old with no marks.
+ *   gc_cycles_handle_unreachable(unreachable, old, kept): consumes that
+ *     unreachable list; every object that survives ends with no marks in
+ *     old (legacy garbage, kept by DEBUG_SAVEALL, alive after tp_clear)
+ *     or in kept (what a finalizer's resurrection kept: on 3.8 the whole
+ *     batch, garbage included).  kept may be old.
  */
 #include "gc-internal.h"
 
@@ -437,7 +439,7 @@ debug_cycle(struct gc_heap *heap, const char *what, struct gc_object *obj)
 void
 gc_cycles_handle_unreachable(struct gc_heap *heap,
                              struct gc_head *unreachable,
-                             struct gc_head *old,
+                             struct gc_head *old, struct gc_head *kept,
                              struct gc_collect_result *res)
 {
     int64_t m = 0, n = 0;
@@ -467,14 +469,14 @@ gc_cycles_handle_unreachable(struct gc_heap *heap,
         if (heap->profile >= GC_PROFILE_3_11) {
             struct gc_head final_unreachable;
             handle_resurrected_objects(heap, unreachable, &final_unreachable,
-                                       old);
+                                       kept);
             m += (int64_t)gc_glist_size(&final_unreachable);
             delete_garbage(heap, &final_unreachable, old);
         }
         else if (check_garbage(unreachable)) {
             /* 3.8: one resurrection keeps the whole batch, uncounted. */
             gc_emit_phase_end(heap, GC_PHASE_RESURRECTION);
-            gc_glist_merge(unreachable, old);
+            gc_glist_merge(unreachable, kept);
         }
         else {
             gc_emit_phase_end(heap, GC_PHASE_RESURRECTION);

@@ -127,7 +127,7 @@ full_collect(struct gc_heap *heap, int gen, enum gc_reason why,
     gc_cycles_untrack_dicts(all);
     st->survivors = gc_glist_size(all);
     gc_emit_phase_end(heap, GC_PHASE_UNTRACK);
-    gc_cycles_handle_unreachable(heap, &unreachable, all, res);
+    gc_cycles_handle_unreachable(heap, &unreachable, all, all, res);
     full_retrigger(heap);
 }
 

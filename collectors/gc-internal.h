@@ -75,6 +75,7 @@ void gc_pool_fini(struct gc_pool *pool);
 size_t gc_pool_arena_count(const struct gc_pool *pool);
 
 struct gc_heap {
+    struct gc_heap_inline pub; /* first: gc_decref reads it */
     enum gc_profile profile;
     struct gc_allocator alloc;
     bool has_pool;         /* alloc is &pool's */
@@ -418,9 +419,10 @@ size_t gc_cycles_deduce_unreachable(struct gc_heap *heap,
  * of list that hold no container. */
 void gc_cycles_untrack_tuples(struct gc_head *list);
 void gc_cycles_untrack_dicts(struct gc_head *list);
+/* kept: where what a resurrection kept goes (may be old). */
 void gc_cycles_handle_unreachable(struct gc_heap *heap,
                                   struct gc_head *unreachable,
-                                  struct gc_head *old,
+                                  struct gc_head *old, struct gc_head *kept,
                                   struct gc_collect_result *res);
 
 /* ---- shared by the types ----------------------------------------- */

@@ -176,6 +176,15 @@ gc_is_finalized(struct gc_object *obj)
  * gc_decref. */
 void gc_object_dealloc(struct gc_heap *heap, struct gc_object *obj);
 
+/* The one field of the heap that inline code reads: whether the
+ * collector wants to hear of decrements that leave a count above zero
+ * (trial deletion's candidate roots).  Private; the first member of
+ * struct gc_heap. */
+struct gc_heap_inline {
+    bool has_decref_hook;
+};
+void gc_decref_hook(struct gc_heap *heap, struct gc_object *obj);
+
 static inline struct gc_object *
 gc_incref(struct gc_object *obj)
 {
@@ -188,6 +197,10 @@ gc_decref(struct gc_heap *heap, struct gc_object *obj)
 {
     if (--obj->refcnt == 0) {
         gc_object_dealloc(heap, obj);
+    }
+    else if (((const struct gc_heap_inline *)(const void *)heap)
+                 ->has_decref_hook) {
+        gc_decref_hook(heap, obj);
     }
 }
 
@@ -609,6 +622,7 @@ void gc_set_listener(struct gc_heap *heap, const struct gc_listener *listener);
     C(GC_CAP_IS_FINALIZED, "is-finalized")                                  \
     C(GC_CAP_GET_OBJECTS_GEN, "get-objects-generation")                     \
     C(GC_CAP_AUTOMATIC, "automatic")                                        \
+    C(GC_CAP_UNTRACKING, "untracking")                                      \
     C(GC_CAP_DEFERRED, "deferred-to-safepoint")                             \
     C(GC_CAP_INCREMENTAL, "incremental")
 
@@ -665,6 +679,9 @@ typedef void gc_collect_fn(struct gc_heap *heap, int gen, enum gc_reason why,
 typedef void gc_trigger_fn(struct gc_heap *heap, bool is_safepoint);
 /* Enablement or thresholds changed: recompute the heap's trigger. */
 typedef void gc_retrigger_fn(struct gc_heap *heap);
+/* With has_decref_hook: a decrement left obj's count above zero, and a
+ * container is about to be freed (forget it). */
+typedef void gc_object_fn(struct gc_heap *heap, struct gc_object *obj);
 
 struct gc_collector {
     const char *name;        /* CLI and results key, e.g. "cpython" */
@@ -676,6 +693,8 @@ struct gc_collector {
     gc_collect_fn *collect;  /* required */
     gc_trigger_fn *trigger;  /* NULL: allocations never collect */
     gc_retrigger_fn *retrigger; /* NULL: the trigger never fires */
+    gc_object_fn *decref_hook;  /* NULL: no candidate roots */
+    gc_object_fn *forget;       /* with decref_hook */
 };
 
 /* The registry (registry.c): NULL-terminated, the reference first. */

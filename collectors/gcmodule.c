@@ -43,7 +43,7 @@ gc_profile_caps(enum gc_profile profile)
     uint32_t caps = GC_CAP_CYCLES | GC_CAP_GENERATIONS |
                     GC_CAP_LONG_LIVED_RULE | GC_CAP_DEFAULT_THRESHOLDS |
                     GC_CAP_LEGACY_GARBAGE | GC_CAP_AUTOMATIC |
-                    GC_CAP_INCREMENTAL;
+                    GC_CAP_INCREMENTAL | GC_CAP_UNTRACKING;
     if (profile >= GC_PROFILE_3_8) {
         caps |= GC_CAP_FINALIZERS | GC_CAP_FREEZE | GC_CAP_CALLBACKS |
                 GC_CAP_STATS | GC_CAP_GET_OBJECTS_GEN;

@@ -178,10 +178,19 @@ gc_container_alloc(struct gc_heap *heap, const struct gc_type *type,
 }
 
 void
+gc_decref_hook(struct gc_heap *heap, struct gc_object *obj)
+{
+    heap->collector->decref_hook(heap, obj);
+}
+
+void
 gc_container_free(struct gc_heap *heap, struct gc_object *obj,
                   size_t n_bytes)
 {
     assert(gc_head_of(obj)->next == 0);
+    if (heap->pub.has_decref_hook) {
+        heap->collector->forget(heap, obj);
+    }
     if (heap->gens[0].count > 0) {
         heap->gens[0].count--;
     }
@@ -307,6 +316,7 @@ gc_heap_new(const struct gc_heap_config *cfg, struct gc_heap **out)
         return rc;
     }
     heap->caps = heap->collector->caps(heap, heap->collector_state);
+    heap->pub.has_decref_hook = heap->collector->decref_hook != NULL;
     if (heap->collector->retrigger != NULL) {
         heap->collector->retrigger(heap);
     }
@@ -352,6 +362,7 @@ gc_heap_destroy(struct gc_heap *heap)
     }
     heap->is_destroying = true;
     heap->trigger_count = UINT64_MAX;
+    heap->pub.has_decref_hook = false;
     if (heap->collector != NULL && heap->collector->destroy != NULL) {
         heap->collector->destroy(heap, heap->collector_state);
     }

@@ -9,11 +9,13 @@ extern const struct gc_collector gc_collector_cpython;
 extern const struct gc_collector gc_collector_full;
 extern const struct gc_collector gc_collector_incremental;
 extern const struct gc_collector gc_collector_none;
+extern const struct gc_collector gc_collector_trialdel;
 
 const struct gc_collector *const gc_collectors[] = {
     &gc_collector_cpython, /* the reference; keep it first */
     &gc_collector_full,
     &gc_collector_incremental,
+    &gc_collector_trialdel,
     &gc_collector_none,
     NULL,
 };

@@ -5,7 +5,8 @@
  *
  * A collector is held to the scenarios its capabilities cover (see
  * needs()): refcount-only `none` to those that never collect, `full` to
- * those that do not depend on generations or automatic timing. */
+ * those that do not depend on generations or automatic timing.  A
+ * scenario may declare more in a comment line "# needs: untracking". */
 #define _DEFAULT_SOURCE /* open_memstream */
 #include "gc.h"
 #include "harness.h"
@@ -29,13 +30,20 @@ static uint32_t
 needs(const char *text)
 {
     uint32_t caps = 0;
+    bool has_tracked = false;
     for (const char *line = text; line != NULL && *line;) {
         while (*line == ' ' || *line == '\t') {
             line++;
         }
         char verb[32] = "", arg[32] = "";
         sscanf(line, "%31s %31s", verb, arg);
-        if (strcmp(verb, "collect") == 0) {
+        if (strncmp(line, "# needs: untracking", 19) == 0) {
+            caps |= GC_CAP_UNTRACKING; /* declared by the scenario */
+        }
+        else if (strcmp(verb, "tracked") == 0) {
+            has_tracked = true;
+        }
+        else if (strcmp(verb, "collect") == 0) {
             caps |= GC_CAP_CYCLES;
             if (arg[0] == '0' || arg[0] == '1') {
                 caps |= GC_CAP_GENERATIONS;
@@ -51,6 +59,10 @@ needs(const char *text)
         }
         line = strchr(line, '\n');
         line = line != NULL ? line + 1 : NULL;
+    }
+    /* Tracking after a collection depends on which objects it saw. */
+    if (has_tracked && (caps & GC_CAP_CYCLES)) {
+        caps |= GC_CAP_UNTRACKING;
     }
     return caps;
 }

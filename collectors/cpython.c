@@ -219,6 +219,9 @@ cpython_collect(struct gc_heap *heap, int gen, enum gc_reason why,
     gc_emit_phase_end(heap, GC_PHASE_UNTRACK);
 
     gc_cycles_handle_unreachable(heap, &unreachable, old, old, res);
+    if (gen == GC_NGENS - 1) {
+        gc_free_lists_clear(heap); /* clear_freelists, full only */
+    }
 
     if (heap->debug & GC_DEBUG_STATS) {
         gc_debug_line(heap, "gc: done, %lld unreachable, %lld uncollectable",

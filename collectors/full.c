@@ -128,6 +128,7 @@ full_collect(struct gc_heap *heap, int gen, enum gc_reason why,
     st->survivors = gc_glist_size(all);
     gc_emit_phase_end(heap, GC_PHASE_UNTRACK);
     gc_cycles_handle_unreachable(heap, &unreachable, all, all, res);
+    gc_free_lists_clear(heap); /* every collection is a full one */
     full_retrigger(heap);
 }
 

@@ -37,6 +37,24 @@ struct gc_callback_entry {
     void *data;
 };
 
+/* A free list of dead containers of one shape, as CPython keeps for
+ * lists, dicts and tuples: reuse skips the allocator and the
+ * generation-0 count, so count[0] moves as the interpreter's does.
+ * Members are untracked; their head's prev word links the list. */
+struct gc_free_list {
+    struct gc_object *head;
+    uint32_t n, max;
+};
+
+/* Tuples of 1..GC_TUPLE_FREE_SIZES-1 items (PyTuple_MAXSAVESIZE). */
+#define GC_TUPLE_FREE_SIZES 20
+
+struct gc_free_lists {
+    struct gc_free_list list;  /* 80 (PyList_MAXFREELIST) */
+    struct gc_free_list dict;  /* 80 (PyDict_MAXFREELIST) */
+    struct gc_free_list tuple[GC_TUPLE_FREE_SIZES]; /* 2000 each */
+};
+
 struct gc_gen {
     struct gc_head head; /* list sentinel: next/prev point at heads */
     uint64_t count;
@@ -109,6 +127,7 @@ struct gc_heap {
     int checks;            /* verifier level after collections */
     bool is_stress;        /* GCLAB_STRESS: also every 64th allocation */
 
+    struct gc_free_lists free_lists;
     struct gc_object *roots; /* dict */
     struct gc_object *none;
     struct gc_object *empty_tuple;
@@ -186,6 +205,18 @@ struct gc_object *gc_container_alloc(struct gc_heap *heap,
  * never below 0 (PyObject_GC_Del). */
 void gc_container_free(struct gc_heap *heap, struct gc_object *obj,
                        size_t n_bytes);
+/* A dead container from fl, untracked, count 1, type set; NULL if fl is
+ * empty.  Nothing is counted: a free-list hit in CPython. */
+struct gc_object *gc_free_list_pop(struct gc_heap *heap,
+                                   struct gc_free_list *fl,
+                                   const struct gc_type *type);
+/* Keeps a dead, untracked container on fl if there is room, else frees
+ * it (gc_container_free). */
+void gc_container_release(struct gc_heap *heap, struct gc_object *obj,
+                          size_t n_bytes, struct gc_free_list *fl);
+/* Frees what the free lists hold, as a full collection does
+ * (clear_freelists); 2.7 keeps its list and dict free lists. */
+void gc_free_lists_clear(struct gc_heap *heap);
 
 /* ---- generation lists -------------------------------------------- */
 
@@ -461,6 +492,11 @@ bool gc_call_finalizer_from_dealloc(struct gc_heap *heap,
 
 uint64_t gc_str_hash(const struct gc_object *str);
 uint64_t gc_str_hash_cstr(const char *text, size_t n_bytes);
+
+/* Object sizes the free lists need (each type's file knows its own). */
+size_t gc_list_object_bytes(void);
+size_t gc_dict_object_bytes(void);
+size_t gc_tuple_object_bytes(size_t len);
 
 /* Small ints, None and () are created by heap.c. */
 enum gc_status gc_atoms_init(struct gc_heap *heap);

@@ -273,6 +273,7 @@ struct gc_heap_stats {
     uint64_t gc_objects_allocated; /* containers only */
     uint64_t gc_objects_freed;
     uint64_t trash_deferred;    /* deallocations put off by the trashcan */
+    uint64_t gc_objects_cached; /* dead containers held by free lists */
     /* Errors inside finalizers that CPython would print as "Exception
      * ignored in ..." and go on: e.g. a resurrecting finalizer that ran
      * out of memory appending to its list (the object then dies). */

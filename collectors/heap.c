@@ -199,6 +199,65 @@ gc_container_free(struct gc_heap *heap, struct gc_object *obj,
     gc_mem_free(heap, gc_head_of(obj), sizeof(struct gc_head) + n_bytes);
 }
 
+struct gc_object *
+gc_free_list_pop(struct gc_heap *heap, struct gc_free_list *fl,
+                 const struct gc_type *type)
+{
+    struct gc_object *obj = fl->head;
+    if (obj == NULL) {
+        return NULL;
+    }
+    struct gc_head *h = gc_head_of(obj);
+    fl->head = (struct gc_object *)h->prev;
+    fl->n--;
+    heap->stats.gc_objects_cached--;
+    h->prev = 0; /* a fresh object: not finalized */
+    obj->refcnt = 1;
+    obj->type = type;
+    return obj;
+}
+
+void
+gc_container_release(struct gc_heap *heap, struct gc_object *obj,
+                     size_t n_bytes, struct gc_free_list *fl)
+{
+    struct gc_head *h = gc_head_of(obj);
+    assert(h->next == 0);
+    if (fl->n >= fl->max || heap->is_destroying) {
+        gc_container_free(heap, obj, n_bytes);
+        return;
+    }
+    if (heap->pub.has_decref_hook) {
+        heap->collector->forget(heap, obj);
+    }
+    h->prev = (uintptr_t)fl->head;
+    fl->head = obj;
+    fl->n++;
+    heap->stats.gc_objects_cached++;
+}
+
+static void
+drain(struct gc_heap *heap, struct gc_free_list *fl, size_t n_bytes)
+{
+    while (fl->head != NULL) {
+        struct gc_object *obj = gc_free_list_pop(heap, fl, NULL);
+        gc_container_free(heap, obj, n_bytes);
+    }
+}
+
+void
+gc_free_lists_clear(struct gc_heap *heap)
+{
+    struct gc_free_lists *f = &heap->free_lists;
+    if (heap->profile != GC_PROFILE_2_7 || heap->is_destroying) {
+        drain(heap, &f->list, gc_list_object_bytes());
+        drain(heap, &f->dict, gc_dict_object_bytes());
+    }
+    for (size_t n = 1; n < GC_TUPLE_FREE_SIZES; n++) {
+        drain(heap, &f->tuple[n], gc_tuple_object_bytes(n));
+    }
+}
+
 /* ---- creation and destruction ------------------------------------ */
 
 void
@@ -289,6 +348,11 @@ gc_heap_new(const struct gc_heap_config *cfg, struct gc_heap **out)
     heap->trigger_count = UINT64_MAX;
     heap->is_enabled = true;
     heap->collector = cfg->collector ? cfg->collector : gc_collectors[0];
+    heap->free_lists.list.max = 80;
+    heap->free_lists.dict.max = 80;
+    for (size_t n = 1; n < GC_TUPLE_FREE_SIZES; n++) {
+        heap->free_lists.tuple[n].max = 2000;
+    }
     read_check_level(heap);
 
     enum gc_status rc = gc_atoms_init(heap);
@@ -383,6 +447,7 @@ gc_heap_destroy(struct gc_heap *heap)
     }
     clear_all(heap, &heap->permanent);
     assert(heap->trash_later == NULL);
+    gc_free_lists_clear(heap);
     gc_atoms_fini(heap);
     while (heap->classes != NULL) {
         struct gc_class *c = heap->classes;

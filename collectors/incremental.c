@@ -248,6 +248,9 @@ inc_collect(struct gc_heap *heap, int gen, enum gc_reason why,
     gc_glist_merge(young, old);
     gc_emit_phase_end(heap, GC_PHASE_UNTRACK);
     gc_cycles_handle_unreachable(heap, &unreachable, old, old, res);
+    if (gen == 2) {
+        gc_free_lists_clear(heap);
+    }
     if (gen == 1 && gc_glist_is_empty(pending)) {
         gc_glist_merge(visited, pending); /* the old cycle is done */
     }

@@ -305,7 +305,6 @@ static void
 td_collect(struct gc_heap *heap, int gen, enum gc_reason why,
            struct gc_collect_result *res)
 {
-    (void)gen;
     (void)why;
     struct td_state *st = heap->collector_state;
     for (int g = 0; g < GC_NGENS; g++) {
@@ -350,6 +349,9 @@ td_collect(struct gc_heap *heap, int gen, enum gc_reason why,
         add_candidate(heap, st, gc_object_of(h));
     }
     gc_glist_merge(&kept, all);
+    if (gen == GC_NGENS - 1) {
+        gc_free_lists_clear(heap);
+    }
 }
 
 static const struct gc_option td_options[] = {

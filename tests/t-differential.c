@@ -261,7 +261,8 @@ run(const char *collector, enum gc_profile profile, uint64_t seed,
     }
     qsort(out->ids, out->n, sizeof *out->ids, cmp_i64);
     const struct gc_heap_stats *st = gc_heap_stats(heap);
-    out->live = st->gc_objects_allocated - st->gc_objects_freed;
+    out->live = st->gc_objects_allocated - st->gc_objects_freed -
+                st->gc_objects_cached;
     if (gc_heap_destroy(heap) != 0) {
         out->ok = false;
     }

@@ -197,7 +197,8 @@ dict_dealloc(struct gc_heap *heap, struct gc_object *self)
         return;
     }
     dict_clear(heap, self);
-    gc_container_free(heap, self, sizeof(struct gc_dict));
+    gc_container_release(heap, self, sizeof(struct gc_dict),
+                         &heap->free_lists.dict);
     gc_trash_end(heap);
 }
 
@@ -227,13 +228,22 @@ is_dict(const struct gc_object *obj)
     return obj->type->kind == GC_KIND_DICT;
 }
 
+size_t
+gc_dict_object_bytes(void)
+{
+    return sizeof(struct gc_dict);
+}
+
 struct gc_object *
 gc_dict_new(struct gc_heap *heap)
 {
     const struct gc_type *type =
         heap->profile == GC_PROFILE_2_7 ? &dict_type_27 : &gc_type_dict;
     struct gc_object *obj =
-        gc_container_alloc(heap, type, sizeof(struct gc_dict));
+        gc_free_list_pop(heap, &heap->free_lists.dict, type);
+    if (obj == NULL) {
+        obj = gc_container_alloc(heap, type, sizeof(struct gc_dict));
+    }
     if (obj == NULL) {
         return NULL;
     }

@@ -50,7 +50,8 @@ list_dealloc(struct gc_heap *heap, struct gc_object *self)
         return;
     }
     list_clear(heap, self);
-    gc_container_free(heap, self, sizeof(struct gc_list));
+    gc_container_release(heap, self, sizeof(struct gc_list),
+                         &heap->free_lists.list);
     gc_trash_end(heap);
 }
 
@@ -63,11 +64,20 @@ const struct gc_type gc_type_list = {
     .dealloc = list_dealloc,
 };
 
+size_t
+gc_list_object_bytes(void)
+{
+    return sizeof(struct gc_list);
+}
+
 struct gc_object *
 gc_list_new(struct gc_heap *heap)
 {
     struct gc_object *obj =
-        gc_container_alloc(heap, &gc_type_list, sizeof(struct gc_list));
+        gc_free_list_pop(heap, &heap->free_lists.list, &gc_type_list);
+    if (obj == NULL) {
+        obj = gc_container_alloc(heap, &gc_type_list, sizeof(struct gc_list));
+    }
     if (obj == NULL) {
         return NULL;
     }

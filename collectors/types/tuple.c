@@ -53,7 +53,13 @@ tuple_dealloc(struct gc_heap *heap, struct gc_object *self)
     }
     size_t len = AS_TUPLE(self)->len;
     tuple_clear(heap, self);
-    gc_container_free(heap, self, tuple_bytes(len));
+    if (len > 0 && len < GC_TUPLE_FREE_SIZES) {
+        gc_container_release(heap, self, tuple_bytes(len),
+                             &heap->free_lists.tuple[len]);
+    }
+    else {
+        gc_container_free(heap, self, tuple_bytes(len));
+    }
     gc_trash_end(heap);
 }
 
@@ -66,14 +72,26 @@ const struct gc_type gc_type_tuple = {
     .dealloc = tuple_dealloc,
 };
 
+size_t
+gc_tuple_object_bytes(size_t len)
+{
+    return tuple_bytes(len);
+}
+
 static struct gc_object *
 tuple_alloc(struct gc_heap *heap, size_t len)
 {
     if (len > (SIZE_MAX - sizeof(struct gc_tuple)) / sizeof(void *) / 2) {
         return NULL;
     }
-    struct gc_object *obj =
-        gc_container_alloc(heap, &gc_type_tuple, tuple_bytes(len));
+    struct gc_object *obj = NULL;
+    if (len > 0 && len < GC_TUPLE_FREE_SIZES) {
+        obj = gc_free_list_pop(heap, &heap->free_lists.tuple[len],
+                               &gc_type_tuple);
+    }
+    if (obj == NULL) {
+        obj = gc_container_alloc(heap, &gc_type_tuple, tuple_bytes(len));
+    }
     if (obj != NULL) {
         AS_TUPLE(obj)->len = len;
     }

@@ -207,7 +207,7 @@ static bool
 add_candidate(struct gc_heap *heap, struct td_state *st,
               struct gc_object *obj)
 {
-    size_t slot;
+    size_t slot = 0;
     if (map_find(st, (uintptr_t)obj, &slot)) {
         return true; /* already a candidate */
     }

@@ -25,6 +25,8 @@ int gc_cmd_micro(int argc, char **argv);
 int gc_cmd_conform(int argc, char **argv);
 int gc_cmd_scenario(int argc, char **argv);
 int gc_cmd_oracle(int argc, char **argv);
+int gc_cmd_run(int argc, char **argv);
+int gc_cmd_twin(int argc, char **argv);
 
 /* Runs a scenario file (spec/scenarios.md) on the model: the event log
  * goes to out, errors to err; profile_name may be NULL (the default).

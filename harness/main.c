@@ -26,7 +26,9 @@ static const struct {
     {"list", gc_cmd_list, "collectors and workloads, one per line"},
     {"micro", gc_cmd_micro, "micro benchmarks of the primitives"},
     {"oracle", gc_cmd_oracle, "hold an interpreter up against the goldens"},
+    {"run", gc_cmd_run, "collectors x workloads: collections, time"},
     {"scenario", gc_cmd_scenario, "run a scenario, or --emit-python"},
+    {"twin", gc_cmd_twin, "a workload's Python twin: print or run it"},
     {"version", cmd_version, "version and git revision"},
     {"help", cmd_help, "this list"},
 };

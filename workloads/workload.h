@@ -1,21 +1,25 @@
 /* workloads/workload.h -- the contract of a workload: a named program
- * over the object API (collectors/gc.h) with parameters and a default
- * size, declared once in a table.  A workload never asks which collector
- * runs it; it allocates, mutates and drops objects through the heap it
- * is given, calls gc_safepoint where an interpreter would check its eval
- * breaker, and returns a checksum of its result so that a collector that
- * breaks semantics is caught.
- *
- * The table is empty until the workloads arrive (issue "Workloads with
- * Python twins"); the harness already lists whatever it holds. */
+ * over the object API (collectors/gc.h) with options and a default
+ * size, declared once in a table.  A workload never asks which
+ * collector runs it: it allocates, mutates and drops objects through
+ * the heap it is given, calls gc_safepoint where an interpreter would
+ * check its eval breaker (calls, loop back-edges), and returns a
+ * checksum of what it computed, so a collector that breaks semantics is
+ * caught.  Each has a Python twin in workloads/python/ that makes the
+ * same objects in the same order on a real interpreter. */
 #ifndef GCLAB_WORKLOAD_H
 #define GCLAB_WORKLOAD_H
 
 #include "gc.h"
 
+#include <stdio.h>
+
 struct gc_workload_params {
-    uint64_t size;  /* approximate number of objects live at the peak */
+    uint64_t size; /* approximate number of objects live at the peak */
     uint64_t seed;
+    /* The workload's own options, checked against its table. */
+    const struct gc_option_value *opts;
+    size_t nopts;
 };
 
 typedef enum gc_status gc_workload_fn(struct gc_heap *heap,
@@ -26,11 +30,33 @@ struct gc_workload {
     const char *name;
     const char *description;
     uint64_t default_size;
+    const struct gc_option *options; /* terminated by a NULL name */
     gc_workload_fn *run;
+    const char *twin; /* the Python twin's source text */
 };
 
 /* NULL-terminated. */
 extern const struct gc_workload *const gc_workloads[];
 const struct gc_workload *gc_workload_find(const char *name);
+
+/* A parsed workload spec, "name[:key=value,...]"; GC_EINVAL with one
+ * line in err for an unknown workload, option or malformed pair. */
+struct gc_workload_spec {
+    const struct gc_workload *workload;
+    size_t nopts;
+    struct gc_option_value opts[8];
+    char text[256];
+};
+enum gc_status gc_workload_spec_parse(const char *text,
+                                      struct gc_workload_spec *spec,
+                                      char *err, size_t err_bytes);
+
+/* An option as an unsigned integer: the given value, else the table's
+ * default; false (and a line in err) if it is not a number in
+ * [min, max]. */
+bool gc_workload_option_u64(const struct gc_workload_params *p,
+                            const struct gc_workload *w, const char *name,
+                            uint64_t min, uint64_t max, uint64_t *out,
+                            char *err, size_t err_bytes);
 
 #endif /* GCLAB_WORKLOAD_H */

@@ -1,0 +1,102 @@
+/* workloads/cycles.c -- cyclic garbage: each round builds a ring of k
+ * instances (.next) and a doubly linked list of k instances (.prev,
+ * .next), keeps them for one round, then drops them.  Only the cycle
+ * collector frees them; refcounting alone leaks every round. */
+#include "workload.h"
+
+static struct gc_object *
+ring(struct gc_heap *heap, struct gc_class *node, uint64_t k, bool is_dll)
+{
+    struct gc_object *first = gc_instance_new(heap, node), *prev = first;
+    if (first == NULL) {
+        return NULL;
+    }
+    for (uint64_t i = 1; i < k; i++) {
+        struct gc_object *x = gc_instance_new(heap, node);
+        if (x == NULL) {
+            gc_decref(heap, first);
+            return NULL;
+        }
+        gc_attr_set(heap, prev, "next", x);
+        if (is_dll) {
+            gc_attr_set(heap, x, "prev", prev);
+        }
+        gc_decref(heap, x);
+        prev = x;
+        gc_safepoint(heap);
+    }
+    if (!is_dll) {
+        gc_attr_set(heap, prev, "next", first);
+    }
+    return first;
+}
+
+static enum gc_status
+cycles(struct gc_heap *heap, const struct gc_workload_params *p,
+       uint64_t *checksum)
+{
+    extern const struct gc_workload gc_workload_cycles;
+    char err[160];
+    uint64_t rounds, k;
+    if (!gc_workload_option_u64(p, &gc_workload_cycles, "rounds", 1,
+                                100000000, &rounds, err, sizeof err) ||
+        !gc_workload_option_u64(p, &gc_workload_cycles, "k", 0, 100000000,
+                                &k, err, sizeof err)) {
+        return GC_EINVAL;
+    }
+    if (k == 0) {
+        k = p->size / 4 > 1 ? p->size / 4 : 2; /* two rounds of two */
+    }
+    struct gc_class_spec ns = {.name = "Node"};
+    struct gc_class *node;
+    if (gc_class_new(heap, &ns, &node) != GC_OK) {
+        return GC_ENOMEM;
+    }
+    struct gc_object *keep = gc_list_new(heap);
+    if (keep == NULL) {
+        return GC_ENOMEM;
+    }
+    uint64_t sum = 0;
+    for (uint64_t r = 0; r < rounds; r++) {
+        struct gc_object *a = ring(heap, node, k, false);
+        struct gc_object *b = ring(heap, node, k, true);
+        if (a == NULL || b == NULL) {
+            return GC_ENOMEM;
+        }
+        gc_list_clear(heap, keep); /* last round's structures: garbage */
+        gc_list_append(heap, keep, a);
+        gc_list_append(heap, keep, b);
+        gc_decref(heap, a);
+        gc_decref(heap, b);
+        /* Walk the ring once round: what the twin sums too. */
+        struct gc_object *x = gc_attr_get(heap, a, "next");
+        uint64_t n = 1;
+        while (x != a) {
+            x = gc_attr_get(heap, x, "next");
+            n++;
+        }
+        sum += n;
+        gc_safepoint(heap);
+    }
+    gc_decref(heap, keep);
+    *checksum = sum;
+    return GC_OK;
+}
+
+static const struct gc_option options[] = {
+    {"rounds", "100", "rounds of a ring and a doubly linked list"},
+    {"k", "0", "nodes in each (0: size / 4)"},
+    {NULL, NULL, NULL},
+};
+
+extern const char gc_twin_cycles[];
+
+const struct gc_workload gc_workload_cycles = {
+    .name = "cycles",
+    .description = "rings and doubly linked lists of instances becoming "
+                   "garbage each round",
+    .default_size = 2000,
+    .options = options,
+    .run = cycles,
+    .twin = gc_twin_cycles,
+};

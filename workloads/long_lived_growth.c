@@ -1,0 +1,66 @@
+/* workloads/long_lived_growth.c -- a heap that keeps growing: n small
+ * lists appended one at a time to a list that lives throughout, with a
+ * little short-lived garbage per step.  Under the 25% rule full
+ * collections come at geometrically spaced sizes, so GC time grows
+ * linearly with n; with pending-rule=off it grows quadratically. */
+#include "workload.h"
+
+static enum gc_status
+long_lived_growth(struct gc_heap *heap, const struct gc_workload_params *p,
+                  uint64_t *checksum)
+{
+    extern const struct gc_workload gc_workload_long_lived_growth;
+    char err[160];
+    uint64_t n;
+    if (!gc_workload_option_u64(p, &gc_workload_long_lived_growth, "n", 0,
+                                100000000, &n, err, sizeof err)) {
+        return GC_EINVAL;
+    }
+    if (n == 0) {
+        n = p->size;
+    }
+    struct gc_object *keep = gc_list_new(heap);
+    if (keep == NULL) {
+        return GC_ENOMEM;
+    }
+    uint64_t sum = 0;
+    for (uint64_t i = 0; i < n; i++) {
+        struct gc_object *v = gc_int_new(heap, (int64_t)i);
+        struct gc_object *item = gc_list_new(heap);
+        struct gc_object *tmp = gc_list_new(heap); /* garbage at once */
+        if (v == NULL || item == NULL || tmp == NULL) {
+            return GC_ENOMEM;
+        }
+        gc_list_append(heap, item, v);
+        gc_list_append(heap, tmp, item);
+        gc_list_append(heap, keep, item);
+        gc_decref(heap, tmp);
+        gc_decref(heap, item);
+        gc_decref(heap, v);
+        gc_safepoint(heap);
+    }
+    for (size_t i = 0; i < gc_list_len(keep); i += 997) {
+        sum += (uint64_t)gc_int_value(gc_list_get(gc_list_get(keep, i), 0));
+    }
+    sum += gc_list_len(keep);
+    gc_decref(heap, keep);
+    *checksum = sum;
+    return GC_OK;
+}
+
+static const struct gc_option options[] = {
+    {"n", "0", "lists kept in all (0: size)"},
+    {NULL, NULL, NULL},
+};
+
+extern const char gc_twin_long_lived_growth[];
+
+const struct gc_workload gc_workload_long_lived_growth = {
+    .name = "long-lived-growth",
+    .description = "a heap that keeps growing: the 25% rule's amortised "
+                   "linear cost",
+    .default_size = 20000,
+    .options = options,
+    .run = long_lived_growth,
+    .twin = gc_twin_long_lived_growth,
+};

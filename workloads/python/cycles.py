@@ -1,0 +1,58 @@
+"""cycles: rings and doubly linked lists becoming garbage, the twin of
+workloads/cycles.c.  Usage: python cycles.py [size=N] [rounds=N] [k=N]"""
+import gc
+import sys
+
+
+class Node(object):
+    pass
+
+
+def ring(k, is_dll):
+    first = Node()
+    prev = first
+    for _ in range(1, k):
+        x = Node()
+        prev.next = x
+        if is_dll:
+            x.prev = prev
+        prev = x
+    if not is_dll:
+        prev.next = first
+    return first
+
+
+def run(rounds, k):
+    keep = []
+    total = 0
+    for _ in range(rounds):
+        a = ring(k, False)
+        b = ring(k, True)
+        del keep[:]
+        keep.append(a)
+        keep.append(b)
+        x = a.next
+        n = 1
+        while x is not a:
+            x = x.next
+            n += 1
+        total += n
+        del a, b, x
+    return total
+
+
+def main():
+    opts = dict(a.split("=", 1) for a in sys.argv[1:])
+    size = int(opts.get("size", 2000))
+    rounds = int(opts.get("rounds", 100))
+    k = int(opts.get("k", 0)) or max(size // 4, 2)
+    gc.collect()
+    before = [s["collections"] for s in gc.get_stats()]
+    checksum = run(rounds, k)
+    after = [s["collections"] for s in gc.get_stats()]
+    for g in range(3):
+        print("collections_gen%d %d" % (g, after[g] - before[g]))
+    print("checksum %d" % checksum)
+
+
+main()

@@ -1,0 +1,33 @@
+"""long-lived-growth: a heap that keeps growing, the twin of
+workloads/long_lived_growth.c.  Usage: python long_lived_growth.py
+[size=N] [n=N]"""
+import gc
+import sys
+
+
+def run(n):
+    keep = []
+    for i in range(n):
+        item = [i]
+        tmp = [item]
+        keep.append(item)
+        del tmp
+    total = 0
+    for i in range(0, len(keep), 997):
+        total += keep[i][0]
+    return total + len(keep)
+
+
+def main():
+    opts = dict(a.split("=", 1) for a in sys.argv[1:])
+    n = int(opts.get("n", 0)) or int(opts.get("size", 20000))
+    gc.collect()
+    before = [s["collections"] for s in gc.get_stats()]
+    checksum = run(n)
+    after = [s["collections"] for s in gc.get_stats()]
+    for g in range(3):
+        print("collections_gen%d %d" % (g, after[g] - before[g]))
+    print("checksum %d" % checksum)
+
+
+main()

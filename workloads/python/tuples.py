@@ -1,0 +1,33 @@
+"""tuples: tuples of atoms that become untrackable, the twin of
+workloads/tuples.c.  Usage: python tuples.py [size=N] [n=N] [rounds=N]"""
+import gc
+import sys
+
+
+def run(n, rounds):
+    total = 0
+    for r in range(rounds):
+        keep = []
+        for i in range(n):
+            a = i
+            b = i + r
+            keep.append((a, b, a))
+        total += keep[-1][1] + len(keep)
+        del keep
+    return total
+
+
+def main():
+    opts = dict(a.split("=", 1) for a in sys.argv[1:])
+    n = int(opts.get("n", 0)) or int(opts.get("size", 2000))
+    rounds = int(opts.get("rounds", 20))
+    gc.collect()
+    before = [s["collections"] for s in gc.get_stats()]
+    checksum = run(n, rounds)
+    after = [s["collections"] for s in gc.get_stats()]
+    for g in range(3):
+        print("collections_gen%d %d" % (g, after[g] - before[g]))
+    print("checksum %d" % checksum)
+
+
+main()

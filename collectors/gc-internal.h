@@ -498,6 +498,9 @@ size_t gc_list_object_bytes(void);
 size_t gc_dict_object_bytes(void);
 size_t gc_tuple_object_bytes(size_t len);
 
+size_t gc_list_capacity(const struct gc_object *list);
+size_t gc_dict_table_size(const struct gc_object *dict); /* 0: no table */
+
 /* Small ints, None and () are created by heap.c. */
 enum gc_status gc_atoms_init(struct gc_heap *heap);
 void gc_atoms_fini(struct gc_heap *heap);

@@ -435,3 +435,9 @@ gc_dict_next(const struct gc_object *dict, size_t *pos,
     }
     return false;
 }
+
+size_t
+gc_dict_table_size(const struct gc_object *dict)
+{
+    return ((const struct gc_dict *)dict)->index_size;
+}

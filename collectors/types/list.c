@@ -203,3 +203,9 @@ gc_list_clear(struct gc_heap *heap, struct gc_object *list)
     assert(list->type == &gc_type_list);
     list_clear(heap, list);
 }
+
+size_t
+gc_list_capacity(const struct gc_object *list)
+{
+    return ((const struct gc_list *)list)->cap;
+}

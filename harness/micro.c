@@ -171,6 +171,101 @@ suite_collect(struct micro_ctx *ctx, const uint64_t *sizes, size_t nsizes,
     print_summary("young-700", samples, repeat);
 }
 
+/* ---- the shapes suite: full-collection cost per object by shape ---- */
+
+enum shape { CHAIN, LIST_CHAIN, SHUFFLED, FREEING_CYCLES };
+static const char *const shape_names[] = {"chain", "list-chain", "shuffled",
+                                          "freeing-cycles"};
+
+/* The permutation workloads/python/shapes.py makes (same LCG). */
+static void
+lcg_perm(uint32_t *perm, uint64_t n)
+{
+    uint64_t x = 12345;
+    for (uint64_t i = 0; i < n; i++) {
+        perm[i] = (uint32_t)i;
+    }
+    for (uint64_t i = n - 1; i > 0; i--) {
+        x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+        uint64_t j = (x >> 33) % (i + 1);
+        uint32_t t = perm[i];
+        perm[i] = perm[j];
+        perm[j] = t;
+    }
+}
+
+/* Builds the shape, rooted as "keep" unless it is garbage by design. */
+static void
+build_shape(struct micro_ctx *ctx, enum shape shape, uint64_t n,
+            const uint32_t *perm, struct gc_object **nodes)
+{
+    struct gc_heap *heap = ctx->heap;
+    if (shape == LIST_CHAIN) {
+        struct gc_object *head = gc_list_new(heap), *cur = head;
+        for (uint64_t i = 1; i < n; i++) {
+            struct gc_object *next = gc_list_new(heap);
+            gc_list_append(heap, cur, next);
+            gc_decref(heap, next);
+            cur = next;
+        }
+        gc_root_set(heap, "keep", head);
+        gc_decref(heap, head);
+        return;
+    }
+    for (uint64_t i = 0; i < n; i++) {
+        nodes[i] = gc_instance_new(heap, ctx->cls);
+    }
+    if (shape == CHAIN || shape == SHUFFLED) {
+        for (uint64_t i = 0; i + 1 < n; i++) {
+            uint64_t a = shape == CHAIN ? i : perm[i];
+            uint64_t b = shape == CHAIN ? i + 1 : perm[i + 1];
+            gc_attr_set(heap, nodes[a], "next", nodes[b]);
+        }
+        gc_root_set(heap, "keep", nodes[shape == CHAIN ? 0 : perm[0]]);
+    }
+    else {
+        for (uint64_t i = 0; i + 9 < n; i += 10) {
+            for (uint64_t k = 0; k < 10; k++) {
+                gc_attr_set(heap, nodes[i + k], "next",
+                            nodes[i + (k + 1) % 10]);
+            }
+        }
+    }
+    for (uint64_t i = 0; i < n; i++) {
+        gc_decref(heap, nodes[i]);
+    }
+}
+
+static void
+suite_shapes(struct micro_ctx *ctx, uint64_t n, uint64_t repeat,
+             double *samples)
+{
+    uint32_t *perm = malloc(n * sizeof *perm);
+    struct gc_object **nodes = malloc(n * sizeof *nodes);
+    if (perm == NULL || nodes == NULL) {
+        fprintf(stderr, "gclab micro: out of memory\n");
+        exit(1);
+    }
+    lcg_perm(perm, n);
+    gc_disable(ctx->heap);
+    printf("%-20s %10s %10s %8s %10s\n", "shape", "mean_ns", "ci95_ns",
+           "cv", "best_ns");
+    for (int s = CHAIN; s <= FREEING_CYCLES; s++) {
+        for (uint64_t r = 0; r < repeat; r++) {
+            gc_collect(ctx->heap, 2);
+            build_shape(ctx, (enum shape)s, n, perm, nodes);
+            uint64_t t0 = gc_clock_ns();
+            gc_collect(ctx->heap, 2);
+            samples[r] = (double)(gc_clock_ns() - t0) / (double)n;
+            gc_root_del(ctx->heap, "keep");
+            gc_collect(ctx->heap, 2);
+        }
+        print_summary(shape_names[s], samples, repeat);
+    }
+    free(perm);
+    free(nodes);
+}
+
 static int
 parse_u64(const char *opt, const char *text, uint64_t *out)
 {
@@ -193,7 +288,7 @@ gc_cmd_micro(int argc, char **argv)
     uint64_t iterations = 2000000, repeat = 10;
     uint64_t sizes[8] = {100000, 1000000};
     size_t nsizes = 2;
-    bool is_collect = false;
+    bool is_collect = false, is_shapes = false;
     struct gc_heap_config cfg;
     gc_heap_config_init(&cfg);
     for (int i = 1; i < argc; i++) {
@@ -215,12 +310,14 @@ gc_cmd_micro(int argc, char **argv)
             }
         }
         else if (strcmp(opt, "--suite") == 0) {
-            if (strcmp(val, "collect") != 0 && strcmp(val, "primitives")) {
+            if (strcmp(val, "collect") != 0 && strcmp(val, "primitives") &&
+                strcmp(val, "shapes") != 0) {
                 fprintf(stderr, "gclab micro: unknown suite '%s'; suites: "
-                                "primitives collect\n", val);
+                                "primitives collect shapes\n", val);
                 return 2;
             }
             is_collect = strcmp(val, "collect") == 0;
+            is_shapes = strcmp(val, "shapes") == 0;
         }
         else if (strcmp(opt, "--size") == 0) {
             if (nsizes == 2 && sizes[0] == 100000 && sizes[1] == 1000000) {
@@ -261,7 +358,17 @@ gc_cmd_micro(int argc, char **argv)
     if (samples == NULL) {
         return 1;
     }
-    if (is_collect) {
+    if (is_shapes) {
+        /* The last --size, or 1e6 (the default list's last). */
+        uint64_t n = sizes[nsizes - 1];
+        printf("# profile %s, one full collection per shape of %llu "
+               "objects, ns per object; %llu repetitions\n",
+               gc_profile_name(cfg.profile), (unsigned long long)n,
+               (unsigned long long)repeat);
+        suite_shapes(&ctx, n, repeat, samples);
+        iterations = 0;
+    }
+    else if (is_collect) {
         printf("# profile %s, full collections: (t(build + 10 collect) - "
                "t(build)) / 10 / N, ns per object; young-700: ns per "
                "collection; %llu repetitions\n",

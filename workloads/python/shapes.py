@@ -1,0 +1,75 @@
+"""Cost of a full collection per object on four heap shapes, the twin of
+`gclab micro --suite shapes`:
+  chain          N instances, each .next the one allocated after it
+  list-chain     N one-item lists, each holding the one allocated after it
+  shuffled       N instances linked in a random order (same LCG as gclab)
+  freeing-cycles N instances in rings of 10, all garbage: the collection
+                 that frees them
+Prints "SHAPE best_ns_per_object" lines.  gc is disabled throughout.
+Usage: python shapes.py [N] [REPEAT]"""
+import gc
+import sys
+import time
+
+
+class Node(object):
+    pass
+
+
+def lcg_perm(n):
+    perm = list(range(n))
+    x = 12345
+    for i in range(n - 1, 0, -1):
+        x = (x * 6364136223846793005 + 1442695040888963407) % (1 << 64)
+        j = (x >> 33) % (i + 1)
+        perm[i], perm[j] = perm[j], perm[i]
+    return perm
+
+
+def build(shape, n, perm):
+    if shape == "list-chain":
+        head = []
+        cur = head
+        for _ in range(n - 1):
+            nxt = []
+            cur.append(nxt)
+            cur = nxt
+        return head
+    nodes = [Node() for _ in range(n)]
+    if shape == "chain":
+        for i in range(n - 1):
+            nodes[i].next = nodes[i + 1]
+    elif shape == "shuffled":
+        for i in range(n - 1):
+            nodes[perm[i]].next = nodes[perm[i + 1]]
+    else:  # freeing-cycles: rings of 10
+        for i in range(0, n, 10):
+            for k in range(10):
+                nodes[i + k].next = nodes[i + (k + 1) % 10]
+        del nodes[:]
+        return None
+    head = nodes[0] if shape == "chain" else nodes[perm[0]]
+    del nodes[:]
+    return head
+
+
+def main():
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 1000000
+    repeat = int(sys.argv[2]) if len(sys.argv) > 2 else 3
+    perm = lcg_perm(n)
+    gc.disable()
+    for shape in ("chain", "list-chain", "shuffled", "freeing-cycles"):
+        best = None
+        for _ in range(repeat):
+            gc.collect()
+            keep = build(shape, n, perm)
+            t0 = time.perf_counter()
+            gc.collect()
+            ns = (time.perf_counter() - t0) * 1e9 / n
+            best = ns if best is None else min(best, ns)
+            del keep
+            gc.collect()
+        print("%s %.2f" % (shape, best))
+
+
+main()

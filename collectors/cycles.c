@@ -144,6 +144,58 @@ gc_cycles_deduce_unreachable(struct gc_heap *heap, struct gc_head *young,
     return n;
 }
 
+/* ---- regions: subsets of the heap a collector examines -------------- */
+
+/* While a region is built, the collecting mark means "in the region";
+ * update_refs sets it again for every member, so building leaves
+ * nothing behind once gc_cycles_region_unmark has run. */
+
+static int
+visit_add_to_region(struct gc_object *obj, void *arg)
+{
+    struct gc_region *r = arg;
+    if (gc_is_gc(obj)) {
+        struct gc_head *h = gc_head_of(obj);
+        if (h->next != 0 && !gc_is_collecting(h)) {
+            gc_glist_move(h, r->set);
+            h->prev |= GC_PREV_COLLECTING;
+            r->added++;
+        }
+    }
+    return 0;
+}
+
+void
+gc_cycles_region_add(struct gc_region *r, struct gc_head *h)
+{
+    if (h->next != 0 && !gc_is_collecting(h)) {
+        gc_glist_move(h, r->set);
+        h->prev |= GC_PREV_COLLECTING;
+        r->added++;
+    }
+}
+
+void
+gc_cycles_region_close(struct gc_region *r)
+{
+    /* Breadth first from the first member not yet traversed; what the
+     * traversals add lands at the end and is reached in turn. */
+    while (r->cursor != gc_head_prev(r->set)) {
+        r->cursor = gc_head_next(r->cursor);
+        struct gc_object *obj = gc_object_of(r->cursor);
+        obj->type->traverse(obj, visit_add_to_region, r);
+    }
+}
+
+void
+gc_cycles_region_unmark(struct gc_head *set)
+{
+    for (struct gc_head *h = gc_head_next(set); h != set;
+         h = gc_head_next(h)) {
+        gc_clear_collecting(h);
+    }
+}
+
 /* ---- untracking ---------------------------------------------------- */
 
 static bool

@@ -446,6 +446,24 @@ bool gc_garbage_append(struct gc_heap *heap, struct gc_object *obj);
 size_t gc_cycles_deduce_unreachable(struct gc_heap *heap,
                                     struct gc_head *young,
                                     struct gc_head *unreachable);
+/* A region: the set a collection will examine, built from seeds and
+ * their closures over the tracked heap (incremental, trialdel).  Members
+ * carry the collecting mark while it is built.  Frozen objects cannot be
+ * told from others, so collectors that build regions offer no freeze.
+ * Start with cursor = the last member already traversed (the set's head
+ * for none). */
+struct gc_region {
+    struct gc_head *set;
+    struct gc_head *cursor;
+    uint64_t added;
+};
+/* Adds a tracked object not yet in the region. */
+void gc_cycles_region_add(struct gc_region *r, struct gc_head *h);
+/* Adds everything reachable from the members after the cursor. */
+void gc_cycles_region_close(struct gc_region *r);
+/* Drops the building marks, before the collection proper. */
+void gc_cycles_region_unmark(struct gc_head *set);
+
 /* Untracks the tuples (every collection) and dicts (full collections)
  * of list that hold no container. */
 void gc_cycles_untrack_tuples(struct gc_head *list);

@@ -131,32 +131,10 @@ inc_retrigger(struct gc_heap *heap)
 
 /* ---- building an increment ---------------------------------------- */
 
-struct closure {
-    struct gc_head *set;
-    uint64_t added;
-};
-
-/* The collecting mark means "already in the set" while the set is
- * built; update_refs sets it again for every member afterwards. */
-static int
-visit_add(struct gc_object *obj, void *arg)
-{
-    struct closure *c = arg;
-    if (!gc_is_gc(obj)) {
-        return 0;
-    }
-    struct gc_head *h = gc_head_of(obj);
-    if (h->next == 0 || gc_is_collecting(h)) {
-        return 0; /* untracked, or in the set already */
-    }
-    gc_glist_move(h, c->set);
-    h->prev |= GC_PREV_COLLECTING;
-    c->added++;
-    return 0;
-}
-
 /* Appends to set (young) seeds from pending with their closures until
- * the budget is spent; returns the objects added. */
+ * the budget is spent; returns the objects added.  Young objects are
+ * members from the start, but their referents are not pulled in: only
+ * the seeds' closures matter for completeness. */
 static uint64_t
 build_increment(struct gc_heap *heap, struct gc_head *set, uint64_t budget)
 {
@@ -165,26 +143,13 @@ build_increment(struct gc_heap *heap, struct gc_head *set, uint64_t budget)
          h = gc_head_next(h)) {
         h->prev |= GC_PREV_COLLECTING;
     }
-    struct closure c = {.set = set, .added = 0};
-    /* cursor: the last member whose referents are known to be in */
-    struct gc_head *cursor = gc_head_prev(set);
-    while (c.added < budget && !gc_glist_is_empty(pending)) {
-        struct gc_head *seed = gc_head_next(pending);
-        gc_glist_move(seed, set);
-        seed->prev |= GC_PREV_COLLECTING;
-        c.added++;
-        /* Breadth first over what the increment has added. */
-        while (cursor != gc_head_prev(set)) {
-            cursor = gc_head_next(cursor);
-            struct gc_object *obj = gc_object_of(cursor);
-            obj->type->traverse(obj, visit_add, &c);
-        }
+    struct gc_region r = {.set = set, .cursor = gc_head_prev(set)};
+    while (r.added < budget && !gc_glist_is_empty(pending)) {
+        gc_cycles_region_add(&r, gc_head_next(pending));
+        gc_cycles_region_close(&r);
     }
-    for (struct gc_head *h = gc_head_next(set); h != set;
-         h = gc_head_next(h)) {
-        gc_clear_collecting(h);
-    }
-    return c.added;
+    gc_cycles_region_unmark(set);
+    return r.added;
 }
 
 static uint64_t

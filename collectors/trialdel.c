@@ -283,24 +283,6 @@ td_trigger(struct gc_heap *heap, bool is_safepoint)
     }
 }
 
-struct closure {
-    struct gc_head *set;
-};
-
-static int
-visit_add(struct gc_object *obj, void *arg)
-{
-    struct closure *c = arg;
-    if (gc_is_gc(obj)) {
-        struct gc_head *h = gc_head_of(obj);
-        if (h->next != 0 && !gc_is_collecting(h)) {
-            gc_glist_move(h, c->set);
-            h->prev |= GC_PREV_COLLECTING;
-        }
-    }
-    return 0;
-}
-
 static void
 td_collect(struct gc_heap *heap, int gen, enum gc_reason why,
            struct gc_collect_result *res)
@@ -315,24 +297,13 @@ td_collect(struct gc_heap *heap, int gen, enum gc_reason why,
      * until update_refs sets it again for all. */
     struct gc_head set;
     gc_glist_init(&set);
+    struct gc_region r = {.set = &set, .cursor = &set};
     for (size_t i = 0; i < st->n; i++) {
-        struct gc_head *h = gc_head_of(st->buf[i]);
-        if (h->next != 0 && !gc_is_collecting(h)) {
-            gc_glist_move(h, &set);
-            h->prev |= GC_PREV_COLLECTING;
-        }
+        gc_cycles_region_add(&r, gc_head_of(st->buf[i]));
     }
     clear_buffer(st);
-    struct closure c = {.set = &set};
-    for (struct gc_head *h = gc_head_next(&set); h != &set;
-         h = gc_head_next(h)) {
-        struct gc_object *obj = gc_object_of(h);
-        obj->type->traverse(obj, visit_add, &c);
-    }
-    for (struct gc_head *h = gc_head_next(&set); h != &set;
-         h = gc_head_next(h)) {
-        gc_clear_collecting(h);
-    }
+    gc_cycles_region_close(&r);
+    gc_cycles_region_unmark(&set);
     struct gc_head *all = &heap->gens[0].head;
     struct gc_head unreachable, kept;
     gc_glist_init(&kept);

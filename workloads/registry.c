@@ -7,15 +7,31 @@
 #include <string.h>
 
 extern const struct gc_workload gc_workload_alloc_churn;
+extern const struct gc_workload gc_workload_binary_trees;
+extern const struct gc_workload gc_workload_btree_gc;
 extern const struct gc_workload gc_workload_cycles;
+extern const struct gc_workload gc_workload_finalizers;
+extern const struct gc_workload gc_workload_gc_collect;
+extern const struct gc_workload gc_workload_gc_traversal;
 extern const struct gc_workload gc_workload_long_lived_growth;
+extern const struct gc_workload gc_workload_server;
+extern const struct gc_workload gc_workload_small_cycles;
 extern const struct gc_workload gc_workload_tuples;
+extern const struct gc_workload gc_workload_weakref_cache;
 
 const struct gc_workload *const gc_workloads[] = {
     &gc_workload_alloc_churn,
+    &gc_workload_binary_trees,
+    &gc_workload_btree_gc,
     &gc_workload_cycles,
+    &gc_workload_finalizers,
+    &gc_workload_gc_collect,
+    &gc_workload_gc_traversal,
     &gc_workload_long_lived_growth,
+    &gc_workload_server,
+    &gc_workload_small_cycles,
     &gc_workload_tuples,
+    &gc_workload_weakref_cache,
     NULL,
 };
 

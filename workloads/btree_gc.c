@@ -1,0 +1,332 @@
+/* workloads/btree_gc.c -- after pyperformance's btree_gc_only: n Records
+ * (two attributes) are made once; each loop inserts (key, record) tuples
+ * in a shuffled key order (Fisher-Yates with an LCG seeded from --seed)
+ * into a B-tree of minimum degree `degree`, calls gc.collect(), checks
+ * the tree and drops it.  BNode has __slots__ items, nodes and parent:
+ * lists of items and children, and a pointer back to the parent, so a
+ * dropped tree is cyclic garbage.  Insertion splits full nodes on the
+ * way down (CLRS), as the benchmark does; a split slices the child's
+ * lists into new ones, exactly as child.items[middle + 1:] does. */
+#include "workload.h"
+
+#include <stdio.h>
+
+#define TRY(x)                                                              \
+    do {                                                                    \
+        if ((x) == NULL) {                                                  \
+            return GC_ENOMEM;                                               \
+        }                                                                   \
+    } while (0)
+#define TRY_OK(x)                                                           \
+    do {                                                                    \
+        if ((x) != GC_OK) {                                                 \
+            return GC_ENOMEM;                                               \
+        }                                                                   \
+    } while (0)
+
+struct btree {
+    struct gc_heap *heap;
+    struct gc_class *bnode, *tree;
+    size_t full; /* 2 * degree - 1 */
+    size_t degree;
+};
+
+/* list.insert(index, item): no allocation but the item array's. */
+static enum gc_status
+list_insert(struct gc_heap *heap, struct gc_object *list, size_t index,
+            struct gc_object *item)
+{
+    size_t n = gc_list_len(list);
+    if (index >= n) {
+        return gc_list_append(heap, list, item);
+    }
+    enum gc_status rc = gc_list_append(heap, list, gc_list_get(list, n - 1));
+    for (size_t j = n - 1; j > index && rc == GC_OK; j--) {
+        rc = gc_list_set(heap, list, j, gc_list_get(list, j - 1));
+    }
+    return rc == GC_OK ? gc_list_set(heap, list, index, item) : rc;
+}
+
+/* list[lo:hi], a new list. */
+static struct gc_object *
+list_slice(struct gc_heap *heap, struct gc_object *list, size_t lo, size_t hi)
+{
+    struct gc_object *s = gc_list_new(heap);
+    for (size_t i = lo; s != NULL && i < hi; i++) {
+        if (gc_list_append(heap, s, gc_list_get(list, i)) != GC_OK) {
+            gc_decref(heap, s);
+            return NULL;
+        }
+    }
+    return s;
+}
+
+/* BNode(): items = [], nodes = parent = None. */
+static struct gc_object *
+new_bnode(struct btree *t)
+{
+    struct gc_heap *heap = t->heap;
+    struct gc_object *node = gc_instance_new(heap, t->bnode), *items;
+    if (node == NULL) {
+        return NULL;
+    }
+    gc_safepoint(heap); /* __init__'s entry */
+    if ((items = gc_list_new(heap)) == NULL ||
+        gc_attr_set(heap, node, "items", items) != GC_OK ||
+        gc_attr_set(heap, node, "nodes", gc_none(heap)) != GC_OK ||
+        gc_attr_set(heap, node, "parent", gc_none(heap)) != GC_OK) {
+        gc_xdecref(heap, items);
+        gc_decref(heap, node);
+        return NULL;
+    }
+    gc_decref(heap, items);
+    return node;
+}
+
+/* Slices attribute name of from at [lo:hi] into attribute name of to. */
+static enum gc_status
+move_slice(struct btree *t, struct gc_object *to, struct gc_object *from,
+           const char *name, size_t lo, size_t hi)
+{
+    struct gc_object *s =
+        list_slice(t->heap, gc_attr_get(t->heap, from, name), lo, hi);
+    if (s == NULL) {
+        return GC_ENOMEM;
+    }
+    enum gc_status rc = gc_attr_set(t->heap, to, name, s);
+    gc_decref(t->heap, s);
+    return rc;
+}
+
+static size_t
+get_position(struct btree *t, struct gc_object *items, int64_t key)
+{
+    gc_safepoint(t->heap); /* the call */
+    size_t n = gc_list_len(items);
+    for (size_t position = 0; position < n; position++) {
+        if (gc_int_value(gc_tuple_get(gc_list_get(items, position), 0)) >=
+            key) {
+            return position;
+        }
+        gc_safepoint(t->heap); /* the loop's back-edge */
+    }
+    return n;
+}
+
+static enum gc_status
+split_child(struct btree *t, struct gc_object *node, size_t position,
+            struct gc_object *child)
+{
+    struct gc_heap *heap = t->heap;
+    gc_safepoint(heap); /* the call */
+    struct gc_object *bigger, *splitting, *items;
+    TRY(bigger = new_bnode(t));
+    TRY_OK(gc_attr_set(heap, bigger, "parent", node));
+    size_t middle = t->degree - 1;
+    items = gc_attr_get(heap, child, "items");
+    splitting = gc_incref(gc_list_get(items, middle));
+    TRY_OK(move_slice(t, bigger, child, "items", middle + 1,
+                      gc_list_len(items)));
+    TRY_OK(move_slice(t, child, child, "items", 0, middle));
+    struct gc_object *nodes = gc_attr_get(heap, child, "nodes");
+    if (nodes != gc_none(heap)) {
+        TRY_OK(move_slice(t, bigger, child, "nodes", middle + 1,
+                          gc_list_len(nodes)));
+        TRY_OK(move_slice(t, child, child, "nodes", 0, middle + 1));
+        nodes = gc_attr_get(heap, bigger, "nodes");
+        for (size_t i = 0; i < gc_list_len(nodes); i++) {
+            TRY_OK(gc_attr_set(heap, gc_list_get(nodes, i), "parent",
+                               bigger));
+            gc_safepoint(heap); /* the loop's back-edge */
+        }
+    }
+    TRY_OK(list_insert(heap, gc_attr_get(heap, node, "items"), position,
+                       splitting));
+    TRY_OK(list_insert(heap, gc_attr_get(heap, node, "nodes"), position + 1,
+                       bigger));
+    gc_decref(heap, splitting);
+    gc_decref(heap, bigger);
+    return GC_OK;
+}
+
+static enum gc_status
+insert(struct btree *t, struct gc_object *tree, struct gc_object *item)
+{
+    struct gc_heap *heap = t->heap;
+    gc_safepoint(heap); /* the call */
+    struct gc_object *node = gc_attr_get(heap, tree, "root");
+    if (gc_list_len(gc_attr_get(heap, node, "items")) == t->full) {
+        struct gc_object *root = node, *nodes;
+        TRY(node = new_bnode(t));
+        TRY(nodes = gc_list_new(heap)); /* [root] */
+        TRY_OK(gc_list_append(heap, nodes, root));
+        TRY_OK(gc_attr_set(heap, node, "nodes", nodes));
+        gc_decref(heap, nodes);
+        TRY_OK(gc_attr_set(heap, root, "parent", node));
+        TRY_OK(split_child(t, node, 0, root));
+        TRY_OK(gc_attr_set(heap, tree, "root", node));
+        gc_decref(heap, node); /* the tree holds it */
+    }
+    int64_t key = gc_int_value(gc_tuple_get(item, 0));
+    for (;;) {
+        size_t position =
+            get_position(t, gc_attr_get(heap, node, "items"), key);
+        struct gc_object *nodes = gc_attr_get(heap, node, "nodes");
+        if (nodes == gc_none(heap)) {
+            return list_insert(heap, gc_attr_get(heap, node, "items"),
+                               position, item);
+        }
+        struct gc_object *child = gc_list_get(nodes, position);
+        if (gc_list_len(gc_attr_get(heap, child, "items")) == t->full) {
+            TRY_OK(split_child(t, node, position, child));
+            struct gc_object *items = gc_attr_get(heap, node, "items");
+            if (key > gc_int_value(
+                          gc_tuple_get(gc_list_get(items, position), 0))) {
+                position++;
+            }
+            child = gc_list_get(gc_attr_get(heap, node, "nodes"), position);
+        }
+        node = child;
+        gc_safepoint(heap); /* the loop's back-edge */
+    }
+}
+
+/* Sum of key x depth + record.a % 3 over the items, depth from 1. */
+static uint64_t
+count(struct btree *t, struct gc_object *node, uint64_t depth)
+{
+    struct gc_heap *heap = t->heap;
+    gc_safepoint(heap); /* the call */
+    uint64_t total = 0;
+    struct gc_object *items = gc_attr_get(heap, node, "items");
+    for (size_t i = 0; i < gc_list_len(items); i++) {
+        struct gc_object *item = gc_list_get(items, i);
+        total += (uint64_t)gc_int_value(gc_tuple_get(item, 0)) * depth +
+                 (uint64_t)gc_int_value(
+                     gc_attr_get(heap, gc_tuple_get(item, 1), "a")) %
+                     3;
+        gc_safepoint(heap);
+    }
+    struct gc_object *nodes = gc_attr_get(heap, node, "nodes");
+    if (nodes != gc_none(heap)) {
+        for (size_t i = 0; i < gc_list_len(nodes); i++) {
+            total += count(t, gc_list_get(nodes, i), depth + 1);
+            gc_safepoint(heap);
+        }
+    }
+    return total;
+}
+
+static enum gc_status
+btree_gc(struct gc_heap *heap, const struct gc_workload_params *p,
+         uint64_t *checksum)
+{
+    extern const struct gc_workload gc_workload_btree_gc;
+    const struct gc_workload *w = &gc_workload_btree_gc;
+    char err[160];
+    uint64_t n, loops, degree;
+    if (!gc_workload_option_u64(p, w, "n", 0, 100000000, &n, err,
+                                sizeof err) ||
+        !gc_workload_option_u64(p, w, "loops", 1, 100000000, &loops, err,
+                                sizeof err) ||
+        !gc_workload_option_u64(p, w, "degree", 2, 100000, &degree, err,
+                                sizeof err)) {
+        return GC_EINVAL;
+    }
+    if (n == 0) {
+        n = p->size;
+    }
+    static const char *const bnode_slots[] = {"items", "nodes", "parent"};
+    static const char *const tree_slots[] = {"root"};
+    struct gc_class_spec rs = {.name = "Record"};
+    struct gc_class_spec bs = {.name = "BNode", .has_slots = true,
+                               .nslots = 3, .slots = bnode_slots};
+    struct gc_class_spec ts = {.name = "BTree", .has_slots = true,
+                               .nslots = 1, .slots = tree_slots};
+    struct gc_class *record;
+    struct btree t = {.heap = heap, .degree = degree,
+                      .full = 2 * degree - 1};
+    TRY_OK(gc_class_new(heap, &rs, &record));
+    TRY_OK(gc_class_new(heap, &bs, &t.bnode));
+    TRY_OK(gc_class_new(heap, &ts, &t.tree));
+    char buf[48];
+    struct gc_object *records, *ids, *v;
+    TRY(records = gc_list_new(heap));
+    for (uint64_t i = 0; i < n; i++) {
+        struct gc_object *r;
+        TRY(r = gc_instance_new(heap, record));
+        gc_safepoint(heap); /* Record() is a call */
+        TRY(v = gc_int_new(heap, (int64_t)i));
+        TRY_OK(gc_attr_set(heap, r, "a", v));
+        gc_decref(heap, v);
+        snprintf(buf, sizeof buf, "node %llu", (unsigned long long)i);
+        TRY(v = gc_str_from_cstr(heap, buf));
+        TRY_OK(gc_attr_set(heap, r, "b", v));
+        gc_decref(heap, v);
+        TRY_OK(gc_list_append(heap, records, r));
+        gc_decref(heap, r);
+        gc_safepoint(heap); /* the loop's back-edge */
+    }
+    TRY(ids = gc_list_new(heap));
+    for (uint64_t i = 0; i < n; i++) {
+        TRY(v = gc_int_new(heap, (int64_t)i));
+        TRY_OK(gc_list_append(heap, ids, v));
+        gc_decref(heap, v);
+        gc_safepoint(heap);
+    }
+    uint64_t x = p->seed;
+    for (uint64_t i = n > 0 ? n - 1 : 0; i > 0; i--) {
+        x = x * 6364136223846793005u + 1442695040888963407u;
+        uint64_t j = (x >> 33) % (i + 1);
+        struct gc_object *tmp = gc_incref(gc_list_get(ids, i));
+        TRY_OK(gc_list_set(heap, ids, i, gc_list_get(ids, j)));
+        TRY_OK(gc_list_set(heap, ids, j, tmp));
+        gc_decref(heap, tmp);
+        gc_safepoint(heap);
+    }
+    uint64_t sum = 0;
+    for (uint64_t l = 0; l < loops; l++) {
+        struct gc_object *tree, *root;
+        TRY(tree = gc_instance_new(heap, t.tree));
+        gc_safepoint(heap); /* BTree.__init__ */
+        TRY(root = new_bnode(&t));
+        TRY_OK(gc_attr_set(heap, tree, "root", root));
+        gc_decref(heap, root);
+        for (uint64_t k = 0; k < n; k++) {
+            struct gc_object *key = gc_list_get(ids, k), *item;
+            struct gc_object *pair[2] = {
+                key, gc_list_get(records, (size_t)gc_int_value(key))};
+            TRY(item = gc_tuple_new(heap, 2, pair));
+            TRY_OK(insert(&t, tree, item));
+            gc_decref(heap, item);
+            gc_safepoint(heap);
+        }
+        gc_collect(heap, 2);
+        sum += count(&t, gc_attr_get(heap, tree, "root"), 1);
+        gc_decref(heap, tree); /* del tree: its nodes are cyclic garbage */
+        gc_safepoint(heap);
+    }
+    gc_decref(heap, ids);
+    gc_decref(heap, records);
+    *checksum = sum;
+    return GC_OK;
+}
+
+static const struct gc_option options[] = {
+    {"n", "0", "records, and keys inserted per tree (0: size)"},
+    {"loops", "5", "trees built, each followed by gc.collect()"},
+    {"degree", "16", "the B-tree's minimum degree"},
+    {NULL, NULL, NULL},
+};
+
+extern const char gc_twin_btree_gc[];
+
+const struct gc_workload gc_workload_btree_gc = {
+    .name = "btree-gc",
+    .description = "pyperformance's btree_gc_only: a B-tree with parent "
+                   "pointers built, collected and dropped",
+    .default_size = 2000,
+    .options = options,
+    .run = btree_gc,
+    .twin = gc_twin_btree_gc,
+};

@@ -1,0 +1,50 @@
+"""gc-traversal: after pyperformance's bm_gc_traversal, the twin of
+workloads/gc_traversal.c.  Builds `levels` lists, list n holding
+min(n, width) references to list n - 1 (width=levels is the benchmark's
+triangle), keeps them alive and collects twice per loop.
+Usage: python gc_traversal.py [size=N] [levels=N] [width=N] [loops=N]"""
+import gc
+import sys
+
+
+def create_recursive_containers(n_levels, width):
+    current_list = []
+    for n in range(n_levels):
+        k = min(n, width)
+        new_list = [None] * k
+        for index in range(k):
+            new_list[index] = current_list
+        current_list = new_list
+    return current_list
+
+
+def run(levels, width, loops):
+    all_cycles = create_recursive_containers(levels, width)
+    total = 0
+    for _ in range(loops):
+        gc.collect()
+        gc.collect()
+        total += len(all_cycles)
+    x = all_cycles
+    while len(x) > 0:
+        x = x[0]
+        total += 1
+    return total
+
+
+def main():
+    opts = dict(a.split("=", 1) for a in sys.argv[1:])
+    size = int(opts.get("size", 2000))
+    levels = int(opts.get("levels", 0)) or size
+    width = int(opts.get("width", 100))
+    loops = int(opts.get("loops", 10))
+    gc.collect()
+    before = [s["collections"] for s in gc.get_stats()]
+    checksum = run(levels, width, loops)
+    after = [s["collections"] for s in gc.get_stats()]
+    for g in range(3):
+        print("collections_gen%d %d" % (g, after[g] - before[g]))
+    print("checksum %d" % checksum)
+
+
+main()

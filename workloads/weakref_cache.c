@@ -1,0 +1,160 @@
+/* workloads/weakref_cache.c -- a cache of weakly held values: cache maps
+ * "k<i>" to a weakref to value i whose callback (the twin's module-level
+ * _drop) removes the entry, finding its key in rev, which maps the
+ * weakref's identity to it ("%p" here, id() in the twin: atoms both).
+ * The last `keep` values are held strongly in a list, value i in slot
+ * i % keep, so the value it replaces dies: at once, or, for one in
+ * `every` (a self-cycle, v.me = v), when a collection finds it and runs
+ * the callback from handle_weakrefs.  Each step looks up a key that is
+ * strongly held, so the checksum does not depend on when collections
+ * happen. */
+#include "workload.h"
+
+#include <stdio.h>
+
+#define TRY(x)                                                              \
+    do {                                                                    \
+        if ((x) == NULL) {                                                  \
+            return GC_ENOMEM;                                               \
+        }                                                                   \
+    } while (0)
+#define TRY_OK(x)                                                           \
+    do {                                                                    \
+        if ((x) != GC_OK) {                                                 \
+            return GC_ENOMEM;                                               \
+        }                                                                   \
+    } while (0)
+
+struct cache {
+    struct gc_object *cache; /* "k<i>" -> weakref */
+    struct gc_object *rev;   /* "%p" of the weakref -> "k<i>" */
+};
+
+/* def _drop(wr): key = rev.pop(id(wr)); del cache[key] */
+static void
+drop(struct gc_heap *heap, struct gc_object *wr, void *data)
+{
+    struct cache *c = data;
+    gc_safepoint(heap); /* the call */
+    char id[32];
+    snprintf(id, sizeof id, "%p", (void *)wr);
+    struct gc_object *key = gc_dict_get_cstr(c->rev, id);
+    if (key == NULL) {
+        return;
+    }
+    gc_incref(key);
+    gc_dict_del_cstr(heap, c->rev, id);
+    gc_dict_del(heap, c->cache, key);
+    gc_decref(heap, key);
+}
+
+static uint64_t
+lcg(uint64_t *x)
+{
+    *x = *x * 6364136223846793005u + 1442695040888963407u;
+    return *x >> 33;
+}
+
+static enum gc_status
+weakref_cache(struct gc_heap *heap, const struct gc_workload_params *p,
+              uint64_t *checksum)
+{
+    extern const struct gc_workload gc_workload_weakref_cache;
+    const struct gc_workload *w = &gc_workload_weakref_cache;
+    char err[160];
+    uint64_t n, keep, every;
+    if (!gc_workload_option_u64(p, w, "n", 0, 1000000000, &n, err,
+                                sizeof err) ||
+        !gc_workload_option_u64(p, w, "keep", 0, 100000000, &keep, err,
+                                sizeof err) ||
+        !gc_workload_option_u64(p, w, "every", 1, 100000000, &every, err,
+                                sizeof err)) {
+        return GC_EINVAL;
+    }
+    if (keep == 0) {
+        keep = p->size / 4 > 0 ? p->size / 4 : 1;
+    }
+    if (n == 0) {
+        n = 25 * p->size;
+    }
+    struct gc_class_spec vs = {.name = "Value"};
+    struct gc_class *value;
+    TRY_OK(gc_class_new(heap, &vs, &value));
+    struct cache c;
+    struct gc_object *strong;
+    TRY(c.cache = gc_dict_new(heap)); /* module globals in the twin */
+    TRY(c.rev = gc_dict_new(heap));
+    TRY(strong = gc_list_new(heap));
+    uint64_t sum = 0, x = p->seed;
+    char buf[32];
+    for (uint64_t i = 0; i < n; i++) {
+        struct gc_object *key, *v, *no, *wr;
+        snprintf(buf, sizeof buf, "k%llu", (unsigned long long)i);
+        TRY(key = gc_str_from_cstr(heap, buf));
+        TRY(v = gc_instance_new(heap, value));
+        gc_safepoint(heap); /* Value() is a call */
+        TRY(no = gc_int_new(heap, (int64_t)i));
+        TRY_OK(gc_attr_set(heap, v, "n", no));
+        gc_decref(heap, no);
+        if (i % every == 0) {
+            TRY_OK(gc_attr_set(heap, v, "me", v));
+        }
+        /* weakref.ref(v, _drop): calling the type packs its arguments in
+         * a tuple, a container too (from the free list, except after a
+         * full collection emptied it), freed once the weakref is made. */
+        struct gc_object *args[2] = {v, NULL}, *argt;
+        TRY(argt = gc_tuple_new(heap, 2, args));
+        TRY_OK(gc_weakref_new(heap, v, drop, &c, &wr));
+        gc_decref(heap, argt);
+        gc_safepoint(heap); /* the call's end */
+        TRY_OK(gc_dict_set(heap, c.cache, key, wr));
+        snprintf(buf, sizeof buf, "%p", (void *)wr);
+        TRY_OK(gc_dict_set_cstr(heap, c.rev, buf, key));
+        if (i < keep) {
+            TRY_OK(gc_list_append(heap, strong, v));
+        }
+        else {
+            TRY_OK(gc_list_set(heap, strong, i % keep, v));
+        }
+        gc_decref(heap, v);
+        gc_decref(heap, wr);
+        gc_decref(heap, key);
+        uint64_t j = i - lcg(&x) % (i + 1 < keep ? i + 1 : keep);
+        snprintf(buf, sizeof buf, "k%llu", (unsigned long long)j);
+        struct gc_object *ref = gc_dict_get_cstr(c.cache, buf);
+        struct gc_object *hit = ref != NULL ? gc_weakref_get(ref) : NULL;
+        if (hit == NULL) {
+            return GC_EINVAL; /* a strongly held value went: a bug */
+        }
+        sum += (uint64_t)gc_int_value(gc_attr_get(heap, hit, "n")) % 1000;
+        gc_safepoint(heap); /* the loop's back-edge */
+    }
+    sum += gc_list_len(strong);
+    /* run() returns: its values die, their callbacks run; then the
+     * cache goes, and with it every weakref, so no callback can run once
+     * c is gone. */
+    gc_decref(heap, strong);
+    gc_decref(heap, c.cache);
+    gc_decref(heap, c.rev);
+    *checksum = sum;
+    return GC_OK;
+}
+
+static const struct gc_option options[] = {
+    {"n", "0", "values made in all (0: 25 x size)"},
+    {"keep", "0", "values held strongly (0: size / 4)"},
+    {"every", "3", "one value in every is a self-cycle"},
+    {NULL, NULL, NULL},
+};
+
+extern const char gc_twin_weakref_cache[];
+
+const struct gc_workload gc_workload_weakref_cache = {
+    .name = "weakref-cache",
+    .description = "a dict of weakrefs whose callbacks remove dead entries; "
+                   "some values die only in collections",
+    .default_size = 2000,
+    .options = options,
+    .run = weakref_cache,
+    .twin = gc_twin_weakref_cache,
+};

@@ -18,6 +18,61 @@ struct gc_summary {
 };
 void gc_summarize(const double *samples, size_t n, struct gc_summary *out);
 
+/* ---- metrics and records ------------------------------------------ */
+
+/* M(name, help): every metric is a uint64_t whose unit ends its name;
+ * the list declares struct gc_metrics, the JSONL and CSV columns, and
+ * the table in results/schema.md, so nothing drifts. */
+#define GC_METRICS(M)                                                       \
+    M(wall_ns, "wall time of the measured region")                         \
+    M(mutator_ns, "wall time outside collections")                         \
+    M(gc_ns, "wall time inside collections, start to stop")                \
+    M(gc_cpu_ns, "thread CPU time inside collections")                     \
+    M(collections_gen0, "collections of generation 0")                     \
+    M(collections_gen1, "collections of generation 1")                     \
+    M(collections_gen2, "collections of generation 2")                     \
+    M(objects_visited, "objects examined by collections")                  \
+    M(objects_collected, "objects collections freed")                      \
+    M(objects_uncollectable, "objects found uncollectable")                \
+    M(pause_p50_ns, "median pause")                                        \
+    M(pause_p95_ns, "95th percentile pause")                               \
+    M(pause_p99_ns, "99th percentile pause")                               \
+    M(pause_max_ns, "longest pause")                                       \
+    M(peak_live_bytes, "highest live bytes of the heap")                   \
+    M(peak_rss_bytes, "peak resident set of the run's process")            \
+    M(alloc_per_s, "container allocations per second of wall time")        \
+    M(minor_faults, "minor page faults during the measured region")        \
+    M(checksum, "the workload's result, equal on every collector")
+
+struct gc_metrics {
+#define M(name, help) uint64_t name;
+    GC_METRICS(M)
+#undef M
+};
+extern const char *const gc_metric_names[];
+#define GC_SCHEMA_VERSION 1
+
+/* A growing string, for records. */
+struct gc_buf {
+    char *data;
+    size_t len, cap;
+};
+void gc_buf_printf(struct gc_buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void gc_buf_json_string(struct gc_buf *b, const char *s);
+void gc_buf_csv_field(struct gc_buf *b, const char *s);
+
+/* Writes path through a temporary file and a rename: readers see the
+ * old file or the new one.  -1 with errno on failure. */
+int gc_write_atomic(const char *path, const char *data, size_t len);
+int gc_mkdir_p(const char *dir);
+
+/* What explains an outlier, read once per run. */
+struct gc_env {
+    char cpu_model[128], kernel[64], thp[64], governor[32], aslr[8];
+};
+void gc_env_read(struct gc_env *env);
+
 /* Subcommands: argv[0] is the subcommand's name.  They return the exit
  * status: 0 ok, 1 failed, 2 usage. */
 int gc_cmd_list(int argc, char **argv);

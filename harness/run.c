@@ -1,17 +1,25 @@
-/* harness/run.c -- gclab run (collectors x workloads, in this process
- * for now) and gclab twin (a workload's Python twin).  Each run starts
- * from a full collection, as the twins do, and records the collections
- * per generation it caused, which compare exactly with the twin's on a
- * real interpreter. */
+/* harness/run.c -- gclab run (collectors x workloads x sizes x
+ * repetitions, each in its own child process) and gclab twin (a
+ * workload's Python twin).  Each run starts from a full collection over
+ * the interpreter's own objects, as the twins do; collections are timed
+ * from the collector's events (the harness is the only clock reader);
+ * results are one record per run, written atomically. */
 #include "gc.h"
 #include "harness.h"
 #include "workload.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
+
+#include "version.h"
 
 #define MAX_ITEMS 32
 
@@ -70,14 +78,473 @@ parse_count(const char *text, uint64_t max, uint64_t *out)
     return true;
 }
 
+/* ---- one run, in a child process --------------------------------------- */
+
+struct pause_log {
+    uint64_t *ns;
+    size_t n, cap;
+    uint64_t begin_ns, begin_cpu_ns;
+    struct gc_metrics *m;
+};
+
+static uint64_t
+thread_cpu_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static void
+on_begin(void *data, int gen, enum gc_reason why)
+{
+    (void)gen;
+    (void)why;
+    struct pause_log *log = data;
+    log->begin_ns = gc_clock_ns();
+    log->begin_cpu_ns = thread_cpu_ns();
+}
+
+static void
+on_end(void *data, int gen, uint64_t visited, uint64_t collected,
+       uint64_t uncollectable)
+{
+    (void)gen;
+    struct pause_log *log = data;
+    uint64_t ns = gc_clock_ns() - log->begin_ns;
+    log->m->gc_ns += ns;
+    log->m->gc_cpu_ns += thread_cpu_ns() - log->begin_cpu_ns;
+    log->m->objects_visited += visited;
+    log->m->objects_collected += collected;
+    log->m->objects_uncollectable += uncollectable;
+    if (log->n == log->cap) {
+        size_t cap = log->cap ? log->cap * 2 : 1024;
+        uint64_t *p = realloc(log->ns, cap * sizeof *p);
+        if (p == NULL) {
+            return; /* the percentiles lose a sample; the totals do not */
+        }
+        log->ns = p;
+        log->cap = cap;
+    }
+    log->ns[log->n++] = ns;
+}
+
+static int
+cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Nearest-rank percentile of sorted samples. */
+static uint64_t
+percentile(const uint64_t *v, size_t n, double q)
+{
+    if (n == 0) {
+        return 0;
+    }
+    size_t rank = (size_t)(q * (double)n + 0.999999);
+    return v[rank == 0 ? 0 : (rank > n ? n : rank) - 1];
+}
+
+enum run_status { RUN_OK, RUN_FAILED, RUN_OUT_OF_MEMORY, RUN_CRASHED };
+static const char *const status_names[] = {"ok", "failed", "leak-capped",
+                                           "crashed"};
+
+struct child_result {
+    int status;
+    int signal;
+    struct gc_metrics m;
+    char effective[256];
+};
+
+struct item {
+    const char *collector;
+    int workload;
+    uint64_t size, rep;
+};
+
+static void
+run_in_child(const struct item *it, const struct gc_workload_spec *ws,
+             uint64_t baseline, uint64_t seed, uint64_t memory_cap,
+             struct child_result *out)
+{
+    memset(out, 0, sizeof *out);
+    struct rlimit lim = {.rlim_cur = memory_cap, .rlim_max = memory_cap};
+    setrlimit(RLIMIT_AS, &lim);
+    struct gc_spec spec;
+    char err[256];
+    struct gc_heap *heap;
+    if (gc_spec_parse(it->collector, &spec, err, sizeof err) != GC_OK ||
+        gc_heap_new_spec(it->collector, NULL, &heap, err, sizeof err) !=
+            GC_OK) {
+        out->status = RUN_FAILED;
+        return;
+    }
+    gc_spec_format(&spec, out->effective, sizeof out->effective);
+    uint64_t base = baseline != UINT64_MAX
+                        ? baseline
+                        : interpreter_objects[gc_heap_profile(heap)];
+    if (add_baseline(heap, base) != GC_OK) {
+        out->status = RUN_OUT_OF_MEMORY;
+        return;
+    }
+    gc_collect(heap, 2);
+    struct pause_log log = {.m = &out->m};
+    struct gc_listener l = {.data = &log, .collect_begin = on_begin,
+                            .collect_end = on_end};
+    gc_set_listener(heap, &l);
+    struct gc_workload_params p = {.size = it->size,
+                                   .seed = seed + it->rep,
+                                   .opts = ws->opts,
+                                   .nopts = ws->nopts};
+    int64_t c0[3], c1[3];
+    gc_get_count(heap, c0);
+    struct gc_gen_stats s0[3], s1[3];
+    bool has_stats = gc_get_stats(heap, s0) == GC_OK;
+    uint64_t allocs0 = gc_heap_stats(heap)->gc_objects_allocated;
+    struct rusage ru0, ru1;
+    getrusage(RUSAGE_SELF, &ru0);
+    uint64_t t0 = gc_clock_ns();
+    enum gc_status rc = ws->workload->run(heap, &p, &out->m.checksum);
+    out->m.wall_ns = gc_clock_ns() - t0;
+    getrusage(RUSAGE_SELF, &ru1);
+    (void)c0;
+    (void)c1;
+    if (has_stats) {
+        gc_get_stats(heap, s1);
+        out->m.collections_gen0 = s1[0].collections - s0[0].collections;
+        out->m.collections_gen1 = s1[1].collections - s0[1].collections;
+        out->m.collections_gen2 = s1[2].collections - s0[2].collections;
+    }
+    out->m.mutator_ns =
+        out->m.wall_ns > out->m.gc_ns ? out->m.wall_ns - out->m.gc_ns : 0;
+    qsort(log.ns, log.n, sizeof *log.ns, cmp_u64);
+    out->m.pause_p50_ns = percentile(log.ns, log.n, 0.50);
+    out->m.pause_p95_ns = percentile(log.ns, log.n, 0.95);
+    out->m.pause_p99_ns = percentile(log.ns, log.n, 0.99);
+    out->m.pause_max_ns = log.n ? log.ns[log.n - 1] : 0;
+    out->m.peak_live_bytes = gc_heap_stats(heap)->peak_bytes;
+    out->m.peak_rss_bytes = (uint64_t)ru1.ru_maxrss * 1024;
+    out->m.minor_faults = (uint64_t)(ru1.ru_minflt - ru0.ru_minflt);
+    uint64_t allocs = gc_heap_stats(heap)->gc_objects_allocated - allocs0;
+    out->m.alloc_per_s =
+        out->m.wall_ns ? (uint64_t)((double)allocs * 1e9 /
+                                    (double)out->m.wall_ns)
+                       : 0;
+    out->status = rc == GC_OK       ? RUN_OK
+                  : rc == GC_ENOMEM ? RUN_OUT_OF_MEMORY
+                                    : RUN_FAILED;
+    free(log.ns);
+    /* The heap goes with the process. */
+}
+
+/* Forks, runs it in the child, and reads its result back: a crash or a
+ * kill becomes a recorded result, not the end of the matrix. */
+static void
+run_isolated(const struct item *it, const struct gc_workload_spec *ws,
+             uint64_t baseline, uint64_t seed, uint64_t memory_cap,
+             struct child_result *out)
+{
+    int fds[2];
+    memset(out, 0, sizeof *out);
+    if (pipe(fds) != 0) {
+        out->status = RUN_FAILED;
+        return;
+    }
+    fflush(stdout);
+    fflush(stderr);
+    pid_t pid = fork();
+    if (pid < 0) {
+        close(fds[0]);
+        close(fds[1]);
+        out->status = RUN_FAILED;
+        return;
+    }
+    if (pid == 0) {
+        close(fds[0]);
+        struct child_result r;
+        run_in_child(it, ws, baseline, seed, memory_cap, &r);
+        ssize_t n = write(fds[1], &r, sizeof r);
+        _exit(n == (ssize_t)sizeof r ? 0 : 1);
+    }
+    close(fds[1]);
+    size_t got = 0;
+    while (got < sizeof *out) {
+        ssize_t n = read(fds[0], (char *)out + got, sizeof *out - got);
+        if (n <= 0) {
+            break;
+        }
+        got += (size_t)n;
+    }
+    close(fds[0]);
+    int st;
+    waitpid(pid, &st, 0);
+    if (got != sizeof *out) {
+        memset(out, 0, sizeof *out);
+        out->status = RUN_CRASHED;
+        out->signal = WIFSIGNALED(st) ? WTERMSIG(st) : 0;
+    }
+}
+
+/* ---- records ------------------------------------------------------------ */
+
+struct record {
+    struct item item;
+    struct child_result r;
+};
+
+static const char *
+build_type(void)
+{
+#if defined(__SANITIZE_ADDRESS__)
+    return "sanitizer";
+#elif defined(NDEBUG)
+    return "release";
+#else
+    return "debug";
+#endif
+}
+
+static void
+record_json(struct gc_buf *b, const struct record *rec,
+            const struct gc_workload_spec *ws, const struct gc_env *env)
+{
+    const struct gc_metrics *m = &rec->r.m;
+    gc_buf_printf(b, "{\"schema_version\":%d,\"collector\":",
+                  GC_SCHEMA_VERSION);
+    gc_buf_json_string(b, rec->item.collector);
+    gc_buf_printf(b, ",\"collector_effective\":");
+    gc_buf_json_string(b, rec->r.effective);
+    gc_buf_printf(b, ",\"workload\":");
+    gc_buf_json_string(b, ws->text[0] ? ws->workload->name : "");
+    gc_buf_printf(b, ",\"workload_spec\":");
+    gc_buf_json_string(b, ws->text);
+    gc_buf_printf(b, ",\"size\":%llu,\"repetition\":%llu,\"status\":\"%s\","
+                     "\"signal\":%d",
+                  (unsigned long long)rec->item.size,
+                  (unsigned long long)rec->item.rep + 1,
+                  status_names[rec->r.status], rec->r.signal);
+#define M(name, help) gc_buf_printf(b, ",\"%s\":%llu", #name, \
+                                    (unsigned long long)m->name);
+    GC_METRICS(M)
+#undef M
+    gc_buf_printf(b, ",\"gc_share\":%.6f",
+                  m->wall_ns ? (double)m->gc_ns / (double)m->wall_ns : 0.0);
+    const char *env_keys[] = {"cpu_model", "kernel", "thp", "governor",
+                              "aslr"};
+    const char *env_vals[] = {env->cpu_model, env->kernel, env->thp,
+                              env->governor, env->aslr};
+    for (int i = 0; i < 5; i++) {
+        gc_buf_printf(b, ",\"%s\":", env_keys[i]);
+        gc_buf_json_string(b, env_vals[i]);
+    }
+    gc_buf_printf(b, ",\"compiler\":");
+    gc_buf_json_string(b, __VERSION__);
+    gc_buf_printf(b, ",\"build_type\":\"%s\",\"check_level\":%d,"
+                     "\"gclab_revision\":",
+                  build_type(), GCLAB_CHECKS_DEFAULT);
+    gc_buf_json_string(b, GCLAB_REVISION);
+    gc_buf_printf(b, ",\"tree_dirty\":%s}\n",
+                  strstr(GCLAB_REVISION, "dirty") ? "true" : "false");
+}
+
+static void
+csv_header(struct gc_buf *b)
+{
+    gc_buf_printf(b, "schema_version,collector,collector_effective,workload,"
+                     "size,repetition,status");
+#define M(name, help) gc_buf_printf(b, ",%s", #name);
+    GC_METRICS(M)
+#undef M
+    gc_buf_printf(b, ",gc_share,build_type,gclab_revision\n");
+}
+
+static void
+record_csv(struct gc_buf *b, const struct record *rec,
+           const struct gc_workload_spec *ws)
+{
+    gc_buf_printf(b, "%d,", GC_SCHEMA_VERSION);
+    gc_buf_csv_field(b, rec->item.collector);
+    gc_buf_printf(b, ",");
+    gc_buf_csv_field(b, rec->r.effective);
+    gc_buf_printf(b, ",");
+    gc_buf_csv_field(b, ws->text);
+    gc_buf_printf(b, ",%llu,%llu,%s", (unsigned long long)rec->item.size,
+                  (unsigned long long)rec->item.rep + 1,
+                  status_names[rec->r.status]);
+#define M(name, help) gc_buf_printf(b, ",%llu", \
+                                    (unsigned long long)rec->r.m.name);
+    GC_METRICS(M)
+#undef M
+    gc_buf_printf(b, ",%.6f,%s,", rec->r.m.wall_ns
+                                      ? (double)rec->r.m.gc_ns /
+                                            (double)rec->r.m.wall_ns
+                                      : 0.0,
+                  build_type());
+    gc_buf_csv_field(b, GCLAB_REVISION);
+    gc_buf_printf(b, "\n");
+}
+
+static int
+write_file(const char *dir, const char *name, const struct gc_buf *b)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    if (gc_write_atomic(path, b->data ? b->data : "", b->len) != 0) {
+        fprintf(stderr, "gclab run: cannot write %s: %s\n", path,
+                strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+/* ---- summaries ---------------------------------------------------------- */
+
+struct group {
+    const char *collector;
+    int workload;
+    uint64_t size;
+    size_t n;
+    struct gc_summary wall, gc;
+};
+
+/* Groups the ok records by (collector, workload, size), in the order
+ * they first appear. */
+static size_t
+summarize(const struct record *recs, size_t total, struct group *groups)
+{
+    size_t ng = 0;
+    double *wall = malloc((total ? total : 1) * sizeof *wall);
+    double *gc = malloc((total ? total : 1) * sizeof *gc);
+    for (size_t i = 0; i < total && wall && gc; i++) {
+        const struct item *it = &recs[i].item;
+        size_t g = 0;
+        while (g < ng && !(strcmp(groups[g].collector, it->collector) == 0 &&
+                           groups[g].workload == it->workload &&
+                           groups[g].size == it->size)) {
+            g++;
+        }
+        if (g < ng) {
+            continue;
+        }
+        size_t n = 0;
+        for (size_t j = i; j < total; j++) {
+            const struct item *o = &recs[j].item;
+            if (recs[j].r.status == RUN_OK &&
+                strcmp(o->collector, it->collector) == 0 &&
+                o->workload == it->workload && o->size == it->size) {
+                wall[n] = (double)recs[j].r.m.wall_ns;
+                gc[n] = (double)recs[j].r.m.gc_ns;
+                n++;
+            }
+        }
+        groups[ng] = (struct group){.collector = it->collector,
+                                    .workload = it->workload,
+                                    .size = it->size, .n = n};
+        gc_summarize(wall, n, &groups[ng].wall);
+        gc_summarize(gc, n, &groups[ng].gc);
+        ng++;
+    }
+    free(wall);
+    free(gc);
+    return ng;
+}
+
+static const struct group *
+reference_of(const struct group *groups, size_t ng, const struct group *g,
+             const char *reference)
+{
+    for (size_t i = 0; i < ng; i++) {
+        if (strcmp(groups[i].collector, reference) == 0 &&
+            groups[i].workload == g->workload && groups[i].size == g->size) {
+            return &groups[i];
+        }
+    }
+    return NULL;
+}
+
+static void
+print_summary_table(const struct record *recs, size_t total,
+                    const char *reference, const char *const *workloads)
+{
+    struct group *groups = calloc(total ? total : 1, sizeof *groups);
+    if (groups == NULL) {
+        return;
+    }
+    size_t ng = summarize(recs, total, groups);
+    printf("%-22s %-34s %8s %3s %12s %10s %12s %10s %7s %9s\n", "workload",
+           "collector", "size", "n", "wall_ms", "+-ci95", "gc_ms", "+-ci95",
+           "gc_%", "vs_ref");
+    for (size_t g = 0; g < ng; g++) {
+        const struct group *x = &groups[g];
+        const struct group *ref = reference_of(groups, ng, x, reference);
+        double share = x->wall.mean > 0 ? 100.0 * x->gc.mean / x->wall.mean
+                                        : 0.0;
+        char ratio[32] = "-";
+        if (ref != NULL && ref->wall.mean > 0 && x->n > 0) {
+            snprintf(ratio, sizeof ratio, "%.3f", x->wall.mean / ref->wall.mean);
+        }
+        printf("%-22.22s %-34.34s %8llu %3zu %12.3f %10.3f %12.3f %10.3f "
+               "%7.2f %9s\n",
+               workloads[x->workload], x->collector,
+               (unsigned long long)x->size, x->n, x->wall.mean / 1e6,
+               x->wall.ci95 / 1e6, x->gc.mean / 1e6, x->gc.ci95 / 1e6, share,
+               ratio);
+    }
+    free(groups);
+}
+
+static void
+summary_json(struct gc_buf *b, const struct record *recs, size_t total,
+             const char *const *workloads)
+{
+    struct group *groups = calloc(total ? total : 1, sizeof *groups);
+    if (groups == NULL) {
+        return;
+    }
+    size_t ng = summarize(recs, total, groups);
+    gc_buf_printf(b, "{\"schema_version\":%d,\"groups\":[", GC_SCHEMA_VERSION);
+    for (size_t g = 0; g < ng; g++) {
+        const struct group *x = &groups[g];
+        const struct group *ref =
+            reference_of(groups, ng, x, recs[0].item.collector);
+        gc_buf_printf(b, "%s{\"collector\":", g ? "," : "");
+        gc_buf_json_string(b, x->collector);
+        gc_buf_printf(b, ",\"workload\":");
+        gc_buf_json_string(b, workloads[x->workload]);
+        gc_buf_printf(
+            b,
+            ",\"size\":%llu,\"n\":%zu,\"wall_ns_mean\":%.1f,"
+            "\"wall_ns_ci95\":%.1f,\"wall_ns_cv\":%.5f,\"gc_ns_mean\":%.1f,"
+            "\"gc_ns_ci95\":%.1f,\"wall_ratio_to_reference\":%.5f}",
+            (unsigned long long)x->size, x->n, x->wall.mean, x->wall.ci95,
+            x->wall.cv, x->gc.mean, x->gc.ci95,
+            ref && ref->wall.mean > 0 ? x->wall.mean / ref->wall.mean : 0.0);
+    }
+    gc_buf_printf(b, "]}\n");
+    free(groups);
+}
+
+/* ---- gclab run ------------------------------------------------------------ */
+
 int
 gc_cmd_run(int argc, char **argv)
 {
     const char *collectors[MAX_ITEMS], *workloads[MAX_ITEMS];
     int ncollectors = 0, nworkloads = 0;
-    uint64_t size = 0, repeat = 1, seed = 1, baseline = UINT64_MAX;
+    uint64_t sizes[MAX_ITEMS];
+    int nsizes = 0;
+    uint64_t repeat = 1, seed = 1, baseline = UINT64_MAX;
+    uint64_t memory_cap = (uint64_t)4 << 30;
+    const char *out_dir = NULL;
+    bool allow_debug = false;
     for (int i = 1; i < argc; i++) {
         const char *opt = argv[i];
+        if (strcmp(opt, "--allow-debug") == 0) {
+            allow_debug = true;
+            continue;
+        }
         if (i + 1 >= argc) {
             return usage("unknown or incomplete option", opt);
         }
@@ -89,14 +556,28 @@ gc_cmd_run(int argc, char **argv)
             workloads[nworkloads++] = val;
         }
         else if (strcmp(opt, "--size") == 0) {
-            if (!parse_count(val, 1000000000, &size)) {
-                return usage("--size needs an integer from 1 to 1e9, not", val);
+            /* One size or a comma-separated list. */
+            char copy[512];
+            snprintf(copy, sizeof copy, "%s", val);
+            for (char *tok = strtok(copy, ","); tok != NULL;
+                 tok = strtok(NULL, ",")) {
+                if (nsizes == MAX_ITEMS ||
+                    !parse_count(tok, 1000000000, &sizes[nsizes])) {
+                    return usage("--size needs integers from 1 to 1e9, not",
+                                 val);
+                }
+                nsizes++;
             }
         }
         else if (strcmp(opt, "--repeat") == 0) {
             if (!parse_count(val, 10000, &repeat)) {
                 return usage("--repeat needs an integer from 1 to 10000, not",
                              val);
+            }
+        }
+        else if (strcmp(opt, "--seed") == 0) {
+            if (!parse_count(val, UINT64_MAX / 2, &seed)) {
+                return usage("--seed needs a positive integer, not", val);
             }
         }
         else if (strcmp(opt, "--baseline") == 0) {
@@ -108,14 +589,29 @@ gc_cmd_run(int argc, char **argv)
                              val);
             }
         }
-        else if (strcmp(opt, "--seed") == 0) {
-            if (!parse_count(val, UINT64_MAX / 2, &seed)) {
-                return usage("--seed needs a positive integer, not", val);
+        else if (strcmp(opt, "--memory-cap-mb") == 0) {
+            uint64_t mb;
+            if (!parse_count(val, 1 << 20, &mb)) {
+                return usage("--memory-cap-mb needs a positive integer, not",
+                             val);
             }
+            memory_cap = mb << 20;
+        }
+        else if (strcmp(opt, "--out") == 0) {
+            out_dir = val;
         }
         else {
             return usage("unknown option", opt);
         }
+    }
+    if (!allow_debug && (strcmp(build_type(), "release") != 0 ||
+                         GCLAB_CHECKS_DEFAULT > 0 || getenv("GCLAB_CHECKS") ||
+                         getenv("GCLAB_STRESS"))) {
+        fprintf(stderr, "gclab run: this is a %s build with check level %d; "
+                        "its numbers are not results (use a release build, "
+                        "or --allow-debug)\n",
+                build_type(), GCLAB_CHECKS_DEFAULT);
+        return 2;
     }
     if (ncollectors == 0) {
         collectors[ncollectors++] = "cpython";
@@ -125,15 +621,22 @@ gc_cmd_run(int argc, char **argv)
             workloads[nworkloads++] = gc_workloads[w]->name;
         }
     }
-    /* Check every spec before running anything. */
+    /* Check every spec and the output directory before running. */
     char err[256];
-    struct gc_workload_spec wspecs[MAX_ITEMS];
+    static struct gc_workload_spec wspecs[MAX_ITEMS];
     for (int c = 0; c < ncollectors; c++) {
         struct gc_spec spec;
         if (gc_spec_parse(collectors[c], &spec, err, sizeof err) != GC_OK) {
             fprintf(stderr, "gclab run: %s\n", err);
             return 2;
         }
+        struct gc_heap *probe;
+        if (gc_heap_new_spec(collectors[c], NULL, &probe, err, sizeof err) !=
+            GC_OK) {
+            fprintf(stderr, "gclab run: %s\n", err);
+            return 2;
+        }
+        gc_heap_destroy(probe);
     }
     for (int w = 0; w < nworkloads; w++) {
         if (gc_workload_spec_parse(workloads[w], &wspecs[w], err,
@@ -142,86 +645,105 @@ gc_cmd_run(int argc, char **argv)
             return 2;
         }
     }
-    printf("%-32s %-40s %8s %4s %10s %8s %8s %8s %12s %s\n", "collector",
-           "workload", "size", "rep", "wall_ms", "gen0", "gen1", "gen2",
-           "collected", "checksum");
-    int status = 0;
-    for (int w = 0; w < nworkloads; w++) {
-        uint64_t first_checksum = 0;
-        bool has_first = false;
-        for (int c = 0; c < ncollectors; c++) {
-            for (uint64_t r = 0; r < repeat; r++) {
-                struct gc_heap *heap;
-                if (gc_heap_new_spec(collectors[c], NULL, &heap, err,
-                                     sizeof err) != GC_OK) {
-                    fprintf(stderr, "gclab run: %s\n", err);
-                    return 2;
-                }
-                struct gc_workload_params p = {
-                    .size = size ? size : wspecs[w].workload->default_size,
-                    .seed = seed + r,
-                    .opts = wspecs[w].opts,
-                    .nopts = wspecs[w].nopts,
-                };
-                uint64_t base =
-                    baseline != UINT64_MAX
-                        ? baseline
-                        : interpreter_objects[gc_heap_profile(heap)];
-                if (add_baseline(heap, base) != GC_OK) {
-                    fprintf(stderr, "gclab run: out of memory\n");
-                    return 1;
-                }
-                gc_collect(heap, 2);
-                struct gc_gen_stats before[3], after[3];
-                bool has_stats = gc_get_stats(heap, before) == GC_OK;
-                uint64_t checksum = 0, t0 = gc_clock_ns();
-                enum gc_status rc =
-                    wspecs[w].workload->run(heap, &p, &checksum);
-                uint64_t wall = gc_clock_ns() - t0;
-                if (has_stats) {
-                    gc_get_stats(heap, after);
-                }
-                else {
-                    memset(before, 0, sizeof before);
-                    memset(after, 0, sizeof after);
-                }
-                if (rc != GC_OK) {
-                    fprintf(stderr, "gclab run: %s on %s failed: %s\n",
-                            collectors[c], workloads[w], gc_status_str(rc));
-                    status = 1;
-                }
-                else if (has_first && checksum != first_checksum) {
+    if (out_dir != NULL && gc_mkdir_p(out_dir) != 0) {
+        fprintf(stderr, "gclab run: cannot create %s: %s\n", out_dir,
+                strerror(errno));
+        return 2;
+    }
+    /* The matrix, repetitions outermost so collectors interleave. */
+    size_t total = (size_t)ncollectors * (size_t)nworkloads *
+                   (size_t)(nsizes ? nsizes : 1) * repeat;
+    struct record *recs = calloc(total, sizeof *recs);
+    if (recs == NULL) {
+        fprintf(stderr, "gclab run: out of memory\n");
+        return 1;
+    }
+    struct gc_env env;
+    gc_env_read(&env);
+    size_t k = 0;
+    uint64_t started = gc_clock_ns();
+    for (uint64_t r = 0; r < repeat; r++) {
+        for (int w = 0; w < nworkloads; w++) {
+            for (int z = 0; z < (nsizes ? nsizes : 1); z++) {
+                for (int c = 0; c < ncollectors; c++) {
+                    struct record *rec = &recs[k];
+                    rec->item = (struct item){
+                        .collector = collectors[c], .workload = w,
+                        .size = nsizes ? sizes[z]
+                                       : wspecs[w].workload->default_size,
+                        .rep = r};
+                    double elapsed = (double)(gc_clock_ns() - started) / 1e9;
                     fprintf(stderr,
-                            "gclab run: %s on %s: checksum %llu differs "
-                            "from %s's %llu\n",
-                            collectors[c], workloads[w],
-                            (unsigned long long)checksum, collectors[0],
-                            (unsigned long long)first_checksum);
-                    status = 1;
+                            "[%zu/%zu] %s on %s, size %llu, rep %llu "
+                            "(%.1f s, ETA %.1f s)\n",
+                            k + 1, total, collectors[c], workloads[w],
+                            (unsigned long long)rec->item.size,
+                            (unsigned long long)r + 1, elapsed,
+                            k ? elapsed / (double)k * (double)(total - k)
+                              : 0.0);
+                    run_isolated(&rec->item, &wspecs[w], baseline, seed,
+                                 memory_cap, &rec->r);
+                    k++;
                 }
-                first_checksum = has_first ? first_checksum : checksum;
-                has_first = true;
-                printf("%-32s %-40s %8llu %4llu %10.2f %8llu %8llu %8llu "
-                       "%12llu %llu\n",
-                       collectors[c], workloads[w], (unsigned long long)p.size,
-                       (unsigned long long)r + 1, (double)wall / 1e6,
-                       (unsigned long long)(after[0].collections -
-                                            before[0].collections),
-                       (unsigned long long)(after[1].collections -
-                                            before[1].collections),
-                       (unsigned long long)(after[2].collections -
-                                            before[2].collections),
-                       (unsigned long long)(after[0].collected +
-                                            after[1].collected +
-                                            after[2].collected -
-                                            before[0].collected -
-                                            before[1].collected -
-                                            before[2].collected),
-                       (unsigned long long)checksum);
-                gc_heap_destroy(heap);
             }
         }
     }
+    /* Checksums must agree across collectors and repetitions. */
+    int status = 0;
+    for (size_t i = 0; i < total; i++) {
+        if (recs[i].r.status != RUN_OK) {
+            fprintf(stderr, "gclab run: %s on %s: %s%s\n",
+                    recs[i].item.collector,
+                    workloads[recs[i].item.workload],
+                    status_names[recs[i].r.status],
+                    recs[i].r.status == RUN_CRASHED ? " (signal)" : "");
+            if (recs[i].r.status != RUN_OUT_OF_MEMORY) {
+                status = 1;
+            }
+            continue;
+        }
+        for (size_t j = 0; j < i; j++) {
+            if (recs[j].r.status == RUN_OK &&
+                recs[j].item.workload == recs[i].item.workload &&
+                recs[j].item.size == recs[i].item.size &&
+                recs[j].r.m.checksum != recs[i].r.m.checksum) {
+                fprintf(stderr,
+                        "gclab run: %s on %s: checksum %llu differs from "
+                        "%s's %llu\n",
+                        recs[i].item.collector,
+                        workloads[recs[i].item.workload],
+                        (unsigned long long)recs[i].r.m.checksum,
+                        recs[j].item.collector,
+                        (unsigned long long)recs[j].r.m.checksum);
+                status = 1;
+                break;
+            }
+        }
+    }
+    print_summary_table(recs, total, collectors[0], workloads);
+    if (out_dir != NULL) {
+        struct gc_buf jsonl = {0}, csv = {0}, summary = {0};
+        csv_header(&csv);
+        for (size_t i = 0; i < total; i++) {
+            record_json(&jsonl, &recs[i], &wspecs[recs[i].item.workload],
+                        &env);
+            record_csv(&csv, &recs[i], &wspecs[recs[i].item.workload]);
+        }
+        summary_json(&summary, recs, total, workloads);
+        if (write_file(out_dir, "results.jsonl", &jsonl) != 0 ||
+            write_file(out_dir, "results.csv", &csv) != 0 ||
+            write_file(out_dir, "summary.json", &summary) != 0) {
+            status = 1;
+        }
+        else {
+            fprintf(stderr, "gclab run: wrote %s/results.jsonl, results.csv, "
+                            "summary.json\n", out_dir);
+        }
+        free(jsonl.data);
+        free(csv.data);
+        free(summary.data);
+    }
+    free(recs);
     return status;
 }
 

@@ -9,6 +9,8 @@ cd "$(dirname "$0")/.."
     meson setup build-release --buildtype=release >/dev/null
 meson compile -C build-release >/dev/null
 gclab=build-release/harness/gclab
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
 size_args=""
 for a in "$@"; do
     case $a in
@@ -24,8 +26,12 @@ for w in $($gclab list | awk '$1 == "workload" { sub(":", "", $2); print $2 }');
         py=$root/versions/${pv#*:}/bin/python
         [ -x "$py" ] || { echo "compare-twins: no $py" >&2; continue; }
         # shellcheck disable=SC2086
-        model=$($gclab run --collector "cpython:profile=$p" --workload "$w" $size_args |
-            awk 'NR == 2 { print $6 "/" $7 "/" $8, $10 }')
+        $gclab run --collector "cpython:profile=$p" --workload "$w" $size_args \
+            --out "$tmp" >/dev/null 2>&1
+        model=$(python3 -c 'import json, sys
+r = json.loads(open(sys.argv[1]).readline())
+print("%d/%d/%d %d" % (r["collections_gen0"], r["collections_gen1"],
+                       r["collections_gen2"], r["checksum"]))' "$tmp/results.jsonl")
         twin=$($gclab twin "$w" --python "$py" "$@" |
             awk '/^collections/ { c = c (c ? "/" : "") $2 } /^checksum/ { s = $2 } END { print c, s }')
         printf '%-20s %-8s %-22s %-22s %s\n' "$w" "$p" "${model% *}" \

@@ -1,0 +1,188 @@
+/* harness/results.c -- records and the files they go to: one JSON line
+ * per (collector, workload, size, repetition) with schema_version first,
+ * the same rows as CSV, and a summary; every file written atomically
+ * (temp file in the same directory, fsync, rename), so a killed run
+ * leaves the old file or the new one, never half of one. */
+#define _DEFAULT_SOURCE /* mkstemp, fsync */
+#include "harness.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+const char *const gc_metric_names[] = {
+#define M(name, help) #name,
+    GC_METRICS(M)
+#undef M
+};
+
+/* ---- a growing string ------------------------------------------------- */
+
+void
+gc_buf_printf(struct gc_buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    for (;;) {
+        size_t room = b->cap - b->len;
+        va_start(ap, fmt);
+        int n = vsnprintf(b->data ? b->data + b->len : NULL, room, fmt, ap);
+        va_end(ap);
+        if (n < 0) {
+            return;
+        }
+        if ((size_t)n < room) {
+            b->len += (size_t)n;
+            return;
+        }
+        size_t cap = b->cap ? b->cap * 2 : 1024;
+        while (cap - b->len <= (size_t)n) {
+            cap *= 2;
+        }
+        char *d = realloc(b->data, cap);
+        if (d == NULL) {
+            fprintf(stderr, "gclab: out of memory\n");
+            exit(1);
+        }
+        b->data = d;
+        b->cap = cap;
+    }
+}
+
+/* A JSON string: quotes, backslashes and control characters escaped. */
+void
+gc_buf_json_string(struct gc_buf *b, const char *s)
+{
+    gc_buf_printf(b, "\"");
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '"' || *p == '\\') {
+            gc_buf_printf(b, "\\%c", *p);
+        }
+        else if (*p < 0x20) {
+            gc_buf_printf(b, "\\u%04x", *p);
+        }
+        else {
+            gc_buf_printf(b, "%c", *p);
+        }
+    }
+    gc_buf_printf(b, "\"");
+}
+
+/* A CSV field: quoted when it holds a comma, quote or newline. */
+void
+gc_buf_csv_field(struct gc_buf *b, const char *s)
+{
+    if (strpbrk(s, ",\"\n\r") == NULL) {
+        gc_buf_printf(b, "%s", s);
+        return;
+    }
+    gc_buf_printf(b, "\"");
+    for (const char *p = s; *p; p++) {
+        gc_buf_printf(b, *p == '"' ? "\"\"" : "%c", *p);
+    }
+    gc_buf_printf(b, "\"");
+}
+
+/* ---- atomic files ----------------------------------------------------- */
+
+int
+gc_write_atomic(const char *path, const char *data, size_t len)
+{
+    char tmp[4096];
+    if (snprintf(tmp, sizeof tmp, "%s.tmpXXXXXX", path) >= (int)sizeof tmp) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        return -1;
+    }
+    FILE *f = fdopen(fd, "w");
+    if (f == NULL) {
+        close(fd);
+        unlink(tmp);
+        return -1;
+    }
+    /* f is open on tmp, in path's directory, so the rename is atomic. */
+    int bad = fwrite(data, 1, len, f) != len;
+    bad |= ferror(f) || fflush(f) != 0 || fsync(fileno(f)) != 0;
+    int saved = errno;
+    if (fclose(f) != 0 || bad || rename(tmp, path) != 0) {
+        saved = errno ? errno : saved;
+        unlink(tmp);
+        errno = saved;
+        return -1;
+    }
+    return 0;
+}
+
+int
+gc_mkdir_p(const char *dir)
+{
+    char path[4096];
+    if (snprintf(path, sizeof path, "%s", dir) >= (int)sizeof path) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    for (char *p = path + 1; *p; p++) {
+        if (*p == '/') {
+            *p = '\0';
+            if (mkdir(path, 0777) != 0 && errno != EEXIST) {
+                return -1;
+            }
+            *p = '/';
+        }
+    }
+    if (mkdir(path, 0777) != 0 && errno != EEXIST) {
+        return -1;
+    }
+    struct stat st;
+    if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        errno = ENOTDIR;
+        return -1;
+    }
+    return 0;
+}
+
+/* ---- the environment -------------------------------------------------- */
+
+static void
+read_first_line(const char *path, const char *prefix, char *out, size_t n)
+{
+    snprintf(out, n, "unknown");
+    FILE *f = fopen(path, "r");
+    if (f == NULL) {
+        return;
+    }
+    char line[512];
+    while (fgets(line, sizeof line, f) != NULL) {
+        if (prefix == NULL || strncmp(line, prefix, strlen(prefix)) == 0) {
+            char *v = prefix ? strchr(line, ':') : line;
+            v = v ? v + (prefix ? 1 : 0) : line;
+            while (*v == ' ' || *v == '\t') {
+                v++;
+            }
+            v[strcspn(v, "\n")] = '\0';
+            snprintf(out, n, "%.*s", (int)(n - 1), v);
+            break;
+        }
+    }
+    fclose(f);
+}
+
+void
+gc_env_read(struct gc_env *env)
+{
+    read_first_line("/proc/cpuinfo", "model name", env->cpu_model,
+                    sizeof env->cpu_model);
+    read_first_line("/proc/sys/kernel/osrelease", NULL, env->kernel,
+                    sizeof env->kernel);
+    read_first_line("/sys/kernel/mm/transparent_hugepage/enabled", NULL,
+                    env->thp, sizeof env->thp);
+    read_first_line("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor",
+                    NULL, env->governor, sizeof env->governor);
+    read_first_line("/proc/sys/kernel/randomize_va_space", NULL, env->aslr,
+                    sizeof env->aslr);
+}

@@ -1,0 +1,150 @@
+/* tests/t-harness.c -- the measuring harness's parts: statistics against
+ * hand-computed values, the atomic writer, JSON and CSV escaping, the
+ * schema naming every metric, and gclab run end to end (records, files,
+ * bad arguments). */
+#define _DEFAULT_SOURCE /* mkdtemp */
+#include "harness.h"
+#include "tap.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static char *
+slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL) {
+        return NULL;
+    }
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *s = malloc((size_t)n + 1);
+    if (s != NULL && fread(s, 1, (size_t)n, f) == (size_t)n) {
+        s[n] = '\0';
+    }
+    fclose(f);
+    return s;
+}
+
+static size_t
+count_lines(const char *s)
+{
+    size_t n = 0;
+    for (; s && *s; s++) {
+        n += *s == '\n';
+    }
+    return n;
+}
+
+int
+main(int argc, char **argv)
+{
+    const char *schema = argc > 1 ? argv[1] : "results/schema.md";
+    TEST("summary: mean, sample sd, t-based 95% CI and CV by hand") {
+        double v[] = {2, 4, 4, 4, 5, 5, 7, 9};
+        struct gc_summary s;
+        gc_summarize(v, 8, &s);
+        check(fabs(s.mean - 5.0) < 1e-12);
+        /* sum of squares 32, n-1 = 7: sd = sqrt(32/7) */
+        check(fabs(s.stddev - sqrt(32.0 / 7.0)) < 1e-12);
+        check(fabs(s.ci95 - 2.365 * sqrt(32.0 / 7.0) / sqrt(8.0)) < 1e-9);
+        check(fabs(s.cv - sqrt(32.0 / 7.0) / 5.0) < 1e-12);
+        check(s.min == 2 && s.max == 9);
+        gc_summarize(v, 1, &s);
+        check(s.mean == 2 && s.stddev == 0 && s.ci95 == 0);
+    }
+    char dir[] = "/tmp/gclab-harness-XXXXXX";
+    check(mkdtemp(dir) != NULL);
+    char path[400];
+    snprintf(path, sizeof path, "%s/f.txt", dir);
+    TEST("the atomic writer replaces a file whole") {
+        check_int(gc_write_atomic(path, "old\n", 4), ==, 0);
+        check_int(gc_write_atomic(path, "new content\n", 12), ==, 0);
+        char *s = slurp(path);
+        check_str(s, "new content\n");
+        free(s);
+    }
+    TEST("the atomic writer fails cleanly where it cannot write") {
+        check_int(gc_write_atomic("/nonexistent/dir/f", "x", 1), ==, -1);
+        char sub[300];
+        snprintf(sub, sizeof sub, "%s/a/b/c", dir);
+        check_int(gc_mkdir_p(sub), ==, 0);
+        check_int(gc_mkdir_p(path), ==, -1); /* a file, not a directory */
+    }
+    TEST("JSON and CSV escaping") {
+        struct gc_buf b = {0};
+        gc_buf_json_string(&b, "a\"b\\c\n");
+        gc_buf_printf(&b, "|");
+        gc_buf_csv_field(&b, "x,y\"z");
+        gc_buf_printf(&b, "|");
+        gc_buf_csv_field(&b, "plain");
+        check_str(b.data, "\"a\\\"b\\\\c\\u000a\"|\"x,y\"\"z\"|plain");
+        free(b.data);
+    }
+    TEST("results/schema.md documents every metric") {
+        char *s = slurp(schema);
+        check(s != NULL);
+        size_t n = 0;
+        for (const char *const *m = gc_metric_names; s && n < 64; m++, n++) {
+            char want[80];
+            snprintf(want, sizeof want, "| `%s` |", *m);
+            if (strstr(s, want) == NULL) {
+                tap_diag("schema.md lacks %s", *m);
+                check(!"metric missing from schema.md");
+            }
+            if (strcmp(*m, "checksum") == 0) {
+                break; /* the last one */
+            }
+        }
+        free(s);
+    }
+    TEST("gclab run: one record per run, three files, equal checksums") {
+        char out[300];
+        snprintf(out, sizeof out, "%s/run/nested", dir);
+        char *args[] = {"run", "--allow-debug", "--collector", "cpython",
+                        "--collector", "full", "--workload", "cycles",
+                        "--workload", "tuples", "--size", "100,200",
+                        "--repeat", "2", "--out", out, NULL};
+        FILE *saved = stdout;
+        stdout = fopen("/dev/null", "w"); /* the table is not TAP */
+        int rc = gc_cmd_run(16, args);
+        fclose(stdout);
+        stdout = saved;
+        check_int(rc, ==, 0);
+        snprintf(path, sizeof path, "%s/results.jsonl", out);
+        char *jsonl = slurp(path);
+        check_uint(count_lines(jsonl), ==, 2 * 2 * 2 * 2);
+        check(jsonl && strncmp(jsonl, "{\"schema_version\":1,", 20) == 0);
+        check(jsonl && strstr(jsonl, "\"status\":\"ok\""));
+        snprintf(path, sizeof path, "%s/results.csv", out);
+        char *csv = slurp(path);
+        check_uint(count_lines(csv), ==, 17);
+        snprintf(path, sizeof path, "%s/summary.json", out);
+        char *summary = slurp(path);
+        check(summary && strstr(summary, "\"groups\":["));
+        free(jsonl);
+        free(csv);
+        free(summary);
+    }
+    TEST("gclab run: bad arguments exit 2 before running anything") {
+        char *a1[] = {"run", "--allow-debug", "--workload", "nosuch", NULL};
+        char *a2[] = {"run", "--allow-debug", "--size", "0", NULL};
+        char *a3[] = {"run", "--allow-debug", "--collector", "cpython:x=1",
+                      NULL};
+        char *a4[] = {"run", "--allow-debug", "--repeat", "-1", NULL};
+        char *a5[] = {"run", "--allow-debug", "--out", "/proc/forbidden",
+                      "--workload", "tuples", NULL};
+        check_int(gc_cmd_run(4, a1), ==, 2);
+        check_int(gc_cmd_run(4, a2), ==, 2);
+        check_int(gc_cmd_run(4, a3), ==, 2);
+        check_int(gc_cmd_run(4, a4), ==, 2);
+        check_int(gc_cmd_run(6, a5), ==, 2);
+    }
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    check(system(cmd) == 0);
+    return tap_done();
+}

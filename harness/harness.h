@@ -67,6 +67,14 @@ void gc_buf_csv_field(struct gc_buf *b, const char *s);
 int gc_write_atomic(const char *path, const char *data, size_t len);
 int gc_mkdir_p(const char *dir);
 
+/* One pause as the harness saw it, for timelines and CDFs. */
+struct gc_pause_sample {
+    uint64_t start_ns;   /* since the measured region began */
+    uint64_t pause_ns;
+    uint32_t gen;
+    uint64_t live_bytes; /* the heap's, when the pause ended */
+};
+
 /* What explains an outlier, read once per run. */
 struct gc_env {
     char cpu_model[128], kernel[64], thp[64], governor[32], aslr[8];
@@ -81,6 +89,7 @@ int gc_cmd_conform(int argc, char **argv);
 int gc_cmd_scenario(int argc, char **argv);
 int gc_cmd_oracle(int argc, char **argv);
 int gc_cmd_run(int argc, char **argv);
+int gc_cmd_bench(int argc, char **argv);
 int gc_cmd_twin(int argc, char **argv);
 
 /* Runs a scenario file (spec/scenarios.md) on the model: the event log

@@ -22,6 +22,7 @@ static const struct {
     int (*run)(int argc, char **argv);
     const char *help;
 } commands[] = {
+    {"bench", gc_cmd_bench, "the main job: suite, results, plots, report"},
     {"conform", gc_cmd_conform, "the conformance suite, as TAP"},
     {"list", gc_cmd_list, "collectors and workloads, one per line"},
     {"micro", gc_cmd_micro, "micro benchmarks of the primitives"},

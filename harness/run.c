@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "run-internal.h"
 #include "version.h"
 
 #define MAX_ITEMS 32
@@ -84,8 +85,15 @@ struct pause_log {
     uint64_t *ns;
     size_t n, cap;
     uint64_t begin_ns, begin_cpu_ns;
+    int begin_gen;
     struct gc_metrics *m;
+    struct gc_heap *heap;
+    uint64_t start_ns;               /* of the measured region */
+    struct gc_pause_sample *samples; /* for the timeline and CDF */
+    size_t nsamples;
 };
+
+#define MAX_SAMPLES 100000
 
 static uint64_t
 thread_cpu_ns(void)
@@ -103,6 +111,7 @@ on_begin(void *data, int gen, enum gc_reason why)
     struct pause_log *log = data;
     log->begin_ns = gc_clock_ns();
     log->begin_cpu_ns = thread_cpu_ns();
+    log->begin_gen = gen;
 }
 
 static void
@@ -112,6 +121,14 @@ on_end(void *data, int gen, uint64_t visited, uint64_t collected,
     (void)gen;
     struct pause_log *log = data;
     uint64_t ns = gc_clock_ns() - log->begin_ns;
+    if (log->samples != NULL && log->nsamples < MAX_SAMPLES &&
+        log->start_ns != 0) {
+        log->samples[log->nsamples++] = (struct gc_pause_sample){
+            .start_ns = log->begin_ns - log->start_ns,
+            .pause_ns = ns,
+            .gen = (uint32_t)log->begin_gen,
+            .live_bytes = gc_heap_stats(log->heap)->live_bytes};
+    }
     log->m->gc_ns += ns;
     log->m->gc_cpu_ns += thread_cpu_ns() - log->begin_cpu_ns;
     log->m->objects_visited += visited;
@@ -147,29 +164,18 @@ percentile(const uint64_t *v, size_t n, double q)
     return v[rank == 0 ? 0 : (rank > n ? n : rank) - 1];
 }
 
-enum run_status { RUN_OK, RUN_FAILED, RUN_OUT_OF_MEMORY, RUN_CRASHED };
-static const char *const status_names[] = {"ok", "failed", "leak-capped",
-                                           "crashed"};
+const char *const status_names[] = {"ok", "failed", "leak-capped",
+                                    "crashed"};
 
-struct child_result {
-    int status;
-    int signal;
-    struct gc_metrics m;
-    char effective[256];
-};
 
-struct item {
-    const char *collector;
-    int workload;
-    uint64_t size, rep;
-};
 
 static void
 run_in_child(const struct item *it, const struct gc_workload_spec *ws,
              uint64_t baseline, uint64_t seed, uint64_t memory_cap,
-             struct child_result *out)
+             struct child_result *out, struct gc_pause_sample **samples)
 {
     memset(out, 0, sizeof *out);
+    *samples = NULL;
 #if !defined(__SANITIZE_ADDRESS__)
     /* AddressSanitizer reserves terabytes of shadow address space, so
      * the cap only applies where it means something. */
@@ -196,7 +202,8 @@ run_in_child(const struct item *it, const struct gc_workload_spec *ws,
         return;
     }
     gc_collect(heap, 2);
-    struct pause_log log = {.m = &out->m};
+    struct pause_log log = {.m = &out->m, .heap = heap};
+    log.samples = malloc(MAX_SAMPLES * sizeof *log.samples);
     struct gc_listener l = {.data = &log, .collect_begin = on_begin,
                             .collect_end = on_end};
     gc_set_listener(heap, &l);
@@ -212,6 +219,7 @@ run_in_child(const struct item *it, const struct gc_workload_spec *ws,
     struct rusage ru0, ru1;
     getrusage(RUSAGE_SELF, &ru0);
     uint64_t t0 = gc_clock_ns();
+    log.start_ns = t0;
     enum gc_status rc = ws->workload->run(heap, &p, &out->m.checksum);
     out->m.wall_ns = gc_clock_ns() - t0;
     getrusage(RUSAGE_SELF, &ru1);
@@ -242,16 +250,33 @@ run_in_child(const struct item *it, const struct gc_workload_spec *ws,
                   : rc == GC_ENOMEM ? RUN_OUT_OF_MEMORY
                                     : RUN_FAILED;
     free(log.ns);
+    out->nsamples = (uint32_t)log.nsamples;
+    *samples = log.samples;
     /* The heap goes with the process. */
 }
 
 /* Forks, runs it in the child, and reads its result back: a crash or a
  * kill becomes a recorded result, not the end of the matrix. */
+static bool
+read_all_fd(int fd, void *buf, size_t n)
+{
+    size_t got = 0;
+    while (got < n) {
+        ssize_t k = read(fd, (char *)buf + got, n - got);
+        if (k <= 0) {
+            return false;
+        }
+        got += (size_t)k;
+    }
+    return true;
+}
+
 static void
 run_isolated(const struct item *it, const struct gc_workload_spec *ws,
              uint64_t baseline, uint64_t seed, uint64_t memory_cap,
-             struct child_result *out)
+             struct child_result *out, struct gc_pause_sample **samples)
 {
+    *samples = NULL;
     int fds[2];
     memset(out, 0, sizeof *out);
     if (pipe(fds) != 0) {
@@ -270,23 +295,29 @@ run_isolated(const struct item *it, const struct gc_workload_spec *ws,
     if (pid == 0) {
         close(fds[0]);
         struct child_result r;
-        run_in_child(it, ws, baseline, seed, memory_cap, &r);
-        ssize_t n = write(fds[1], &r, sizeof r);
-        _exit(n == (ssize_t)sizeof r ? 0 : 1);
+        struct gc_pause_sample *smp;
+        run_in_child(it, ws, baseline, seed, memory_cap, &r, &smp);
+        FILE *pipe_out = fdopen(fds[1], "w");
+        bool ok = pipe_out != NULL && fwrite(&r, sizeof r, 1, pipe_out) == 1 &&
+                  (r.nsamples == 0 ||
+                   fwrite(smp, sizeof *smp, r.nsamples, pipe_out) ==
+                       r.nsamples) &&
+                  fflush(pipe_out) == 0;
+        _exit(ok ? 0 : 1);
     }
     close(fds[1]);
-    size_t got = 0;
-    while (got < sizeof *out) {
-        ssize_t n = read(fds[0], (char *)out + got, sizeof *out - got);
-        if (n <= 0) {
-            break;
-        }
-        got += (size_t)n;
+    bool ok = read_all_fd(fds[0], out, sizeof *out);
+    if (ok && out->nsamples > 0 && out->nsamples <= MAX_SAMPLES) {
+        *samples = malloc(out->nsamples * sizeof **samples);
+        ok = *samples != NULL &&
+             read_all_fd(fds[0], *samples, out->nsamples * sizeof **samples);
     }
     close(fds[0]);
     int st;
     waitpid(pid, &st, 0);
-    if (got != sizeof *out) {
+    if (!ok) {
+        free(*samples);
+        *samples = NULL;
         memset(out, 0, sizeof *out);
         out->status = RUN_CRASHED;
         out->signal = WIFSIGNALED(st) ? WTERMSIG(st) : 0;
@@ -295,10 +326,6 @@ run_isolated(const struct item *it, const struct gc_workload_spec *ws,
 
 /* ---- records ------------------------------------------------------------ */
 
-struct record {
-    struct item item;
-    struct child_result r;
-};
 
 static const char *
 build_type(void)
@@ -470,7 +497,7 @@ reference_of(const struct group *groups, size_t ng, const struct group *g,
     return NULL;
 }
 
-static void
+void
 print_summary_table(const struct record *recs, size_t total,
                     const char *reference, const char *const *workloads)
 {
@@ -530,6 +557,131 @@ summary_json(struct gc_buf *b, const struct record *recs, size_t total,
     }
     gc_buf_printf(b, "]}\n");
     free(groups);
+}
+
+/* ---- the matrix ------------------------------------------------------------ */
+
+struct record *
+run_matrix(const struct matrix *mx, size_t *total_out)
+{
+    int nsizes = mx->nsizes ? mx->nsizes : 1;
+    size_t total = (size_t)mx->ncollectors * (size_t)mx->nworkloads *
+                   (size_t)nsizes * mx->repeat;
+    struct record *recs = calloc(total ? total : 1, sizeof *recs);
+    if (recs == NULL) {
+        return NULL;
+    }
+    size_t k = 0;
+    uint64_t started = gc_clock_ns();
+    /* Repetitions outermost, so collectors interleave and drift hits
+     * them alike. */
+    for (uint64_t r = 0; r < mx->repeat; r++) {
+        for (int w = 0; w < mx->nworkloads; w++) {
+            for (int z = 0; z < nsizes; z++) {
+                for (int c = 0; c < mx->ncollectors; c++) {
+                    struct record *rec = &recs[k];
+                    rec->item = (struct item){
+                        .collector = mx->collectors[c], .workload = w,
+                        .size = mx->nsizes
+                                    ? mx->sizes[z]
+                                    : mx->wspecs[w].workload->default_size,
+                        .rep = r};
+                    double elapsed = (double)(gc_clock_ns() - started) / 1e9;
+                    fprintf(stderr,
+                            "[%zu/%zu] %s on %s, size %llu, rep %llu "
+                            "(%.1f s, ETA %.1f s)\n",
+                            k + 1, total, mx->collectors[c], mx->workloads[w],
+                            (unsigned long long)rec->item.size,
+                            (unsigned long long)r + 1, elapsed,
+                            k ? elapsed / (double)k * (double)(total - k)
+                              : 0.0);
+                    run_isolated(&rec->item, &mx->wspecs[w], mx->baseline,
+                                 mx->seed, mx->memory_cap, &rec->r,
+                                 &rec->samples);
+                    k++;
+                }
+            }
+        }
+    }
+    *total_out = total;
+    return recs;
+}
+
+void
+free_records(struct record *recs, size_t total)
+{
+    for (size_t i = 0; i < total; i++) {
+        free(recs[i].samples);
+    }
+    free(recs);
+}
+
+/* Failed runs and checksums that disagree: 1, else 0.  A run that hit
+ * its memory cap is reported but is what `none` does on cycles. */
+int
+check_records(const struct record *recs, size_t total,
+              const char *const *workloads)
+{
+    int status = 0;
+    for (size_t i = 0; i < total; i++) {
+        if (recs[i].r.status != RUN_OK) {
+            fprintf(stderr, "gclab: %s on %s: %s\n", recs[i].item.collector,
+                    workloads[recs[i].item.workload],
+                    status_names[recs[i].r.status]);
+            if (recs[i].r.status != RUN_OUT_OF_MEMORY) {
+                status = 1;
+            }
+            continue;
+        }
+        for (size_t j = 0; j < i; j++) {
+            if (recs[j].r.status == RUN_OK &&
+                recs[j].item.workload == recs[i].item.workload &&
+                recs[j].item.size == recs[i].item.size &&
+                recs[j].r.m.checksum != recs[i].r.m.checksum) {
+                fprintf(stderr,
+                        "gclab: %s on %s: checksum %llu differs from %s's "
+                        "%llu\n",
+                        recs[i].item.collector,
+                        workloads[recs[i].item.workload],
+                        (unsigned long long)recs[i].r.m.checksum,
+                        recs[j].item.collector,
+                        (unsigned long long)recs[j].r.m.checksum);
+                status = 1;
+                break;
+            }
+        }
+    }
+    return status;
+}
+
+int
+write_results(const char *out_dir, const struct record *recs, size_t total,
+              const struct matrix *mx)
+{
+    struct gc_env env;
+    gc_env_read(&env);
+    struct gc_buf jsonl = {0}, csv = {0}, summary = {0};
+    csv_header(&csv);
+    for (size_t i = 0; i < total; i++) {
+        record_json(&jsonl, &recs[i], &mx->wspecs[recs[i].item.workload],
+                    &env);
+        record_csv(&csv, &recs[i], &mx->wspecs[recs[i].item.workload]);
+    }
+    summary_json(&summary, recs, total, mx->workloads);
+    int rc = 0;
+    if (write_file(out_dir, "results.jsonl", &jsonl) != 0 ||
+        write_file(out_dir, "results.csv", &csv) != 0 ||
+        write_file(out_dir, "summary.json", &summary) != 0) {
+        rc = -1;
+    }
+    else {
+        fprintf(stderr, "gclab: wrote %s/results.jsonl, results.csv, "
+                        "summary.json\n", out_dir);
+    }
+    free(jsonl.data);
+    free(csv.data);
+    free(summary.data);
+    return rc;
 }
 
 /* ---- gclab run ------------------------------------------------------------ */
@@ -656,100 +808,23 @@ gc_cmd_run(int argc, char **argv)
                 strerror(errno));
         return 2;
     }
-    /* The matrix, repetitions outermost so collectors interleave. */
-    size_t total = (size_t)ncollectors * (size_t)nworkloads *
-                   (size_t)(nsizes ? nsizes : 1) * repeat;
-    struct record *recs = calloc(total, sizeof *recs);
+    struct matrix mx = {.collectors = collectors, .ncollectors = ncollectors,
+                        .workloads = workloads, .wspecs = wspecs,
+                        .nworkloads = nworkloads, .sizes = sizes,
+                        .nsizes = nsizes, .repeat = repeat, .seed = seed,
+                        .baseline = baseline, .memory_cap = memory_cap};
+    size_t total;
+    struct record *recs = run_matrix(&mx, &total);
     if (recs == NULL) {
         fprintf(stderr, "gclab run: out of memory\n");
         return 1;
     }
-    struct gc_env env;
-    gc_env_read(&env);
-    size_t k = 0;
-    uint64_t started = gc_clock_ns();
-    for (uint64_t r = 0; r < repeat; r++) {
-        for (int w = 0; w < nworkloads; w++) {
-            for (int z = 0; z < (nsizes ? nsizes : 1); z++) {
-                for (int c = 0; c < ncollectors; c++) {
-                    struct record *rec = &recs[k];
-                    rec->item = (struct item){
-                        .collector = collectors[c], .workload = w,
-                        .size = nsizes ? sizes[z]
-                                       : wspecs[w].workload->default_size,
-                        .rep = r};
-                    double elapsed = (double)(gc_clock_ns() - started) / 1e9;
-                    fprintf(stderr,
-                            "[%zu/%zu] %s on %s, size %llu, rep %llu "
-                            "(%.1f s, ETA %.1f s)\n",
-                            k + 1, total, collectors[c], workloads[w],
-                            (unsigned long long)rec->item.size,
-                            (unsigned long long)r + 1, elapsed,
-                            k ? elapsed / (double)k * (double)(total - k)
-                              : 0.0);
-                    run_isolated(&rec->item, &wspecs[w], baseline, seed,
-                                 memory_cap, &rec->r);
-                    k++;
-                }
-            }
-        }
-    }
-    /* Checksums must agree across collectors and repetitions. */
-    int status = 0;
-    for (size_t i = 0; i < total; i++) {
-        if (recs[i].r.status != RUN_OK) {
-            fprintf(stderr, "gclab run: %s on %s: %s%s\n",
-                    recs[i].item.collector,
-                    workloads[recs[i].item.workload],
-                    status_names[recs[i].r.status],
-                    recs[i].r.status == RUN_CRASHED ? " (signal)" : "");
-            if (recs[i].r.status != RUN_OUT_OF_MEMORY) {
-                status = 1;
-            }
-            continue;
-        }
-        for (size_t j = 0; j < i; j++) {
-            if (recs[j].r.status == RUN_OK &&
-                recs[j].item.workload == recs[i].item.workload &&
-                recs[j].item.size == recs[i].item.size &&
-                recs[j].r.m.checksum != recs[i].r.m.checksum) {
-                fprintf(stderr,
-                        "gclab run: %s on %s: checksum %llu differs from "
-                        "%s's %llu\n",
-                        recs[i].item.collector,
-                        workloads[recs[i].item.workload],
-                        (unsigned long long)recs[i].r.m.checksum,
-                        recs[j].item.collector,
-                        (unsigned long long)recs[j].r.m.checksum);
-                status = 1;
-                break;
-            }
-        }
-    }
+    int status = check_records(recs, total, workloads);
     print_summary_table(recs, total, collectors[0], workloads);
-    if (out_dir != NULL) {
-        struct gc_buf jsonl = {0}, csv = {0}, summary = {0};
-        csv_header(&csv);
-        for (size_t i = 0; i < total; i++) {
-            record_json(&jsonl, &recs[i], &wspecs[recs[i].item.workload],
-                        &env);
-            record_csv(&csv, &recs[i], &wspecs[recs[i].item.workload]);
-        }
-        summary_json(&summary, recs, total, workloads);
-        if (write_file(out_dir, "results.jsonl", &jsonl) != 0 ||
-            write_file(out_dir, "results.csv", &csv) != 0 ||
-            write_file(out_dir, "summary.json", &summary) != 0) {
-            status = 1;
-        }
-        else {
-            fprintf(stderr, "gclab run: wrote %s/results.jsonl, results.csv, "
-                            "summary.json\n", out_dir);
-        }
-        free(jsonl.data);
-        free(csv.data);
-        free(summary.data);
+    if (out_dir != NULL && write_results(out_dir, recs, total, &mx) != 0) {
+        status = 1;
     }
-    free(recs);
+    free_records(recs, total);
     return status;
 }
 

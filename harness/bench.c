@@ -1,0 +1,594 @@
+/* harness/bench.c -- gclab bench, the main job: a focused default suite
+ * (the reference on 3.11 and 3.13, full, incremental and trialdel on
+ * four workloads), a scaling sweep of long-lived-growth with and without
+ * the 25% rule, results, plots (gnuplot only draws; every number is
+ * computed here) and one static HTML report. */
+#include "harness.h"
+#include "run-internal.h"
+#include "version.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const main_collectors[] = {
+    "cpython:profile=3.11", "cpython:profile=3.13", "full", "incremental",
+    "trialdel",
+};
+static const char *const main_workloads[] = {"alloc-churn",
+                                             "long-lived-growth",
+                                             "small-cycles", "server"};
+static const char *const scaling_collectors[] = {"cpython",
+                                                 "cpython:pending-rule=off"};
+
+#define NC (sizeof main_collectors / sizeof *main_collectors)
+#define NW (sizeof main_workloads / sizeof *main_workloads)
+
+struct stat_pair {
+    double mean, ci;
+};
+
+/* What a figure shows of one run. */
+typedef double metric_fn(const struct gc_metrics *m);
+
+static double
+wall_ms(const struct gc_metrics *m)
+{
+    return (double)m->wall_ns / 1e6;
+}
+
+static double
+gc_ms(const struct gc_metrics *m)
+{
+    return (double)m->gc_ns / 1e6;
+}
+
+static double
+p99_ms(const struct gc_metrics *m)
+{
+    return (double)m->pause_p99_ns / 1e6;
+}
+
+static double
+gc_share_pct(const struct gc_metrics *m)
+{
+    return m->wall_ns ? 100.0 * (double)m->gc_ns / (double)m->wall_ns : 0;
+}
+
+static double
+collections_all(const struct gc_metrics *m)
+{
+    return (double)(m->collections_gen0 + m->collections_gen1 +
+                    m->collections_gen2);
+}
+
+/* Mean and CI of one metric over a group's ok repetitions. */
+static struct stat_pair
+metric_of(const struct record *recs, size_t total, const char *collector,
+          int workload, uint64_t size, metric_fn *fn)
+{
+    double v[1024];
+    size_t n = 0;
+    for (size_t i = 0; i < total && n < 1024; i++) {
+        const struct record *r = &recs[i];
+        if (r->r.status == RUN_OK && r->item.workload == workload &&
+            r->item.size == size && strcmp(r->item.collector, collector) == 0) {
+            v[n++] = fn(&r->r.m);
+        }
+    }
+    struct gc_summary s;
+    gc_summarize(v, n, &s);
+    return (struct stat_pair){s.mean, s.ci95};
+}
+
+static uint64_t
+size_of(const struct record *recs, size_t total, int workload)
+{
+    for (size_t i = 0; i < total; i++) {
+        if (recs[i].item.workload == workload) {
+            return recs[i].item.size;
+        }
+    }
+    return 0;
+}
+
+static int
+write_text(const char *dir, const char *name, struct gc_buf *b)
+{
+    char path[8192];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    int rc = gc_write_atomic(path, b->data ? b->data : "", b->len);
+    if (rc != 0) {
+        fprintf(stderr, "gclab bench: cannot write %s: %s\n", path,
+                strerror(errno));
+    }
+    free(b->data);
+    *b = (struct gc_buf){0};
+    return rc;
+}
+
+/* A bar table: workload, then mean and ci per collector. */
+static int
+bar_table(const char *dir, const char *name, const struct record *recs,
+          size_t total, metric_fn *fn)
+{
+    struct gc_buf b = {0};
+    gc_buf_printf(&b, "workload");
+    for (size_t c = 0; c < NC; c++) {
+        gc_buf_printf(&b, "\t\"%s\"\t\"ci\"", main_collectors[c]);
+    }
+    gc_buf_printf(&b, "\n");
+    for (size_t w = 0; w < NW; w++) {
+        gc_buf_printf(&b, "%s", main_workloads[w]);
+        uint64_t size = size_of(recs, total, (int)w);
+        for (size_t c = 0; c < NC; c++) {
+            struct stat_pair p = metric_of(recs, total, main_collectors[c],
+                                           (int)w, size, fn);
+            gc_buf_printf(&b, "\t%.6g\t%.6g", p.mean, p.ci);
+        }
+        gc_buf_printf(&b, "\n");
+    }
+    return write_text(dir, name, &b);
+}
+
+static int
+ratio_table(const char *dir, const struct record *recs, size_t total)
+{
+    struct gc_buf b = {0};
+    gc_buf_printf(&b, "workload");
+    for (size_t c = 0; c < NC; c++) {
+        gc_buf_printf(&b, "\t\"%s\"\t\"ci\"", main_collectors[c]);
+    }
+    gc_buf_printf(&b, "\n");
+    for (size_t w = 0; w < NW; w++) {
+        uint64_t size = size_of(recs, total, (int)w);
+        struct stat_pair ref = metric_of(recs, total, main_collectors[0],
+                                         (int)w, size, wall_ms);
+        gc_buf_printf(&b, "%s", main_workloads[w]);
+        for (size_t c = 0; c < NC; c++) {
+            struct stat_pair x = metric_of(recs, total, main_collectors[c],
+                                           (int)w, size, wall_ms);
+            double ratio = ref.mean > 0 ? x.mean / ref.mean : 0;
+            double rel = ref.mean > 0 && x.mean > 0
+                             ? sqrt(pow(x.ci / x.mean, 2) +
+                                    pow(ref.ci / ref.mean, 2))
+                             : 0;
+            gc_buf_printf(&b, "\t%.6g\t%.6g", ratio, ratio * rel);
+        }
+        gc_buf_printf(&b, "\n");
+    }
+    return write_text(dir, "ratio.dat", &b);
+}
+
+static int
+cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Pause CDF, live memory over time and the pause timeline, from the
+ * server workload's raw pauses. */
+static int
+pause_tables(const char *dir, const struct record *recs, size_t total)
+{
+    int server = 3;
+    struct gc_buf cdf = {0}, mem = {0}, tl = {0};
+    for (size_t c = 0; c < NC; c++) {
+        size_t n = 0;
+        for (size_t i = 0; i < total; i++) {
+            if (recs[i].item.workload == server &&
+                strcmp(recs[i].item.collector, main_collectors[c]) == 0) {
+                n += recs[i].r.nsamples;
+            }
+        }
+        uint64_t *v = malloc((n ? n : 1) * sizeof *v);
+        if (v == NULL) {
+            return -1;
+        }
+        size_t k = 0;
+        const struct record *first = NULL;
+        for (size_t i = 0; i < total; i++) {
+            const struct record *r = &recs[i];
+            if (r->item.workload != server ||
+                strcmp(r->item.collector, main_collectors[c]) != 0) {
+                continue;
+            }
+            if (first == NULL) {
+                first = r;
+            }
+            for (size_t j = 0; j < r->r.nsamples; j++) {
+                v[k++] = r->samples[j].pause_ns;
+            }
+        }
+        qsort(v, k, sizeof *v, cmp_u64);
+        gc_buf_printf(&cdf, "\"%s\"\t0\n", main_collectors[c]);
+        for (size_t j = 0; j < k; j++) {
+            gc_buf_printf(&cdf, "%.6g\t%.6g\n", (double)v[j] / 1e6,
+                          (double)(j + 1) / (double)k);
+        }
+        gc_buf_printf(&cdf, "\n\n");
+        free(v);
+        gc_buf_printf(&mem, "\"%s\"\t0\n", main_collectors[c]);
+        for (size_t j = 0; first && j < first->r.nsamples; j++) {
+            gc_buf_printf(&mem, "%.6g\t%.6g\n",
+                          (double)first->samples[j].start_ns / 1e6,
+                          (double)first->samples[j].live_bytes / 1e6);
+        }
+        gc_buf_printf(&mem, "\n\n");
+        if (c == 0) {
+            for (size_t j = 0; first && j < first->r.nsamples; j++) {
+                const struct gc_pause_sample *s = &first->samples[j];
+                gc_buf_printf(&tl, "%.6g\t%.6g\t%u\t%.6g\n",
+                              (double)s->start_ns / 1e6,
+                              (double)s->pause_ns / 1e6, s->gen,
+                              (double)s->live_bytes / 1e6);
+            }
+        }
+    }
+    int rc = write_text(dir, "cdf.dat", &cdf);
+    rc |= write_text(dir, "memory.dat", &mem);
+    rc |= write_text(dir, "timeline.dat", &tl);
+    return rc;
+}
+
+static int
+scaling_table(const char *dir, const struct record *recs, size_t total,
+              const uint64_t *sizes, int nsizes)
+{
+    struct gc_buf b = {0};
+    for (size_t c = 0; c < 2; c++) {
+        gc_buf_printf(&b, "\"%s\"\t0\n", scaling_collectors[c]);
+        for (int z = 0; z < nsizes; z++) {
+            struct stat_pair p = metric_of(recs, total, scaling_collectors[c],
+                                           0, sizes[z], gc_ms);
+            gc_buf_printf(&b, "%llu\t%.6g\n", (unsigned long long)sizes[z],
+                          p.mean);
+        }
+        gc_buf_printf(&b, "\n\n");
+    }
+    return write_text(dir, "scaling.dat", &b);
+}
+
+/* ---- figures ------------------------------------------------------------ */
+
+struct figure {
+    const char *name, *script;
+    int series;
+    const char *args, *caption;
+};
+
+static const struct figure figures[] = {
+    {"throughput", "bars.gp", NC,
+     "file='wall.dat'; title='Wall time per run (mean, 95% CI)'; "
+     "ytitle='wall time (ms)'",
+     "Wall time of each workload's measured region, per collector."},
+    {"gc_time", "bars.gp", NC,
+     "file='gc.dat'; title='Time in collections (mean, 95% CI)'; "
+     "ytitle='GC time (ms)'",
+     "Wall time inside collections, from start to stop as gc.callbacks "
+     "see it."},
+    {"gc_share", "bars.gp", NC,
+     "file='gc_share.dat'; title='Share of wall time in collections'; "
+     "ytitle='GC share (%)'",
+     "GC time over wall time."},
+    {"pause_p99", "bars.gp", NC,
+     "file='pause_p99.dat'; title='99th percentile pause (mean, 95% CI)'; "
+     "ytitle='pause (ms)'",
+     "The 99th percentile of collection pauses in each run."},
+    {"collections", "bars.gp", NC,
+     "file='collections.dat'; title='Collections per run'; "
+     "ytitle='collections (all generations)'",
+     "Collections of any generation; exact for a seed."},
+    {"ratio", "bars.gp", NC,
+     "file='ratio.dat'; title='Wall time relative to cpython:profile=3.11 "
+     "(95% CI)'; ytitle='ratio to the reference'",
+     "A/B ratios to the reference collector, with propagated intervals."},
+    {"pause_cdf", "lines.gp", NC,
+     "file='cdf.dat'; title='Pause time CDF, server workload'; "
+     "xtitle='pause (ms)'; ytitle='fraction of pauses <= x'; logx=1; "
+     "logy=0; style='steps'",
+     "Distribution of pauses over all repetitions of the server workload."},
+    {"memory", "lines.gp", NC,
+     "file='memory.dat'; title='Live heap over time, server workload'; "
+     "xtitle='time (ms)'; ytitle='live heap (MB)'; logx=0; logy=0; "
+     "style='steps'",
+     "Live bytes of the model's heap at the end of each collection."},
+    {"pause_timeline", "timeline.gp", 1,
+     "file='timeline.dat'; title='Pauses over time, server workload, "
+     "cpython:profile=3.11'",
+     "Each pause at its start time, coloured by generation, with the live "
+     "heap."},
+    {"scaling", "lines.gp", 2,
+     "file='scaling.dat'; title='GC time vs heap size, long-lived-growth'; "
+     "xtitle='objects kept (size)'; ytitle='GC time (ms)'; logx=1; logy=1; "
+     "style='linespoints'",
+     "The 25% rule keeps full collections amortised linear; without it "
+     "they grow quadratically."},
+};
+
+static bool
+has_gnuplot(void)
+{
+    return system("command -v gnuplot >/dev/null 2>&1") == 0;
+}
+
+static int
+draw(const char *out_dir, const char *plots_dir, const struct figure *f)
+{
+    static const char *const formats[] = {"png", "svg"};
+    for (int i = 0; i < 2; i++) {
+        char cmd[8192];
+        snprintf(cmd, sizeof cmd,
+                 "cd '%s/..' && gnuplot -e \"dir='%s/data'; out='%s/%s'; "
+                 "fmt='%s'; n=%d; %s\" '%s/%s' 2>'%s/data/%s.%s.log'",
+                 plots_dir, out_dir, out_dir, f->name, formats[i], f->series,
+                 f->args, plots_dir, f->script, out_dir, f->name, formats[i]);
+        if (system(cmd) != 0) {
+            fprintf(stderr, "gclab bench: gnuplot failed on %s (see "
+                            "%s/data/%s.%s.log)\n",
+                    f->name, out_dir, f->name, formats[i]);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* ---- the report ------------------------------------------------------- */
+
+static void
+html_escape(struct gc_buf *b, const char *s)
+{
+    for (; *s; s++) {
+        switch (*s) {
+        case '<':
+            gc_buf_printf(b, "&lt;");
+            break;
+        case '>':
+            gc_buf_printf(b, "&gt;");
+            break;
+        case '&':
+            gc_buf_printf(b, "&amp;");
+            break;
+        default:
+            gc_buf_printf(b, "%c", *s);
+        }
+    }
+}
+
+static int
+report(const char *out_dir, const char *command, const struct record *recs,
+       size_t total, bool drew, double seconds)
+{
+    struct gc_env env;
+    gc_env_read(&env);
+    struct gc_buf b = {0};
+    gc_buf_printf(&b,
+                  "<!doctype html><html><head><meta charset='utf-8'>"
+                  "<title>gclab bench</title><style>body{font-family:sans-"
+                  "serif;max-width:1000px;margin:2em auto}table{border-"
+                  "collapse:collapse}td,th{border:1px solid #ccc;padding:"
+                  "3px 8px;text-align:right}td:first-child,th:first-child"
+                  "{text-align:left}.best{background:#d8f0d8;font-weight:"
+                  "bold}img{max-width:100%%}</style></head><body>"
+                  "<h1>gclab bench</h1><p>Command: <code>");
+    html_escape(&b, command);
+    gc_buf_printf(&b, "</code> (%.1f s)</p><p>Machine: ", seconds);
+    html_escape(&b, env.cpu_model);
+    gc_buf_printf(&b, "; kernel ");
+    html_escape(&b, env.kernel);
+    gc_buf_printf(&b, "; THP ");
+    html_escape(&b, env.thp);
+    gc_buf_printf(&b, "; gclab %s; compiler %s</p>", GCLAB_REVISION,
+                  __VERSION__);
+    gc_buf_printf(&b, "<h2>Wall time relative to %s</h2><table><tr>"
+                      "<th>workload</th>",
+                  main_collectors[0]);
+    for (size_t c = 0; c < NC; c++) {
+        gc_buf_printf(&b, "<th>%s</th>", main_collectors[c]);
+    }
+    gc_buf_printf(&b, "</tr>");
+    for (size_t w = 0; w < NW; w++) {
+        uint64_t size = size_of(recs, total, (int)w);
+        struct stat_pair v[NC];
+        size_t best = 0;
+        for (size_t c = 0; c < NC; c++) {
+            v[c] = metric_of(recs, total, main_collectors[c], (int)w, size,
+                             wall_ms);
+            if (v[c].mean > 0 && v[c].mean < v[best].mean) {
+                best = c;
+            }
+        }
+        gc_buf_printf(&b, "<tr><td>%s (size %llu)</td>", main_workloads[w],
+                      (unsigned long long)size);
+        for (size_t c = 0; c < NC; c++) {
+            double ratio = v[0].mean > 0 ? v[c].mean / v[0].mean : 0;
+            /* Verdict: the ratio's interval excludes 1. */
+            double rel = v[c].mean > 0 && v[0].mean > 0
+                             ? sqrt(pow(v[c].ci / v[c].mean, 2) +
+                                    pow(v[0].ci / v[0].mean, 2))
+                             : 0;
+            const char *verdict = c == 0                      ? "reference"
+                                  : ratio * (1 - rel) > 1.0   ? "slower"
+                                  : ratio * (1 + rel) < 1.0   ? "faster"
+                                                              : "same";
+            gc_buf_printf(&b,
+                          "<td%s>%.3f &plusmn; %.3f<br><small>%.2f ms, "
+                          "%s</small></td>",
+                          c == best ? " class='best'" : "", ratio,
+                          ratio * rel, v[c].mean, verdict);
+        }
+        gc_buf_printf(&b, "</tr>");
+    }
+    gc_buf_printf(&b, "</table><h2>Figures</h2>");
+    for (size_t i = 0; i < sizeof figures / sizeof *figures; i++) {
+        if (drew) {
+            gc_buf_printf(&b,
+                          "<h3>%s</h3><p>%s</p><img src='%s.png' alt='%s'>"
+                          "<p><a href='%s.svg'>SVG</a></p>",
+                          figures[i].name, figures[i].caption,
+                          figures[i].name, figures[i].name, figures[i].name);
+        }
+        else {
+            gc_buf_printf(&b, "<p>%s: skipped, gnuplot is not installed.</p>",
+                          figures[i].name);
+        }
+    }
+    gc_buf_printf(&b, "<h2>Raw data</h2><ul><li><a href='results.jsonl'>"
+                      "results.jsonl</a></li><li><a href='results.csv'>"
+                      "results.csv</a></li><li><a href='summary.json'>"
+                      "summary.json</a></li><li><a href='scaling/results."
+                      "jsonl'>scaling/results.jsonl</a></li></ul>"
+                      "</body></html>\n");
+    return write_text(out_dir, "index.html", &b);
+}
+
+/* ---- gclab bench ------------------------------------------------------------ */
+
+static int
+prepare(const char *const *collectors, int nc, const char *const *workloads,
+        int nw, struct gc_workload_spec *wspecs)
+{
+    char err[256];
+    for (int c = 0; c < nc; c++) {
+        struct gc_heap *probe;
+        if (gc_heap_new_spec(collectors[c], NULL, &probe, err, sizeof err) !=
+            GC_OK) {
+            fprintf(stderr, "gclab bench: %s\n", err);
+            return -1;
+        }
+        gc_heap_destroy(probe);
+    }
+    for (int w = 0; w < nw; w++) {
+        if (gc_workload_spec_parse(workloads[w], &wspecs[w], err,
+                                   sizeof err) != GC_OK) {
+            fprintf(stderr, "gclab bench: %s\n", err);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+int
+gc_cmd_bench(int argc, char **argv)
+{
+    const char *out_dir = "results/latest", *plots_dir = NULL;
+    bool quick = false, allow_debug = false;
+    (void)allow_debug; /* only debug builds read it */
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--quick") == 0) {
+            quick = true;
+        }
+        else if (strcmp(argv[i], "--allow-debug") == 0) {
+            allow_debug = true;
+        }
+        else if ((strcmp(argv[i], "--out") == 0 ||
+                  strcmp(argv[i], "--plots") == 0) &&
+                 i + 1 < argc) {
+            *(argv[i][2] == 'o' ? &out_dir : &plots_dir) = argv[i + 1];
+            i++;
+        }
+        else {
+            fprintf(stderr,
+                    "gclab bench: unknown option '%s'; usage: gclab bench "
+                    "[--out DIR] [--quick] [--plots DIR] [--allow-debug]\n",
+                    argv[i]);
+            return 2;
+        }
+    }
+#if !defined(NDEBUG)
+    if (!allow_debug) {
+        fprintf(stderr, "gclab bench: this is a debug build; its numbers are "
+                        "not results (use ./bench.sh, or --allow-debug)\n");
+        return 2;
+    }
+#endif
+    if (plots_dir == NULL) {
+        plots_dir = getenv("GCLAB_PLOTS") ? getenv("GCLAB_PLOTS") : "plots";
+    }
+    char data_dir[4096], scaling_dir[4096];
+    snprintf(data_dir, sizeof data_dir, "%s/data", out_dir);
+    snprintf(scaling_dir, sizeof scaling_dir, "%s/scaling", out_dir);
+    if (gc_mkdir_p(data_dir) != 0 || gc_mkdir_p(scaling_dir) != 0) {
+        fprintf(stderr, "gclab bench: cannot create %s: %s\n", out_dir,
+                strerror(errno));
+        return 2;
+    }
+    uint64_t t0 = gc_clock_ns();
+    static struct gc_workload_spec wspecs[NW], sspec[1];
+    if (prepare(main_collectors, NC, main_workloads, NW, wspecs) != 0) {
+        return 2;
+    }
+    static const char *const scaling_workload[] = {"long-lived-growth"};
+    if (prepare(scaling_collectors, 2, scaling_workload, 1, sspec) != 0) {
+        return 2;
+    }
+    struct matrix mx = {.collectors = main_collectors, .ncollectors = NC,
+                        .workloads = main_workloads, .wspecs = wspecs,
+                        .nworkloads = NW, .repeat = quick ? 3 : 10,
+                        .seed = 1, .baseline = UINT64_MAX,
+                        .memory_cap = (uint64_t)4 << 30};
+    size_t total;
+    struct record *recs = run_matrix(&mx, &total);
+    if (recs == NULL) {
+        return 1;
+    }
+    int status = check_records(recs, total, main_workloads);
+    status |= write_results(out_dir, recs, total, &mx) != 0;
+
+    /* The 25% rule only shows once full collections could come more
+     * often than every quarter of the heap: millions of objects. */
+    static const uint64_t quick_sizes[] = {10000, 20000, 40000, 80000};
+    static const uint64_t sizes[] = {125000, 250000, 500000, 1000000,
+                                     2000000};
+    const uint64_t *ss = quick ? quick_sizes : sizes;
+    int nss = quick ? 4 : 5;
+    struct matrix sx = {.collectors = scaling_collectors, .ncollectors = 2,
+                        .workloads = scaling_workload, .wspecs = sspec,
+                        .nworkloads = 1, .sizes = ss, .nsizes = nss,
+                        .repeat = 1, .seed = 1,
+                        .baseline = UINT64_MAX,
+                        .memory_cap = (uint64_t)4 << 30};
+    size_t stotal;
+    struct record *srecs = run_matrix(&sx, &stotal);
+    if (srecs == NULL) {
+        free_records(recs, total);
+        return 1;
+    }
+    status |= check_records(srecs, stotal, scaling_workload);
+    status |= write_results(scaling_dir, srecs, stotal, &sx) != 0;
+
+    int rc = 0;
+    rc |= bar_table(data_dir, "wall.dat", recs, total, wall_ms);
+    rc |= bar_table(data_dir, "gc.dat", recs, total, gc_ms);
+    rc |= bar_table(data_dir, "pause_p99.dat", recs, total, p99_ms);
+    rc |= bar_table(data_dir, "gc_share.dat", recs, total, gc_share_pct);
+    rc |= bar_table(data_dir, "collections.dat", recs, total,
+                    collections_all);
+    rc |= ratio_table(data_dir, recs, total);
+    rc |= pause_tables(data_dir, recs, total);
+    rc |= scaling_table(data_dir, srecs, stotal, ss, nss);
+    bool drew = has_gnuplot();
+    if (!drew) {
+        fprintf(stderr, "gclab bench: gnuplot is not installed; results are "
+                        "written, figures skipped\n");
+    }
+    for (size_t i = 0; drew && i < sizeof figures / sizeof *figures; i++) {
+        if (draw(out_dir, plots_dir, &figures[i]) != 0) {
+            rc = -1;
+        }
+    }
+    char command[1024] = "gclab bench";
+    for (int i = 1; i < argc; i++) {
+        strncat(command, " ", sizeof command - strlen(command) - 1);
+        strncat(command, argv[i], sizeof command - strlen(command) - 1);
+    }
+    double seconds = (double)(gc_clock_ns() - t0) / 1e9;
+    rc |= report(out_dir, command, recs, total, drew, seconds);
+    print_summary_table(recs, total, main_collectors[0], main_workloads);
+    printf("# report: %s/index.html (%.1f s)\n", out_dir, seconds);
+    free_records(recs, total);
+    free_records(srecs, stotal);
+    return status || rc ? 1 : 0;
+}

@@ -1,0 +1,52 @@
+/* harness/run-internal.h -- the run matrix that gclab run and gclab
+ * bench share.  Private to harness/. */
+#ifndef GCLAB_RUN_INTERNAL_H
+#define GCLAB_RUN_INTERNAL_H
+
+#include "harness.h"
+#include "workload.h"
+
+enum run_status { RUN_OK, RUN_FAILED, RUN_OUT_OF_MEMORY, RUN_CRASHED };
+extern const char *const status_names[];
+
+struct child_result {
+    int status;
+    int signal;
+    uint32_t nsamples; /* pause samples that follow on the pipe */
+    struct gc_metrics m;
+    char effective[256];
+};
+
+struct item {
+    const char *collector;
+    int workload;
+    uint64_t size, rep;
+};
+
+struct record {
+    struct item item;
+    struct child_result r;
+    struct gc_pause_sample *samples; /* r.nsamples of them */
+};
+
+struct matrix {
+    const char *const *collectors;
+    int ncollectors;
+    const char *const *workloads;
+    const struct gc_workload_spec *wspecs;
+    int nworkloads;
+    const uint64_t *sizes; /* none: each workload's default size */
+    int nsizes;
+    uint64_t repeat, seed, baseline, memory_cap;
+};
+
+struct record *run_matrix(const struct matrix *mx, size_t *total);
+void free_records(struct record *recs, size_t total);
+int check_records(const struct record *recs, size_t total,
+                  const char *const *workloads);
+int write_results(const char *out_dir, const struct record *recs,
+                  size_t total, const struct matrix *mx);
+void print_summary_table(const struct record *recs, size_t total,
+                         const char *reference, const char *const *workloads);
+
+#endif /* GCLAB_RUN_INTERNAL_H */

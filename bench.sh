@@ -7,7 +7,7 @@ set -eu
 cd "$(dirname "$0")"
 . scripts/deps.sh
 # shellcheck disable=SC2086
-gclab_ensure_deps $GCLAB_BUILD_DEPS gnuplot-nox:gnuplot
+gclab_ensure_deps $GCLAB_BUILD_DEPS gnuplot-nox:gnuplot hyperfine:hyperfine
 if [ ! -f build-release/build.ninja ]; then
     meson setup build-release --buildtype=release >/dev/null
 fi

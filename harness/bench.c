@@ -3,6 +3,7 @@
  * four workloads), a scaling sweep of long-lived-growth with and without
  * the 25% rule, results, plots (gnuplot only draws; every number is
  * computed here) and one static HTML report. */
+#define _DEFAULT_SOURCE /* readlink */
 #include "harness.h"
 #include "run-internal.h"
 #include "version.h"
@@ -11,6 +12,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char *const main_collectors[] = {
     "cpython:profile=3.11", "cpython:profile=3.13", "full", "incremental",
@@ -309,9 +311,44 @@ static const struct figure figures[] = {
 };
 
 static bool
-has_gnuplot(void)
+has_program(const char *name)
 {
-    return system("command -v gnuplot >/dev/null 2>&1") == 0;
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "command -v %s >/dev/null 2>&1", name);
+    return system(cmd) == 0;
+}
+
+/* Whole-process timings of each collector on each workload's CLI run,
+ * stored beside the results (hyperfine.json), not in results.jsonl. */
+static int
+hyperfine(const char *out_dir, const char *self, bool quick)
+{
+    if (!has_program("hyperfine")) {
+        fprintf(stderr, "gclab bench: hyperfine is not installed; "
+                        "whole-process timings skipped\n");
+        return 0;
+    }
+    struct gc_buf cmd = {0};
+    gc_buf_printf(&cmd, "hyperfine --style none --runs %d --warmup 1 "
+                        "--export-json '%s/hyperfine.json'",
+                  quick ? 2 : 5, out_dir);
+    for (size_t w = 0; w < NW; w++) {
+        for (size_t c = 0; c < NC; c++) {
+            gc_buf_printf(&cmd, " -n '%s %s' '%s run --allow-debug "
+                                "--collector %s --workload %s'",
+                          main_collectors[c], main_workloads[w], self,
+                          main_collectors[c], main_workloads[w]);
+        }
+    }
+    gc_buf_printf(&cmd, " >/dev/null 2>'%s/data/hyperfine.log'", out_dir);
+    int rc = system(cmd.data);
+    free(cmd.data);
+    if (rc != 0) {
+        fprintf(stderr, "gclab bench: hyperfine failed (see "
+                        "%s/data/hyperfine.log)\n", out_dir);
+        return -1;
+    }
+    return 0;
 }
 
 static int
@@ -439,7 +476,9 @@ report(const char *out_dir, const char *command, const struct record *recs,
                       "results.jsonl</a></li><li><a href='results.csv'>"
                       "results.csv</a></li><li><a href='summary.json'>"
                       "summary.json</a></li><li><a href='scaling/results."
-                      "jsonl'>scaling/results.jsonl</a></li></ul>"
+                      "jsonl'>scaling/results.jsonl</a></li><li><a "
+                      "href='hyperfine.json'>hyperfine.json</a> "
+                      "(whole-process timings)</li></ul>"
                       "</body></html>\n");
     return write_text(out_dir, "index.html", &b);
 }
@@ -569,7 +608,11 @@ gc_cmd_bench(int argc, char **argv)
     rc |= ratio_table(data_dir, recs, total);
     rc |= pause_tables(data_dir, recs, total);
     rc |= scaling_table(data_dir, srecs, stotal, ss, nss);
-    bool drew = has_gnuplot();
+    char self[4096];
+    ssize_t len = readlink("/proc/self/exe", self, sizeof self - 1);
+    self[len > 0 ? len : 0] = '\0';
+    rc |= len > 0 ? hyperfine(out_dir, self, quick) : 0;
+    bool drew = has_program("gnuplot");
     if (!drew) {
         fprintf(stderr, "gclab bench: gnuplot is not installed; results are "
                         "written, figures skipped\n");

@@ -4,6 +4,7 @@
  *
  * A compiler barrier sits between paired operations so that an
  * incref/decref pair is not folded away. */
+#include "gbench.h"
 #include "gc.h"
 #include "harness.h"
 
@@ -285,6 +286,11 @@ parse_u64(const char *opt, const char *text, uint64_t *out)
 int
 gc_cmd_micro(int argc, char **argv)
 {
+    /* --gbench: google-benchmark's runner, its flags passed through. */
+    if (argc > 1 && strcmp(argv[1], "--gbench") == 0) {
+        argv[1] = argv[0];
+        return gc_gbench_main(argc - 1, argv + 1);
+    }
     uint64_t iterations = 2000000, repeat = 10;
     uint64_t sizes[8] = {100000, 1000000};
     size_t nsizes = 2;

@@ -634,9 +634,11 @@ check_records(const struct record *recs, size_t total,
             continue;
         }
         for (size_t j = 0; j < i; j++) {
+            /* Same workload, size and seed (repetition): same result. */
             if (recs[j].r.status == RUN_OK &&
                 recs[j].item.workload == recs[i].item.workload &&
                 recs[j].item.size == recs[i].item.size &&
+                recs[j].item.rep == recs[i].item.rep &&
                 recs[j].r.m.checksum != recs[i].r.m.checksum) {
                 fprintf(stderr,
                         "gclab: %s on %s: checksum %llu differs from %s's "

@@ -36,4 +36,4 @@ gclab_ensure_deps() {
 }
 
 # What building and testing need.
-GCLAB_BUILD_DEPS="meson:meson ninja-build:ninja gcc:gcc pkg-config:pkg-config python3:python3"
+GCLAB_BUILD_DEPS="meson:meson ninja-build:ninja gcc:gcc g++:g++ pkg-config:pkg-config python3:python3 libbenchmark-dev:/usr/include/benchmark/benchmark.h"

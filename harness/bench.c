@@ -27,6 +27,11 @@ static const char *const scaling_collectors[] = {"cpython",
 #define NC (sizeof main_collectors / sizeof *main_collectors)
 #define NW (sizeof main_workloads / sizeof *main_workloads)
 
+/* The bars: the collectors, then the peer's two rows when there is one
+ * (its twin without and with the gc.callbacks recorder). */
+static const char *series[NC + 2];
+static size_t nseries;
+
 struct stat_pair {
     double mean, ci;
 };
@@ -117,16 +122,16 @@ bar_table(const char *dir, const char *name, const struct record *recs,
 {
     struct gc_buf b = {0};
     gc_buf_printf(&b, "workload");
-    for (size_t c = 0; c < NC; c++) {
-        gc_buf_printf(&b, "\t\"%s\"\t\"ci\"", main_collectors[c]);
+    for (size_t c = 0; c < nseries; c++) {
+        gc_buf_printf(&b, "\t\"%s\"\t\"ci\"", series[c]);
     }
     gc_buf_printf(&b, "\n");
     for (size_t w = 0; w < NW; w++) {
         gc_buf_printf(&b, "%s", main_workloads[w]);
         uint64_t size = size_of(recs, total, (int)w);
-        for (size_t c = 0; c < NC; c++) {
-            struct stat_pair p = metric_of(recs, total, main_collectors[c],
-                                           (int)w, size, fn);
+        for (size_t c = 0; c < nseries; c++) {
+            struct stat_pair p = metric_of(recs, total, series[c], (int)w,
+                                           size, fn);
             gc_buf_printf(&b, "\t%.6g\t%.6g", p.mean, p.ci);
         }
         gc_buf_printf(&b, "\n");
@@ -139,8 +144,8 @@ ratio_table(const char *dir, const struct record *recs, size_t total)
 {
     struct gc_buf b = {0};
     gc_buf_printf(&b, "workload");
-    for (size_t c = 0; c < NC; c++) {
-        gc_buf_printf(&b, "\t\"%s\"\t\"ci\"", main_collectors[c]);
+    for (size_t c = 0; c < nseries; c++) {
+        gc_buf_printf(&b, "\t\"%s\"\t\"ci\"", series[c]);
     }
     gc_buf_printf(&b, "\n");
     for (size_t w = 0; w < NW; w++) {
@@ -148,9 +153,9 @@ ratio_table(const char *dir, const struct record *recs, size_t total)
         struct stat_pair ref = metric_of(recs, total, main_collectors[0],
                                          (int)w, size, wall_ms);
         gc_buf_printf(&b, "%s", main_workloads[w]);
-        for (size_t c = 0; c < NC; c++) {
-            struct stat_pair x = metric_of(recs, total, main_collectors[c],
-                                           (int)w, size, wall_ms);
+        for (size_t c = 0; c < nseries; c++) {
+            struct stat_pair x = metric_of(recs, total, series[c], (int)w,
+                                           size, wall_ms);
             double ratio = ref.mean > 0 ? x.mean / ref.mean : 0;
             double rel = ref.mean > 0 && x.mean > 0
                              ? sqrt(pow(x.ci / x.mean, 2) +
@@ -262,28 +267,28 @@ struct figure {
 };
 
 static const struct figure figures[] = {
-    {"throughput", "bars.gp", NC,
+    {"throughput", "bars.gp", -1,
      "file='wall.dat'; title='Wall time per run (mean, 95% CI)'; "
      "ytitle='wall time (ms)'",
      "Wall time of each workload's measured region, per collector."},
-    {"gc_time", "bars.gp", NC,
+    {"gc_time", "bars.gp", -1,
      "file='gc.dat'; title='Time in collections (mean, 95% CI)'; "
      "ytitle='GC time (ms)'",
      "Wall time inside collections, from start to stop as gc.callbacks "
      "see it."},
-    {"gc_share", "bars.gp", NC,
+    {"gc_share", "bars.gp", -1,
      "file='gc_share.dat'; title='Share of wall time in collections'; "
      "ytitle='GC share (%)'",
      "GC time over wall time."},
-    {"pause_p99", "bars.gp", NC,
+    {"pause_p99", "bars.gp", -1,
      "file='pause_p99.dat'; title='99th percentile pause (mean, 95% CI)'; "
      "ytitle='pause (ms)'",
      "The 99th percentile of collection pauses in each run."},
-    {"collections", "bars.gp", NC,
+    {"collections", "bars.gp", -1,
      "file='collections.dat'; title='Collections per run'; "
      "ytitle='collections (all generations)'",
      "Collections of any generation; exact for a seed."},
-    {"ratio", "bars.gp", NC,
+    {"ratio", "bars.gp", -1,
      "file='ratio.dat'; title='Wall time relative to cpython:profile=3.11 "
      "(95% CI)'; ytitle='ratio to the reference'",
      "A/B ratios to the reference collector, with propagated intervals."},
@@ -360,7 +365,8 @@ draw(const char *out_dir, const char *plots_dir, const struct figure *f)
         snprintf(cmd, sizeof cmd,
                  "cd '%s/..' && gnuplot -e \"dir='%s/data'; out='%s/%s'; "
                  "fmt='%s'; n=%d; %s\" '%s/%s' 2>'%s/data/%s.%s.log'",
-                 plots_dir, out_dir, out_dir, f->name, formats[i], f->series,
+                 plots_dir, out_dir, out_dir, f->name, formats[i],
+                 f->series < 0 ? (int)nseries : f->series,
                  f->args, plots_dir, f->script, out_dir, f->name, formats[i]);
         if (system(cmd) != 0) {
             fprintf(stderr, "gclab bench: gnuplot failed on %s (see "
@@ -422,24 +428,23 @@ report(const char *out_dir, const char *command, const struct record *recs,
     gc_buf_printf(&b, "<h2>Wall time relative to %s</h2><table><tr>"
                       "<th>workload</th>",
                   main_collectors[0]);
-    for (size_t c = 0; c < NC; c++) {
-        gc_buf_printf(&b, "<th>%s</th>", main_collectors[c]);
+    for (size_t c = 0; c < nseries; c++) {
+        gc_buf_printf(&b, "<th>%s</th>", series[c]);
     }
     gc_buf_printf(&b, "</tr>");
     for (size_t w = 0; w < NW; w++) {
         uint64_t size = size_of(recs, total, (int)w);
-        struct stat_pair v[NC];
+        struct stat_pair v[NC + 2];
         size_t best = 0;
-        for (size_t c = 0; c < NC; c++) {
-            v[c] = metric_of(recs, total, main_collectors[c], (int)w, size,
-                             wall_ms);
+        for (size_t c = 0; c < nseries; c++) {
+            v[c] = metric_of(recs, total, series[c], (int)w, size, wall_ms);
             if (v[c].mean > 0 && v[c].mean < v[best].mean) {
                 best = c;
             }
         }
         gc_buf_printf(&b, "<tr><td>%s (size %llu)</td>", main_workloads[w],
                       (unsigned long long)size);
-        for (size_t c = 0; c < NC; c++) {
+        for (size_t c = 0; c < nseries; c++) {
             double ratio = v[0].mean > 0 ? v[c].mean / v[0].mean : 0;
             /* Verdict: the ratio's interval excludes 1. */
             double rel = v[c].mean > 0 && v[0].mean > 0
@@ -512,7 +517,7 @@ prepare(const char *const *collectors, int nc, const char *const *workloads,
 int
 gc_cmd_bench(int argc, char **argv)
 {
-    const char *out_dir = "results/latest", *plots_dir = NULL;
+    const char *out_dir = "results/latest", *plots_dir = NULL, *peer = NULL;
     bool quick = false, allow_debug = false;
     (void)allow_debug; /* only debug builds read it */
     for (int i = 1; i < argc; i++) {
@@ -523,15 +528,20 @@ gc_cmd_bench(int argc, char **argv)
             allow_debug = true;
         }
         else if ((strcmp(argv[i], "--out") == 0 ||
-                  strcmp(argv[i], "--plots") == 0) &&
+                  strcmp(argv[i], "--plots") == 0 ||
+                  strcmp(argv[i], "--peer") == 0) &&
                  i + 1 < argc) {
-            *(argv[i][2] == 'o' ? &out_dir : &plots_dir) = argv[i + 1];
+            const char **slot = argv[i][3] == 'u'   ? &out_dir
+                                : argv[i][3] == 'l' ? &plots_dir
+                                                    : &peer;
+            *slot = argv[i + 1];
             i++;
         }
         else {
             fprintf(stderr,
                     "gclab bench: unknown option '%s'; usage: gclab bench "
-                    "[--out DIR] [--quick] [--plots DIR] [--allow-debug]\n",
+                    "[--out DIR] [--quick] [--peer PYTHON|none] [--plots DIR] "
+                    "[--allow-debug]\n",
                     argv[i]);
             return 2;
         }
@@ -563,9 +573,40 @@ gc_cmd_bench(int argc, char **argv)
     if (prepare(scaling_collectors, 2, scaling_workload, 1, sspec) != 0) {
         return 2;
     }
+    /* CPython 3.11 as a peer row, when this machine has it. */
+    const char *peers[1];
+    int npeers = 0;
+    static char peer_path[1024];
+    const char *root = getenv("PYENV_ROOT");
+    if (peer == NULL) {
+        if (root != NULL) {
+            snprintf(peer_path, sizeof peer_path,
+                     "%s/versions/3.11.7/bin/python", root);
+        }
+        else if (getenv("HOME") != NULL) {
+            snprintf(peer_path, sizeof peer_path,
+                     "%s/.pyenv/versions/3.11.7/bin/python", getenv("HOME"));
+        }
+        peer = peer_path;
+    }
+    for (size_t c = 0; c < NC; c++) {
+        series[nseries++] = main_collectors[c];
+    }
+    if (peer[0] != '\0' && strcmp(peer, "none") != 0 &&
+        peer_label(peer, false) != NULL) {
+        peers[npeers++] = peer;
+        series[nseries++] = peer_label(peer, false);
+        series[nseries++] = peer_label(peer, true);
+    }
+    else {
+        fprintf(stderr, "gclab bench: no CPython 3.11 at '%s'; the peer row "
+                        "is skipped (--peer PYTHON names another)\n",
+                peer);
+    }
     struct matrix mx = {.collectors = main_collectors, .ncollectors = NC,
                         .workloads = main_workloads, .wspecs = wspecs,
-                        .nworkloads = NW, .repeat = quick ? 3 : 10,
+                        .nworkloads = NW, .peers = peers, .npeers = npeers,
+                        .repeat = quick ? 3 : 10,
                         .seed = 1, .baseline = UINT64_MAX,
                         .memory_cap = (uint64_t)4 << 30};
     size_t total;

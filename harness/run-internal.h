@@ -18,9 +18,11 @@ struct child_result {
 };
 
 struct item {
-    const char *collector;
+    const char *collector; /* a spec, or a peer's label */
     int workload;
     uint64_t size, rep;
+    const char *peer;      /* the interpreter, for a peer row */
+    bool has_recorder;     /* a peer run with the gc.callbacks recorder */
 };
 
 struct record {
@@ -37,10 +39,14 @@ struct matrix {
     int nworkloads;
     const uint64_t *sizes; /* none: each workload's default size */
     int nsizes;
+    const char *const *peers; /* interpreters running the twins */
+    int npeers;
     uint64_t repeat, seed, baseline, memory_cap;
 };
 
 struct record *run_matrix(const struct matrix *mx, size_t *total);
+/* "python3.11.7" for an interpreter, or NULL if it does not answer. */
+const char *peer_label(const char *python, bool has_recorder);
 void free_records(struct record *recs, size_t total);
 int check_records(const struct record *recs, size_t total,
                   const char *const *workloads);

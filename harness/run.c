@@ -9,6 +9,7 @@
 #include "workload.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -354,10 +355,12 @@ record_json(struct gc_buf *b, const struct record *rec,
     gc_buf_printf(b, ",\"workload_spec\":");
     gc_buf_json_string(b, ws->text);
     gc_buf_printf(b, ",\"size\":%llu,\"repetition\":%llu,\"status\":\"%s\","
-                     "\"signal\":%d",
+                     "\"signal\":%d,\"peer\":%s,\"peer_recorder\":%s",
                   (unsigned long long)rec->item.size,
                   (unsigned long long)rec->item.rep + 1,
-                  status_names[rec->r.status], rec->r.signal);
+                  status_names[rec->r.status], rec->r.signal,
+                  rec->item.peer ? "true" : "false",
+                  rec->item.has_recorder ? "true" : "false");
 #define M(name, help) gc_buf_printf(b, ",\"%s\":%llu", #name, \
                                     (unsigned long long)m->name);
     GC_METRICS(M)
@@ -559,14 +562,133 @@ summary_json(struct gc_buf *b, const struct record *recs, size_t total,
     free(groups);
 }
 
+/* ---- peers: the twins on a real interpreter ------------------------------ */
+
+const char *
+peer_label(const char *python, bool has_recorder)
+{
+    static struct {
+        char python[512];
+        char label[2][64];
+    } cache[8];
+    static int ncache;
+    for (int i = 0; i < ncache; i++) {
+        if (strcmp(cache[i].python, python) == 0) {
+            return cache[i].label[has_recorder];
+        }
+    }
+    if (ncache == 8 || access(python, X_OK) != 0) {
+        return NULL;
+    }
+    char cmd[700], version[32] = "";
+    snprintf(cmd, sizeof cmd,
+             "'%s' -c 'import sys; sys.stdout.write(sys.version.split()[0])' "
+             "2>/dev/null",
+             python);
+    FILE *p = popen(cmd, "r");
+    if (p == NULL) {
+        return NULL;
+    }
+    if (fgets(version, sizeof version, p) == NULL || pclose(p) != 0) {
+        return NULL;
+    }
+    snprintf(cache[ncache].python, sizeof cache[ncache].python, "%s", python);
+    snprintf(cache[ncache].label[0], 64, "python%s", version);
+    snprintf(cache[ncache].label[1], 64, "python%s+callbacks", version);
+    return cache[ncache++].label[has_recorder];
+}
+
+/* Runs a workload's twin: `python -c TWIN size=N seed=S opts...`, and
+ * reads back the "metric value" lines it prints. */
+static void
+run_peer(const struct item *it, const struct gc_workload_spec *ws,
+         uint64_t seed, struct child_result *out)
+{
+    memset(out, 0, sizeof *out);
+    snprintf(out->effective, sizeof out->effective, "%s", it->peer);
+    int fds[2];
+    if (pipe(fds) != 0) {
+        out->status = RUN_FAILED;
+        return;
+    }
+    char size_arg[64], seed_arg[64], opt_args[8][160];
+    char *args[16];
+    int n = 0;
+    snprintf(size_arg, sizeof size_arg, "size=%llu",
+             (unsigned long long)it->size);
+    snprintf(seed_arg, sizeof seed_arg, "seed=%llu",
+             (unsigned long long)(seed + it->rep));
+    args[n++] = (char *)it->peer;
+    args[n++] = "-c";
+    args[n++] = (char *)ws->workload->twin;
+    args[n++] = size_arg;
+    args[n++] = seed_arg;
+    for (size_t i = 0; i < ws->nopts && i < 8; i++) {
+        snprintf(opt_args[i], sizeof opt_args[i], "%s=%s", ws->opts[i].key,
+                 ws->opts[i].value);
+        args[n++] = opt_args[i];
+    }
+    args[n] = NULL;
+    fflush(stdout);
+    fflush(stderr);
+    pid_t pid = fork();
+    if (pid == 0) {
+        close(fds[0]);
+        dup2(fds[1], 1);
+        int devnull = open("/dev/null", O_WRONLY);
+        if (devnull >= 0) {
+            dup2(devnull, 2);
+        }
+        setenv("GCLAB_RECORD_GC", it->has_recorder ? "1" : "0", 1);
+        execv(it->peer, args);
+        _exit(127);
+    }
+    close(fds[1]);
+    FILE *in = pid > 0 ? fdopen(fds[0], "r") : NULL;
+    char line[256];
+    bool has_checksum = false;
+    while (in != NULL && fgets(line, sizeof line, in) != NULL) {
+        char key[64];
+        unsigned long long v;
+        if (sscanf(line, "%63s %llu", key, &v) != 2) {
+            continue;
+        }
+#define M(name, help)                                                       \
+    if (strcmp(key, #name) == 0) {                                          \
+        out->m.name = v;                                                    \
+    }
+        GC_METRICS(M)
+#undef M
+        has_checksum |= strcmp(key, "checksum") == 0;
+    }
+    if (in != NULL) {
+        fclose(in);
+    }
+    else {
+        close(fds[0]);
+    }
+    int st = 0;
+    if (pid > 0) {
+        waitpid(pid, &st, 0);
+    }
+    out->m.mutator_ns =
+        out->m.wall_ns > out->m.gc_ns ? out->m.wall_ns - out->m.gc_ns : 0;
+    out->status = pid > 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0 &&
+                          has_checksum
+                      ? RUN_OK
+                      : RUN_FAILED;
+}
+
 /* ---- the matrix ------------------------------------------------------------ */
 
 struct record *
 run_matrix(const struct matrix *mx, size_t *total_out)
 {
     int nsizes = mx->nsizes ? mx->nsizes : 1;
-    size_t total = (size_t)mx->ncollectors * (size_t)mx->nworkloads *
-                   (size_t)nsizes * mx->repeat;
+    /* Each peer runs twice, with and without the callbacks recorder, so
+     * the recorder's own cost is known. */
+    size_t total = (size_t)(mx->ncollectors + 2 * mx->npeers) *
+                   (size_t)mx->nworkloads * (size_t)nsizes * mx->repeat;
     struct record *recs = calloc(total ? total : 1, sizeof *recs);
     if (recs == NULL) {
         return NULL;
@@ -599,6 +721,25 @@ run_matrix(const struct matrix *mx, size_t *total_out)
                                  mx->seed, mx->memory_cap, &rec->r,
                                  &rec->samples);
                     k++;
+                }
+                for (int p = 0; p < 2 * mx->npeers; p++) {
+                    struct record *rec = &recs[k++];
+                    const char *python = mx->peers[p / 2];
+                    bool has_recorder = (p + (int)r) % 2 == 1; /* alternate */
+                    const char *label = peer_label(python, has_recorder);
+                    rec->item = (struct item){
+                        .collector = label ? label : python, .workload = w,
+                        .size = mx->nsizes
+                                    ? mx->sizes[z]
+                                    : mx->wspecs[w].workload->default_size,
+                        .rep = r, .peer = python,
+                        .has_recorder = has_recorder};
+                    fprintf(stderr, "[%zu/%zu] %s on %s (twin), size %llu, "
+                                    "rep %llu\n",
+                            k, total, rec->item.collector, mx->workloads[w],
+                            (unsigned long long)rec->item.size,
+                            (unsigned long long)r + 1);
+                    run_peer(&rec->item, &mx->wspecs[w], mx->seed, &rec->r);
                 }
             }
         }
@@ -698,6 +839,8 @@ gc_cmd_run(int argc, char **argv)
     uint64_t repeat = 1, seed = 1, baseline = UINT64_MAX;
     uint64_t memory_cap = (uint64_t)4 << 30;
     const char *out_dir = NULL;
+    const char *peers[8];
+    int npeers = 0;
     bool allow_debug = false;
     for (int i = 1; i < argc; i++) {
         const char *opt = argv[i];
@@ -760,6 +903,13 @@ gc_cmd_run(int argc, char **argv)
         else if (strcmp(opt, "--out") == 0) {
             out_dir = val;
         }
+        else if (strcmp(opt, "--peer") == 0 && npeers < 8) {
+            if (peer_label(val, false) == NULL) {
+                return usage("--peer needs a Python interpreter; cannot run",
+                             val);
+            }
+            peers[npeers++] = val;
+        }
         else {
             return usage("unknown option", opt);
         }
@@ -813,7 +963,8 @@ gc_cmd_run(int argc, char **argv)
     struct matrix mx = {.collectors = collectors, .ncollectors = ncollectors,
                         .workloads = workloads, .wspecs = wspecs,
                         .nworkloads = nworkloads, .sizes = sizes,
-                        .nsizes = nsizes, .repeat = repeat, .seed = seed,
+                        .nsizes = nsizes, .peers = peers, .npeers = npeers,
+                        .repeat = repeat, .seed = seed,
                         .baseline = baseline, .memory_cap = memory_cap};
     size_t total;
     struct record *recs = run_matrix(&mx, &total);

@@ -115,17 +115,36 @@ write_text(const char *dir, const char *name, struct gc_buf *b)
     return rc;
 }
 
+/* x / ref, and the ratio's 95% half-width by propagating both relative
+ * intervals (first order). */
+static double
+ratio_of(struct stat_pair x, struct stat_pair ref, double *ci)
+{
+    double ratio = ref.mean > 0 ? x.mean / ref.mean : 0;
+    double rel = ref.mean > 0 && x.mean > 0
+                     ? sqrt(pow(x.ci / x.mean, 2) + pow(ref.ci / ref.mean, 2))
+                     : 0;
+    *ci = ratio * rel;
+    return ratio;
+}
+
+static void
+series_header(struct gc_buf *b)
+{
+    gc_buf_printf(b, "workload");
+    for (size_t c = 0; c < nseries; c++) {
+        gc_buf_printf(b, "\t\"%s\"\t\"ci\"", series[c]);
+    }
+    gc_buf_printf(b, "\n");
+}
+
 /* A bar table: workload, then mean and ci per collector. */
 static int
 bar_table(const char *dir, const char *name, const struct record *recs,
           size_t total, metric_fn *fn)
 {
     struct gc_buf b = {0};
-    gc_buf_printf(&b, "workload");
-    for (size_t c = 0; c < nseries; c++) {
-        gc_buf_printf(&b, "\t\"%s\"\t\"ci\"", series[c]);
-    }
-    gc_buf_printf(&b, "\n");
+    series_header(&b);
     for (size_t w = 0; w < NW; w++) {
         gc_buf_printf(&b, "%s", main_workloads[w]);
         uint64_t size = size_of(recs, total, (int)w);
@@ -143,11 +162,7 @@ static int
 ratio_table(const char *dir, const struct record *recs, size_t total)
 {
     struct gc_buf b = {0};
-    gc_buf_printf(&b, "workload");
-    for (size_t c = 0; c < nseries; c++) {
-        gc_buf_printf(&b, "\t\"%s\"\t\"ci\"", series[c]);
-    }
-    gc_buf_printf(&b, "\n");
+    series_header(&b);
     for (size_t w = 0; w < NW; w++) {
         uint64_t size = size_of(recs, total, (int)w);
         struct stat_pair ref = metric_of(recs, total, main_collectors[0],
@@ -156,12 +171,8 @@ ratio_table(const char *dir, const struct record *recs, size_t total)
         for (size_t c = 0; c < nseries; c++) {
             struct stat_pair x = metric_of(recs, total, series[c], (int)w,
                                            size, wall_ms);
-            double ratio = ref.mean > 0 ? x.mean / ref.mean : 0;
-            double rel = ref.mean > 0 && x.mean > 0
-                             ? sqrt(pow(x.ci / x.mean, 2) +
-                                    pow(ref.ci / ref.mean, 2))
-                             : 0;
-            gc_buf_printf(&b, "\t%.6g\t%.6g", ratio, ratio * rel);
+            double ci, ratio = ratio_of(x, ref, &ci);
+            gc_buf_printf(&b, "\t%.6g\t%.6g", ratio, ci);
         }
         gc_buf_printf(&b, "\n");
     }
@@ -445,21 +456,17 @@ report(const char *out_dir, const char *command, const struct record *recs,
         gc_buf_printf(&b, "<tr><td>%s (size %llu)</td>", main_workloads[w],
                       (unsigned long long)size);
         for (size_t c = 0; c < nseries; c++) {
-            double ratio = v[0].mean > 0 ? v[c].mean / v[0].mean : 0;
+            double ci, ratio = ratio_of(v[c], v[0], &ci);
             /* Verdict: the ratio's interval excludes 1. */
-            double rel = v[c].mean > 0 && v[0].mean > 0
-                             ? sqrt(pow(v[c].ci / v[c].mean, 2) +
-                                    pow(v[0].ci / v[0].mean, 2))
-                             : 0;
-            const char *verdict = c == 0                      ? "reference"
-                                  : ratio * (1 - rel) > 1.0   ? "slower"
-                                  : ratio * (1 + rel) < 1.0   ? "faster"
-                                                              : "same";
+            const char *verdict = c == 0              ? "reference"
+                                  : ratio - ci > 1.0  ? "slower"
+                                  : ratio + ci < 1.0  ? "faster"
+                                                      : "same";
             gc_buf_printf(&b,
                           "<td%s>%.3f &plusmn; %.3f<br><small>%.2f ms, "
                           "%s</small></td>",
-                          c == best ? " class='best'" : "", ratio,
-                          ratio * rel, v[c].mean, verdict);
+                          c == best ? " class='best'" : "", ratio, ci,
+                          v[c].mean, verdict);
         }
         gc_buf_printf(&b, "</tr>");
     }

@@ -234,7 +234,9 @@ run_in_child(const struct item *it, const struct gc_workload_spec *ws,
     }
     out->m.mutator_ns =
         out->m.wall_ns > out->m.gc_ns ? out->m.wall_ns - out->m.gc_ns : 0;
-    qsort(log.ns, log.n, sizeof *log.ns, cmp_u64);
+    if (log.n > 0) {
+        qsort(log.ns, log.n, sizeof *log.ns, cmp_u64);
+    }
     out->m.pause_p50_ns = percentile(log.ns, log.n, 0.50);
     out->m.pause_p95_ns = percentile(log.ns, log.n, 0.95);
     out->m.pause_p99_ns = percentile(log.ns, log.n, 0.99);

@@ -18,6 +18,14 @@ struct gc_summary {
 };
 void gc_summarize(const double *samples, size_t n, struct gc_summary *out);
 
+/* Minimum mutator utilisation (Cheng and Blelloch, 2001): of every
+ * window of window_ns inside a run of total_ns, the smallest share left
+ * to the mutator, in [0, 1].  Pauses are given by start (since the run
+ * began) and length, in start order, not overlapping.  A window longer
+ * than the run is the run.  O(n), no allocation. */
+double gc_mmu(const uint64_t *start_ns, const uint64_t *pause_ns, size_t n,
+              uint64_t total_ns, uint64_t window_ns);
+
 /* ---- metrics and records ------------------------------------------ */
 
 /* M(name, help): every metric is a uint64_t whose unit ends its name;
@@ -38,6 +46,9 @@ void gc_summarize(const double *samples, size_t n, struct gc_summary *out);
     M(pause_p95_ns, "95th percentile pause")                               \
     M(pause_p99_ns, "99th percentile pause")                               \
     M(pause_max_ns, "longest pause")                                       \
+    M(mmu_1ms, "minimum mutator utilisation in 1 ms windows, millionths")  \
+    M(mmu_10ms, "minimum mutator utilisation in 10 ms windows, millionths")\
+    M(mmu_100ms, "the same in 100 ms windows, millionths")                 \
     M(peak_live_bytes, "highest live bytes of the heap")                   \
     M(peak_rss_bytes, "peak resident set of the run's process")            \
     M(alloc_per_s, "container allocations per second of wall time")        \

@@ -83,7 +83,7 @@ parse_count(const char *text, uint64_t max, uint64_t *out)
 /* ---- one run, in a child process --------------------------------------- */
 
 struct pause_log {
-    uint64_t *ns;
+    uint64_t *ns, *at; /* every pause's length and start, for MMU */
     size_t n, cap;
     uint64_t begin_ns, begin_cpu_ns;
     int begin_gen;
@@ -138,12 +138,17 @@ on_end(void *data, int gen, uint64_t visited, uint64_t collected,
     if (log->n == log->cap) {
         size_t cap = log->cap ? log->cap * 2 : 1024;
         uint64_t *p = realloc(log->ns, cap * sizeof *p);
-        if (p == NULL) {
+        if (p != NULL) {
+            log->ns = p;
+        }
+        uint64_t *q = p != NULL ? realloc(log->at, cap * sizeof *q) : NULL;
+        if (q == NULL) {
             return; /* the percentiles lose a sample; the totals do not */
         }
-        log->ns = p;
+        log->at = q;
         log->cap = cap;
     }
+    log->at[log->n] = log->begin_ns - log->start_ns;
     log->ns[log->n++] = ns;
 }
 
@@ -234,6 +239,14 @@ run_in_child(const struct item *it, const struct gc_workload_spec *ws,
     }
     out->m.mutator_ns =
         out->m.wall_ns > out->m.gc_ns ? out->m.wall_ns - out->m.gc_ns : 0;
+    /* MMU before the lengths are sorted for the percentiles. */
+    static const uint64_t mmu_window_ns[] = {1000000, 10000000, 100000000};
+    uint64_t *mmu[] = {&out->m.mmu_1ms, &out->m.mmu_10ms, &out->m.mmu_100ms};
+    for (size_t i = 0; i < 3; i++) {
+        *mmu[i] = (uint64_t)(1e6 * gc_mmu(log.at, log.ns, log.n,
+                                          out->m.wall_ns, mmu_window_ns[i]) +
+                             0.5);
+    }
     if (log.n > 0) {
         qsort(log.ns, log.n, sizeof *log.ns, cmp_u64);
     }
@@ -253,6 +266,7 @@ run_in_child(const struct item *it, const struct gc_workload_spec *ws,
                   : rc == GC_ENOMEM ? RUN_OUT_OF_MEMORY
                                     : RUN_FAILED;
     free(log.ns);
+    free(log.at);
     out->nsamples = (uint32_t)log.nsamples;
     *samples = log.samples;
     /* The heap goes with the process. */

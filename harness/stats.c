@@ -56,3 +56,57 @@ gc_summarize(const double *samples, size_t n, struct gc_summary *out)
     }
     out->cv = out->mean != 0.0 ? out->stddev / out->mean : 0.0;
 }
+
+/* Busy time of the window [a, a + w), for window starts a that only
+ * grow: lo is the first pause still ending after a, hi the first
+ * starting at or after a + w, sum the lengths of pauses lo..hi-1. */
+struct mmu_cursor {
+    size_t lo, hi;
+    uint64_t sum;
+};
+
+static uint64_t
+mmu_busy(struct mmu_cursor *c, const uint64_t *start, const uint64_t *len,
+         size_t n, uint64_t a, uint64_t w)
+{
+    while (c->hi < n && start[c->hi] < a + w) {
+        c->sum += len[c->hi++];
+    }
+    while (c->lo < c->hi && start[c->lo] + len[c->lo] <= a) {
+        c->sum -= len[c->lo++];
+    }
+    uint64_t busy = c->sum;
+    if (c->lo < c->hi && start[c->lo] < a) {
+        busy -= a - start[c->lo]; /* the part before the window */
+    }
+    if (c->lo < c->hi) {
+        uint64_t end = start[c->hi - 1] + len[c->hi - 1];
+        if (end > a + w) {
+            busy -= end - (a + w); /* the part after it */
+        }
+    }
+    return busy;
+}
+
+double
+gc_mmu(const uint64_t *start_ns, const uint64_t *pause_ns, size_t n,
+       uint64_t total_ns, uint64_t window_ns)
+{
+    if (total_ns == 0 || window_ns == 0) {
+        return 1.0;
+    }
+    uint64_t w = window_ns < total_ns ? window_ns : total_ns;
+    uint64_t last = total_ns - w;
+    /* Slide any window right while its start lies in a gap: it loses
+     * nothing at the start and may gain at the end.  So the busiest
+     * window starts where a pause starts (or at the last start), and
+     * those starts ascend: one sweep. */
+    uint64_t worst = 0;
+    struct mmu_cursor c = {0, 0, 0};
+    for (size_t i = 0; i < n; i++) {
+        uint64_t a = start_ns[i] < last ? start_ns[i] : last;
+        uint64_t busy = mmu_busy(&c, start_ns, pause_ns, n, a, w);
+        worst = busy > worst ? busy : worst;
+    }
+    return worst >= w ? 0.0 : 1.0 - (double)worst / (double)w;
+}

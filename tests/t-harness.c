@@ -39,6 +39,30 @@ count_lines(const char *s)
     return n;
 }
 
+/* MMU by definition: every integer window start, every pause.  Busy
+ * time is piecewise linear with integer breakpoints, so its maximum sits
+ * on an integer start. */
+static double
+mmu_brute(const uint64_t *start, const uint64_t *len, size_t n,
+          uint64_t total, uint64_t w)
+{
+    if (w > total) {
+        w = total;
+    }
+    uint64_t worst = 0;
+    for (uint64_t a = 0; a + w <= total; a++) {
+        uint64_t busy = 0;
+        for (size_t i = 0; i < n; i++) {
+            uint64_t lo = start[i] > a ? start[i] : a;
+            uint64_t e = start[i] + len[i];
+            uint64_t hi = e < a + w ? e : a + w;
+            busy += hi > lo ? hi - lo : 0;
+        }
+        worst = busy > worst ? busy : worst;
+    }
+    return 1.0 - (double)worst / (double)w;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -55,6 +79,50 @@ main(int argc, char **argv)
         check(s.min == 2 && s.max == 9);
         gc_summarize(v, 1, &s);
         check(s.mean == 2 && s.stddev == 0 && s.ci95 == 0);
+    }
+    TEST("MMU: hand-computed cases") {
+        /* One 10 ns pause at 40 in a 100 ns run. */
+        uint64_t s1[] = {40}, l1[] = {10};
+        check(fabs(gc_mmu(s1, l1, 1, 100, 20) - 0.5) < 1e-12);
+        check(fabs(gc_mmu(s1, l1, 1, 100, 10) - 0.0) < 1e-12);
+        check(fabs(gc_mmu(s1, l1, 1, 100, 5) - 0.0) < 1e-12);
+        check(fabs(gc_mmu(s1, l1, 1, 100, 100) - 0.9) < 1e-12);
+        check(fabs(gc_mmu(s1, l1, 1, 100, 1000) - 0.9) < 1e-12);
+        /* Two 10 ns pauses 5 ns apart: a 25 ns window holds both. */
+        uint64_t s2[] = {10, 25}, l2[] = {10, 10};
+        check(fabs(gc_mmu(s2, l2, 2, 100, 25) - 0.2) < 1e-12);
+        check(fabs(gc_mmu(s2, l2, 2, 100, 40) - 0.5) < 1e-12);
+        check(gc_mmu(NULL, NULL, 0, 100, 10) == 1.0);
+        check(gc_mmu(NULL, NULL, 0, 0, 10) == 1.0);
+    }
+    TEST("MMU: 500 random pause sets agree with the brute force") {
+        uint64_t rng = 0x9e3779b97f4a7c15u;
+        int bad = 0;
+        for (int t = 0; t < 500; t++) {
+            uint64_t start[40], len[40], at = 0;
+            size_t n = 0;
+            uint64_t total = 200 + t % 800;
+            while (n < 40) {
+                rng = rng * 6364136223846793005u + 1442695040888963407u;
+                at += (rng >> 33) % 60;         /* a gap, maybe none */
+                uint64_t l = 1 + (rng >> 45) % 40;
+                if (at + l > total) {
+                    break;
+                }
+                start[n] = at;
+                len[n++] = l;
+                at += l;
+            }
+            uint64_t w = 1 + (rng >> 20) % (total + 50);
+            double fast = gc_mmu(start, len, n, total, w);
+            double slow = mmu_brute(start, len, n, total, w);
+            if (fabs(fast - slow) > 1e-12 && bad++ < 3) {
+                tap_diag("set %d: n=%zu total=%llu w=%llu: %g, want %g", t,
+                         n, (unsigned long long)total,
+                         (unsigned long long)w, fast, slow);
+            }
+        }
+        check_int(bad, ==, 0);
     }
     char dir[] = "/tmp/gclab-harness-XXXXXX";
     check(mkdtemp(dir) != NULL);

@@ -843,6 +843,50 @@ write_results(const char *out_dir, const struct record *recs, size_t total,
     return rc;
 }
 
+/* Chrome's trace-event format (loads in Perfetto and chrome://tracing):
+ * each run is a process of its own, holding its measured region and
+ * every kept pause, in microseconds from the region's start. */
+static int
+write_trace(const char *out_dir, const struct record *recs, size_t total,
+            const struct matrix *mx)
+{
+    struct gc_buf b = {0};
+    gc_buf_printf(&b, "{\"displayTimeUnit\":\"ns\",\"traceEvents\":[");
+    for (size_t i = 0; i < total; i++) {
+        const struct record *r = &recs[i];
+        char name[400];
+        snprintf(name, sizeof name, "%s on %s, size %llu, rep %llu",
+                 r->item.collector, mx->workloads[r->item.workload],
+                 (unsigned long long)r->item.size,
+                 (unsigned long long)r->item.rep);
+        gc_buf_printf(&b, "%s\n{\"ph\":\"M\",\"pid\":%zu,\"tid\":1,"
+                          "\"name\":\"process_name\",\"args\":{\"name\":",
+                      i ? "," : "", i + 1);
+        gc_buf_json_string(&b, name);
+        gc_buf_printf(&b, "}}");
+        gc_buf_printf(&b, ",\n{\"ph\":\"X\",\"pid\":%zu,\"tid\":1,"
+                          "\"name\":\"measured\",\"cat\":\"phase\","
+                          "\"ts\":0,\"dur\":%.3f,\"args\":{\"status\":"
+                          "\"%s\"}}",
+                      i + 1, (double)r->r.m.wall_ns / 1e3,
+                      status_names[r->r.status]);
+        for (uint32_t j = 0; r->samples != NULL && j < r->r.nsamples; j++) {
+            const struct gc_pause_sample *p = &r->samples[j];
+            gc_buf_printf(&b, ",\n{\"ph\":\"X\",\"pid\":%zu,\"tid\":2,"
+                              "\"name\":\"collect gen%u\",\"cat\":\"gc\","
+                              "\"ts\":%.3f,\"dur\":%.3f,\"args\":{"
+                              "\"generation\":%u,\"live_bytes\":%llu}}",
+                          i + 1, p->gen, (double)p->start_ns / 1e3,
+                          (double)p->pause_ns / 1e3, p->gen,
+                          (unsigned long long)p->live_bytes);
+        }
+    }
+    gc_buf_printf(&b, "\n]}\n");
+    int rc = write_file(out_dir, "trace.json", &b);
+    free(b.data);
+    return rc;
+}
+
 /* ---- gclab run ------------------------------------------------------------ */
 
 int
@@ -857,11 +901,15 @@ gc_cmd_run(int argc, char **argv)
     const char *out_dir = NULL;
     const char *peers[8];
     int npeers = 0;
-    bool allow_debug = false;
+    bool allow_debug = false, trace = false;
     for (int i = 1; i < argc; i++) {
         const char *opt = argv[i];
         if (strcmp(opt, "--allow-debug") == 0) {
             allow_debug = true;
+            continue;
+        }
+        if (strcmp(opt, "--trace") == 0) {
+            trace = true;
             continue;
         }
         if (i + 1 >= argc) {
@@ -930,6 +978,10 @@ gc_cmd_run(int argc, char **argv)
             return usage("unknown option", opt);
         }
     }
+    if (trace && out_dir == NULL) {
+        return usage("--trace writes DIR/trace.json and needs --out DIR",
+                     NULL);
+    }
     if (!allow_debug && (strcmp(build_type(), "release") != 0 ||
                          GCLAB_CHECKS_DEFAULT > 0 || getenv("GCLAB_CHECKS") ||
                          getenv("GCLAB_STRESS"))) {
@@ -991,6 +1043,9 @@ gc_cmd_run(int argc, char **argv)
     int status = check_records(recs, total, workloads);
     print_summary_table(recs, total, collectors[0], workloads);
     if (out_dir != NULL && write_results(out_dir, recs, total, &mx) != 0) {
+        status = 1;
+    }
+    if (trace && write_trace(out_dir, recs, total, &mx) != 0) {
         status = 1;
     }
     free_records(recs, total);

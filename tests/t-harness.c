@@ -9,6 +9,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static char *
@@ -210,6 +211,52 @@ main(int argc, char **argv)
         check_int(gc_cmd_run(4, a3), ==, 2);
         check_int(gc_cmd_run(4, a4), ==, 2);
         check_int(gc_cmd_run(6, a5), ==, 2);
+        char *a6[] = {"run", "--allow-debug", "--trace", "--workload",
+                      "tuples", NULL};
+        check_int(gc_cmd_run(5, a6), ==, 2); /* --trace without --out */
+    }
+    TEST("gclab run --trace: one process per run, every kept pause") {
+        char out[300];
+        snprintf(out, sizeof out, "%s/trace", dir);
+        char *args[] = {"run", "--allow-debug", "--trace", "--collector",
+                        "cpython", "--workload", "cycles", "--size", "3000",
+                        "--repeat", "2", "--out", out, NULL};
+        FILE *saved = stdout;
+        stdout = fopen("/dev/null", "w");
+        int rc = gc_cmd_run(13, args);
+        fclose(stdout);
+        stdout = saved;
+        check_int(rc, ==, 0);
+        snprintf(path, sizeof path, "%s/trace.json", out);
+        char *t = slurp(path);
+        static const char head[] = "{\"displayTimeUnit\":\"ns\","
+                                   "\"traceEvents\":[";
+        check(t && strncmp(t, head, sizeof head - 1) == 0);
+        if (t == NULL) {
+            tap_diag("cannot read %s", path);
+        }
+        size_t names = 0, gcs = 0;
+        for (const char *p = t; p && (p = strstr(p, "\"name\":\"")); p++) {
+            static const char pn[] = "\"name\":\"process_name\"";
+            static const char cg[] = "\"name\":\"collect gen";
+            names += strncmp(p, pn, sizeof pn - 1) == 0;
+            gcs += strncmp(p, cg, sizeof cg - 1) == 0;
+        }
+        check_uint(names, ==, 2);
+        check_uint(gcs, >, 0);
+        /* A JSON parser's word, where one is installed. */
+        char cmd[700];
+        snprintf(cmd, sizeof cmd,
+                 "python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "
+                 "'%s' 2>/dev/null", path);
+        int st = system(cmd);
+        if (st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 127) {
+            tap_diag("no python3 to parse the trace");
+        }
+        else {
+            check_int(st, ==, 0);
+        }
+        free(t);
     }
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);

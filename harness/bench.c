@@ -186,6 +186,36 @@ cmp_u64(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* MMU curves of one workload, per collector: the mean over the
+ * repetitions whose every pause was kept. */
+static int
+mmu_table(const char *dir, const struct record *recs, size_t total,
+          int workload)
+{
+    struct gc_buf b = {0};
+    for (size_t c = 0; c < NC; c++) {
+        double sum[MMU_POINTS] = {0}, one[MMU_POINTS];
+        int n = 0;
+        for (size_t i = 0; i < total; i++) {
+            if (recs[i].item.workload == workload &&
+                strcmp(recs[i].item.collector, main_collectors[c]) == 0 &&
+                mmu_curve(&recs[i], one)) {
+                for (int k = 0; k < MMU_POINTS; k++) {
+                    sum[k] += one[k];
+                }
+                n++;
+            }
+        }
+        gc_buf_printf(&b, "\"%s\"\t0\n", main_collectors[c]);
+        for (int k = 0; n > 0 && k < MMU_POINTS; k++) {
+            gc_buf_printf(&b, "%.6g\t%.6g\n",
+                          (double)mmu_curve_window_ns[k] / 1e6, sum[k] / n);
+        }
+        gc_buf_printf(&b, "\n\n");
+    }
+    return write_text(dir, "mmu.dat", &b);
+}
+
 /* Pause CDF, live memory over time and the pause timeline, from the
  * server workload's raw pauses. */
 static int
@@ -245,7 +275,8 @@ pause_tables(const char *dir, const struct record *recs, size_t total)
             }
         }
     }
-    int rc = write_text(dir, "cdf.dat", &cdf);
+    int rc = mmu_table(dir, recs, total, server);
+    rc |= write_text(dir, "cdf.dat", &cdf);
     rc |= write_text(dir, "memory.dat", &mem);
     rc |= write_text(dir, "timeline.dat", &tl);
     return rc;
@@ -308,6 +339,13 @@ static const struct figure figures[] = {
      "xtitle='pause (ms)'; ytitle='fraction of pauses <= x'; logx=1; "
      "logy=0; style='steps'",
      "Distribution of pauses over all repetitions of the server workload."},
+    {"mmu", "lines.gp", NC,
+     "file='mmu.dat'; title='Minimum mutator utilisation, server workload'; "
+     "xtitle='window (ms)'; ytitle='MMU'; logx=1; logy=0; "
+     "style='linespoints'",
+     "For each window length, the smallest share of any window of that "
+     "length left to the program (mean over repetitions); the curve "
+     "flattens at 1 - GC share once the window spans the run."},
     {"memory", "lines.gp", NC,
      "file='memory.dat'; title='Live heap over time, server workload'; "
      "xtitle='time (ms)'; ytitle='live heap (MB)'; logx=0; logy=0; "

@@ -44,6 +44,13 @@ struct matrix {
     uint64_t repeat, seed, baseline, memory_cap;
 };
 
+/* The MMU curve of one run from its kept pauses, at windows 10 us,
+ * 20 us, 50 us, ... 10 s; false when pauses were dropped (more than the
+ * harness keeps) or the run has none to give (a peer, a failed run). */
+#define MMU_POINTS 19
+extern const uint64_t mmu_curve_window_ns[MMU_POINTS];
+bool mmu_curve(const struct record *rec, double out[MMU_POINTS]);
+
 struct record *run_matrix(const struct matrix *mx, size_t *total);
 /* "python3.11.7" for an interpreter, or NULL if it does not answer. */
 const char *peer_label(const char *python, bool has_recorder);

@@ -383,6 +383,19 @@ record_json(struct gc_buf *b, const struct record *rec,
 #undef M
     gc_buf_printf(b, ",\"gc_share\":%.6f",
                   m->wall_ns ? (double)m->gc_ns / (double)m->wall_ns : 0.0);
+    double curve[MMU_POINTS];
+    if (mmu_curve(rec, curve)) {
+        gc_buf_printf(b, ",\"mmu_curve\":[");
+        for (int k = 0; k < MMU_POINTS; k++) {
+            gc_buf_printf(b, "%s[%llu,%.6f]", k ? "," : "",
+                          (unsigned long long)mmu_curve_window_ns[k],
+                          curve[k]);
+        }
+        gc_buf_printf(b, "]");
+    }
+    else {
+        gc_buf_printf(b, ",\"mmu_curve\":null");
+    }
     const char *env_keys[] = {"cpu_model", "kernel", "thp", "governor",
                               "aslr"};
     const char *env_vals[] = {env->cpu_model, env->kernel, env->thp,
@@ -399,6 +412,38 @@ record_json(struct gc_buf *b, const struct record *rec,
     gc_buf_json_string(b, GCLAB_REVISION);
     gc_buf_printf(b, ",\"tree_dirty\":%s}\n",
                   strstr(GCLAB_REVISION, "dirty") ? "true" : "false");
+}
+
+const uint64_t mmu_curve_window_ns[MMU_POINTS] = {
+    10000,     20000,     50000,      100000,     200000,
+    500000,    1000000,   2000000,    5000000,    10000000,
+    20000000,  50000000,  100000000,  200000000,  500000000,
+    1000000000, 2000000000, 5000000000, 10000000000,
+};
+
+bool
+mmu_curve(const struct record *rec, double out[MMU_POINTS])
+{
+    const struct gc_metrics *m = &rec->r.m;
+    uint64_t n = rec->r.nsamples;
+    if (rec->item.peer != NULL || rec->r.status != RUN_OK ||
+        (n == 0) != (rec->samples == NULL) ||
+        m->collections_gen0 + m->collections_gen1 + m->collections_gen2 > n) {
+        return false;
+    }
+    uint64_t *at = malloc((n ? n : 1) * sizeof *at);
+    uint64_t *len = malloc((n ? n : 1) * sizeof *len);
+    bool ok = at != NULL && len != NULL;
+    for (uint64_t i = 0; ok && i < n; i++) {
+        at[i] = rec->samples[i].start_ns;
+        len[i] = rec->samples[i].pause_ns;
+    }
+    for (int k = 0; ok && k < MMU_POINTS; k++) {
+        out[k] = gc_mmu(at, len, n, m->wall_ns, mmu_curve_window_ns[k]);
+    }
+    free(at);
+    free(len);
+    return ok;
 }
 
 static void

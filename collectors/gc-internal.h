@@ -420,10 +420,16 @@ gc_glist_size(const struct gc_head *list)
 
 /* ---- events and collections --------------------------------------- */
 
+/* 0 compiles every event out (meson -Devents=false): a build to measure
+ * the listener's cost against, whose records have no GC times. */
+#ifndef GCLAB_EVENTS
+#define GCLAB_EVENTS 1
+#endif
+
 static inline void
 gc_emit_phase_end(struct gc_heap *heap, enum gc_phase phase)
 {
-    if (heap->listener.phase_end != NULL) {
+    if (GCLAB_EVENTS && heap->listener.phase_end != NULL) {
         heap->listener.phase_end(heap->listener.data, phase);
     }
 }

@@ -98,7 +98,7 @@ gc_collect_with_callback(struct gc_heap *heap, int gen, enum gc_reason why)
     assert(gen >= 0 && gen < GC_NGENS);
     heap->is_collecting = true;
     invoke_callbacks(heap, GC_CALLBACK_START, gen, NULL);
-    if (heap->listener.collect_begin != NULL) {
+    if (GCLAB_EVENTS && heap->listener.collect_begin != NULL) {
         heap->listener.collect_begin(heap->listener.data, gen, why);
     }
     struct gc_collect_result r = {0};
@@ -107,7 +107,7 @@ gc_collect_with_callback(struct gc_heap *heap, int gen, enum gc_reason why)
     st->collections++;
     st->collected += (uint64_t)r.collected;
     st->uncollectable += (uint64_t)r.uncollectable;
-    if (heap->listener.collect_end != NULL) {
+    if (GCLAB_EVENTS && heap->listener.collect_end != NULL) {
         heap->listener.collect_end(heap->listener.data, gen, r.visited,
                                    (uint64_t)r.collected,
                                    (uint64_t)r.uncollectable);

@@ -23,6 +23,7 @@ struct item {
     uint64_t size, rep;
     const char *peer;      /* the interpreter, for a peer row */
     bool has_recorder;     /* a peer run with the gc.callbacks recorder */
+    bool pause_cpu;        /* read the thread CPU clock around each pause */
 };
 
 struct record {
@@ -42,6 +43,10 @@ struct matrix {
     const char *const *peers; /* interpreters running the twins */
     int npeers;
     uint64_t repeat, seed, baseline, memory_cap;
+    /* The thread CPU clock is a system call (~0.7 us): at two per
+     * collection it would cost alloc-churn about 2% of its wall time,
+     * over the listener's 1% budget, so it is read only on request. */
+    bool pause_cpu;
 };
 
 /* The MMU curve of one run from its kept pauses, at windows 10 us,

@@ -86,6 +86,7 @@ struct pause_log {
     uint64_t *ns, *at; /* every pause's length and start, for MMU */
     size_t n, cap;
     uint64_t begin_ns, begin_cpu_ns;
+    bool cpu; /* time pauses on the thread CPU clock too */
     int begin_gen;
     struct gc_metrics *m;
     struct gc_heap *heap;
@@ -111,7 +112,7 @@ on_begin(void *data, int gen, enum gc_reason why)
     (void)why;
     struct pause_log *log = data;
     log->begin_ns = gc_clock_ns();
-    log->begin_cpu_ns = thread_cpu_ns();
+    log->begin_cpu_ns = log->cpu ? thread_cpu_ns() : 0;
     log->begin_gen = gen;
 }
 
@@ -131,7 +132,9 @@ on_end(void *data, int gen, uint64_t visited, uint64_t collected,
             .live_bytes = gc_heap_stats(log->heap)->live_bytes};
     }
     log->m->gc_ns += ns;
-    log->m->gc_cpu_ns += thread_cpu_ns() - log->begin_cpu_ns;
+    if (log->cpu) {
+        log->m->gc_cpu_ns += thread_cpu_ns() - log->begin_cpu_ns;
+    }
     log->m->objects_visited += visited;
     log->m->objects_collected += collected;
     log->m->objects_uncollectable += uncollectable;
@@ -208,7 +211,8 @@ run_in_child(const struct item *it, const struct gc_workload_spec *ws,
         return;
     }
     gc_collect(heap, 2);
-    struct pause_log log = {.m = &out->m, .heap = heap};
+    struct pause_log log = {.m = &out->m, .heap = heap,
+                            .cpu = it->pause_cpu};
     log.samples = malloc(MAX_SAMPLES * sizeof *log.samples);
     struct gc_listener l = {.data = &log, .collect_begin = on_begin,
                             .collect_end = on_end};
@@ -407,8 +411,9 @@ record_json(struct gc_buf *b, const struct record *rec,
     gc_buf_printf(b, ",\"compiler\":");
     gc_buf_json_string(b, __VERSION__);
     gc_buf_printf(b, ",\"build_type\":\"%s\",\"check_level\":%d,"
-                     "\"gclab_revision\":",
-                  build_type(), GCLAB_CHECKS_DEFAULT);
+                     "\"events\":%s,\"gclab_revision\":",
+                  build_type(), GCLAB_CHECKS_DEFAULT,
+                  GCLAB_EVENTS ? "true" : "false");
     gc_buf_json_string(b, GCLAB_REVISION);
     gc_buf_printf(b, ",\"tree_dirty\":%s}\n",
                   strstr(GCLAB_REVISION, "dirty") ? "true" : "false");
@@ -768,7 +773,7 @@ run_matrix(const struct matrix *mx, size_t *total_out)
                         .size = mx->nsizes
                                     ? mx->sizes[z]
                                     : mx->wspecs[w].workload->default_size,
-                        .rep = r};
+                        .rep = r, .pause_cpu = mx->pause_cpu};
                     double elapsed = (double)(gc_clock_ns() - started) / 1e9;
                     fprintf(stderr,
                             "[%zu/%zu] %s on %s, size %llu, rep %llu "
@@ -946,7 +951,7 @@ gc_cmd_run(int argc, char **argv)
     const char *out_dir = NULL;
     const char *peers[8];
     int npeers = 0;
-    bool allow_debug = false, trace = false;
+    bool allow_debug = false, trace = false, pause_cpu = false;
     for (int i = 1; i < argc; i++) {
         const char *opt = argv[i];
         if (strcmp(opt, "--allow-debug") == 0) {
@@ -955,6 +960,10 @@ gc_cmd_run(int argc, char **argv)
         }
         if (strcmp(opt, "--trace") == 0) {
             trace = true;
+            continue;
+        }
+        if (strcmp(opt, "--pause-cpu") == 0) {
+            pause_cpu = true;
             continue;
         }
         if (i + 1 >= argc) {
@@ -1078,7 +1087,8 @@ gc_cmd_run(int argc, char **argv)
                         .nworkloads = nworkloads, .sizes = sizes,
                         .nsizes = nsizes, .peers = peers, .npeers = npeers,
                         .repeat = repeat, .seed = seed,
-                        .baseline = baseline, .memory_cap = memory_cap};
+                        .baseline = baseline, .memory_cap = memory_cap,
+                        .pause_cpu = pause_cpu};
     size_t total;
     struct record *recs = run_matrix(&mx, &total);
     if (recs == NULL) {

@@ -40,6 +40,24 @@ count_lines(const char *s)
     return n;
 }
 
+/* gclab run with its summary table (not TAP) sent to /dev/null. */
+static int
+run_quietly(int argc, char **argv)
+{
+    fflush(stdout);
+    FILE *saved = stdout;
+    FILE *null = fopen("/dev/null", "w");
+    if (null != NULL) {
+        stdout = null;
+    }
+    int rc = gc_cmd_run(argc, argv);
+    if (null != NULL) {
+        fclose(null);
+        stdout = saved;
+    }
+    return rc;
+}
+
 /* MMU by definition: every integer window start, every pause.  Busy
  * time is piecewise linear with integer breakpoints, so its maximum sits
  * on an integer start. */
@@ -177,12 +195,7 @@ main(int argc, char **argv)
                         "--collector", "full", "--workload", "cycles",
                         "--workload", "tuples", "--size", "100,200",
                         "--repeat", "2", "--out", out, NULL};
-        FILE *saved = stdout;
-        stdout = fopen("/dev/null", "w"); /* the table is not TAP */
-        int rc = gc_cmd_run(16, args);
-        fclose(stdout);
-        stdout = saved;
-        check_int(rc, ==, 0);
+        check_int(run_quietly(16, args), ==, 0);
         snprintf(path, sizeof path, "%s/results.jsonl", out);
         char *jsonl = slurp(path);
         check_uint(count_lines(jsonl), ==, 2 * 2 * 2 * 2);
@@ -221,12 +234,7 @@ main(int argc, char **argv)
         char *args[] = {"run", "--allow-debug", "--trace", "--collector",
                         "cpython", "--workload", "cycles", "--size", "3000",
                         "--repeat", "2", "--out", out, NULL};
-        FILE *saved = stdout;
-        stdout = fopen("/dev/null", "w");
-        int rc = gc_cmd_run(13, args);
-        fclose(stdout);
-        stdout = saved;
-        check_int(rc, ==, 0);
+        check_int(run_quietly(13, args), ==, 0);
         snprintf(path, sizeof path, "%s/trace.json", out);
         char *t = slurp(path);
         static const char head[] = "{\"displayTimeUnit\":\"ns\","

@@ -100,6 +100,7 @@ int gc_cmd_conform(int argc, char **argv);
 int gc_cmd_scenario(int argc, char **argv);
 int gc_cmd_oracle(int argc, char **argv);
 int gc_cmd_run(int argc, char **argv);
+int gc_cmd_report(int argc, char **argv);
 int gc_cmd_bench(int argc, char **argv);
 int gc_cmd_twin(int argc, char **argv);
 

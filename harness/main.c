@@ -27,6 +27,7 @@ static const struct {
     {"list", gc_cmd_list, "collectors and workloads, one per line"},
     {"micro", gc_cmd_micro, "micro benchmarks of the primitives"},
     {"oracle", gc_cmd_oracle, "hold an interpreter up against the goldens"},
+    {"report", gc_cmd_report, "the summary table of stored results"},
     {"run", gc_cmd_run, "collectors x workloads: collections, time"},
     {"scenario", gc_cmd_scenario, "run a scenario, or --emit-python"},
     {"twin", gc_cmd_twin, "a workload's Python twin: print or run it"},

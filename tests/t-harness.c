@@ -40,9 +40,9 @@ count_lines(const char *s)
     return n;
 }
 
-/* gclab run with its summary table (not TAP) sent to /dev/null. */
+/* A subcommand with its table (not TAP) sent to /dev/null. */
 static int
-run_quietly(int argc, char **argv)
+run_quietly(int (*cmd)(int, char **), int argc, char **argv)
 {
     fflush(stdout);
     FILE *saved = stdout;
@@ -50,7 +50,7 @@ run_quietly(int argc, char **argv)
     if (null != NULL) {
         stdout = null;
     }
-    int rc = gc_cmd_run(argc, argv);
+    int rc = cmd(argc, argv);
     if (null != NULL) {
         fclose(null);
         stdout = saved;
@@ -195,7 +195,7 @@ main(int argc, char **argv)
                         "--collector", "full", "--workload", "cycles",
                         "--workload", "tuples", "--size", "100,200",
                         "--repeat", "2", "--out", out, NULL};
-        check_int(run_quietly(16, args), ==, 0);
+        check_int(run_quietly(gc_cmd_run, 16, args), ==, 0);
         snprintf(path, sizeof path, "%s/results.jsonl", out);
         char *jsonl = slurp(path);
         check_uint(count_lines(jsonl), ==, 2 * 2 * 2 * 2);
@@ -210,6 +210,33 @@ main(int argc, char **argv)
         free(jsonl);
         free(csv);
         free(summary);
+    }
+    TEST("gclab report reads results back; bad files exit 2") {
+        char out[300], bad[400];
+        snprintf(out, sizeof out, "%s/run/nested", dir);
+        char *ok[] = {"report", out, NULL};
+        check_int(run_quietly(gc_cmd_report, 2, ok), ==, 0);
+        char *missing[] = {"report", "/nonexistent/results.jsonl", NULL};
+        check_int(run_quietly(gc_cmd_report, 2, missing), ==, 2);
+        char *usage[] = {"report", NULL};
+        check_int(run_quietly(gc_cmd_report, 1, usage), ==, 2);
+        /* Another schema version, a cut line, a binary file. */
+        static const char *const texts[] = {
+            "{\"schema_version\":2,\"collector\":\"x\"}\n",
+            "{\"schema_version\":1,\"collector\":\"cpy",
+            "{\"collector\":\"x\",\"schema_version\":1}\n",
+            "{\"schema_version\":1,\"wall_ns\":-3,\"collector\":\"x\"}\n",
+            "",
+        };
+        snprintf(bad, sizeof bad, "%s/bad.jsonl", dir);
+        for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
+            check_int(gc_write_atomic(bad, texts[i], strlen(texts[i])), ==, 0);
+            char *args[] = {"report", bad, NULL};
+            check_int(run_quietly(gc_cmd_report, 2, args), ==, 2);
+        }
+        check_int(gc_write_atomic(bad, "{\"a\0", 5), ==, 0);
+        char *args[] = {"report", bad, NULL};
+        check_int(run_quietly(gc_cmd_report, 2, args), ==, 2);
     }
     TEST("gclab run: bad arguments exit 2 before running anything") {
         char *a1[] = {"run", "--allow-debug", "--workload", "nosuch", NULL};
@@ -234,7 +261,7 @@ main(int argc, char **argv)
         char *args[] = {"run", "--allow-debug", "--trace", "--collector",
                         "cpython", "--workload", "cycles", "--size", "3000",
                         "--repeat", "2", "--out", out, NULL};
-        check_int(run_quietly(13, args), ==, 0);
+        check_int(run_quietly(gc_cmd_run, 13, args), ==, 0);
         snprintf(path, sizeof path, "%s/trace.json", out);
         char *t = slurp(path);
         static const char head[] = "{\"displayTimeUnit\":\"ns\","

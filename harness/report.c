@@ -1,0 +1,361 @@
+/* harness/report.c -- gclab report: reads results.jsonl back and prints
+ * the summary table of gclab run, so stored results can be looked at
+ * again (or compared across machines) without running anything.
+ *
+ * The reader takes the records gclab writes: one flat JSON object per
+ * line, `schema_version` first.  Anything else -- an unreadable file, a
+ * line that is not such an object, another schema version -- is one
+ * line on stderr naming the file and line, and exit status 2. */
+#include "run-internal.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define REPORT_MAX_WORKLOADS 64
+
+struct reader {
+    const char *path;
+    size_t line;
+    const char *p;
+    char err[160];
+};
+
+static bool
+fail(struct reader *r, const char *what)
+{
+    if (r->err[0] == '\0') {
+        snprintf(r->err, sizeof r->err, "%s", what);
+    }
+    return false;
+}
+
+static void
+skip_space(struct reader *r)
+{
+    while (*r->p == ' ' || *r->p == '\t' || *r->p == '\r') {
+        r->p++;
+    }
+}
+
+/* A JSON string into out (escapes other than \" and \\ kept as text:
+ * gclab's names never need them). */
+static bool
+read_string(struct reader *r, char *out, size_t cap)
+{
+    if (*r->p != '"') {
+        return fail(r, "a string was expected");
+    }
+    size_t n = 0;
+    for (r->p++; *r->p != '"'; r->p++) {
+        if (*r->p == '\0' || *r->p == '\n') {
+            return fail(r, "a string does not end");
+        }
+        if (*r->p == '\\' && r->p[1] != '\0' && r->p[1] != '\n') {
+            r->p++;
+        }
+        if (n + 1 < cap) {
+            out[n++] = *r->p;
+        }
+    }
+    r->p++;
+    out[n] = '\0';
+    return true;
+}
+
+/* Skips any value, nested arrays included; scalars are copied to out
+ * (strings without their quotes). */
+static bool
+read_value(struct reader *r, char *out, size_t cap, int depth)
+{
+    skip_space(r);
+    out[0] = '\0';
+    if (*r->p == '"') {
+        return read_string(r, out, cap);
+    }
+    if (*r->p == '[') {
+        if (depth > 8) {
+            return fail(r, "arrays nest too deep");
+        }
+        char scratch[64];
+        r->p++;
+        skip_space(r);
+        if (*r->p == ']') {
+            r->p++;
+            return true;
+        }
+        for (;;) {
+            if (!read_value(r, scratch, sizeof scratch, depth + 1)) {
+                return false;
+            }
+            skip_space(r);
+            if (*r->p == ']') {
+                r->p++;
+                return true;
+            }
+            if (*r->p != ',') {
+                return fail(r, "an array lacks ',' or ']'");
+            }
+            r->p++;
+        }
+    }
+    size_t n = 0;
+    while (isalnum((unsigned char)*r->p) || strchr("+-.", *r->p) != NULL) {
+        if (n + 1 < cap) {
+            out[n++] = *r->p;
+        }
+        r->p++;
+    }
+    out[n] = '\0';
+    return n > 0 ? true : fail(r, "a value was expected");
+}
+
+static bool
+parse_u64(const char *text, uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(text, &end, 10);
+    if (end == text || *end != '\0' || errno != 0 || text[0] == '-') {
+        return false;
+    }
+    *out = v;
+    return true;
+}
+
+static bool
+record_field(struct reader *r, struct record *rec, const char *key,
+             const char *val, const char **workloads, int *nworkloads)
+{
+    uint64_t v = 0;
+    if (strcmp(key, "collector") == 0) {
+        rec->item.collector = strdup(val);
+        return rec->item.collector != NULL || fail(r, "out of memory");
+    }
+    if (strcmp(key, "workload") == 0) {
+        int w = 0;
+        while (w < *nworkloads && strcmp(workloads[w], val) != 0) {
+            w++;
+        }
+        if (w == *nworkloads) {
+            if (w == REPORT_MAX_WORKLOADS) {
+                return fail(r, "more than 64 workloads");
+            }
+            if ((workloads[w] = strdup(val)) == NULL) {
+                return fail(r, "out of memory");
+            }
+            (*nworkloads)++;
+        }
+        rec->item.workload = w;
+        return true;
+    }
+    if (strcmp(key, "status") == 0) {
+        for (int s = RUN_OK; s <= RUN_CRASHED; s++) {
+            if (strcmp(status_names[s], val) == 0) {
+                rec->r.status = s;
+                return true;
+            }
+        }
+        return fail(r, "an unknown status");
+    }
+    if (strcmp(key, "size") == 0 || strcmp(key, "repetition") == 0) {
+        if (!parse_u64(val, &v) ||
+            (strcmp(key, "repetition") == 0 && v == 0)) {
+            return fail(r, "size and repetition must be counts");
+        }
+        if (key[0] == 's') {
+            rec->item.size = v;
+        }
+        else {
+            rec->item.rep = v - 1;
+        }
+        return true;
+    }
+#define M(name, help)                                                       \
+    if (strcmp(key, #name) == 0) {                                          \
+        return parse_u64(val, &rec->r.m.name) ||                            \
+               fail(r, "metric " #name " is not a count");                  \
+    }
+    GC_METRICS(M)
+#undef M
+    return true; /* environment and fields added later: not needed here */
+}
+
+/* One line: a flat object whose first member is schema_version. */
+static bool
+read_record(struct reader *r, struct record *rec, const char **workloads,
+            int *nworkloads)
+{
+    char key[64], val[512];
+    bool has_collector = false, has_workload = false, has_status = false;
+    skip_space(r);
+    if (*r->p != '{') {
+        return fail(r, "a record must be a JSON object");
+    }
+    r->p++;
+    for (int i = 0;; i++) {
+        skip_space(r);
+        if (!read_string(r, key, sizeof key)) {
+            return false;
+        }
+        skip_space(r);
+        if (*r->p != ':') {
+            return fail(r, "a member lacks ':'");
+        }
+        r->p++;
+        if (!read_value(r, val, sizeof val, 0)) {
+            return false;
+        }
+        if (i == 0) {
+            uint64_t version;
+            if (strcmp(key, "schema_version") != 0) {
+                return fail(r, "the first member is not schema_version");
+            }
+            if (!parse_u64(val, &version) || version != GC_SCHEMA_VERSION) {
+                snprintf(r->err, sizeof r->err,
+                         "schema_version %.40s; this gclab reads %d", val,
+                         GC_SCHEMA_VERSION);
+                return false;
+            }
+        }
+        else if (!record_field(r, rec, key, val, workloads, nworkloads)) {
+            return false;
+        }
+        has_collector |= strcmp(key, "collector") == 0;
+        has_workload |= strcmp(key, "workload") == 0;
+        has_status |= strcmp(key, "status") == 0;
+        skip_space(r);
+        if (*r->p == '}') {
+            r->p++;
+            break;
+        }
+        if (*r->p != ',') {
+            return fail(r, "members must be separated by ','");
+        }
+        r->p++;
+    }
+    skip_space(r);
+    if (*r->p != '\n' && *r->p != '\0') {
+        return fail(r, "text follows the record");
+    }
+    if (!has_collector || !has_workload || !has_status) {
+        return fail(r, "collector, workload or status is missing");
+    }
+    return true;
+}
+
+/* The whole file, NUL-terminated; NULL with errno set if it cannot be
+ * read or holds NUL bytes (no results file does). */
+static char *
+slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL) {
+        return NULL;
+    }
+    size_t n = 0, cap = 65536;
+    char *data = malloc(cap);
+    size_t got = 0;
+    while (data != NULL && (got = fread(data + n, 1, cap - n - 1, f)) > 0) {
+        n += got;
+        if (cap - n - 1 == 0) {
+            char *p = realloc(data, cap * 2);
+            if (p == NULL) {
+                free(data);
+                data = NULL;
+                errno = ENOMEM;
+                break;
+            }
+            data = p;
+            cap *= 2;
+        }
+    }
+    int bad = data != NULL && ferror(f) ? EIO : 0;
+    fclose(f);
+    if (data != NULL && bad == 0 && memchr(data, '\0', n) != NULL) {
+        bad = EILSEQ;
+    }
+    if (bad != 0) {
+        free(data);
+        errno = bad;
+        return NULL;
+    }
+    if (data != NULL) {
+        data[n] = '\0';
+        *len = n;
+    }
+    return data;
+}
+
+int
+gc_cmd_report(int argc, char **argv)
+{
+    if (argc != 2 || argv[1][0] == '-') {
+        fprintf(stderr, "gclab report: usage: gclab report DIR|RESULTS.jsonl\n");
+        return 2;
+    }
+    char path[4096];
+    struct stat st;
+    if (stat(argv[1], &st) == 0 && S_ISDIR(st.st_mode)) {
+        snprintf(path, sizeof path, "%s/results.jsonl", argv[1]);
+    }
+    else {
+        snprintf(path, sizeof path, "%s", argv[1]);
+    }
+    size_t len = 0;
+    char *text = slurp(path, &len);
+    if (text == NULL) {
+        fprintf(stderr, "gclab report: cannot read %s: %s\n", path,
+                errno == EILSEQ ? "it holds NUL bytes, so it is not a "
+                                  "results file"
+                                : strerror(errno));
+        return 2;
+    }
+    size_t cap = 1;
+    for (size_t i = 0; i < len; i++) {
+        cap += text[i] == '\n';
+    }
+    struct record *recs = calloc(cap, sizeof *recs);
+    const char *workloads[REPORT_MAX_WORKLOADS + 1] = {0};
+    int nworkloads = 0;
+    size_t total = 0;
+    struct reader r = {.path = path, .p = text};
+    int status = recs == NULL ? 1 : 0;
+    while (status == 0 && *r.p != '\0') {
+        r.line++;
+        const char *eol = strchr(r.p, '\n');
+        bool blank = true;
+        for (const char *q = r.p; q != (eol ? eol : r.p + strlen(r.p)); q++) {
+            blank &= isspace((unsigned char)*q) != 0;
+        }
+        if (!blank) {
+            if (!read_record(&r, &recs[total], workloads, &nworkloads)) {
+                fprintf(stderr, "%s:%zu: error: %s\n", path, r.line, r.err);
+                total++; /* its strings are freed with the rest */
+                status = 2;
+                break;
+            }
+            total++;
+        }
+        r.p = eol ? eol + 1 : r.p + strlen(r.p);
+    }
+    if (status == 0 && total == 0) {
+        fprintf(stderr, "%s: error: no records\n", path);
+        status = 2;
+    }
+    if (status == 0) {
+        print_summary_table(recs, total, recs[0].item.collector, workloads);
+    }
+    for (size_t i = 0; recs != NULL && i < total; i++) {
+        free((char *)recs[i].item.collector);
+    }
+    for (int w = 0; w < nworkloads; w++) {
+        free((char *)workloads[w]);
+    }
+    free(recs);
+    free(text);
+    return status;
+}

@@ -966,6 +966,23 @@ gc_cmd_run(int argc, char **argv)
             pause_cpu = true;
             continue;
         }
+        if (strcmp(opt, "--help") == 0) {
+            printf(
+                "usage: gclab run [--collector SPEC]... [--workload "
+                "NAME[:k=v,...]]...\n"
+                "         [--size N[,N...]] [--repeat N] [--seed N] "
+                "[--out DIR] [--trace]\n"
+                "         [--peer PYTHON]... [--baseline N] "
+                "[--memory-cap-mb N] [--pause-cpu]\n"
+                "         [--allow-debug]\n"
+                "Runs every (collector, workload, size, repetition) in a "
+                "child process of its\n"
+                "own and prints means with 95%% CIs; --out writes "
+                "results.jsonl, results.csv\n"
+                "and summary.json (results/schema.md), --trace also "
+                "trace.json.\n");
+            return 0;
+        }
         if (i + 1 >= argc) {
             return usage("unknown or incomplete option", opt);
         }

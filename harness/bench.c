@@ -120,12 +120,7 @@ write_text(const char *dir, const char *name, struct gc_buf *b)
 static double
 ratio_of(struct stat_pair x, struct stat_pair ref, double *ci)
 {
-    double ratio = ref.mean > 0 ? x.mean / ref.mean : 0;
-    double rel = ref.mean > 0 && x.mean > 0
-                     ? sqrt(pow(x.ci / x.mean, 2) + pow(ref.ci / ref.mean, 2))
-                     : 0;
-    *ci = ratio * rel;
-    return ratio;
+    return gc_ratio(x.mean, x.ci, ref.mean, ref.ci, ci);
 }
 
 static void

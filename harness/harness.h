@@ -18,6 +18,11 @@ struct gc_summary {
 };
 void gc_summarize(const double *samples, size_t n, struct gc_summary *out);
 
+/* x / ref, and the ratio's 95% half-width in *ci from both relative
+ * half-widths (first-order propagation). */
+double gc_ratio(double x_mean, double x_ci, double ref_mean, double ref_ci,
+                double *ci);
+
 /* Minimum mutator utilisation (Cheng and Blelloch, 2001): of every
  * window of window_ns inside a run of total_ns, the smallest share left
  * to the mutator, in [0, 1].  Pauses are given by start (since the run

@@ -290,20 +290,38 @@ slurp(const char *path, size_t *len)
     return data;
 }
 
-int
-gc_cmd_report(int argc, char **argv)
+/* The records of one results file, with the strings they own. */
+struct results {
+    struct record *recs;
+    size_t total;
+    const char *workloads[REPORT_MAX_WORKLOADS + 1];
+    int nworkloads;
+};
+
+static void
+results_free(struct results *res)
 {
-    if (argc != 2 || argv[1][0] == '-') {
-        fprintf(stderr, "gclab report: usage: gclab report DIR|RESULTS.jsonl\n");
-        return 2;
+    for (size_t i = 0; res->recs != NULL && i < res->total; i++) {
+        free((char *)res->recs[i].item.collector);
     }
+    for (int w = 0; w < res->nworkloads; w++) {
+        free((char *)res->workloads[w]);
+    }
+    free(res->recs);
+}
+
+/* Reads DIR/results.jsonl or FILE; 0, or 2 with one line on stderr. */
+static int
+results_read(const char *arg, struct results *res)
+{
+    *res = (struct results){0};
     char path[4096];
     struct stat st;
-    if (stat(argv[1], &st) == 0 && S_ISDIR(st.st_mode)) {
-        snprintf(path, sizeof path, "%s/results.jsonl", argv[1]);
+    if (stat(arg, &st) == 0 && S_ISDIR(st.st_mode)) {
+        snprintf(path, sizeof path, "%s/results.jsonl", arg);
     }
     else {
-        snprintf(path, sizeof path, "%s", argv[1]);
+        snprintf(path, sizeof path, "%s", arg);
     }
     size_t len = 0;
     char *text = slurp(path, &len);
@@ -318,44 +336,113 @@ gc_cmd_report(int argc, char **argv)
     for (size_t i = 0; i < len; i++) {
         cap += text[i] == '\n';
     }
-    struct record *recs = calloc(cap, sizeof *recs);
-    const char *workloads[REPORT_MAX_WORKLOADS + 1] = {0};
-    int nworkloads = 0;
-    size_t total = 0;
+    res->recs = calloc(cap, sizeof *res->recs);
     struct reader r = {.path = path, .p = text};
-    int status = recs == NULL ? 1 : 0;
+    int status = 0;
+    if (res->recs == NULL) {
+        fprintf(stderr, "gclab report: out of memory reading %s\n", path);
+        status = 2;
+    }
     while (status == 0 && *r.p != '\0') {
         r.line++;
         const char *eol = strchr(r.p, '\n');
+        const char *end = eol ? eol : r.p + strlen(r.p);
         bool blank = true;
-        for (const char *q = r.p; q != (eol ? eol : r.p + strlen(r.p)); q++) {
+        for (const char *q = r.p; q != end; q++) {
             blank &= isspace((unsigned char)*q) != 0;
         }
         if (!blank) {
-            if (!read_record(&r, &recs[total], workloads, &nworkloads)) {
+            /* Counted even when it fails: its strings are freed too. */
+            if (!read_record(&r, &res->recs[res->total++], res->workloads,
+                             &res->nworkloads)) {
                 fprintf(stderr, "%s:%zu: error: %s\n", path, r.line, r.err);
-                total++; /* its strings are freed with the rest */
                 status = 2;
-                break;
             }
-            total++;
         }
-        r.p = eol ? eol + 1 : r.p + strlen(r.p);
+        r.p = eol ? eol + 1 : end;
     }
-    if (status == 0 && total == 0) {
+    if (status == 0 && res->total == 0) {
         fprintf(stderr, "%s: error: no records\n", path);
         status = 2;
     }
-    if (status == 0) {
-        print_summary_table(recs, total, recs[0].item.collector, workloads);
-    }
-    for (size_t i = 0; recs != NULL && i < total; i++) {
-        free((char *)recs[i].item.collector);
-    }
-    for (int w = 0; w < nworkloads; w++) {
-        free((char *)workloads[w]);
-    }
-    free(recs);
     free(text);
+    return status;
+}
+
+/* Each group of `base` beside the same (collector, workload, size) of
+ * `other`: mean wall times and their ratio with a 95% interval. */
+static int
+compare(const struct results *base, const struct results *other)
+{
+    struct group *ga = calloc(base->total, sizeof *ga);
+    struct group *gb = calloc(other->total, sizeof *gb);
+    if (ga == NULL || gb == NULL) {
+        free(ga);
+        free(gb);
+        fprintf(stderr, "gclab report: out of memory\n");
+        return 1;
+    }
+    size_t na = summarize(base->recs, base->total, ga);
+    size_t nb = summarize(other->recs, other->total, gb);
+    printf("%-22s %-34s %8s %12s %12s %16s %8s\n", "workload", "collector",
+           "size", "a_wall_ms", "b_wall_ms", "b/a (95% CI)", "verdict");
+    size_t matched = 0;
+    for (size_t i = 0; i < na; i++) {
+        const struct group *a = &ga[i];
+        const char *wl = base->workloads[a->workload];
+        for (size_t j = 0; j < nb; j++) {
+            const struct group *b = &gb[j];
+            if (strcmp(a->collector, b->collector) != 0 ||
+                strcmp(wl, other->workloads[b->workload]) != 0 ||
+                a->size != b->size || a->n == 0 || b->n == 0) {
+                continue;
+            }
+            double ci;
+            double ratio = gc_ratio(b->wall.mean, b->wall.ci95, a->wall.mean,
+                                    a->wall.ci95, &ci);
+            char cell[48];
+            snprintf(cell, sizeof cell, "%.3f +-%.3f", ratio, ci);
+            printf("%-22.22s %-34.34s %8llu %12.3f %12.3f %16s %8s\n", wl,
+                   a->collector, (unsigned long long)a->size,
+                   a->wall.mean / 1e6, b->wall.mean / 1e6, cell,
+                   ratio - ci > 1.0   ? "slower"
+                   : ratio + ci < 1.0 ? "faster"
+                                      : "same");
+            matched++;
+        }
+    }
+    free(ga);
+    free(gb);
+    if (matched == 0) {
+        fprintf(stderr, "gclab report: the two results share no (collector, "
+                        "workload, size) with ok runs\n");
+        return 2;
+    }
+    return 0;
+}
+
+int
+gc_cmd_report(int argc, char **argv)
+{
+    if (argc < 2 || argc > 3 || argv[1][0] == '-' ||
+        (argc == 3 && argv[2][0] == '-')) {
+        fprintf(stderr, "gclab report: usage: gclab report RESULTS "
+                        "[OTHER]  (a directory or a results.jsonl)\n");
+        return 2;
+    }
+    struct results a, b = {0};
+    int status = results_read(argv[1], &a);
+    if (status == 0 && argc == 3) {
+        status = results_read(argv[2], &b);
+    }
+    if (status == 0 && argc == 2) {
+        print_summary_table(a.recs, a.total, a.recs[0].item.collector,
+                            a.workloads);
+    }
+    else if (status == 0) {
+        status = compare(&a, &b);
+    }
+    results_free(&a);
+    results_free(&b);
     return status;
 }

@@ -56,6 +56,19 @@ struct matrix {
 extern const uint64_t mmu_curve_window_ns[MMU_POINTS];
 bool mmu_curve(const struct record *rec, double out[MMU_POINTS]);
 
+/* The ok records of one (collector, workload, size). */
+struct group {
+    const char *collector;
+    int workload;
+    uint64_t size;
+    size_t n;
+    struct gc_summary wall, gc;
+};
+/* Groups the ok records by (collector, workload, size), in the order
+ * they first appear; groups has room for total. */
+size_t summarize(const struct record *recs, size_t total,
+                 struct group *groups);
+
 struct record *run_matrix(const struct matrix *mx, size_t *total);
 /* "python3.11.7" for an interpreter, or NULL if it does not answer. */
 const char *peer_label(const char *python, bool has_recorder);

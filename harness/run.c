@@ -503,17 +503,7 @@ write_file(const char *dir, const char *name, const struct gc_buf *b)
 
 /* ---- summaries ---------------------------------------------------------- */
 
-struct group {
-    const char *collector;
-    int workload;
-    uint64_t size;
-    size_t n;
-    struct gc_summary wall, gc;
-};
-
-/* Groups the ok records by (collector, workload, size), in the order
- * they first appear. */
-static size_t
+size_t
 summarize(const struct record *recs, size_t total, struct group *groups)
 {
     size_t ng = 0;

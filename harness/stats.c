@@ -110,3 +110,15 @@ gc_mmu(const uint64_t *start_ns, const uint64_t *pause_ns, size_t n,
     }
     return worst >= w ? 0.0 : 1.0 - (double)worst / (double)w;
 }
+
+double
+gc_ratio(double x_mean, double x_ci, double ref_mean, double ref_ci,
+         double *ci)
+{
+    double ratio = ref_mean > 0 ? x_mean / ref_mean : 0;
+    double rel = ref_mean > 0 && x_mean > 0
+                     ? sqrt(pow(x_ci / x_mean, 2) + pow(ref_ci / ref_mean, 2))
+                     : 0;
+    *ci = ratio * rel;
+    return ratio;
+}

@@ -218,6 +218,8 @@ main(int argc, char **argv)
         check_int(run_quietly(gc_cmd_report, 2, ok), ==, 0);
         char *missing[] = {"report", "/nonexistent/results.jsonl", NULL};
         check_int(run_quietly(gc_cmd_report, 2, missing), ==, 2);
+        char *twice[] = {"report", out, out, NULL};
+        check_int(run_quietly(gc_cmd_report, 3, twice), ==, 0);
         char *usage[] = {"report", NULL};
         check_int(run_quietly(gc_cmd_report, 1, usage), ==, 2);
         /* Another schema version, a cut line, a binary file. */
@@ -233,6 +235,8 @@ main(int argc, char **argv)
             check_int(gc_write_atomic(bad, texts[i], strlen(texts[i])), ==, 0);
             char *args[] = {"report", bad, NULL};
             check_int(run_quietly(gc_cmd_report, 2, args), ==, 2);
+            char *pair[] = {"report", out, bad, NULL};
+            check_int(run_quietly(gc_cmd_report, 3, pair), ==, 2);
         }
         check_int(gc_write_atomic(bad, "{\"a\0", 5), ==, 0);
         char *args[] = {"report", bad, NULL};

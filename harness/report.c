@@ -18,7 +18,6 @@
 #define REPORT_MAX_WORKLOADS 64
 
 struct reader {
-    const char *path;
     size_t line;
     const char *p;
     char err[160];
@@ -337,7 +336,7 @@ results_read(const char *arg, struct results *res)
         cap += text[i] == '\n';
     }
     res->recs = calloc(cap, sizeof *res->recs);
-    struct reader r = {.path = path, .p = text};
+    struct reader r = {.p = text};
     int status = 0;
     if (res->recs == NULL) {
         fprintf(stderr, "gclab report: out of memory reading %s\n", path);

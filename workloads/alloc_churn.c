@@ -10,13 +10,6 @@
 
 #include <string.h>
 
-#define TRY(x)                                                              \
-    do {                                                                    \
-        if ((x) == NULL) {                                                  \
-            return GC_ENOMEM;                                               \
-        }                                                                   \
-    } while (0)
-
 static enum gc_status
 alloc_churn(struct gc_heap *heap, const struct gc_workload_params *p,
             uint64_t *checksum)
@@ -41,35 +34,37 @@ alloc_churn(struct gc_heap *heap, const struct gc_workload_params *p,
     }
     static const char *const rec_slots[] = {"d", "t", "s"};
     static const char *const method_slots[] = {"self"};
-    struct gc_class_spec rs = {.name = "Rec", .has_slots = true,
-                               .nslots = 3, .slots = rec_slots};
-    struct gc_class_spec ms = {.name = "method", .has_slots = true,
-                               .nslots = 1, .slots = method_slots};
+    struct gc_class_spec rs = {
+        .name = "Rec", .has_slots = true, .nslots = 3, .slots = rec_slots};
+    struct gc_class_spec ms = {.name = "method",
+                               .has_slots = true,
+                               .nslots = 1,
+                               .slots = method_slots};
     struct gc_class *rec, *method;
     if (gc_class_new(heap, &rs, &rec) != GC_OK ||
         gc_class_new(heap, &ms, &method) != GC_OK) {
         return GC_ENOMEM;
     }
     struct gc_object *key = gc_str_from_cstr(heap, "l"); /* a constant */
-    TRY(key);
+    WORKLOAD_TRY(key);
     uint64_t sum = 0, batches = allocs / (4 * batch);
     for (uint64_t b = 0; b < batches; b++) {
         struct gc_object *acc, *append, *bo;
-        TRY(acc = gc_list_new(heap));
-        TRY(append = gc_instance_new(heap, method));
+        WORKLOAD_TRY(acc = gc_list_new(heap));
+        WORKLOAD_TRY(append = gc_instance_new(heap, method));
         gc_attr_set(heap, append, "self", acc);
-        TRY(bo = gc_int_new(heap, (int64_t)b));
+        WORKLOAD_TRY(bo = gc_int_new(heap, (int64_t)b));
         for (uint64_t j = 0; j < batch; j++) {
             struct gc_object *jo, *t, *l, *d, *r;
-            TRY(jo = gc_int_new(heap, (int64_t)j));
+            WORKLOAD_TRY(jo = gc_int_new(heap, (int64_t)j));
             struct gc_object *items[2] = {bo, jo};
-            TRY(t = gc_tuple_new(heap, 2, items));
-            TRY(l = gc_list_new(heap));
+            WORKLOAD_TRY(t = gc_tuple_new(heap, 2, items));
+            WORKLOAD_TRY(l = gc_list_new(heap));
             gc_list_append(heap, l, t);
             gc_list_append(heap, l, jo);
-            TRY(d = gc_dict_new(heap));
+            WORKLOAD_TRY(d = gc_dict_new(heap));
             gc_dict_set(heap, d, key, l);
-            TRY(r = gc_instance_new(heap, rec));
+            WORKLOAD_TRY(r = gc_instance_new(heap, rec));
             gc_attr_set(heap, r, "d", d);
             gc_attr_set(heap, r, "t", t);
             gc_attr_set(heap, r, "s", jo);

@@ -11,19 +11,6 @@
 
 #include <stdio.h>
 
-#define TRY(x)                                                              \
-    do {                                                                    \
-        if ((x) == NULL) {                                                  \
-            return GC_ENOMEM;                                               \
-        }                                                                   \
-    } while (0)
-#define TRY_OK(x)                                                           \
-    do {                                                                    \
-        if ((x) != GC_OK) {                                                 \
-            return GC_ENOMEM;                                               \
-        }                                                                   \
-    } while (0)
-
 struct btree {
     struct gc_heap *heap;
     struct gc_class *bnode, *tree;
@@ -120,30 +107,30 @@ split_child(struct btree *t, struct gc_object *node, size_t position,
     struct gc_heap *heap = t->heap;
     gc_safepoint(heap); /* the call */
     struct gc_object *bigger, *splitting, *items;
-    TRY(bigger = new_bnode(t));
-    TRY_OK(gc_attr_set(heap, bigger, "parent", node));
+    WORKLOAD_TRY(bigger = new_bnode(t));
+    WORKLOAD_TRY_OK(gc_attr_set(heap, bigger, "parent", node));
     size_t middle = t->degree - 1;
     items = gc_attr_get(heap, child, "items");
     splitting = gc_incref(gc_list_get(items, middle));
-    TRY_OK(move_slice(t, bigger, child, "items", middle + 1,
-                      gc_list_len(items)));
-    TRY_OK(move_slice(t, child, child, "items", 0, middle));
+    WORKLOAD_TRY_OK(
+        move_slice(t, bigger, child, "items", middle + 1, gc_list_len(items)));
+    WORKLOAD_TRY_OK(move_slice(t, child, child, "items", 0, middle));
     struct gc_object *nodes = gc_attr_get(heap, child, "nodes");
     if (nodes != gc_none(heap)) {
-        TRY_OK(move_slice(t, bigger, child, "nodes", middle + 1,
-                          gc_list_len(nodes)));
-        TRY_OK(move_slice(t, child, child, "nodes", 0, middle + 1));
+        WORKLOAD_TRY_OK(move_slice(t, bigger, child, "nodes", middle + 1,
+                                   gc_list_len(nodes)));
+        WORKLOAD_TRY_OK(move_slice(t, child, child, "nodes", 0, middle + 1));
         nodes = gc_attr_get(heap, bigger, "nodes");
         for (size_t i = 0; i < gc_list_len(nodes); i++) {
-            TRY_OK(gc_attr_set(heap, gc_list_get(nodes, i), "parent",
-                               bigger));
+            WORKLOAD_TRY_OK(
+                gc_attr_set(heap, gc_list_get(nodes, i), "parent", bigger));
             gc_safepoint(heap); /* the loop's back-edge */
         }
     }
-    TRY_OK(list_insert(heap, gc_attr_get(heap, node, "items"), position,
-                       splitting));
-    TRY_OK(list_insert(heap, gc_attr_get(heap, node, "nodes"), position + 1,
-                       bigger));
+    WORKLOAD_TRY_OK(list_insert(heap, gc_attr_get(heap, node, "items"),
+                                position, splitting));
+    WORKLOAD_TRY_OK(list_insert(heap, gc_attr_get(heap, node, "nodes"),
+                                position + 1, bigger));
     gc_decref(heap, splitting);
     gc_decref(heap, bigger);
     return GC_OK;
@@ -157,14 +144,14 @@ insert(struct btree *t, struct gc_object *tree, struct gc_object *item)
     struct gc_object *node = gc_attr_get(heap, tree, "root");
     if (gc_list_len(gc_attr_get(heap, node, "items")) == t->full) {
         struct gc_object *root = node, *nodes;
-        TRY(node = new_bnode(t));
-        TRY(nodes = gc_list_new(heap)); /* [root] */
-        TRY_OK(gc_list_append(heap, nodes, root));
-        TRY_OK(gc_attr_set(heap, node, "nodes", nodes));
+        WORKLOAD_TRY(node = new_bnode(t));
+        WORKLOAD_TRY(nodes = gc_list_new(heap)); /* [root] */
+        WORKLOAD_TRY_OK(gc_list_append(heap, nodes, root));
+        WORKLOAD_TRY_OK(gc_attr_set(heap, node, "nodes", nodes));
         gc_decref(heap, nodes);
-        TRY_OK(gc_attr_set(heap, root, "parent", node));
-        TRY_OK(split_child(t, node, 0, root));
-        TRY_OK(gc_attr_set(heap, tree, "root", node));
+        WORKLOAD_TRY_OK(gc_attr_set(heap, root, "parent", node));
+        WORKLOAD_TRY_OK(split_child(t, node, 0, root));
+        WORKLOAD_TRY_OK(gc_attr_set(heap, tree, "root", node));
         gc_decref(heap, node); /* the tree holds it */
     }
     int64_t key = gc_int_value(gc_tuple_get(item, 0));
@@ -178,10 +165,10 @@ insert(struct btree *t, struct gc_object *tree, struct gc_object *item)
         }
         struct gc_object *child = gc_list_get(nodes, position);
         if (gc_list_len(gc_attr_get(heap, child, "items")) == t->full) {
-            TRY_OK(split_child(t, node, position, child));
+            WORKLOAD_TRY_OK(split_child(t, node, position, child));
             struct gc_object *items = gc_attr_get(heap, node, "items");
-            if (key > gc_int_value(
-                          gc_tuple_get(gc_list_get(items, position), 0))) {
+            if (key >
+                gc_int_value(gc_tuple_get(gc_list_get(items, position), 0))) {
                 position++;
             }
             child = gc_list_get(gc_attr_get(heap, node, "nodes"), position);
@@ -239,38 +226,37 @@ btree_gc(struct gc_heap *heap, const struct gc_workload_params *p,
     static const char *const bnode_slots[] = {"items", "nodes", "parent"};
     static const char *const tree_slots[] = {"root"};
     struct gc_class_spec rs = {.name = "Record"};
-    struct gc_class_spec bs = {.name = "BNode", .has_slots = true,
-                               .nslots = 3, .slots = bnode_slots};
-    struct gc_class_spec ts = {.name = "BTree", .has_slots = true,
-                               .nslots = 1, .slots = tree_slots};
+    struct gc_class_spec bs = {
+        .name = "BNode", .has_slots = true, .nslots = 3, .slots = bnode_slots};
+    struct gc_class_spec ts = {
+        .name = "BTree", .has_slots = true, .nslots = 1, .slots = tree_slots};
     struct gc_class *record;
-    struct btree t = {.heap = heap, .degree = degree,
-                      .full = 2 * degree - 1};
-    TRY_OK(gc_class_new(heap, &rs, &record));
-    TRY_OK(gc_class_new(heap, &bs, &t.bnode));
-    TRY_OK(gc_class_new(heap, &ts, &t.tree));
+    struct btree t = {.heap = heap, .degree = degree, .full = 2 * degree - 1};
+    WORKLOAD_TRY_OK(gc_class_new(heap, &rs, &record));
+    WORKLOAD_TRY_OK(gc_class_new(heap, &bs, &t.bnode));
+    WORKLOAD_TRY_OK(gc_class_new(heap, &ts, &t.tree));
     char buf[48];
     struct gc_object *records, *ids, *v;
-    TRY(records = gc_list_new(heap));
+    WORKLOAD_TRY(records = gc_list_new(heap));
     for (uint64_t i = 0; i < n; i++) {
         struct gc_object *r;
-        TRY(r = gc_instance_new(heap, record));
+        WORKLOAD_TRY(r = gc_instance_new(heap, record));
         gc_safepoint(heap); /* Record() is a call */
-        TRY(v = gc_int_new(heap, (int64_t)i));
-        TRY_OK(gc_attr_set(heap, r, "a", v));
+        WORKLOAD_TRY(v = gc_int_new(heap, (int64_t)i));
+        WORKLOAD_TRY_OK(gc_attr_set(heap, r, "a", v));
         gc_decref(heap, v);
         snprintf(buf, sizeof buf, "node %llu", (unsigned long long)i);
-        TRY(v = gc_str_from_cstr(heap, buf));
-        TRY_OK(gc_attr_set(heap, r, "b", v));
+        WORKLOAD_TRY(v = gc_str_from_cstr(heap, buf));
+        WORKLOAD_TRY_OK(gc_attr_set(heap, r, "b", v));
         gc_decref(heap, v);
-        TRY_OK(gc_list_append(heap, records, r));
+        WORKLOAD_TRY_OK(gc_list_append(heap, records, r));
         gc_decref(heap, r);
         gc_safepoint(heap); /* the loop's back-edge */
     }
-    TRY(ids = gc_list_new(heap));
+    WORKLOAD_TRY(ids = gc_list_new(heap));
     for (uint64_t i = 0; i < n; i++) {
-        TRY(v = gc_int_new(heap, (int64_t)i));
-        TRY_OK(gc_list_append(heap, ids, v));
+        WORKLOAD_TRY(v = gc_int_new(heap, (int64_t)i));
+        WORKLOAD_TRY_OK(gc_list_append(heap, ids, v));
         gc_decref(heap, v);
         gc_safepoint(heap);
     }
@@ -279,25 +265,25 @@ btree_gc(struct gc_heap *heap, const struct gc_workload_params *p,
         x = x * 6364136223846793005u + 1442695040888963407u;
         uint64_t j = (x >> 33) % (i + 1);
         struct gc_object *tmp = gc_incref(gc_list_get(ids, i));
-        TRY_OK(gc_list_set(heap, ids, i, gc_list_get(ids, j)));
-        TRY_OK(gc_list_set(heap, ids, j, tmp));
+        WORKLOAD_TRY_OK(gc_list_set(heap, ids, i, gc_list_get(ids, j)));
+        WORKLOAD_TRY_OK(gc_list_set(heap, ids, j, tmp));
         gc_decref(heap, tmp);
         gc_safepoint(heap);
     }
     uint64_t sum = 0;
     for (uint64_t l = 0; l < loops; l++) {
         struct gc_object *tree, *root;
-        TRY(tree = gc_instance_new(heap, t.tree));
+        WORKLOAD_TRY(tree = gc_instance_new(heap, t.tree));
         gc_safepoint(heap); /* BTree.__init__ */
-        TRY(root = new_bnode(&t));
-        TRY_OK(gc_attr_set(heap, tree, "root", root));
+        WORKLOAD_TRY(root = new_bnode(&t));
+        WORKLOAD_TRY_OK(gc_attr_set(heap, tree, "root", root));
         gc_decref(heap, root);
         for (uint64_t k = 0; k < n; k++) {
             struct gc_object *key = gc_list_get(ids, k), *item;
             struct gc_object *pair[2] = {
                 key, gc_list_get(records, (size_t)gc_int_value(key))};
-            TRY(item = gc_tuple_new(heap, 2, pair));
-            TRY_OK(insert(&t, tree, item));
+            WORKLOAD_TRY(item = gc_tuple_new(heap, 2, pair));
+            WORKLOAD_TRY_OK(insert(&t, tree, item));
             gc_decref(heap, item);
             gc_safepoint(heap);
         }

@@ -8,19 +8,6 @@
  * counts the objects built, never finalizer calls. */
 #include "workload.h"
 
-#define TRY(x)                                                              \
-    do {                                                                    \
-        if ((x) == NULL) {                                                  \
-            return GC_ENOMEM;                                               \
-        }                                                                   \
-    } while (0)
-#define TRY_OK(x)                                                           \
-    do {                                                                    \
-        if ((x) != GC_OK) {                                                 \
-            return GC_ENOMEM;                                               \
-        }                                                                   \
-    } while (0)
-
 static enum gc_status
 finalizers(struct gc_heap *heap, const struct gc_workload_params *p,
            uint64_t *checksum)
@@ -41,29 +28,29 @@ finalizers(struct gc_heap *heap, const struct gc_workload_params *p,
         n = p->size / 2 > 0 ? p->size / 2 : 1;
     }
     struct gc_object *saved;
-    TRY(saved = gc_list_new(heap));
+    WORKLOAD_TRY(saved = gc_list_new(heap));
     struct gc_class_spec fs = {.name = "F", .finalizer = GC_FIN_FINALIZER};
-    struct gc_class_spec rs = {.name = "R", .finalizer = GC_FIN_RESURRECT,
-                               .resurrect_into = saved};
+    struct gc_class_spec rs = {
+        .name = "R", .finalizer = GC_FIN_RESURRECT, .resurrect_into = saved};
     struct gc_class *f, *r;
-    TRY_OK(gc_class_new(heap, &fs, &f));
-    TRY_OK(gc_class_new(heap, &rs, &r));
+    WORKLOAD_TRY_OK(gc_class_new(heap, &fs, &f));
+    WORKLOAD_TRY_OK(gc_class_new(heap, &rs, &r));
     uint64_t sum = 0;
     for (uint64_t round = 0; round < rounds; round++) {
         for (uint64_t i = 0; i < n; i++) {
             struct gc_object *a, *b;
-            TRY(a = gc_instance_new(heap, f));
+            WORKLOAD_TRY(a = gc_instance_new(heap, f));
             gc_safepoint(heap); /* F() is a call */
-            TRY(b = gc_instance_new(heap, f));
+            WORKLOAD_TRY(b = gc_instance_new(heap, f));
             gc_safepoint(heap);
-            TRY_OK(gc_attr_set(heap, a, "other", b));
-            TRY_OK(gc_attr_set(heap, b, "other", a));
+            WORKLOAD_TRY_OK(gc_attr_set(heap, a, "other", b));
+            WORKLOAD_TRY_OK(gc_attr_set(heap, b, "other", a));
             if (i % every == 0) {
                 struct gc_object *c;
-                TRY(c = gc_instance_new(heap, r));
+                WORKLOAD_TRY(c = gc_instance_new(heap, r));
                 gc_safepoint(heap);
-                TRY_OK(gc_attr_set(heap, c, "peer", a));
-                TRY_OK(gc_attr_set(heap, a, "peer", c));
+                WORKLOAD_TRY_OK(gc_attr_set(heap, c, "peer", a));
+                WORKLOAD_TRY_OK(gc_attr_set(heap, a, "peer", c));
                 gc_decref(heap, c);
                 sum++;
             }

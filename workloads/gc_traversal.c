@@ -7,19 +7,6 @@
  * and the first one freed. */
 #include "workload.h"
 
-#define TRY(x)                                                              \
-    do {                                                                    \
-        if ((x) == NULL) {                                                  \
-            return GC_ENOMEM;                                               \
-        }                                                                   \
-    } while (0)
-#define TRY_OK(x)                                                           \
-    do {                                                                    \
-        if ((x) != GC_OK) {                                                 \
-            return GC_ENOMEM;                                               \
-        }                                                                   \
-    } while (0)
-
 static enum gc_status
 gc_traversal(struct gc_heap *heap, const struct gc_workload_params *p,
              uint64_t *checksum)
@@ -42,19 +29,19 @@ gc_traversal(struct gc_heap *heap, const struct gc_workload_params *p,
     /* create_recursive_containers(levels, width), a call */
     gc_safepoint(heap);
     struct gc_object *current, *none = gc_none(heap);
-    TRY(current = gc_list_new(heap));
+    WORKLOAD_TRY(current = gc_list_new(heap));
     for (uint64_t n = 0; n < levels; n++) {
         uint64_t k = n < width ? n : width;
         struct gc_object *one, *new_list;
-        TRY(one = gc_list_new(heap)); /* [None] */
-        TRY_OK(gc_list_append(heap, one, none));
-        TRY(new_list = gc_list_new(heap)); /* ... * k */
+        WORKLOAD_TRY(one = gc_list_new(heap)); /* [None] */
+        WORKLOAD_TRY_OK(gc_list_append(heap, one, none));
+        WORKLOAD_TRY(new_list = gc_list_new(heap)); /* ... * k */
         for (uint64_t i = 0; i < k; i++) {
-            TRY_OK(gc_list_append(heap, new_list, none));
+            WORKLOAD_TRY_OK(gc_list_append(heap, new_list, none));
         }
         gc_decref(heap, one);
         for (uint64_t i = 0; i < k; i++) {
-            TRY_OK(gc_list_set(heap, new_list, i, current));
+            WORKLOAD_TRY_OK(gc_list_set(heap, new_list, i, current));
             gc_safepoint(heap); /* the inner loop's back-edge */
         }
         gc_decref(heap, current);

@@ -12,19 +12,6 @@
 
 #include <stdio.h>
 
-#define TRY(x)                                                              \
-    do {                                                                    \
-        if ((x) == NULL) {                                                  \
-            return GC_ENOMEM;                                               \
-        }                                                                   \
-    } while (0)
-#define TRY_OK(x)                                                           \
-    do {                                                                    \
-        if ((x) != GC_OK) {                                                 \
-            return GC_ENOMEM;                                               \
-        }                                                                   \
-    } while (0)
-
 /* Stores a new int in an instance attribute or dict entry. */
 static enum gc_status
 set_int(struct gc_heap *heap, struct gc_object *obj, const char *name,
@@ -57,8 +44,8 @@ server(struct gc_heap *heap, const struct gc_workload_params *p,
                                 sizeof err) ||
         !gc_workload_option_u64(p, w, "cycle_every", 1, 1000000000,
                                 &cycle_every, err, sizeof err) ||
-        !gc_workload_option_u64(p, w, "history", 0, 100000000, &history,
-                                err, sizeof err)) {
+        !gc_workload_option_u64(p, w, "history", 0, 100000000, &history, err,
+                                sizeof err)) {
         return GC_EINVAL;
     }
     if (requests == 0) {
@@ -71,23 +58,23 @@ server(struct gc_heap *heap, const struct gc_workload_params *p,
     struct gc_class_spec rs = {.name = "Request"};
     struct gc_class_spec hs = {.name = "Handler"};
     struct gc_class *session, *request, *handler;
-    TRY_OK(gc_class_new(heap, &ss, &session));
-    TRY_OK(gc_class_new(heap, &rs, &request));
-    TRY_OK(gc_class_new(heap, &hs, &handler));
+    WORKLOAD_TRY_OK(gc_class_new(heap, &ss, &session));
+    WORKLOAD_TRY_OK(gc_class_new(heap, &rs, &request));
+    WORKLOAD_TRY_OK(gc_class_new(heap, &hs, &handler));
     char key[32];
     struct gc_object *sessions;
-    TRY(sessions = gc_dict_new(heap));
+    WORKLOAD_TRY(sessions = gc_dict_new(heap));
     for (uint64_t s = 0; s < nsessions; s++) {
         struct gc_object *sess, *hist;
-        TRY(sess = gc_instance_new(heap, session));
+        WORKLOAD_TRY(sess = gc_instance_new(heap, session));
         gc_safepoint(heap); /* Session() is a call */
-        TRY_OK(set_int(heap, sess, "sid", (int64_t)s));
-        TRY_OK(set_int(heap, sess, "hits", 0));
-        TRY(hist = gc_list_new(heap));
-        TRY_OK(gc_attr_set(heap, sess, "history", hist));
+        WORKLOAD_TRY_OK(set_int(heap, sess, "sid", (int64_t)s));
+        WORKLOAD_TRY_OK(set_int(heap, sess, "hits", 0));
+        WORKLOAD_TRY(hist = gc_list_new(heap));
+        WORKLOAD_TRY_OK(gc_attr_set(heap, sess, "history", hist));
         gc_decref(heap, hist);
         snprintf(key, sizeof key, "s%llu", (unsigned long long)s);
-        TRY_OK(gc_dict_set_cstr(heap, sessions, key, sess));
+        WORKLOAD_TRY_OK(gc_dict_set_cstr(heap, sessions, key, sess));
         gc_decref(heap, sess);
         gc_safepoint(heap); /* the loop's back-edge */
     }
@@ -96,42 +83,44 @@ server(struct gc_heap *heap, const struct gc_workload_params *p,
         x = x * 6364136223846793005u + 1442695040888963407u;
         uint64_t sid = (x >> 33) % nsessions;
         struct gc_object *req, *headers, *body, *params, *v;
-        TRY(req = gc_instance_new(heap, request));
+        WORKLOAD_TRY(req = gc_instance_new(heap, request));
         gc_safepoint(heap); /* Request() */
-        TRY_OK(set_int(heap, req, "sid", (int64_t)sid));
-        TRY(headers = gc_dict_new(heap));
-        TRY_OK(set_int(heap, headers, "id", (int64_t)n));
-        TRY_OK(set_int(heap, headers, "sid", (int64_t)sid));
-        TRY_OK(gc_attr_set(heap, req, "headers", headers));
+        WORKLOAD_TRY_OK(set_int(heap, req, "sid", (int64_t)sid));
+        WORKLOAD_TRY(headers = gc_dict_new(heap));
+        WORKLOAD_TRY_OK(set_int(heap, headers, "id", (int64_t)n));
+        WORKLOAD_TRY_OK(set_int(heap, headers, "sid", (int64_t)sid));
+        WORKLOAD_TRY_OK(gc_attr_set(heap, req, "headers", headers));
         gc_decref(heap, headers);
-        TRY(body = gc_list_new(heap));
+        WORKLOAD_TRY(body = gc_list_new(heap));
         int64_t items[3] = {(int64_t)n, (int64_t)sid, (int64_t)(n + sid)};
         for (int k = 0; k < 3; k++) {
-            TRY(v = gc_int_new(heap, items[k]));
-            TRY_OK(gc_list_append(heap, body, v));
+            WORKLOAD_TRY(v = gc_int_new(heap, items[k]));
+            WORKLOAD_TRY_OK(gc_list_append(heap, body, v));
             gc_decref(heap, v);
         }
-        TRY(params = gc_dict_new(heap));
-        TRY_OK(gc_dict_set_cstr(heap, params, "body", body));
-        TRY_OK(set_int(heap, params, "n", (int64_t)n));
+        WORKLOAD_TRY(params = gc_dict_new(heap));
+        WORKLOAD_TRY_OK(gc_dict_set_cstr(heap, params, "body", body));
+        WORKLOAD_TRY_OK(set_int(heap, params, "n", (int64_t)n));
         if (n % cycle_every == 0) {
             struct gc_object *h;
-            TRY(h = gc_instance_new(heap, handler));
+            WORKLOAD_TRY(h = gc_instance_new(heap, handler));
             gc_safepoint(heap); /* Handler() */
-            TRY_OK(gc_attr_set(heap, h, "request", req));
-            TRY_OK(gc_attr_set(heap, req, "handler", h));
+            WORKLOAD_TRY_OK(gc_attr_set(heap, h, "request", req));
+            WORKLOAD_TRY_OK(gc_attr_set(heap, req, "handler", h));
             gc_decref(heap, h);
         }
         snprintf(key, sizeof key, "s%llu", (unsigned long long)sid);
         struct gc_object *sess = gc_dict_get_cstr(sessions, key);
-        TRY_OK(set_int(heap, sess, "hits",
-                       gc_int_value(gc_attr_get(heap, sess, "hits")) + 1));
+        WORKLOAD_TRY_OK(
+            set_int(heap, sess, "hits",
+                    gc_int_value(gc_attr_get(heap, sess, "hits")) + 1));
         struct gc_object *hist = gc_attr_get(heap, sess, "history");
-        TRY(v = gc_int_new(heap, (int64_t)n));
-        TRY_OK(gc_list_append(heap, hist, v));
+        WORKLOAD_TRY(v = gc_int_new(heap, (int64_t)n));
+        WORKLOAD_TRY_OK(gc_list_append(heap, hist, v));
         gc_decref(heap, v);
         if (gc_list_len(hist) > history) {
-            TRY_OK(gc_list_remove_at(heap, hist, 0)); /* del hist[0] */
+            WORKLOAD_TRY_OK(
+                gc_list_remove_at(heap, hist, 0)); /* del hist[0] */
         }
         sum += gc_dict_len(params) +
                (uint64_t)gc_int_value(gc_list_get(body, 2)) % 1000 +

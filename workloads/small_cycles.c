@@ -6,19 +6,6 @@
  * survived long enough to be promoted waits for an older collection. */
 #include "workload.h"
 
-#define TRY(x)                                                              \
-    do {                                                                    \
-        if ((x) == NULL) {                                                  \
-            return GC_ENOMEM;                                               \
-        }                                                                   \
-    } while (0)
-#define TRY_OK(x)                                                           \
-    do {                                                                    \
-        if ((x) != GC_OK) {                                                 \
-            return GC_ENOMEM;                                               \
-        }                                                                   \
-    } while (0)
-
 static enum gc_status
 small_cycles(struct gc_heap *heap, const struct gc_workload_params *p,
              uint64_t *checksum)
@@ -41,26 +28,26 @@ small_cycles(struct gc_heap *heap, const struct gc_workload_params *p,
     }
     struct gc_class_spec ps = {.name = "Pair"};
     struct gc_class *pair;
-    TRY_OK(gc_class_new(heap, &ps, &pair));
+    WORKLOAD_TRY_OK(gc_class_new(heap, &ps, &pair));
     struct gc_object *old;
-    TRY(old = gc_list_new(heap));
+    WORKLOAD_TRY(old = gc_list_new(heap));
     uint64_t sum = 0;
     for (uint64_t i = 0; i < n; i++) {
         struct gc_object *a, *b, *io;
-        TRY(a = gc_instance_new(heap, pair));
+        WORKLOAD_TRY(a = gc_instance_new(heap, pair));
         gc_safepoint(heap); /* Pair() is a call */
-        TRY(b = gc_instance_new(heap, pair));
+        WORKLOAD_TRY(b = gc_instance_new(heap, pair));
         gc_safepoint(heap);
-        TRY_OK(gc_attr_set(heap, a, "other", b));
-        TRY_OK(gc_attr_set(heap, b, "other", a));
-        TRY(io = gc_int_new(heap, (int64_t)i));
-        TRY_OK(gc_attr_set(heap, a, "i", io));
+        WORKLOAD_TRY_OK(gc_attr_set(heap, a, "other", b));
+        WORKLOAD_TRY_OK(gc_attr_set(heap, b, "other", a));
+        WORKLOAD_TRY(io = gc_int_new(heap, (int64_t)i));
+        WORKLOAD_TRY_OK(gc_attr_set(heap, a, "i", io));
         gc_decref(heap, io);
         if (i < m) {
-            TRY_OK(gc_list_append(heap, old, a));
+            WORKLOAD_TRY_OK(gc_list_append(heap, old, a));
         }
         else {
-            TRY_OK(gc_list_set(heap, old, i % m, a));
+            WORKLOAD_TRY_OK(gc_list_set(heap, old, i % m, a));
         }
         gc_decref(heap, a);
         gc_decref(heap, b);

@@ -12,19 +12,6 @@
 
 #include <stdio.h>
 
-#define TRY(x)                                                              \
-    do {                                                                    \
-        if ((x) == NULL) {                                                  \
-            return GC_ENOMEM;                                               \
-        }                                                                   \
-    } while (0)
-#define TRY_OK(x)                                                           \
-    do {                                                                    \
-        if ((x) != GC_OK) {                                                 \
-            return GC_ENOMEM;                                               \
-        }                                                                   \
-    } while (0)
-
 struct cache {
     struct gc_object *cache; /* "k<i>" -> weakref */
     struct gc_object *rev;   /* "%p" of the weakref -> "k<i>" */
@@ -79,42 +66,42 @@ weakref_cache(struct gc_heap *heap, const struct gc_workload_params *p,
     }
     struct gc_class_spec vs = {.name = "Value"};
     struct gc_class *value;
-    TRY_OK(gc_class_new(heap, &vs, &value));
+    WORKLOAD_TRY_OK(gc_class_new(heap, &vs, &value));
     struct cache c;
     struct gc_object *strong;
-    TRY(c.cache = gc_dict_new(heap)); /* module globals in the twin */
-    TRY(c.rev = gc_dict_new(heap));
-    TRY(strong = gc_list_new(heap));
+    WORKLOAD_TRY(c.cache = gc_dict_new(heap)); /* module globals in the twin */
+    WORKLOAD_TRY(c.rev = gc_dict_new(heap));
+    WORKLOAD_TRY(strong = gc_list_new(heap));
     uint64_t sum = 0, x = p->seed;
     char buf[32];
     for (uint64_t i = 0; i < n; i++) {
         struct gc_object *key, *v, *no, *wr;
         snprintf(buf, sizeof buf, "k%llu", (unsigned long long)i);
-        TRY(key = gc_str_from_cstr(heap, buf));
-        TRY(v = gc_instance_new(heap, value));
+        WORKLOAD_TRY(key = gc_str_from_cstr(heap, buf));
+        WORKLOAD_TRY(v = gc_instance_new(heap, value));
         gc_safepoint(heap); /* Value() is a call */
-        TRY(no = gc_int_new(heap, (int64_t)i));
-        TRY_OK(gc_attr_set(heap, v, "n", no));
+        WORKLOAD_TRY(no = gc_int_new(heap, (int64_t)i));
+        WORKLOAD_TRY_OK(gc_attr_set(heap, v, "n", no));
         gc_decref(heap, no);
         if (i % every == 0) {
-            TRY_OK(gc_attr_set(heap, v, "me", v));
+            WORKLOAD_TRY_OK(gc_attr_set(heap, v, "me", v));
         }
         /* weakref.ref(v, _drop): calling the type packs its arguments in
          * a tuple, a container too (from the free list, except after a
          * full collection emptied it), freed once the weakref is made. */
         struct gc_object *args[2] = {v, NULL}, *argt;
-        TRY(argt = gc_tuple_new(heap, 2, args));
-        TRY_OK(gc_weakref_new(heap, v, drop, &c, &wr));
+        WORKLOAD_TRY(argt = gc_tuple_new(heap, 2, args));
+        WORKLOAD_TRY_OK(gc_weakref_new(heap, v, drop, &c, &wr));
         gc_decref(heap, argt);
         gc_safepoint(heap); /* the call's end */
-        TRY_OK(gc_dict_set(heap, c.cache, key, wr));
+        WORKLOAD_TRY_OK(gc_dict_set(heap, c.cache, key, wr));
         snprintf(buf, sizeof buf, "%p", (void *)wr);
-        TRY_OK(gc_dict_set_cstr(heap, c.rev, buf, key));
+        WORKLOAD_TRY_OK(gc_dict_set_cstr(heap, c.rev, buf, key));
         if (i < keep) {
-            TRY_OK(gc_list_append(heap, strong, v));
+            WORKLOAD_TRY_OK(gc_list_append(heap, strong, v));
         }
         else {
-            TRY_OK(gc_list_set(heap, strong, i % keep, v));
+            WORKLOAD_TRY_OK(gc_list_set(heap, strong, i % keep, v));
         }
         gc_decref(heap, v);
         gc_decref(heap, wr);

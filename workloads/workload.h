@@ -35,6 +35,21 @@ struct gc_workload {
     const char *twin; /* the Python twin's source text */
 };
 
+/* A workload's step that allocates: NULL, or any status but GC_OK,
+ * means the heap ran out, and the workload returns GC_ENOMEM. */
+#define WORKLOAD_TRY(x)                                                     \
+    do {                                                                    \
+        if ((x) == NULL) {                                                  \
+            return GC_ENOMEM;                                               \
+        }                                                                   \
+    } while (0)
+#define WORKLOAD_TRY_OK(x)                                                  \
+    do {                                                                    \
+        if ((x) != GC_OK) {                                                 \
+            return GC_ENOMEM;                                               \
+        }                                                                   \
+    } while (0)
+
 /* NULL-terminated. */
 extern const struct gc_workload *const gc_workloads[];
 const struct gc_workload *gc_workload_find(const char *name);

@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /* CLOCK_MONOTONIC nanoseconds: never jumps when the wall clock is set. */
 uint64_t gc_clock_ns(void);
@@ -82,6 +83,9 @@ void gc_buf_csv_field(struct gc_buf *b, const char *s);
  * old file or the new one.  -1 with errno on failure. */
 int gc_write_atomic(const char *path, const char *data, size_t len);
 int gc_mkdir_p(const char *dir);
+/* All of a stream, NUL-terminated, its length in *len (if not NULL);
+ * NULL with errno set on a read error or when memory runs out. */
+char *gc_read_stream(FILE *f, size_t *len);
 
 /* One pause as the harness saw it, for timelines and CDFs. */
 struct gc_pause_sample {

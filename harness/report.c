@@ -255,37 +255,15 @@ slurp(const char *path, size_t *len)
     if (f == NULL) {
         return NULL;
     }
-    size_t n = 0, cap = 65536;
-    char *data = malloc(cap);
-    size_t got = 0;
-    while (data != NULL && (got = fread(data + n, 1, cap - n - 1, f)) > 0) {
-        n += got;
-        if (cap - n - 1 == 0) {
-            char *p = realloc(data, cap * 2);
-            if (p == NULL) {
-                free(data);
-                data = NULL;
-                errno = ENOMEM;
-                break;
-            }
-            data = p;
-            cap *= 2;
-        }
-    }
-    int bad = data != NULL && ferror(f) ? EIO : 0;
+    char *data = gc_read_stream(f, len);
+    int saved_errno = errno;
     fclose(f);
-    if (data != NULL && bad == 0 && memchr(data, '\0', n) != NULL) {
-        bad = EILSEQ;
-    }
-    if (bad != 0) {
+    if (data != NULL && memchr(data, '\0', *len) != NULL) {
         free(data);
-        errno = bad;
-        return NULL;
+        data = NULL;
+        saved_errno = EILSEQ;
     }
-    if (data != NULL) {
-        data[n] = '\0';
-        *len = n;
-    }
+    errno = saved_errno;
     return data;
 }
 

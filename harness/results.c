@@ -85,7 +85,43 @@ gc_buf_csv_field(struct gc_buf *b, const char *s)
     gc_buf_printf(b, "\"");
 }
 
-/* ---- atomic files ----------------------------------------------------- */
+/* ---- files ----------------------------------------------------------- */
+
+char *
+gc_read_stream(FILE *f, size_t *len)
+{
+    size_t cap = 4096, n = 0, got;
+    errno = 0; /* so a failed read's own errno can be told from stale */
+    char *buf = malloc(cap);
+    if (buf == NULL) {
+        errno = ENOMEM;
+        return NULL;
+    }
+    while ((got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
+        n += got;
+        if (n + 1 == cap) {
+            char *b = realloc(buf, cap * 2);
+            if (b == NULL) {
+                free(buf);
+                errno = ENOMEM;
+                return NULL;
+            }
+            buf = b;
+            cap *= 2;
+        }
+    }
+    if (ferror(f)) {
+        int e = errno != 0 ? errno : EIO; /* EISDIR says more than EIO */
+        free(buf);
+        errno = e;
+        return NULL;
+    }
+    buf[n] = '\0';
+    if (len != NULL) {
+        *len = n;
+    }
+    return buf;
+}
 
 int
 gc_write_atomic(const char *path, const char *data, size_t len)

@@ -3,6 +3,7 @@
  * operands, and the state a reader can follow statically (labels live
  * or deleted, attributes set, weakrefs, callbacks on or off, freeze).
  * The first problem gets one line, FILE:LINE: error: MESSAGE. */
+#include "harness.h"
 #include "scenario-internal.h"
 
 #include <ctype.h>
@@ -747,23 +748,17 @@ read_file(const char *path, char **data, size_t *len, FILE *err)
         fprintf(err, "%s: error: cannot read: %s\n", path, strerror(errno));
         return false;
     }
-    size_t cap = 4096, n = 0;
-    char *buf = xrealloc(NULL, cap);
-    size_t got;
-    while ((got = fread(buf + n, 1, cap - n, f)) > 0) {
-        n += got;
-        if (n == cap) {
-            cap *= 2;
-            buf = xrealloc(buf, cap);
-        }
-    }
-    bool bad = ferror(f);
+    size_t n = 0;
+    char *buf = gc_read_stream(f, &n);
     int saved_errno = errno;
     fclose(f);
-    if (bad) {
+    if (buf == NULL && saved_errno == ENOMEM) {
+        fprintf(stderr, "gclab: out of memory\n");
+        exit(1);
+    }
+    if (buf == NULL) {
         fprintf(err, "%s: error: cannot read: %s\n", path,
                 strerror(saved_errno));
-        free(buf);
         return false;
     }
     *data = buf;

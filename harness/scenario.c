@@ -250,36 +250,13 @@ gc_cmd_scenario(int argc, char **argv)
 /* ---- gclab oracle ---------------------------------------------------------- */
 
 static char *
-read_all(FILE *f)
-{
-    size_t cap = 4096, n = 0;
-    char *buf = malloc(cap);
-    size_t got;
-    while (buf != NULL && (got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
-        n += got;
-        if (n + 1 == cap) {
-            char *b = realloc(buf, cap *= 2);
-            if (b == NULL) {
-                free(buf);
-                return NULL;
-            }
-            buf = b;
-        }
-    }
-    if (buf != NULL) {
-        buf[n] = '\0';
-    }
-    return buf;
-}
-
-static char *
 read_path(const char *path)
 {
     FILE *f = fopen(path, "rb");
     if (f == NULL) {
         return NULL;
     }
-    char *s = read_all(f);
+    char *s = gc_read_stream(f, NULL);
     fclose(f);
     return s;
 }
@@ -306,7 +283,7 @@ run_interpreter(const char *interpreter, const char *scenario, int *status)
         snprintf(cmd, sizeof cmd, "'%s' '%s' 2>/dev/null", interpreter, tmpl);
         FILE *pipe = popen(cmd, "r");
         if (pipe != NULL) {
-            out = read_all(pipe);
+            out = gc_read_stream(pipe, NULL);
             int st = pclose(pipe);
             *status = WIFEXITED(st) ? WEXITSTATUS(st) : 128;
         }
@@ -331,7 +308,7 @@ nearest_profile(const char *interpreter)
     if (pipe == NULL) {
         return NULL;
     }
-    char *v = read_all(pipe);
+    char *v = gc_read_stream(pipe, NULL);
     int st = pclose(pipe);
     int major = 0, minor = 0;
     const char *p = NULL;

@@ -86,6 +86,8 @@ int gc_mkdir_p(const char *dir);
 /* All of a stream, NUL-terminated, its length in *len (if not NULL);
  * NULL with errno set on a read error or when memory runs out. */
 char *gc_read_stream(FILE *f, size_t *len);
+/* The same for the file at path. */
+char *gc_read_file(const char *path, size_t *len);
 
 /* One pause as the harness saw it, for timelines and CDFs. */
 struct gc_pause_sample {

@@ -251,19 +251,12 @@ read_record(struct reader *r, struct record *rec, const char **workloads,
 static char *
 slurp(const char *path, size_t *len)
 {
-    FILE *f = fopen(path, "rb");
-    if (f == NULL) {
-        return NULL;
-    }
-    char *data = gc_read_stream(f, len);
-    int saved_errno = errno;
-    fclose(f);
+    char *data = gc_read_file(path, len);
     if (data != NULL && memchr(data, '\0', *len) != NULL) {
         free(data);
         data = NULL;
-        saved_errno = EILSEQ;
+        errno = EILSEQ;
     }
-    errno = saved_errno;
     return data;
 }
 

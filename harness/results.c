@@ -123,6 +123,20 @@ gc_read_stream(FILE *f, size_t *len)
     return buf;
 }
 
+char *
+gc_read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL) {
+        return NULL;
+    }
+    char *data = gc_read_stream(f, len);
+    int saved_errno = errno;
+    fclose(f);
+    errno = saved_errno;
+    return data;
+}
+
 int
 gc_write_atomic(const char *path, const char *data, size_t len)
 {

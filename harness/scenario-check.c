@@ -743,26 +743,15 @@ tokenize(char *s, char **tok)
 static bool
 read_file(const char *path, char **data, size_t *len, FILE *err)
 {
-    FILE *f = fopen(path, "rb");
-    if (f == NULL) {
-        fprintf(err, "%s: error: cannot read: %s\n", path, strerror(errno));
-        return false;
-    }
-    size_t n = 0;
-    char *buf = gc_read_stream(f, &n);
-    int saved_errno = errno;
-    fclose(f);
-    if (buf == NULL && saved_errno == ENOMEM) {
+    *data = gc_read_file(path, len);
+    if (*data == NULL && errno == ENOMEM) {
         fprintf(stderr, "gclab: out of memory\n");
         exit(1);
     }
-    if (buf == NULL) {
-        fprintf(err, "%s: error: cannot read: %s\n", path,
-                strerror(saved_errno));
+    if (*data == NULL) {
+        fprintf(err, "%s: error: cannot read: %s\n", path, strerror(errno));
         return false;
     }
-    *data = buf;
-    *len = n;
     return true;
 }
 

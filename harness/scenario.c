@@ -249,18 +249,6 @@ gc_cmd_scenario(int argc, char **argv)
 
 /* ---- gclab oracle ---------------------------------------------------------- */
 
-static char *
-read_path(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (f == NULL) {
-        return NULL;
-    }
-    char *s = gc_read_stream(f, NULL);
-    fclose(f);
-    return s;
-}
-
 /* Runs the interpreter on the scenario's translation; returns its stdout
  * and sets *status to its exit status. */
 static char *
@@ -382,7 +370,7 @@ gc_cmd_oracle(int argc, char **argv)
             n -= 4;
         }
         snprintf(golden, sizeof golden, "%.*s.%s.out", (int)n, scn, profile);
-        char *expected = read_path(golden);
+        char *expected = gc_read_file(golden, NULL);
         if (expected == NULL) {
             printf("skip %s: no golden %s\n", scn, golden);
             skipped++;

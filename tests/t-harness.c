@@ -12,24 +12,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static char *
-slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (f == NULL) {
-        return NULL;
-    }
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *s = malloc((size_t)n + 1);
-    if (s != NULL && fread(s, 1, (size_t)n, f) == (size_t)n) {
-        s[n] = '\0';
-    }
-    fclose(f);
-    return s;
-}
-
 static size_t
 count_lines(const char *s)
 {
@@ -150,7 +132,7 @@ main(int argc, char **argv)
     TEST("the atomic writer replaces a file whole") {
         check_int(gc_write_atomic(path, "old\n", 4), ==, 0);
         check_int(gc_write_atomic(path, "new content\n", 12), ==, 0);
-        char *s = slurp(path);
+        char *s = gc_read_file(path, NULL);
         check_str(s, "new content\n");
         free(s);
     }
@@ -172,7 +154,7 @@ main(int argc, char **argv)
         free(b.data);
     }
     TEST("results/schema.md documents every metric") {
-        char *s = slurp(schema);
+        char *s = gc_read_file(schema, NULL);
         check(s != NULL);
         size_t n = 0;
         for (const char *const *m = gc_metric_names; s && n < 64; m++, n++) {
@@ -197,15 +179,15 @@ main(int argc, char **argv)
                         "--repeat", "2", "--out", out, NULL};
         check_int(run_quietly(gc_cmd_run, 16, args), ==, 0);
         snprintf(path, sizeof path, "%s/results.jsonl", out);
-        char *jsonl = slurp(path);
+        char *jsonl = gc_read_file(path, NULL);
         check_uint(count_lines(jsonl), ==, 2 * 2 * 2 * 2);
         check(jsonl && strncmp(jsonl, "{\"schema_version\":1,", 20) == 0);
         check(jsonl && strstr(jsonl, "\"status\":\"ok\""));
         snprintf(path, sizeof path, "%s/results.csv", out);
-        char *csv = slurp(path);
+        char *csv = gc_read_file(path, NULL);
         check_uint(count_lines(csv), ==, 17);
         snprintf(path, sizeof path, "%s/summary.json", out);
-        char *summary = slurp(path);
+        char *summary = gc_read_file(path, NULL);
         check(summary && strstr(summary, "\"groups\":["));
         free(jsonl);
         free(csv);
@@ -267,7 +249,7 @@ main(int argc, char **argv)
                         "--repeat", "2", "--out", out, NULL};
         check_int(run_quietly(gc_cmd_run, 13, args), ==, 0);
         snprintf(path, sizeof path, "%s/trace.json", out);
-        char *t = slurp(path);
+        char *t = gc_read_file(path, NULL);
         static const char head[] = "{\"displayTimeUnit\":\"ns\","
                                    "\"traceEvents\":[";
         check(t && strncmp(t, head, sizeof head - 1) == 0);

@@ -67,28 +67,6 @@ needs(const char *text)
     return caps;
 }
 
-static char *
-slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (f == NULL) {
-        return NULL;
-    }
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *buf = malloc((size_t)n + 1);
-    if (buf != NULL && fread(buf, 1, (size_t)n, f) != (size_t)n) {
-        free(buf);
-        buf = NULL;
-    }
-    if (buf != NULL) {
-        buf[n] = '\0';
-    }
-    fclose(f);
-    return buf;
-}
-
 int
 main(int argc, char **argv)
 {
@@ -141,11 +119,11 @@ main(int argc, char **argv)
             snprintf(scn, sizeof scn, "%s/%s", dir, names[i]);
             snprintf(golden, sizeof golden, "%s/%.*s.%s.out", dir,
                      (int)strlen(names[i]) - 4, names[i], profiles[p]);
-            char *expected = slurp(golden);
+            char *expected = gc_read_file(golden, NULL);
             if (expected == NULL) {
                 continue; /* the scenario does not apply to this profile */
             }
-            char *text = slurp(scn);
+            char *text = gc_read_file(scn, NULL);
             bool is_covered = text != NULL && (needs(text) & ~caps) == 0;
             free(text);
             if (!is_covered) {

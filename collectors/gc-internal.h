@@ -126,6 +126,7 @@ struct gc_heap {
 
     int checks;            /* verifier level after collections */
     bool is_stress;        /* GCLAB_STRESS: also every 64th allocation */
+    bool is_collect_every_alloc; /* the config's stress mode */
 
     struct gc_free_lists free_lists;
     struct gc_object *roots; /* dict */

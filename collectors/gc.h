@@ -256,6 +256,11 @@ struct gc_heap_config {
     const struct gc_collector *collector; /* NULL: the default collector */
     const struct gc_option_value *options; /* the collector's, or NULL */
     size_t nopts;
+    /* Stress: every container allocation collects, inside the allocation
+     * and on every profile, cycling through generations 0, 1 and 2,
+     * while the heap is enabled.  For oracles that do not depend on
+     * when collections happen (gclab fuzz --collect-every-alloc). */
+    bool is_collect_every_alloc;
     char *err;                            /* one line on failure, or NULL */
     size_t err_bytes;
 };

@@ -167,6 +167,17 @@ gc_container_alloc(struct gc_heap *heap, const struct gc_type *type,
     if (heap->gens[0].count > heap->trigger_count && !heap->is_collecting) {
         heap->collector->trigger(heap, false);
     }
+    /* The stress mode collects where a threshold could have (the object
+     * is not tracked yet, so no collector can see it), whatever the
+     * collector's own trigger says, so every allocation site of every
+     * type is also a collection site.  All three generations take
+     * turns: young collections, increments and full ones. */
+    if (heap->is_collect_every_alloc && heap->is_enabled &&
+        !heap->is_collecting && !heap->is_destroying) {
+        gc_collect_with_callback(
+            heap, (int)(heap->stats.gc_objects_allocated % GC_NGENS),
+            GC_REASON_THRESHOLD);
+    }
     if (heap->is_stress && !heap->is_collecting &&
         heap->stats.gc_objects_allocated % 64 == 0) {
         gc_heap_assert_valid(heap, 2);
@@ -384,6 +395,8 @@ gc_heap_new(const struct gc_heap_config *cfg, struct gc_heap **out)
     if (heap->collector->retrigger != NULL) {
         heap->collector->retrigger(heap);
     }
+    /* Only now: the collector needs its state to collect. */
+    heap->is_collect_every_alloc = cfg->is_collect_every_alloc;
     *out = heap;
     return GC_OK;
 }

@@ -114,6 +114,10 @@ int gc_cmd_run(int argc, char **argv);
 int gc_cmd_report(int argc, char **argv);
 int gc_cmd_bench(int argc, char **argv);
 int gc_cmd_twin(int argc, char **argv);
+int gc_cmd_fuzz(int argc, char **argv);
+/* gclab fuzz with its report to out and usage errors to err, for
+ * tests: the same exit status. */
+int gc_fuzz_run(int argc, char **argv, FILE *out, FILE *err);
 
 /* Runs a scenario file (spec/scenarios.md) on the model: the event log
  * goes to out, errors to err; profile_name may be NULL (the default).

@@ -24,6 +24,7 @@ static const struct {
 } commands[] = {
     {"bench", gc_cmd_bench, "the main job: suite, results, plots, report"},
     {"conform", gc_cmd_conform, "the conformance suite, as TAP"},
+    {"fuzz", gc_cmd_fuzz, "random programs against a reachability oracle"},
     {"list", gc_cmd_list, "collectors and workloads, one per line"},
     {"micro", gc_cmd_micro, "micro benchmarks of the primitives"},
     {"oracle", gc_cmd_oracle, "hold an interpreter up against the goldens"},

@@ -450,11 +450,12 @@ struct fz_node {
     bool was_garbage; /* unreachable at some point: a collection may
                          have cleared its weakrefs */
     bool is_frozen;
-    bool is_kept;       /* see mark_kept */
-    bool has_callback;  /* a weakref's */
-    uint32_t finalized; /* finalizer runs */
-    uint32_t callbacks; /* weakref callback runs */
-    uint32_t target;    /* a weakref's referent */
+    bool is_kept;        /* see mark_kept */
+    bool is_collectable; /* see mark_kept */
+    bool has_callback;   /* a weakref's */
+    uint32_t finalized;  /* finalizer runs */
+    uint32_t callbacks;  /* weakref callback runs */
+    uint32_t target;     /* a weakref's referent */
     uint32_t death_op;
     uint32_t keys[FZ_KEYS]; /* instance and dict: FZ_UNSET, FZ_ATOM, or a
                                serial */
@@ -723,43 +724,6 @@ known(struct fz_run *r, struct gc_object *obj, const char *where)
     return serial;
 }
 
-static void
-on_finalize(struct gc_heap *heap, struct gc_object *self, void *data)
-{
-    (void)heap;
-    struct fz_run *r = data;
-    uint32_t serial = known(r, self, "a finalizer");
-    if (serial == 0) {
-        return;
-    }
-    r->nodes[serial].finalized++;
-    vec_push(&r->finalized_now, serial);
-    /* The class appends self to saved right after this hook. */
-    if (r->nodes[serial].cls == FZ_RESURRECT) {
-        vec_push(&r->resurrected_now, serial);
-        r->has_resurrected_now = true;
-    }
-}
-
-static void
-on_callback(struct gc_heap *heap, struct gc_object *wr, void *data)
-{
-    (void)heap;
-    struct fz_run *r = data;
-    uint32_t serial = known(r, wr, "a weakref callback");
-    if (serial == 0) {
-        return;
-    }
-    struct fz_node *w = &r->nodes[serial];
-    w->callbacks++;
-    if (gc_weakref_get(wr) != NULL) {
-        char d[48];
-        fail(r, FZ_CHECK_WEAKREF,
-             "the callback of weakref %s ran before it was cleared",
-             describe(r, serial, d, sizeof d));
-    }
-}
-
 /* ---- the shadow's edges -------------------------------------------- */
 
 /* A node's references are its keys, then its items: edge i for i below
@@ -1001,19 +965,25 @@ has_legacy_finalizer(const struct fz_run *r, uint8_t cls)
                                 (cls == FZ_FIN || cls == FZ_RESURRECT));
 }
 
-/* Before collect(2): what garbage that the collection cannot free
- * reaches.  A frozen object is never examined, so it is an outside
- * reference; a legacy finalizer's object is set apart with all it
- * reaches.  Either may still die during the collection, when the
- * garbage referring to it is cleared ("it may also cause some objects
- * in finalizers to be freed", gcmodule.c), and then what it reached
- * lives on until the next one, with no gc.garbage entry to show. */
+/* Before collect(2): what it must free, the garbage there is now (what
+ * finalizers and callbacks drop while it runs may be found next time),
+ * and of that, what garbage it cannot free reaches.  A frozen object is
+ * never examined, so it is an outside reference; a legacy finalizer's
+ * object is set apart with all it reaches.  Either may still die during
+ * the collection, when the garbage referring to it is cleared ("it may
+ * also cause some objects in finalizers to be freed", gcmodule.c), and
+ * then what it reached lives on until the next one, with no gc.garbage
+ * entry to show. */
 static void
 mark_kept(struct fz_run *r)
 {
+    for (uint32_t s = 1; s < r->nnodes; s++) {
+        r->nodes[s].is_collectable = false;
+    }
     r->epoch++;
     for (uint32_t i = 0; i < r->garbage.n; i++) {
-        const struct fz_node *nd = &r->nodes[r->garbage.v[i]];
+        struct fz_node *nd = &r->nodes[r->garbage.v[i]];
+        nd->is_collectable = true;
         if (!nd->is_dead &&
             (nd->is_frozen || has_legacy_finalizer(r, nd->cls))) {
             spread(r, r->garbage.v[i]);
@@ -1024,12 +994,14 @@ mark_kept(struct fz_run *r)
     }
 }
 
-/* After collect(2): all garbage has died but what mark_kept found. */
+/* After collect(2): what it had to free has died but what mark_kept
+ * found. */
 static void
 check_full_collection(struct fz_run *r)
 {
     for (uint32_t i = 0; i < r->garbage.n; i++) {
-        if (!r->nodes[r->garbage.v[i]].is_kept) {
+        const struct fz_node *nd = &r->nodes[r->garbage.v[i]];
+        if (nd->is_collectable && !nd->is_kept) {
             char d[48];
             fail(r, FZ_CHECK_CYCLES,
                  "%s is unreachable and survived gc.collect(2)",
@@ -1238,12 +1210,14 @@ make(struct fz_run *r, const struct fz_op *op, uint8_t cls)
     return s;
 }
 
+/* The shadow changes first, everywhere: the heap call may run
+ * finalizers and callbacks that change it again. */
 static void
 set_slot(struct fz_run *r, uint8_t slot, uint32_t s)
 {
+    r->slots[slot] = s;
     expect(r, gc_root_set(r->heap, slot_names[slot], r->nodes[s].obj), GC_OK,
            "gc_root_set");
-    r->slots[slot] = s;
 }
 
 static void
@@ -1336,6 +1310,77 @@ do_unlink_all(struct fz_run *r, uint32_t a)
     }
 }
 
+/* What a finalizer or weakref callback does besides being counted, as
+ * the code in real ones does: picked by the object and how often it ran,
+ * nothing, or drop one of its own references (a finalizer's), or make
+ * an object into a root slot (an allocation, which outside a collection
+ * may start one), or drop a root slot (which may free anything, in the
+ * middle of a collection too). */
+static void
+act(struct fz_run *r, uint32_t serial, uint32_t nth, bool is_finalizer)
+{
+    uint64_t h = rng_seed(((uint64_t)serial << 8) ^ nth);
+    uint8_t slot = (uint8_t)((h >> 8) % FZ_SLOTS);
+    switch (h % 8) {
+    case 4:
+        if (is_finalizer && !is_slotted(r->nodes[serial].cls)) {
+            unlink_one(r, serial, 0);
+        }
+        break;
+    case 5: {
+        struct fz_op plain = {.kind = FZ_NEW, .sub = FZ_PLAIN};
+        uint32_t s = make(r, &plain, FZ_PLAIN);
+        struct gc_object *obj = r->nodes[s].obj;
+        set_slot(r, slot, s);
+        gc_decref(r->heap, obj);
+        break;
+    }
+    case 6:
+        drop_slot(r, slot);
+        break;
+    default:
+        break;
+    }
+}
+
+static void
+on_finalize(struct gc_heap *heap, struct gc_object *self, void *data)
+{
+    (void)heap;
+    struct fz_run *r = data;
+    uint32_t serial = known(r, self, "a finalizer");
+    if (serial == 0) {
+        return;
+    }
+    uint32_t nth = ++r->nodes[serial].finalized;
+    vec_push(&r->finalized_now, serial);
+    /* The class appends self to saved right after this hook. */
+    if (r->nodes[serial].cls == FZ_RESURRECT) {
+        vec_push(&r->resurrected_now, serial);
+        r->has_resurrected_now = true;
+    }
+    act(r, serial, nth, true);
+}
+
+static void
+on_callback(struct gc_heap *heap, struct gc_object *wr, void *data)
+{
+    (void)heap;
+    struct fz_run *r = data;
+    uint32_t serial = known(r, wr, "a weakref callback");
+    if (serial == 0) {
+        return;
+    }
+    uint32_t nth = ++r->nodes[serial].callbacks;
+    if (gc_weakref_get(wr) != NULL) {
+        char d[48];
+        fail(r, FZ_CHECK_WEAKREF,
+             "the callback of weakref %s ran before it was cleared",
+             describe(r, serial, d, sizeof d));
+    }
+    act(r, serial, nth, false);
+}
+
 static bool
 is_weakrefable(uint8_t cls)
 {
@@ -1418,6 +1463,16 @@ execute(struct fz_run *r, const struct fz_op *op)
 {
     struct gc_heap *heap = r->heap;
     uint32_t a;
+    /* Operands are held for the operation, as Python's stack holds
+     * them: a finalizer or callback it sets off may drop every other
+     * reference. */
+    struct gc_object *held[3];
+    uint8_t nheld = 0;
+    for (uint8_t i = 0; i < op->nrefs; i++) {
+        if ((a = resolve(r, op->ref[i])) != 0) {
+            held[nheld++] = gc_incref(r->nodes[a].obj);
+        }
+    }
     switch ((enum fz_op_kind)op->kind) {
     case FZ_NEW: {
         uint32_t s = make(r, op, op->sub);
@@ -1494,6 +1549,9 @@ execute(struct fz_run *r, const struct fz_op *op)
     case FZ_INJECT:
         do_inject(r, op);
         break;
+    }
+    for (uint8_t i = 0; i < nheld; i++) {
+        gc_decref(heap, held[i]);
     }
     /* 3.13 runs scheduled collections here, as at an eval breaker. */
     gc_safepoint(heap);

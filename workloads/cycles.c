@@ -4,6 +4,9 @@
  * collector frees them; refcounting alone leaks every round. */
 #include "workload.h"
 
+/* A ring (or doubly linked list) of k nodes, or NULL when memory ran
+ * out: then nothing of it is left, since a half-linked one would send
+ * the walk below off its end. */
 static struct gc_object *
 ring(struct gc_heap *heap, struct gc_class *node, uint64_t k, bool is_dll)
 {
@@ -11,22 +14,27 @@ ring(struct gc_heap *heap, struct gc_class *node, uint64_t k, bool is_dll)
     if (first == NULL) {
         return NULL;
     }
-    for (uint64_t i = 1; i < k; i++) {
+    enum gc_status rc = GC_OK;
+    for (uint64_t i = 1; i < k && rc == GC_OK; i++) {
         struct gc_object *x = gc_instance_new(heap, node);
         if (x == NULL) {
-            gc_decref(heap, first);
-            return NULL;
+            rc = GC_ENOMEM;
+            break;
         }
-        gc_attr_set(heap, prev, "next", x);
-        if (is_dll) {
-            gc_attr_set(heap, x, "prev", prev);
+        rc = gc_attr_set(heap, prev, "next", x);
+        if (is_dll && rc == GC_OK) {
+            rc = gc_attr_set(heap, x, "prev", prev);
         }
         gc_decref(heap, x);
         prev = x;
         gc_safepoint(heap);
     }
-    if (!is_dll) {
-        gc_attr_set(heap, prev, "next", first);
+    if (!is_dll && rc == GC_OK) {
+        rc = gc_attr_set(heap, prev, "next", first);
+    }
+    if (rc != GC_OK) {
+        gc_decref(heap, first);
+        return NULL;
     }
     return first;
 }
@@ -59,15 +67,21 @@ cycles(struct gc_heap *heap, const struct gc_workload_params *p,
     uint64_t sum = 0;
     for (uint64_t r = 0; r < rounds; r++) {
         struct gc_object *a = ring(heap, node, k, false);
-        struct gc_object *b = ring(heap, node, k, true);
-        if (a == NULL || b == NULL) {
+        struct gc_object *b = a != NULL ? ring(heap, node, k, true) : NULL;
+        enum gc_status rc = b != NULL ? GC_OK : GC_ENOMEM;
+        if (rc == GC_OK) {
+            gc_list_clear(heap, keep); /* last round's: garbage */
+            rc = gc_list_append(heap, keep, a);
+        }
+        if (rc == GC_OK) {
+            rc = gc_list_append(heap, keep, b);
+        }
+        gc_xdecref(heap, a);
+        gc_xdecref(heap, b);
+        if (rc != GC_OK) {
+            gc_decref(heap, keep);
             return GC_ENOMEM;
         }
-        gc_list_clear(heap, keep); /* last round's structures: garbage */
-        gc_list_append(heap, keep, a);
-        gc_list_append(heap, keep, b);
-        gc_decref(heap, a);
-        gc_decref(heap, b);
         /* Walk the ring once round: what the twin sums too. */
         struct gc_object *x = gc_attr_get(heap, a, "next");
         uint64_t n = 1;

@@ -27,42 +27,61 @@ finalizers(struct gc_heap *heap, const struct gc_workload_params *p,
     if (n == 0) {
         n = p->size / 2 > 0 ? p->size / 2 : 1;
     }
-    struct gc_object *saved;
+    struct gc_object *saved, *a = NULL, *b = NULL, *c = NULL;
     WORKLOAD_TRY(saved = gc_list_new(heap));
     struct gc_class_spec fs = {.name = "F", .finalizer = GC_FIN_FINALIZER};
     struct gc_class_spec rs = {
         .name = "R", .finalizer = GC_FIN_RESURRECT, .resurrect_into = saved};
     struct gc_class *f, *r;
-    WORKLOAD_TRY_OK(gc_class_new(heap, &fs, &f));
-    WORKLOAD_TRY_OK(gc_class_new(heap, &rs, &r));
+    enum gc_status rc = gc_class_new(heap, &fs, &f);
+    if (rc == GC_OK) {
+        rc = gc_class_new(heap, &rs, &r);
+    }
+    /* Out of memory anywhere: drop what is held and return, so the heap
+     * keeps only what a Python program that raised MemoryError would. */
+#define STEP(x)                                                             \
+    if (rc == GC_OK && (x) == NULL) {                                       \
+        rc = GC_ENOMEM;                                                     \
+    }
+#define STEP_OK(x)                                                          \
+    if (rc == GC_OK) {                                                      \
+        rc = (x);                                                           \
+    }
     uint64_t sum = 0;
-    for (uint64_t round = 0; round < rounds; round++) {
-        for (uint64_t i = 0; i < n; i++) {
-            struct gc_object *a, *b;
-            WORKLOAD_TRY(a = gc_instance_new(heap, f));
+    for (uint64_t round = 0; round < rounds && rc == GC_OK; round++) {
+        for (uint64_t i = 0; i < n && rc == GC_OK; i++) {
+            STEP(a = gc_instance_new(heap, f));
             gc_safepoint(heap); /* F() is a call */
-            WORKLOAD_TRY(b = gc_instance_new(heap, f));
+            STEP(b = gc_instance_new(heap, f));
             gc_safepoint(heap);
-            WORKLOAD_TRY_OK(gc_attr_set(heap, a, "other", b));
-            WORKLOAD_TRY_OK(gc_attr_set(heap, b, "other", a));
+            STEP_OK(gc_attr_set(heap, a, "other", b));
+            STEP_OK(gc_attr_set(heap, b, "other", a));
             if (i % every == 0) {
-                struct gc_object *c;
-                WORKLOAD_TRY(c = gc_instance_new(heap, r));
+                STEP(c = gc_instance_new(heap, r));
                 gc_safepoint(heap);
-                WORKLOAD_TRY_OK(gc_attr_set(heap, c, "peer", a));
-                WORKLOAD_TRY_OK(gc_attr_set(heap, a, "peer", c));
-                gc_decref(heap, c);
+                STEP_OK(gc_attr_set(heap, c, "peer", a));
+                STEP_OK(gc_attr_set(heap, a, "peer", c));
+                gc_xdecref(heap, c);
+                c = NULL;
                 sum++;
             }
-            gc_decref(heap, a);
-            gc_decref(heap, b);
+            gc_xdecref(heap, a);
+            gc_xdecref(heap, b);
+            a = b = NULL;
             sum += 2;
             gc_safepoint(heap); /* the loop's back-edge */
         }
-        gc_list_clear(heap, saved); /* del saved[:] */
-        gc_safepoint(heap);
+        if (rc == GC_OK) {
+            gc_list_clear(heap, saved); /* del saved[:] */
+            gc_safepoint(heap);
+        }
     }
+#undef STEP
+#undef STEP_OK
     gc_decref(heap, saved); /* the class R keeps it */
+    if (rc != GC_OK) {
+        return GC_ENOMEM;
+    }
     *checksum = sum;
     return GC_OK;
 }

@@ -4,6 +4,8 @@
 #ifndef GCLAB_HARNESS_H
 #define GCLAB_HARNESS_H
 
+#include "gc.h"
+
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -126,6 +128,14 @@ int gc_fuzz_run(int argc, char **argv, FILE *out, FILE *err);
 #include <stdio.h>
 int gc_scenario_run_file(const char *path, const char *profile_name,
                          const char *collector, FILE *out, FILE *err);
+/* Runs a scenario file on a heap the caller made (its profile, its
+ * collector, its allocator) and will check and destroy.  GC_OK when it
+ * ran to its end; GC_EINVAL for an error in the file or the scenario;
+ * otherwise the status of the model call that failed, GC_ENOMEM under
+ * a failing allocator, with the line named on err.  A failure leaves
+ * the heap holding only what the scenario rooted. */
+enum gc_status gc_scenario_run_heap(const char *path, struct gc_heap *heap,
+                                    FILE *out, FILE *err);
 /* Compares two event logs: statements in order, the events of one
  * statement as a multiset.  On a difference, writes the statement and
  * both sides as TAP comments to report (if not NULL). */

@@ -147,31 +147,31 @@ on_gc(struct gc_heap *heap, enum gc_callback_phase phase,
     }
 }
 
+/* The runner's own memory (not the model's) ran out. */
 static void
 oom(void)
 {
-    fprintf(stderr, "gclab scenario: out of memory in the model\n");
+    fprintf(stderr, "gclab scenario: out of memory\n");
     exit(1);
 }
 
-static struct gc_object *
-must(struct gc_object *obj)
-{
-    if (obj == NULL) {
-        oom();
-    }
-    return obj;
-}
-
-static void
-must_ok(enum gc_status rc)
-{
-    if (rc != GC_OK) {
-        fprintf(stderr, "gclab scenario: model error: %s\n",
-                gc_status_str(rc));
-        exit(1);
-    }
-}
+/* A model call that fails stops the statement: the status goes up to
+ * scn_run_heap, which names the line, after the statement released what
+ * it held.  Out of memory is how a run under a failing allocator ends;
+ * anything else is a model error. */
+#define TRY(expr)                                                           \
+    do {                                                                    \
+        enum gc_status rc_ = (expr);                                        \
+        if (rc_ != GC_OK) {                                                 \
+            return rc_;                                                     \
+        }                                                                   \
+    } while (0)
+#define TRY_NEW(var, expr)                                                  \
+    do {                                                                    \
+        if (((var) = (expr)) == NULL) {                                     \
+            return GC_ENOMEM;                                               \
+        }                                                                   \
+    } while (0)
 
 /* The object a label operand names now (borrowed). */
 static struct gc_object *
@@ -186,17 +186,24 @@ value_of(struct run *r, int v)
     return gc_root_get(r->heap, r->prog->labels[v].name);
 }
 
-/* Roots a new object under its label and drops the local reference. */
-static void
+/* Roots a new object (NULL: its allocation failed) under its label and
+ * drops the local reference, whether or not the root could be set. */
+static enum gc_status
 define(struct run *r, int label, struct gc_object *obj)
 {
+    if (obj == NULL) {
+        return GC_ENOMEM;
+    }
     const char *name = r->prog->labels[label].name;
     map_set(&r->labels, obj, name);
-    must_ok(gc_root_set(r->heap, name, obj));
+    enum gc_status rc = gc_root_set(r->heap, name, obj);
     gc_decref(r->heap, obj);
+    return rc;
 }
 
-static void
+/* A ring of n instances, first rooted under the label.  Until the ring
+ * closes, first and the newest node are held here. */
+static enum gc_status
 build_ring(struct run *r, const struct scn_stmt *st)
 {
     const char *name = r->prog->labels[st->target].name;
@@ -209,43 +216,63 @@ build_ring(struct run *r, const struct scn_stmt *st)
     r->arenas = arenas;
     r->arenas[r->narenas++] = arena;
     struct gc_class *cls = r->classes[st->cls];
-    struct gc_object *first = must(gc_instance_new(r->heap, cls)), *prev = first;
+    struct gc_object *first, *prev;
+    TRY_NEW(first, gc_instance_new(r->heap, cls));
+    prev = first;
     snprintf(arena, width, "%s.0", name);
     map_set(&r->labels, first, arena);
-    for (size_t i = 1; i < n; i++) {
-        struct gc_object *node = must(gc_instance_new(r->heap, cls));
+    enum gc_status rc = GC_OK;
+    for (size_t i = 1; i < n && rc == GC_OK; i++) {
+        struct gc_object *node = gc_instance_new(r->heap, cls);
+        if (node == NULL) {
+            rc = GC_ENOMEM;
+            break;
+        }
         snprintf(arena + i * width, width, "%s.%zu", name, i);
         map_set(&r->labels, node, arena + i * width);
-        must_ok(gc_attr_set(r->heap, prev, "next", node));
+        rc = gc_attr_set(r->heap, prev, "next", node);
         if (gc_instance_dict(prev) != NULL) {
             map_set(&r->labels, gc_instance_dict(prev), NULL);
         }
-        gc_decref(r->heap, node);
+        gc_decref(r->heap, node); /* prev holds it, or it dies */
         prev = node;
         gc_safepoint(r->heap);
     }
-    must_ok(gc_attr_set(r->heap, prev, "next", first));
-    if (gc_instance_dict(prev) != NULL) {
-        map_set(&r->labels, gc_instance_dict(prev), NULL);
+    if (rc == GC_OK) {
+        rc = gc_attr_set(r->heap, prev, "next", first);
+        if (gc_instance_dict(prev) != NULL) {
+            map_set(&r->labels, gc_instance_dict(prev), NULL);
+        }
     }
-    must_ok(gc_root_set(r->heap, name, first));
+    if (rc == GC_OK) {
+        rc = gc_root_set(r->heap, name, first);
+    }
     gc_decref(r->heap, first);
+    return rc;
 }
 
-static void
+/* n nested lists; the innermost is held here until an outer one holds
+ * it. */
+static enum gc_status
 build_nest(struct run *r, const struct scn_stmt *st)
 {
-    struct gc_object *inner = must(gc_list_new(r->heap));
+    struct gc_object *inner;
+    TRY_NEW(inner, gc_list_new(r->heap));
     map_set(&r->labels, inner, NULL);
     for (int64_t i = 1; i < st->num[0]; i++) {
-        struct gc_object *outer = must(gc_list_new(r->heap));
-        map_set(&r->labels, outer, NULL);
-        must_ok(gc_list_append(r->heap, outer, inner));
+        struct gc_object *outer = gc_list_new(r->heap);
+        enum gc_status rc =
+            outer != NULL ? gc_list_append(r->heap, outer, inner) : GC_ENOMEM;
         gc_decref(r->heap, inner);
+        if (rc != GC_OK) {
+            gc_xdecref(r->heap, outer);
+            return rc;
+        }
+        map_set(&r->labels, outer, NULL);
         inner = outer;
         gc_safepoint(r->heap);
     }
-    define(r, st->target, inner);
+    return define(r, st->target, inner);
 }
 
 static int
@@ -284,8 +311,11 @@ print_labels(struct run *r, const char *head, struct gc_object *list,
     free(names);
 }
 
-/* Returns false on the one run-time error: a rescue that finds nothing. */
-static bool
+/* Runs one statement.  GC_EINVAL is the one run-time error in the
+ * scenario, a rescue that finds nothing (reported here); any other
+ * failure is the model's, and the statement has released what it
+ * held. */
+static enum gc_status
 step(struct run *r, const struct scn_stmt *st, FILE *err)
 {
     struct gc_heap *heap = r->heap;
@@ -307,77 +337,77 @@ step(struct run *r, const struct scn_stmt *st, FILE *err)
             .data = r,
             .resurrect_into = c->resurrects ? r->saved : NULL,
         };
-        must_ok(gc_class_new(heap, &spec, &r->classes[st->cls]));
+        TRY(gc_class_new(heap, &spec, &r->classes[st->cls]));
         r->nresurrecting += c->resurrects;
         break;
     }
     case SCN_NEW:
-        define(r, st->target, must(gc_instance_new(heap, r->classes[st->cls])));
-        break;
-    case SCN_LIST:
-        obj = must(gc_list_new(heap));
-        for (int i = 0; i < st->nvalues; i++) {
-            must_ok(gc_list_append(heap, obj, value_of(r, st->values[i])));
+        return define(r, st->target,
+                      gc_instance_new(heap, r->classes[st->cls]));
+    case SCN_LIST: {
+        TRY_NEW(obj, gc_list_new(heap));
+        enum gc_status rc = GC_OK;
+        for (int i = 0; i < st->nvalues && rc == GC_OK; i++) {
+            rc = gc_list_append(heap, obj, value_of(r, st->values[i]));
         }
-        define(r, st->target, obj);
-        break;
+        if (rc != GC_OK) {
+            gc_decref(heap, obj);
+            return rc;
+        }
+        return define(r, st->target, obj);
+    }
     case SCN_DICT:
-        define(r, st->target, must(gc_dict_new(heap)));
-        break;
+        return define(r, st->target, gc_dict_new(heap));
     case SCN_TUPLE: {
         struct gc_object *items[SCN_MAX_TOKENS];
         for (int i = 0; i < st->nvalues; i++) {
             items[i] = value_of(r, st->values[i]);
         }
-        define(r, st->target,
-               must(gc_tuple_new(heap, (size_t)st->nvalues, items)));
-        break;
+        return define(r, st->target,
+                      gc_tuple_new(heap, (size_t)st->nvalues, items));
     }
     case SCN_INT:
-        obj = must(gc_int_new(heap, st->num[0]));
+        TRY_NEW(obj, gc_int_new(heap, st->num[0]));
         if (st->num[0] >= GC_SMALL_INT_MIN && st->num[0] <= GC_SMALL_INT_MAX) {
             /* Shared: the object keeps the label it was first given. */
             if (map_get(&r->labels, obj) == NULL) {
                 map_set(&r->labels, obj, tname);
             }
-            must_ok(gc_root_set(heap, tname, obj));
+            enum gc_status rc = gc_root_set(heap, tname, obj);
             gc_decref(heap, obj);
+            return rc;
         }
-        else {
-            define(r, st->target, obj);
-        }
-        break;
+        return define(r, st->target, obj);
     case SCN_ALIAS:
-        must_ok(gc_root_set(heap, tname, value_of(r, st->values[0])));
+        TRY(gc_root_set(heap, tname, value_of(r, st->values[0])));
         break;
     case SCN_RING:
-        build_ring(r, st);
-        break;
+        return build_ring(r, st);
     case SCN_NEST:
-        build_nest(r, st);
-        break;
+        return build_nest(r, st);
     case SCN_WEAKREF:
-        must_ok(gc_weakref_new(heap, value_of(r, st->values[0]),
-                               st->flag ? on_callback : NULL, r, &obj));
-        define(r, st->target, obj);
-        break;
-    case SCN_SET:
+        TRY(gc_weakref_new(heap, value_of(r, st->values[0]),
+                           st->flag ? on_callback : NULL, r, &obj));
+        return define(r, st->target, obj);
+    case SCN_SET: {
         obj = value_of(r, st->target);
-        must_ok(gc_attr_set(heap, obj, st->name, value_of(r, st->values[0])));
+        enum gc_status rc =
+            gc_attr_set(heap, obj, st->name, value_of(r, st->values[0]));
         if (gc_instance_dict(obj) != NULL) {
             map_set(&r->labels, gc_instance_dict(obj), NULL);
         }
-        break;
+        return rc;
+    }
     case SCN_UNSET:
-        must_ok(gc_attr_del(heap, value_of(r, st->target), st->name));
+        TRY(gc_attr_del(heap, value_of(r, st->target), st->name));
         break;
     case SCN_APPEND:
-        must_ok(gc_list_append(heap, value_of(r, st->target),
-                               value_of(r, st->values[0])));
+        TRY(gc_list_append(heap, value_of(r, st->target),
+                           value_of(r, st->values[0])));
         break;
     case SCN_PUT:
-        must_ok(gc_dict_set_cstr(heap, value_of(r, st->target), st->name,
-                                 value_of(r, st->values[0])));
+        TRY(gc_dict_set_cstr(heap, value_of(r, st->target), st->name,
+                             value_of(r, st->values[0])));
         break;
     case SCN_CLEAR:
         obj = value_of(r, st->target);
@@ -389,7 +419,7 @@ step(struct run *r, const struct scn_stmt *st, FILE *err)
         }
         break;
     case SCN_DEL:
-        must_ok(gc_root_del(heap, tname));
+        TRY(gc_root_del(heap, tname));
         break;
     case SCN_RESCUE: {
         size_t n = gc_list_len(r->saved);
@@ -397,14 +427,13 @@ step(struct run *r, const struct scn_stmt *st, FILE *err)
             obj = gc_list_get(r->saved, i);
             const char *l = map_get(&r->labels, obj);
             if (l != NULL && strcmp(l, tname) == 0) {
-                must_ok(gc_root_set(heap, tname, obj));
-                must_ok(gc_list_remove_at(heap, r->saved, i));
-                return true;
+                TRY(gc_root_set(heap, tname, obj));
+                return gc_list_remove_at(heap, r->saved, i);
             }
         }
         fprintf(err, "%s:%d: error: 'saved' holds no object labelled '%s'\n",
                 p->path, st->line, tname);
-        return false;
+        return GC_EINVAL;
     }
     case SCN_SAME: {
         bool same = value_of(r, st->values[0]) == value_of(r, st->values[1]);
@@ -438,7 +467,7 @@ step(struct run *r, const struct scn_stmt *st, FILE *err)
     }
     case SCN_ALIVE: {
         struct gc_object *all;
-        must_ok(gc_get_objects(heap, -1, &all));
+        TRY(gc_get_objects(heap, -1, &all));
         print_labels(r, "alive", all, true);
         gc_decref(heap, all);
         break;
@@ -464,7 +493,7 @@ step(struct run *r, const struct scn_stmt *st, FILE *err)
         break;
     case SCN_THRESHOLD:
         if (st->nnum == 3) {
-            must_ok(gc_set_threshold(heap, 3, st->num));
+            TRY(gc_set_threshold(heap, 3, st->num));
         }
         else {
             int64_t t[3];
@@ -474,24 +503,81 @@ step(struct run *r, const struct scn_stmt *st, FILE *err)
         }
         break;
     case SCN_FREEZE:
-        must_ok(gc_freeze(heap));
+        TRY(gc_freeze(heap));
         break;
     case SCN_UNFREEZE:
-        must_ok(gc_unfreeze(heap));
+        TRY(gc_unfreeze(heap));
         break;
     case SCN_DEBUG:
         gc_set_debug(heap, st->flag ? GC_DEBUG_SAVEALL : 0);
         break;
     case SCN_CALLBACKS:
-        if (st->flag) {
-            must_ok(gc_callback_add(heap, on_gc, r));
-        }
-        else {
-            must_ok(gc_callback_remove(heap, on_gc, r));
-        }
+        TRY(st->flag ? gc_callback_add(heap, on_gc, r)
+                     : gc_callback_remove(heap, on_gc, r));
         break;
     }
-    return true;
+    return GC_OK;
+}
+
+/* Runs prog on heap, which the caller made and destroys.  GC_OK when it
+ * ran to its end; GC_EINVAL for an error in the scenario; another status
+ * for a model call that failed (out of memory, under a failing
+ * allocator), after the line is named on err. */
+static enum gc_status
+scn_run_heap(const struct scn_program *prog, struct gc_heap *heap,
+             FILE *out, FILE *err)
+{
+    /* Verbs the collector may lack, whatever the profile offers. */
+    for (int i = 0; i < prog->nstmts; i++) {
+        enum scn_verb v = prog->stmts[i].verb;
+        if ((v == SCN_FREEZE || v == SCN_UNFREEZE) &&
+            !(gc_heap_caps(heap) & GC_CAP_FREEZE)) {
+            fprintf(err, "%s:%d: error: collector '%s' has no freeze\n",
+                    prog->path, prog->stmts[i].line,
+                    gc_heap_collector(heap)->name);
+            return GC_EINVAL;
+        }
+    }
+    struct run r = {.prog = prog, .heap = heap, .out = out};
+    r.classes = calloc((size_t)prog->nclasses + 1, sizeof *r.classes);
+    if (r.classes == NULL) {
+        oom();
+    }
+    enum gc_status rc = GC_ENOMEM;
+    r.saved = gc_list_new(heap);
+    if (r.saved != NULL) {
+        map_set(&r.labels, r.saved, NULL);
+        rc = gc_root_set(heap, "saved", r.saved);
+        gc_decref(heap, r.saved);
+    }
+    if (rc == GC_OK) {
+        /* The translation's prelude: two collections and an empty
+         * garbage list, so that nothing from before counts. */
+        gc_collect(heap, 2);
+        gc_collect(heap, 2);
+    }
+    for (int i = 0; i < prog->nstmts && rc == GC_OK; i++) {
+        r.line = prog->stmts[i].line;
+        rc = step(&r, &prog->stmts[i], err);
+        if (rc == GC_ENOMEM) {
+            fprintf(err, "%s:%d: out of memory in the model\n", prog->path,
+                    r.line);
+        }
+        else if (rc != GC_OK && rc != GC_EINVAL) {
+            fprintf(err, "%s:%d: model error: %s\n", prog->path, r.line,
+                    gc_status_str(rc));
+        }
+        gc_safepoint(heap);
+    }
+    fflush(out);
+    for (int i = 0; i < r.narenas; i++) {
+        free(r.arenas[i]);
+    }
+    free(r.arenas);
+    free(r.classes);
+    free(r.labels.keys);
+    free(r.labels.labels);
+    return rc;
 }
 
 int
@@ -501,51 +587,25 @@ scn_run(const struct scn_program *prog, enum gc_profile profile,
     char spec[300], msg[256];
     snprintf(spec, sizeof spec, "%s%sprofile=%s", collector,
              strchr(collector, ':') ? "," : ":", gc_profile_name(profile));
-    struct run r = {.prog = prog, .out = out};
-    if (gc_heap_new_spec(spec, NULL, &r.heap, msg, sizeof msg) != GC_OK) {
+    struct gc_heap *heap;
+    if (gc_heap_new_spec(spec, NULL, &heap, msg, sizeof msg) != GC_OK) {
         fprintf(err, "gclab scenario: %s\n", msg);
         return 2;
     }
-    /* Verbs the collector may lack, whatever the profile offers. */
-    for (int i = 0; i < prog->nstmts; i++) {
-        enum scn_verb v = prog->stmts[i].verb;
-        if ((v == SCN_FREEZE || v == SCN_UNFREEZE) &&
-            !(gc_heap_caps(r.heap) & GC_CAP_FREEZE)) {
-            fprintf(err, "%s:%d: error: collector '%s' has no freeze\n",
-                    prog->path, prog->stmts[i].line,
-                    gc_heap_collector(r.heap)->name);
-            gc_heap_destroy(r.heap);
-            return 2;
-        }
+    enum gc_status rc = scn_run_heap(prog, heap, out, err);
+    gc_heap_destroy(heap);
+    return rc == GC_OK ? 0 : rc == GC_EINVAL ? 2 : 1;
+}
+
+enum gc_status
+gc_scenario_run_heap(const char *path, struct gc_heap *heap, FILE *out,
+                     FILE *err)
+{
+    struct scn_program prog;
+    if (!scn_load(path, gc_heap_profile(heap), false, &prog, err)) {
+        return GC_EINVAL;
     }
-    r.classes = calloc((size_t)prog->nclasses + 1, sizeof *r.classes);
-    r.saved = gc_list_new(r.heap);
-    if (r.classes == NULL || r.saved == NULL) {
-        oom();
-    }
-    map_set(&r.labels, r.saved, NULL);
-    must_ok(gc_root_set(r.heap, "saved", r.saved));
-    gc_decref(r.heap, r.saved);
-    /* The translation's prelude: two collections and an empty garbage
-     * list, so that nothing from before counts. */
-    gc_collect(r.heap, 2);
-    gc_collect(r.heap, 2);
-    int status = 0;
-    for (int i = 0; i < prog->nstmts && status == 0; i++) {
-        r.line = prog->stmts[i].line;
-        if (!step(&r, &prog->stmts[i], err)) {
-            status = 2;
-        }
-        gc_safepoint(r.heap);
-    }
-    fflush(out);
-    gc_heap_destroy(r.heap);
-    for (int i = 0; i < r.narenas; i++) {
-        free(r.arenas[i]);
-    }
-    free(r.arenas);
-    free(r.classes);
-    free(r.labels.keys);
-    free(r.labels.labels);
-    return status;
+    enum gc_status rc = scn_run_heap(&prog, heap, out, err);
+    scn_free(&prog);
+    return rc;
 }

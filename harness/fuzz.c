@@ -54,6 +54,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -130,9 +131,10 @@ enum fz_inject {
     FZ_INJECT_LEAK,     /* an extra reference: garbage that cannot die */
     FZ_INJECT_OVERFREE, /* a reference dropped twice */
     FZ_INJECT_PHANTOM,  /* the shadow keeps a root the heap dropped */
+    FZ_INJECT_CRASH,    /* abort(), as a crashing collector would */
 };
 static const char *const inject_names[] = {"none", "leak", "overfree",
-                                           "phantom"};
+                                           "phantom", "crash"};
 
 /* The checks; a failure's check is what --minimize preserves. */
 #define FZ_CHECK_LIST(C)                                                    \
@@ -1455,6 +1457,11 @@ do_inject(struct fz_run *r, const struct fz_op *op)
         r->is_phantom = true;
         gc_root_del(r->heap, slot_names[op->slot]);
         break;
+    case FZ_INJECT_CRASH: {
+        struct rlimit no_core = {0, 0};
+        setrlimit(RLIMIT_CORE, &no_core);
+        abort();
+    }
     }
 }
 
@@ -2209,7 +2216,8 @@ print_help(FILE *out)
             "  --minimize            shrink the first failing seed's program "
             "and print it\n"
             "For testing the oracle itself:\n"
-            "  --inject leak|overfree|phantom  plant a bug in every program\n"
+            "  --inject leak|overfree|phantom|crash  plant a bug in every "
+            "program\n"
             "  --expect-cycles       hold a collector without cycle "
             "collection to it\n"
             "Exit status: 0 all passed, 1 a seed failed, 2 usage.\n",
@@ -2250,12 +2258,16 @@ parse_args(int argc, char **argv, struct fz_options *o, FILE *out, FILE *err)
             }
             i++;
             if (strcmp(a, "--collector") == 0) {
-                struct gc_spec spec;
+                /* A heap now, so that a bad option value is a usage
+                 * error rather than a failure of every seed. */
+                struct gc_heap *heap;
                 char msg[256];
-                if (gc_spec_parse(v, &spec, msg, sizeof msg) != GC_OK) {
+                if (gc_heap_new_spec(v, NULL, &heap, msg, sizeof msg) !=
+                    GC_OK) {
                     fprintf(err, "gclab fuzz: %s\n", msg);
                     return 2;
                 }
+                gc_heap_destroy(heap);
                 if (o->ncollectors ==
                     sizeof o->collectors / sizeof *o->collectors) {
                     return usage_error(err, "too many --collector%s", "");
@@ -2296,7 +2308,7 @@ parse_args(int argc, char **argv, struct fz_options *o, FILE *out, FILE *err)
             }
             else {
                 o->inject = FZ_INJECT_NONE;
-                for (int k = 1; k <= FZ_INJECT_PHANTOM; k++) {
+                for (int k = 1; k <= FZ_INJECT_CRASH; k++) {
                     if (strcmp(v, inject_names[k]) == 0) {
                         o->inject = (enum fz_inject)k;
                     }
@@ -2304,7 +2316,7 @@ parse_args(int argc, char **argv, struct fz_options *o, FILE *out, FILE *err)
                 if (o->inject == FZ_INJECT_NONE) {
                     fprintf(err,
                             "gclab fuzz: unknown --inject '%s'; kinds: leak "
-                            "overfree phantom\n",
+                            "overfree phantom crash\n",
                             v);
                     return 2;
                 }

@@ -43,6 +43,16 @@ enum gc_status {
 
 const char *gc_status_str(enum gc_status status);
 
+/* Returns from the calling function with expr's status when it is not
+ * GC_OK: for callers that hold nothing that needs releasing. */
+#define GC_TRY(expr)                                                        \
+    do {                                                                    \
+        enum gc_status gc_try_rc_ = (expr);                                 \
+        if (gc_try_rc_ != GC_OK) {                                          \
+            return gc_try_rc_;                                              \
+        }                                                                   \
+    } while (0)
+
 /* ---- profiles ---------------------------------------------------- */
 
 /* A profile fixes what one CPython version does: object layout (instance

@@ -155,17 +155,10 @@ oom(void)
     exit(1);
 }
 
-/* A model call that fails stops the statement: the status goes up to
- * scn_run_heap, which names the line, after the statement released what
- * it held.  Out of memory is how a run under a failing allocator ends;
- * anything else is a model error. */
-#define TRY(expr)                                                           \
-    do {                                                                    \
-        enum gc_status rc_ = (expr);                                        \
-        if (rc_ != GC_OK) {                                                 \
-            return rc_;                                                     \
-        }                                                                   \
-    } while (0)
+/* A model call that fails stops the statement (GC_TRY): the status goes
+ * up to scn_run_heap, which names the line, after the statement
+ * released what it held.  Out of memory is how a run under a failing
+ * allocator ends; anything else is a model error. */
 #define TRY_NEW(var, expr)                                                  \
     do {                                                                    \
         if (((var) = (expr)) == NULL) {                                     \
@@ -337,7 +330,7 @@ step(struct run *r, const struct scn_stmt *st, FILE *err)
             .data = r,
             .resurrect_into = c->resurrects ? r->saved : NULL,
         };
-        TRY(gc_class_new(heap, &spec, &r->classes[st->cls]));
+        GC_TRY(gc_class_new(heap, &spec, &r->classes[st->cls]));
         r->nresurrecting += c->resurrects;
         break;
     }
@@ -379,15 +372,15 @@ step(struct run *r, const struct scn_stmt *st, FILE *err)
         }
         return define(r, st->target, obj);
     case SCN_ALIAS:
-        TRY(gc_root_set(heap, tname, value_of(r, st->values[0])));
+        GC_TRY(gc_root_set(heap, tname, value_of(r, st->values[0])));
         break;
     case SCN_RING:
         return build_ring(r, st);
     case SCN_NEST:
         return build_nest(r, st);
     case SCN_WEAKREF:
-        TRY(gc_weakref_new(heap, value_of(r, st->values[0]),
-                           st->flag ? on_callback : NULL, r, &obj));
+        GC_TRY(gc_weakref_new(heap, value_of(r, st->values[0]),
+                              st->flag ? on_callback : NULL, r, &obj));
         return define(r, st->target, obj);
     case SCN_SET: {
         obj = value_of(r, st->target);
@@ -399,15 +392,15 @@ step(struct run *r, const struct scn_stmt *st, FILE *err)
         return rc;
     }
     case SCN_UNSET:
-        TRY(gc_attr_del(heap, value_of(r, st->target), st->name));
+        GC_TRY(gc_attr_del(heap, value_of(r, st->target), st->name));
         break;
     case SCN_APPEND:
-        TRY(gc_list_append(heap, value_of(r, st->target),
-                           value_of(r, st->values[0])));
+        GC_TRY(gc_list_append(heap, value_of(r, st->target),
+                              value_of(r, st->values[0])));
         break;
     case SCN_PUT:
-        TRY(gc_dict_set_cstr(heap, value_of(r, st->target), st->name,
-                             value_of(r, st->values[0])));
+        GC_TRY(gc_dict_set_cstr(heap, value_of(r, st->target), st->name,
+                                value_of(r, st->values[0])));
         break;
     case SCN_CLEAR:
         obj = value_of(r, st->target);
@@ -419,7 +412,7 @@ step(struct run *r, const struct scn_stmt *st, FILE *err)
         }
         break;
     case SCN_DEL:
-        TRY(gc_root_del(heap, tname));
+        GC_TRY(gc_root_del(heap, tname));
         break;
     case SCN_RESCUE: {
         size_t n = gc_list_len(r->saved);
@@ -427,7 +420,7 @@ step(struct run *r, const struct scn_stmt *st, FILE *err)
             obj = gc_list_get(r->saved, i);
             const char *l = map_get(&r->labels, obj);
             if (l != NULL && strcmp(l, tname) == 0) {
-                TRY(gc_root_set(heap, tname, obj));
+                GC_TRY(gc_root_set(heap, tname, obj));
                 return gc_list_remove_at(heap, r->saved, i);
             }
         }
@@ -467,7 +460,7 @@ step(struct run *r, const struct scn_stmt *st, FILE *err)
     }
     case SCN_ALIVE: {
         struct gc_object *all;
-        TRY(gc_get_objects(heap, -1, &all));
+        GC_TRY(gc_get_objects(heap, -1, &all));
         print_labels(r, "alive", all, true);
         gc_decref(heap, all);
         break;
@@ -493,7 +486,7 @@ step(struct run *r, const struct scn_stmt *st, FILE *err)
         break;
     case SCN_THRESHOLD:
         if (st->nnum == 3) {
-            TRY(gc_set_threshold(heap, 3, st->num));
+            GC_TRY(gc_set_threshold(heap, 3, st->num));
         }
         else {
             int64_t t[3];
@@ -503,17 +496,17 @@ step(struct run *r, const struct scn_stmt *st, FILE *err)
         }
         break;
     case SCN_FREEZE:
-        TRY(gc_freeze(heap));
+        GC_TRY(gc_freeze(heap));
         break;
     case SCN_UNFREEZE:
-        TRY(gc_unfreeze(heap));
+        GC_TRY(gc_unfreeze(heap));
         break;
     case SCN_DEBUG:
         gc_set_debug(heap, st->flag ? GC_DEBUG_SAVEALL : 0);
         break;
     case SCN_CALLBACKS:
-        TRY(st->flag ? gc_callback_add(heap, on_gc, r)
-                     : gc_callback_remove(heap, on_gc, r));
+        GC_TRY(st->flag ? gc_callback_add(heap, on_gc, r)
+                        : gc_callback_remove(heap, on_gc, r));
         break;
     }
     return GC_OK;

@@ -6,14 +6,6 @@
  * valgrind runs of this test check the memory itself. */
 #include "support.h"
 
-#define TRY(expr)                                                           \
-    do {                                                                    \
-        enum gc_status rc_ = (expr);                                        \
-        if (rc_ != GC_OK) {                                                 \
-            return rc_;                                                     \
-        }                                                                   \
-    } while (0)
-
 /* Stores a new reference under a root name and drops the local one, so
  * that whatever happens next, the heap owns everything made so far. */
 static enum gc_status
@@ -39,20 +31,20 @@ static enum gc_status
 program(struct gc_heap *heap, int *callbacks)
 {
     struct gc_object *saved = gc_list_new(heap);
-    TRY(keep(heap, "saved", saved));
+    GC_TRY(keep(heap, "saved", saved));
     struct gc_class_spec node_spec = {.name = "Node",
                                       .finalizer = GC_FIN_RESURRECT,
                                       .resurrect_into = saved};
     struct gc_class *node;
-    TRY(gc_class_new(heap, &node_spec, &node));
+    GC_TRY(gc_class_new(heap, &node_spec, &node));
     static const char *const slots[] = {"d", "t", "s"};
     struct gc_class_spec rec_spec = {.name = "Rec", .has_slots = true,
                                      .nslots = 3, .slots = slots};
     struct gc_class *rec;
-    TRY(gc_class_new(heap, &rec_spec, &rec));
+    GC_TRY(gc_class_new(heap, &rec_spec, &rec));
 
     /* A ring of five instances. */
-    TRY(keep(heap, "ring", gc_instance_new(heap, node)));
+    GC_TRY(keep(heap, "ring", gc_instance_new(heap, node)));
     struct gc_object *prev = gc_root_get(heap, "ring");
     for (int i = 1; i < 5; i++) {
         struct gc_object *n = gc_instance_new(heap, node);
@@ -61,13 +53,13 @@ program(struct gc_heap *heap, int *callbacks)
         }
         enum gc_status rc = gc_attr_set(heap, prev, "next", n);
         gc_decref(heap, n);
-        TRY(rc);
+        GC_TRY(rc);
         prev = n;
     }
-    TRY(gc_attr_set(heap, prev, "next", gc_root_get(heap, "ring")));
+    GC_TRY(gc_attr_set(heap, prev, "next", gc_root_get(heap, "ring")));
 
     /* A list that resizes several times, of ints and strs. */
-    TRY(keep(heap, "l", gc_list_new(heap)));
+    GC_TRY(keep(heap, "l", gc_list_new(heap)));
     struct gc_object *l = gc_root_get(heap, "l");
     for (int i = 0; i < 40; i++) {
         struct gc_object *v = (i & 1) ? gc_int_new(heap, 1000 + i)
@@ -77,11 +69,11 @@ program(struct gc_heap *heap, int *callbacks)
         }
         enum gc_status rc = gc_list_append(heap, l, v);
         gc_decref(heap, v);
-        TRY(rc);
+        GC_TRY(rc);
     }
 
     /* A dict that resizes, holding tuples and the list. */
-    TRY(keep(heap, "d", gc_dict_new(heap)));
+    GC_TRY(keep(heap, "d", gc_dict_new(heap)));
     struct gc_object *d = gc_root_get(heap, "d");
     char key[16];
     for (int i = 0; i < 20; i++) {
@@ -93,16 +85,16 @@ program(struct gc_heap *heap, int *callbacks)
         snprintf(key, sizeof key, "k%d", i);
         enum gc_status rc = gc_dict_set_cstr(heap, d, key, t);
         gc_decref(heap, t);
-        TRY(rc);
+        GC_TRY(rc);
     }
 
     /* Slotted records, weakrefs with callbacks. */
-    TRY(keep(heap, "r", gc_instance_new(heap, rec)));
-    TRY(gc_attr_set(heap, gc_root_get(heap, "r"), "d", d));
+    GC_TRY(keep(heap, "r", gc_instance_new(heap, rec)));
+    GC_TRY(gc_attr_set(heap, gc_root_get(heap, "r"), "d", d));
     struct gc_object *w;
-    TRY(gc_weakref_new(heap, gc_root_get(heap, "ring"), noop_callback,
-                       callbacks, &w));
-    TRY(keep(heap, "w", w));
+    GC_TRY(gc_weakref_new(heap, gc_root_get(heap, "ring"), noop_callback,
+                          callbacks, &w));
+    GC_TRY(keep(heap, "w", w));
     struct gc_object *victim = gc_instance_new(heap, node);
     if (victim == NULL) {
         return GC_ENOMEM;
@@ -110,16 +102,16 @@ program(struct gc_heap *heap, int *callbacks)
     enum gc_status rc = gc_weakref_new(heap, victim, noop_callback,
                                        callbacks, &w);
     gc_decref(heap, victim); /* resurrects into saved */
-    TRY(rc);
-    TRY(keep(heap, "w2", w));
+    GC_TRY(rc);
+    GC_TRY(keep(heap, "w2", w));
 
     /* More attribute names than 3.11's shared keys hold. */
-    TRY(keep(heap, "wide", gc_instance_new(heap, node)));
+    GC_TRY(keep(heap, "wide", gc_instance_new(heap, node)));
     for (int i = 0; i < 32; i++) {
         snprintf(key, sizeof key, "a%d", i);
-        TRY(gc_attr_set(heap, gc_root_get(heap, "wide"), key, l));
+        GC_TRY(gc_attr_set(heap, gc_root_get(heap, "wide"), key, l));
     }
-    TRY(gc_root_del(heap, "ring")); /* the ring is garbage now */
+    GC_TRY(gc_root_del(heap, "ring")); /* the ring is garbage now */
     /* Collect it: finalizers resurrect into saved, whose appends may
      * fail (counted as unraisable); then everything else. */
     gc_collect(heap, 2);

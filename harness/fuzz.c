@@ -86,6 +86,8 @@ enum fz_op_kind {
     FZ_THRESHOLD,     /* gc.set_threshold(num[0], num[1], num[2]) */
     FZ_CLEAR_SAVED,   /* del saved[:], the resurrection list */
     FZ_CLEAR_GARBAGE, /* del gc.garbage[:] */
+    FZ_DEBUG,         /* gc.set_debug(debug_flags[sub]) */
+    FZ_CALLBACKS,     /* gc.callbacks: add (sub 1) or remove one that acts */
     FZ_INJECT,        /* the planted bug of --inject */
 };
 
@@ -133,6 +135,13 @@ enum fz_inject {
     FZ_INJECT_PHANTOM,  /* the shadow keeps a root the heap dropped */
     FZ_INJECT_CRASH,    /* abort(), as a crashing collector would */
 };
+/* gc.set_debug flags: off, SAVEALL (garbage goes to gc.garbage, never
+ * freed), the debug lines, and DEBUG_LEAK (both). */
+static const unsigned debug_flags[4] = {0, GC_DEBUG_SAVEALL,
+                                        GC_DEBUG_STATS | GC_DEBUG_COLLECTABLE |
+                                            GC_DEBUG_UNCOLLECTABLE,
+                                        GC_DEBUG_LEAK};
+
 static const char *const inject_names[] = {"none", "leak", "overfree",
                                            "phantom", "crash"};
 
@@ -240,7 +249,7 @@ static struct fz_op *
 generate(uint64_t seed, uint32_t nops, enum fz_inject inject, uint32_t *n)
 {
     uint64_t s = rng_seed(seed);
-    uint32_t total = nops + FZ_SLOTS + 5;
+    uint32_t total = nops + FZ_SLOTS + 6;
     struct fz_op *ops = xrealloc(NULL, total * sizeof *ops);
     memset(ops, 0, total * sizeof *ops);
     uint32_t k = 0;
@@ -309,11 +318,19 @@ generate(uint64_t seed, uint32_t nops, enum fz_inject inject, uint32_t *n)
             op->num[1] = (int32_t)(1 + rng_below(&s, 10));
             op->num[2] = (int32_t)(1 + rng_below(&s, 10));
         }
-        else if (x < 987) {
+        else if (x < 981) {
             op->kind = FZ_CLEAR_SAVED;
         }
-        else {
+        else if (x < 988) {
             op->kind = FZ_CLEAR_GARBAGE;
+        }
+        else if (x < 994) {
+            op->kind = FZ_DEBUG;
+            op->sub = (uint8_t)rng_below(&s, 4);
+        }
+        else {
+            op->kind = FZ_CALLBACKS;
+            op->sub = (uint8_t)rng_below(&s, 2);
         }
         for (uint8_t r = 0; r < op->nrefs; r++) {
             op->ref[r] = random_ref(&s);
@@ -339,6 +356,7 @@ generate(uint64_t seed, uint32_t nops, enum fz_inject inject, uint32_t *n)
         ops[k++] = (struct fz_op){.kind = FZ_DROP, .slot = slot};
     }
     ops[k++] = (struct fz_op){.kind = FZ_CLEAR_SAVED};
+    ops[k++] = (struct fz_op){.kind = FZ_DEBUG, .sub = 0};
     ops[k++] = (struct fz_op){.kind = FZ_CLEAR_GARBAGE};
     ops[k++] = (struct fz_op){.kind = FZ_UNFREEZE};
     ops[k++] = (struct fz_op){.kind = FZ_COLLECT, .sub = 2};
@@ -434,6 +452,13 @@ format_op(char *buf, size_t bytes, const struct fz_op *op)
         break;
     case FZ_CLEAR_GARBAGE:
         snprintf(buf, bytes, "del gc.garbage[:]");
+        break;
+    case FZ_DEBUG:
+        snprintf(buf, bytes, "gc.set_debug(%u)", debug_flags[op->sub % 4]);
+        break;
+    case FZ_CALLBACKS:
+        snprintf(buf, bytes, "gc.callbacks.%s(on_gc)",
+                 op->sub ? "append" : "remove");
         break;
     case FZ_INJECT:
         snprintf(buf, bytes, "inject %s at s%u", inject_names[op->sub],
@@ -610,6 +635,9 @@ struct fz_run {
     uint32_t *mark, epoch;
     struct fz_vec stack, garbage;
     uint32_t *indegree;
+
+    bool has_gc_callback;
+    uint32_t gc_callback_calls;
 
     struct gc_object *leaked, *overfreed; /* what --inject did */
     bool is_phantom;
@@ -853,10 +881,18 @@ walk_from(struct fz_run *r, uint32_t root, const char *via)
     }
 }
 
+static int
+walk_referent(struct gc_object *obj, void *arg)
+{
+    struct fz_run *r = arg;
+    walk_from(r, map_get(&r->objects, obj), "gc.garbage");
+    return 0;
+}
+
 /* Marks (with a new epoch) everything reachable from the roots: slots,
- * saved and gc.garbage. */
+ * saved and, with is_with_garbage, gc.garbage. */
 static void
-mark_reachable(struct fz_run *r)
+mark_reachable(struct fz_run *r, bool is_with_garbage)
 {
     r->epoch++;
     for (int i = 0; i < FZ_SLOTS; i++) {
@@ -866,10 +902,17 @@ mark_reachable(struct fz_run *r)
         walk_from(r, r->saved_items.v[i], "saved");
     }
     struct gc_object *garbage = gc_garbage(r->heap);
-    size_t n = gc_list_len(garbage);
+    size_t n = is_with_garbage ? gc_list_len(garbage) : 0;
     for (size_t i = 0; i < n; i++) {
-        uint32_t s = known(r, gc_list_get(garbage, i), "gc.garbage");
-        walk_from(r, s, "gc.garbage");
+        struct gc_object *obj = gc_list_get(garbage, i);
+        uint32_t s = map_get(&r->objects, obj);
+        /* DEBUG_SAVEALL keeps 2.7's and 3.8's instance dicts there too:
+         * what they hold is what their instance holds. */
+        if (s == 0 && obj->type->kind == GC_KIND_DICT) {
+            gc_traverse(obj, walk_referent, r);
+            continue;
+        }
+        walk_from(r, known(r, obj, "gc.garbage"), "gc.garbage");
     }
 }
 
@@ -1059,9 +1102,10 @@ static void
 check_step(struct fz_run *r)
 {
     char d[48];
-    /* Reachability before this op's resurrections: what was garbage
-     * during it. */
-    mark_reachable(r);
+    /* What was garbage during this op: unreachable before its
+     * resurrections, and from the program's roots alone (DEBUG_SAVEALL
+     * puts what a collection finds into gc.garbage). */
+    mark_reachable(r, false);
     check_finalizers(r);
     for (uint32_t s = 1; s < r->nnodes; s++) {
         if (!r->nodes[s].is_dead && !is_marked(r, s)) {
@@ -1071,7 +1115,7 @@ check_step(struct fz_run *r)
     for (uint32_t i = 0; i < r->resurrected_now.n; i++) {
         vec_push(&r->saved_items, r->resurrected_now.v[i]);
     }
-    mark_reachable(r);
+    mark_reachable(r, true);
     r->garbage.n = 0;
     uint64_t live = 0;
     for (uint32_t s = 1; s < r->nnodes; s++) {
@@ -1350,6 +1394,29 @@ on_callback(struct gc_heap *heap, struct gc_object *wr, void *data)
     act(r, serial, nth, false);
 }
 
+/* A gc.callbacks entry: code at the start and end of every collection,
+ * automatic ones too (in the middle of an allocation), that may do
+ * what a finalizer does. */
+static void
+on_gc(struct gc_heap *heap, enum gc_callback_phase phase,
+      const struct gc_callback_info *info, void *data)
+{
+    (void)heap;
+    (void)phase;
+    (void)info;
+    struct fz_run *r = data;
+    act(r, 0, ++r->gc_callback_calls, false);
+}
+
+/* Debug lines go nowhere, but are made: the collectors' printing of
+ * garbage runs too. */
+static void
+on_debug_line(void *data, const char *line)
+{
+    (void)data;
+    (void)line;
+}
+
 static bool
 is_weakrefable(uint8_t cls)
 {
@@ -1520,6 +1587,24 @@ execute(struct fz_run *r, const struct fz_op *op)
     case FZ_CLEAR_GARBAGE:
         gc_list_clear(heap, gc_garbage(heap));
         break;
+    case FZ_DEBUG:
+        gc_set_debug(heap, debug_flags[op->sub % 4]);
+        break;
+    case FZ_CALLBACKS: {
+        enum gc_status want = !(gc_heap_caps(heap) & GC_CAP_CALLBACKS)
+                                  ? GC_EUNSUPPORTED
+                              : op->sub == r->has_gc_callback ? GC_EINVAL
+                                                              : GC_OK;
+        if (want == GC_EINVAL) {
+            break; /* already so */
+        }
+        expect(r,
+               op->sub ? gc_callback_add(heap, on_gc, r)
+                       : gc_callback_remove(heap, on_gc, r),
+               want, op->sub ? "gc_callback_add" : "gc_callback_remove");
+        r->has_gc_callback = want == GC_OK ? op->sub != 0 : r->has_gc_callback;
+        break;
+    }
     case FZ_INJECT:
         do_inject(r, op);
         break;
@@ -1617,6 +1702,7 @@ run_program(const struct fz_setup *setup, const struct fz_op *ops,
         return false;
     }
     gc_decref(r->heap, r->saved); /* the class holds it */
+    gc_set_debug_output(r->heap, on_debug_line, NULL);
     const struct gc_heap_stats *st = gc_heap_stats(r->heap);
     r->base_live = st->gc_objects_allocated - st->gc_objects_freed -
                    st->gc_objects_cached;

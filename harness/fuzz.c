@@ -88,6 +88,7 @@ enum fz_op_kind {
     FZ_CLEAR_GARBAGE, /* del gc.garbage[:] */
     FZ_DEBUG,         /* gc.set_debug(debug_flags[sub]) */
     FZ_CALLBACKS,     /* gc.callbacks: add (sub 1) or remove one that acts */
+    FZ_CHAIN,         /* slot = a chain of num[0] objects, kinds by num[1] */
     FZ_INJECT,        /* the planted bug of --inject */
 };
 
@@ -264,7 +265,12 @@ generate(uint64_t seed, uint32_t nops, enum fz_inject inject, uint32_t *n)
             continue;
         }
         unsigned x = rng_below(&s, 1000);
-        if (x < 180) {
+        if (x < 2) {
+            op->kind = FZ_CHAIN;
+            op->num[0] = (int32_t)(45 + rng_below(&s, 60));
+            op->num[1] = (int32_t)rng_below(&s, 1u << 30);
+        }
+        else if (x < 180) {
             op->kind = FZ_NEW;
             op->sub = random_class(&s);
             if (op->sub == FZ_TUPLE) {
@@ -460,6 +466,10 @@ format_op(char *buf, size_t bytes, const struct fz_op *op)
         snprintf(buf, bytes, "gc.callbacks.%s(on_gc)",
                  op->sub ? "append" : "remove");
         break;
+    case FZ_CHAIN:
+        snprintf(buf, bytes, "s%u = chain of %d (kinds %d)", op->slot,
+                 (int)op->num[0], (int)op->num[1]);
+        break;
     case FZ_INJECT:
         snprintf(buf, bytes, "inject %s at s%u", inject_names[op->sub],
                  op->slot);
@@ -484,6 +494,7 @@ struct fz_node {
     uint32_t callbacks;  /* weakref callback runs */
     uint32_t target;     /* a weakref's referent */
     uint32_t death_op;
+    uint32_t alive_at;      /* index in the run's alive list */
     uint32_t keys[FZ_KEYS]; /* instance and dict: FZ_UNSET, FZ_ATOM, or a
                                serial */
     uint32_t *items;        /* list items after the id, tuple items */
@@ -618,6 +629,9 @@ struct fz_run {
 
     struct fz_node *nodes; /* by serial; 0 is unused */
     uint32_t nnodes, cap;
+    struct fz_vec alive;    /* serials not dead, in no order */
+    struct fz_vec died_now; /* serials that died during this op */
+    uint64_t collections_seen, collections_verified;
     uint32_t slots[FZ_SLOTS];  /* serial, or 0 when empty */
     struct fz_vec saved_items; /* the shadow of saved */
     struct fz_map tokens;      /* token block -> serial */
@@ -706,21 +720,29 @@ has_finalizer(uint8_t cls)
 
 /* ---- the allocator: deaths without touching freed memory ----------- */
 
-/* A token's block is going: its object has dropped its references (or,
- * for a weakref, is gone). */
+/* A token's block is going: its object has dropped its references, or
+ * is gone.  An instance has two tokens, its id and its own block: on 2.7
+ * and 3.8 the id sits in the instance's dict, which gc.garbage may keep
+ * (DEBUG_SAVEALL) after the instance has gone.  The first free says it
+ * died; the other only leaves the map. */
 static void
 fz_free(void *ctx, void *ptr, size_t n_bytes)
 {
     struct fz_run *r = ctx;
     size_t j = map_find(&r->tokens, (uintptr_t)ptr);
     if (j != SIZE_MAX) {
-        uint32_t serial = r->tokens.vals[j];
-        struct fz_node *nd = &r->nodes[serial];
+        struct fz_node *nd = &r->nodes[r->tokens.vals[j]];
         map_delete(&r->tokens, (uintptr_t)ptr);
-        map_delete(&r->objects, (uintptr_t)nd->obj);
-        nd->is_dead = true;
-        nd->obj = NULL;
-        nd->death_op = r->op_index;
+        if (!nd->is_dead) {
+            map_delete(&r->objects, (uintptr_t)nd->obj);
+            nd->is_dead = true;
+            nd->obj = NULL;
+            nd->death_op = r->op_index;
+            uint32_t last = r->alive.v[--r->alive.n];
+            r->alive.v[nd->alive_at] = last;
+            r->nodes[last].alive_at = nd->alive_at;
+            vec_push(&r->died_now, (uint32_t)(nd - r->nodes));
+        }
     }
     gc_allocator_system.free(NULL, ptr, n_bytes);
 }
@@ -830,6 +852,8 @@ node_new(struct fz_run *r, uint8_t cls, struct gc_object *obj, uintptr_t token)
     nd->obj = obj;
     nd->token = token;
     nd->cls = cls;
+    nd->alive_at = r->alive.n;
+    vec_push(&r->alive, serial);
     map_put(&r->tokens, token, serial);
     map_put(&r->objects, (uintptr_t)obj, serial);
     return serial;
@@ -906,8 +930,10 @@ mark_reachable(struct fz_run *r, bool is_with_garbage)
     for (size_t i = 0; i < n; i++) {
         struct gc_object *obj = gc_list_get(garbage, i);
         uint32_t s = map_get(&r->objects, obj);
-        /* DEBUG_SAVEALL keeps 2.7's and 3.8's instance dicts there too:
-         * what they hold is what their instance holds. */
+        /* DEBUG_SAVEALL puts 2.7's and 3.8's instance dicts there too,
+         * and may keep one after its instance has died (which left the
+         * legacy set by dying in the collection, as gcmodule.c does):
+         * what it holds is reachable. */
         if (s == 0 && obj->type->kind == GC_KIND_DICT) {
             gc_traverse(obj, walk_referent, r);
             continue;
@@ -989,8 +1015,8 @@ has_legacy_finalizer(const struct fz_run *r, uint8_t cls)
 static void
 mark_kept(struct fz_run *r)
 {
-    for (uint32_t s = 1; s < r->nnodes; s++) {
-        r->nodes[s].is_collectable = false;
+    for (uint32_t i = 0; i < r->alive.n; i++) {
+        r->nodes[r->alive.v[i]].is_collectable = false;
     }
     r->epoch++;
     for (uint32_t i = 0; i < r->garbage.n; i++) {
@@ -1001,7 +1027,8 @@ mark_kept(struct fz_run *r)
             walk_from(r, r->garbage.v[i], NULL);
         }
     }
-    for (uint32_t s = 1; s < r->nnodes; s++) {
+    for (uint32_t i = 0; i < r->alive.n; i++) {
+        uint32_t s = r->alive.v[i];
         r->nodes[s].is_kept = r->mark[s] == r->epoch;
     }
 }
@@ -1097,6 +1124,44 @@ check_finalizers(struct fz_run *r)
     }
 }
 
+/* Instance dicts in gc.garbage whose instance has died (see
+ * mark_reachable): containers the heap holds that no node stands for.
+ * Counted only when gc.garbage holds a dict the program did not make,
+ * which takes DEBUG_SAVEALL on 2.7 or 3.8. */
+static uint64_t
+orphan_dicts(struct fz_run *r)
+{
+    struct gc_object *garbage = gc_garbage(r->heap);
+    struct fz_map owned = {0};
+    uint64_t n = 0;
+    bool has_owners = false;
+    for (size_t i = 0; i < gc_list_len(garbage); i++) {
+        struct gc_object *obj = gc_list_get(garbage, i);
+        if (obj->type->kind != GC_KIND_DICT ||
+            map_get(&r->objects, obj) != 0) {
+            continue;
+        }
+        if (!has_owners) {
+            for (uint32_t k = 0; k < r->alive.n; k++) {
+                uint32_t s = r->alive.v[k];
+                const struct fz_node *nd = &r->nodes[s];
+                if (is_instance_class(nd->cls) &&
+                    gc_instance_dict(nd->obj) != NULL) {
+                    map_put(&owned, (uintptr_t)gc_instance_dict(nd->obj), s);
+                }
+            }
+            has_owners = true;
+        }
+        if (map_get(&owned, obj) == 0) {
+            n++;
+            map_put(&owned, (uintptr_t)obj, 1); /* once, if listed twice */
+        }
+    }
+    free(owned.keys);
+    free(owned.vals);
+    return n;
+}
+
 /* Every check of the oracle, at the end of one operation. */
 static void
 check_step(struct fz_run *r)
@@ -1104,33 +1169,38 @@ check_step(struct fz_run *r)
     char d[48];
     /* What was garbage during this op: unreachable before its
      * resurrections, and from the program's roots alone (DEBUG_SAVEALL
-     * puts what a collection finds into gc.garbage). */
+     * puts what a collection finds into gc.garbage).  Mostly there are
+     * neither, and one walk serves. */
+    bool is_one_walk =
+        r->resurrected_now.n == 0 && gc_list_len(gc_garbage(r->heap)) == 0;
     mark_reachable(r, false);
     check_finalizers(r);
-    for (uint32_t s = 1; s < r->nnodes; s++) {
-        if (!r->nodes[s].is_dead && !is_marked(r, s)) {
-            r->nodes[s].was_garbage = true;
+    for (uint32_t i = 0; i < r->alive.n; i++) {
+        if (!is_marked(r, r->alive.v[i])) {
+            r->nodes[r->alive.v[i]].was_garbage = true;
         }
     }
     for (uint32_t i = 0; i < r->resurrected_now.n; i++) {
         vec_push(&r->saved_items, r->resurrected_now.v[i]);
     }
-    mark_reachable(r, true);
+    if (!is_one_walk) {
+        mark_reachable(r, true);
+    }
+    /* A death implies its finalizer (PEP 442, or __del__ on the refcount
+     * path: legacy cycles never die). */
+    for (uint32_t i = 0; i < r->died_now.n; i++) {
+        const struct fz_node *nd = &r->nodes[r->died_now.v[i]];
+        if (has_finalizer(nd->cls) && nd->finalized == 0) {
+            fail(r, FZ_CHECK_FINALIZER,
+                 "%s died without its finalizer running",
+                 describe(r, r->died_now.v[i], d, sizeof d));
+        }
+    }
     r->garbage.n = 0;
     uint64_t live = 0;
-    for (uint32_t s = 1; s < r->nnodes; s++) {
-        struct fz_node *nd = &r->nodes[s];
-        if (nd->is_dead) {
-            /* A death implies its finalizer (PEP 442, or __del__ on the
-             * refcount path: legacy cycles never die). */
-            if (has_finalizer(nd->cls) && nd->finalized == 0 &&
-                nd->death_op == r->op_index) {
-                fail(r, FZ_CHECK_FINALIZER,
-                     "%s died without its finalizer running",
-                     describe(r, s, d, sizeof d));
-            }
-            continue;
-        }
+    for (uint32_t i = 0; i < r->alive.n; i++) {
+        uint32_t s = r->alive.v[i];
+        const struct fz_node *nd = &r->nodes[s];
         live++;
         /* 2.7 and 3.8 keep an instance's attributes in a dict object. */
         if (r->profile < GC_PROFILE_3_11 && is_instance_class(nd->cls) &&
@@ -1146,22 +1216,33 @@ check_step(struct fz_run *r)
         !(r->profile == GC_PROFILE_3_8 && r->has_resurrected_now)) {
         check_full_collection(r);
     }
-    for (uint32_t s = 1; s < r->nnodes; s++) {
-        if (!r->nodes[s].is_dead && r->nodes[s].cls == FZ_WEAKREF_NODE) {
-            check_weakref(r, s);
+    for (uint32_t i = 0; i < r->alive.n; i++) {
+        if (r->nodes[r->alive.v[i]].cls == FZ_WEAKREF_NODE) {
+            check_weakref(r, r->alive.v[i]);
         }
     }
     const struct gc_heap_stats *st = gc_heap_stats(r->heap);
     uint64_t heap_live = st->gc_objects_allocated - st->gc_objects_freed -
                          st->gc_objects_cached;
+    live += orphan_dicts(r);
     if (heap_live != r->base_live + live) {
         fail(r, FZ_CHECK_COUNT,
              "the heap holds %llu containers, the shadow expects %llu",
              (unsigned long long)heap_live,
              (unsigned long long)(r->base_live + live));
     }
+    /* The full walk after every op that collected (every op if events
+     * are compiled out), after a planted bug, and now and then; the
+     * O(1) level between. */
     char err[256];
-    if (gc_heap_verify(r->heap, 2, err, sizeof err) != GC_OK) {
+    bool has_collected =
+        !GCLAB_EVENTS || r->collections_seen != r->collections_verified;
+    int level = has_collected || r->op_index % 16 == 0 ||
+                        r->overfreed != NULL || r->leaked != NULL
+                    ? 2
+                    : 1;
+    r->collections_verified = r->collections_seen;
+    if (gc_heap_verify(r->heap, level, err, sizeof err) != GC_OK) {
         fail(r, FZ_CHECK_VERIFY, "%s", err);
     }
 }
@@ -1184,15 +1265,16 @@ object_of(struct fz_run *r, uint32_t s)
     return s != 0 ? r->nodes[s].obj : gc_none(r->heap);
 }
 
-/* Makes an object of cls with its id; tuple items from the operands.
- * Returns its serial, or 0 if the program made too much. */
+/* Makes an object of cls with its id, a tuple with items (serials, 0
+ * for None) after it, and returns its serial; the caller owns the new
+ * reference. */
 static uint32_t
-make(struct fz_run *r, const struct fz_op *op, uint8_t cls)
+make_items(struct fz_run *r, uint8_t cls, const uint32_t *items,
+           uint8_t nitems)
 {
     struct gc_heap *heap = r->heap;
     struct gc_object *id = gc_int_new(heap, FZ_ID_BASE + r->nnodes);
     struct gc_object *obj = NULL;
-    uint32_t items[3] = {0, 0, 0};
     enum gc_status rc = GC_OK;
     if (cls < FZ_NCLASSES) {
         obj = gc_instance_new(heap, r->classes[cls]);
@@ -1208,19 +1290,32 @@ make(struct fz_run *r, const struct fz_op *op, uint8_t cls)
     }
     else {
         struct gc_object *v[4] = {id};
-        for (uint8_t i = 0; i < op->nrefs; i++) {
-            items[i] = resolve(r, op->ref[i]);
+        for (uint8_t i = 0; i < nitems; i++) {
             v[i + 1] = object_of(r, items[i]);
         }
-        obj = gc_tuple_new(heap, 1u + op->nrefs, v);
+        obj = gc_tuple_new(heap, 1u + nitems, v);
     }
     expect(r, rc, GC_OK, "storing an id");
     uint32_t s = node_new(r, cls, obj, (uintptr_t)id);
+    if (is_instance_class(cls)) {
+        map_put(&r->tokens, (uintptr_t)gc_head_of(obj), s);
+    }
     gc_decref(heap, id);
-    for (uint8_t i = 0; cls == FZ_TUPLE && i < op->nrefs; i++) {
+    for (uint8_t i = 0; cls == FZ_TUPLE && i < nitems; i++) {
         items_push(&r->nodes[s], items[i]);
     }
     return s;
+}
+
+/* The same with a tuple's items from the operation's operands. */
+static uint32_t
+make(struct fz_run *r, const struct fz_op *op, uint8_t cls)
+{
+    uint32_t items[3] = {0, 0, 0};
+    for (uint8_t i = 0; cls == FZ_TUPLE && i < op->nrefs; i++) {
+        items[i] = resolve(r, op->ref[i]);
+    }
+    return make_items(r, cls, items, cls == FZ_TUPLE ? op->nrefs : 0);
 }
 
 /* The shadow changes first, everywhere: the heap call may run
@@ -1241,40 +1336,72 @@ drop_slot(struct fz_run *r, uint8_t slot)
     expect(r, gc_root_del(r->heap, slot_names[slot]), want, "gc_root_del");
 }
 
+/* a.key = b (0: None); a list appends b when num is even or it holds
+ * nothing else, else sets item num % len.  Tuples and weakrefs take no
+ * links. */
 static void
-do_link(struct fz_run *r, const struct fz_op *op)
+link_to(struct fz_run *r, uint32_t a, uint32_t b, uint8_t key, int32_t num)
 {
-    uint32_t a = resolve(r, op->ref[0]);
-    if (a == 0) {
-        return;
-    }
-    uint32_t b = resolve(r, op->ref[1]);
     struct fz_node *nd = &r->nodes[a];
     struct gc_object *obj = nd->obj, *value = object_of(r, b);
     if (is_instance_class(nd->cls)) {
-        int k = is_slotted(nd->cls) ? op->key % 2 : op->key;
+        int k = is_slotted(nd->cls) ? key % 2 : key;
         const char *name = is_slotted(nd->cls) ? slot_keys[k] : key_names[k];
         nd->keys[k] = b;
         expect(r, gc_attr_set(r->heap, obj, name, value), GC_OK,
                "gc_attr_set");
     }
     else if (nd->cls == FZ_DICT) {
-        nd->keys[op->key] = b;
-        expect(r, gc_dict_set_cstr(r->heap, obj, key_names[op->key], value),
-               GC_OK, "gc_dict_set_cstr");
+        nd->keys[key] = b;
+        expect(r, gc_dict_set_cstr(r->heap, obj, key_names[key], value), GC_OK,
+               "gc_dict_set_cstr");
     }
     else if (nd->cls == FZ_LIST) {
-        if (op->num[0] % 2 == 0 || nd->nitems == 0) {
+        if (num % 2 == 0 || nd->nitems == 0) {
             items_push(nd, b);
             expect(r, gc_list_append(r->heap, obj, value), GC_OK,
                    "gc_list_append");
         }
         else {
-            uint32_t i = (uint32_t)op->num[0] % nd->nitems;
+            uint32_t i = (uint32_t)num % nd->nitems;
             nd->items[i] = b;
             expect(r, gc_list_set(r->heap, obj, 1 + i, value), GC_OK,
                    "gc_list_set");
         }
+    }
+}
+
+static void
+do_link(struct fz_run *r, const struct fz_op *op)
+{
+    uint32_t a = resolve(r, op->ref[0]);
+    if (a != 0) {
+        link_to(r, a, resolve(r, op->ref[1]), op->key, op->num[0]);
+    }
+}
+
+/* A chain of num[0] objects, each referring to the one made before, its
+ * last one into the slot: dropping it unwinds through the trashcan,
+ * with finalizers (that act) and collections in the middle.  Kinds
+ * follow num[1]. */
+static void
+do_chain(struct fz_run *r, const struct fz_op *op)
+{
+    uint32_t prev = 0;
+    uint64_t h = rng_seed((uint64_t)op->num[1]);
+    for (int32_t i = 0; i < op->num[0]; i++) {
+        uint8_t cls = random_class(&h);
+        uint32_t s = make_items(r, cls, &prev, prev != 0 && cls == FZ_TUPLE);
+        if (prev != 0) {
+            link_to(r, s, prev, 0, 0);
+            gc_decref(r->heap, r->nodes[prev].obj); /* s holds it now */
+        }
+        prev = s;
+    }
+    if (prev != 0) {
+        struct gc_object *head = r->nodes[prev].obj;
+        set_slot(r, op->slot, prev);
+        gc_decref(r->heap, head);
     }
 }
 
@@ -1408,6 +1535,18 @@ on_gc(struct gc_heap *heap, enum gc_callback_phase phase,
     act(r, 0, ++r->gc_callback_calls, false);
 }
 
+/* Which ops collected: the heap verifier's full walk follows them. */
+static void
+on_collect_end(void *data, int gen, uint64_t visited, uint64_t collected,
+               uint64_t uncollectable)
+{
+    (void)gen;
+    (void)visited;
+    (void)collected;
+    (void)uncollectable;
+    ((struct fz_run *)data)->collections_seen++;
+}
+
 /* Debug lines go nowhere, but are made: the collectors' printing of
  * garbage runs too. */
 static void
@@ -1461,8 +1600,8 @@ do_weakref(struct fz_run *r, const struct fz_op *op)
 static void
 set_frozen(struct fz_run *r, bool is_frozen)
 {
-    for (uint32_t s = 1; s < r->nnodes; s++) {
-        r->nodes[s].is_frozen = is_frozen && !r->nodes[s].is_dead;
+    for (uint32_t i = 0; i < r->alive.n; i++) {
+        r->nodes[r->alive.v[i]].is_frozen = is_frozen;
     }
 }
 
@@ -1608,6 +1747,9 @@ execute(struct fz_run *r, const struct fz_op *op)
     case FZ_INJECT:
         do_inject(r, op);
         break;
+    case FZ_CHAIN:
+        do_chain(r, op);
+        break;
     }
     for (uint8_t i = 0; i < nheld; i++) {
         gc_decref(heap, held[i]);
@@ -1656,6 +1798,8 @@ run_free(struct fz_run *r)
     free(r->mark);
     free(r->indegree);
     free(r->saved_items.v);
+    free(r->alive.v);
+    free(r->died_now.v);
     free(r->finalized_now.v);
     free(r->resurrected_now.v);
     free(r->stack.v);
@@ -1703,6 +1847,8 @@ run_program(const struct fz_setup *setup, const struct fz_op *ops,
     }
     gc_decref(r->heap, r->saved); /* the class holds it */
     gc_set_debug_output(r->heap, on_debug_line, NULL);
+    struct gc_listener listener = {.data = r, .collect_end = on_collect_end};
+    gc_set_listener(r->heap, &listener);
     const struct gc_heap_stats *st = gc_heap_stats(r->heap);
     r->base_live = st->gc_objects_allocated - st->gc_objects_freed -
                    st->gc_objects_cached;
@@ -1711,6 +1857,7 @@ run_program(const struct fz_setup *setup, const struct fz_op *ops,
             continue;
         }
         r->op_index = i;
+        r->died_now.n = 0;
         r->finalized_now.n = 0;
         r->resurrected_now.n = 0;
         r->is_full_collection = false;
@@ -1881,7 +2028,7 @@ run_seed(const struct fz_options *o, const char *given, uint64_t seed, FILE *f,
          struct fz_tally *tally)
 {
     struct fz_case c;
-    char err[256], replay[400], optext[96];
+    char err[256], replay[400], optext[128];
     uint32_t n;
     if (!case_init(o, given, seed, &c, err, sizeof err)) {
         fprintf(f, "FAIL %s seed %llu: %s\n", c.spec_text,
@@ -1942,7 +2089,7 @@ trial(const struct fz_setup *setup, const struct fz_op *ops, uint32_t n,
         (void)null;
         close(fds[0]);
         struct fz_run r;
-        char err[256], text[96];
+        char err[256], text[128];
         if (!run_program(setup, ops, n, keep, &r, err, sizeof err)) {
             _exit(100);
         }
@@ -2056,7 +2203,7 @@ print_minimal(const struct fz_options *o, const char *given, uint64_t seed,
               FILE *out)
 {
     struct fz_case c;
-    char err[256], text[96], why[400];
+    char err[256], text[128], why[400];
     if (!case_init(o, given, seed, &c, err, sizeof err)) {
         return;
     }
@@ -2219,6 +2366,20 @@ fuzz_collector(const struct fz_options *o, const char *given, FILE *out,
 }
 
 /* ---- the command ------------------------------------------------------- */
+
+/* User and system time of the children that have ended: the seeds run
+ * there, and on a shared machine their CPU time says more than the
+ * wall clock. */
+static double
+children_cpu_s(void)
+{
+    struct rusage ru;
+    if (getrusage(RUSAGE_CHILDREN, &ru) != 0) {
+        return 0;
+    }
+    return (double)ru.ru_utime.tv_sec + (double)ru.ru_stime.tv_sec +
+           ((double)ru.ru_utime.tv_usec + (double)ru.ru_stime.tv_usec) / 1e6;
+}
 
 /* A whole decimal number in [min, max]; "0", "-1", "abc", "1e3" and
  * anything past max are refused. */
@@ -2403,18 +2564,19 @@ gc_fuzz_run(int argc, char **argv, FILE *out, FILE *err)
     uint64_t passed = 0, failed = 0;
     for (size_t c = 0; c < o.ncollectors; c++) {
         uint64_t t0 = gc_clock_ns(), first_failure;
+        double cpu0 = children_cpu_s();
         struct fz_tally t = {0};
         uint64_t n =
             fuzz_collector(&o, o.collectors[c], out, &first_failure, &t);
         double s = (double)(gc_clock_ns() - t0) / 1e9;
         fprintf(out,
                 "# %s: %llu seeds from %llu, %u ops%s: %llu failed, "
-                "%.2f s\n",
+                "%.2f s (%.2f s CPU)\n",
                 o.collectors[c], (unsigned long long)o.nseeds,
                 (unsigned long long)o.first_seed, o.nops,
                 o.is_collect_every_alloc ? ", collecting at every allocation"
                                          : "",
-                (unsigned long long)n, s);
+                (unsigned long long)n, s, children_cpu_s() - cpu0);
         fprintf(out,
                 "#   %llu objects: %llu freed by refcounting, %llu "
                 "after being garbage; %llu finalizer runs, %llu weakref "

@@ -43,6 +43,26 @@ random_ref(uint64_t *s)
     return r;
 }
 
+/* The mix of operations, per thousand (the rows sum to 1000): links
+ * most, so that cycles form; a chain (the trashcan) in every few
+ * programs.  nrefs operands, and a sub from 0 to nsubs - 1 where nsubs
+ * is not 0. */
+static const struct {
+    uint8_t kind;
+    uint16_t per_mille;
+    uint8_t nrefs, nsubs;
+} mix[] = {
+    {FZ_CHAIN, 2, 0, 0},        {FZ_NEW, 178, 0, 0},
+    {FZ_LINK, 400, 2, 0},       {FZ_UNLINK, 60, 1, 0},
+    {FZ_UNLINK_ALL, 15, 1, 0},  {FZ_DROP, 85, 0, 0},
+    {FZ_MOVE, 80, 1, 0},        {FZ_WEAKREF, 50, 1, 2},
+    {FZ_COLLECT, 55, 0, 3},     {FZ_FREEZE, 5, 0, 0},
+    {FZ_UNFREEZE, 7, 0, 0},     {FZ_ENABLE, 10, 0, 0},
+    {FZ_DISABLE, 7, 0, 0},      {FZ_THRESHOLD, 15, 0, 0},
+    {FZ_CLEAR_SAVED, 12, 0, 0}, {FZ_CLEAR_GARBAGE, 7, 0, 0},
+    {FZ_DEBUG, 6, 0, 4},        {FZ_CALLBACKS, 6, 0, 2},
+};
+
 /* The program of a seed: nops random operations, then an epilogue that
  * makes everything garbage and collects it, so every program ends with
  * the strongest check.  *n gets the length. */
@@ -65,78 +85,29 @@ generate(uint64_t seed, uint32_t nops, enum fz_inject inject, uint32_t *n)
             continue;
         }
         unsigned x = rng_below(&s, 1000);
-        if (x < 2) {
-            op->kind = FZ_CHAIN;
+        size_t m = 0;
+        while (x >= mix[m].per_mille) {
+            x -= mix[m].per_mille;
+            m++;
+        }
+        op->kind = mix[m].kind;
+        op->nrefs = mix[m].nrefs;
+        if (mix[m].nsubs != 0) {
+            op->sub = (uint8_t)rng_below(&s, mix[m].nsubs);
+        }
+        if (op->kind == FZ_NEW) {
+            op->sub = random_class(&s);
+            op->nrefs = op->sub == FZ_TUPLE ? (uint8_t)rng_below(&s, 4) : 0;
+        }
+        else if (op->kind == FZ_CHAIN) {
             op->num[0] = (int32_t)(45 + rng_below(&s, 60));
             op->num[1] = (int32_t)rng_below(&s, 1u << 30);
         }
-        else if (x < 180) {
-            op->kind = FZ_NEW;
-            op->sub = random_class(&s);
-            if (op->sub == FZ_TUPLE) {
-                op->nrefs = (uint8_t)rng_below(&s, 4);
-            }
-        }
-        else if (x < 580) {
-            op->kind = FZ_LINK;
-            op->nrefs = 2;
-        }
-        else if (x < 640) {
-            op->kind = FZ_UNLINK;
-            op->nrefs = 1;
-        }
-        else if (x < 655) {
-            op->kind = FZ_UNLINK_ALL;
-            op->nrefs = 1;
-        }
-        else if (x < 740) {
-            op->kind = FZ_DROP;
-        }
-        else if (x < 820) {
-            op->kind = FZ_MOVE;
-            op->nrefs = 1;
-        }
-        else if (x < 870) {
-            op->kind = FZ_WEAKREF;
-            op->nrefs = 1;
-            op->sub = (uint8_t)rng_below(&s, 2);
-        }
-        else if (x < 925) {
-            op->kind = FZ_COLLECT;
-            op->sub = (uint8_t)rng_below(&s, 3);
-        }
-        else if (x < 930) {
-            op->kind = FZ_FREEZE;
-        }
-        else if (x < 937) {
-            op->kind = FZ_UNFREEZE;
-        }
-        else if (x < 947) {
-            op->kind = FZ_ENABLE;
-        }
-        else if (x < 954) {
-            op->kind = FZ_DISABLE;
-        }
-        else if (x < 969) {
+        else if (op->kind == FZ_THRESHOLD) {
             static const int32_t t0[] = {0, 1, 2, 3, 5, 10, 25, 100, 700};
-            op->kind = FZ_THRESHOLD;
             op->num[0] = t0[rng_below(&s, sizeof t0 / sizeof *t0)];
             op->num[1] = (int32_t)(1 + rng_below(&s, 10));
             op->num[2] = (int32_t)(1 + rng_below(&s, 10));
-        }
-        else if (x < 981) {
-            op->kind = FZ_CLEAR_SAVED;
-        }
-        else if (x < 988) {
-            op->kind = FZ_CLEAR_GARBAGE;
-        }
-        else if (x < 994) {
-            op->kind = FZ_DEBUG;
-            op->sub = (uint8_t)rng_below(&s, 4);
-        }
-        else {
-            op->kind = FZ_CALLBACKS;
-            op->sub = (uint8_t)rng_below(&s, 2);
         }
         for (uint8_t r = 0; r < op->nrefs; r++) {
             op->ref[r] = random_ref(&s);

@@ -196,9 +196,17 @@ struct fz_setup {
 };
 
 /* What the programs did, so a run shows it exercised something. */
+enum fz_tally_item {
+    FZ_T_OBJECTS,         /* made */
+    FZ_T_REFCOUNT_DEATHS, /* died before the heap did, never garbage */
+    FZ_T_COLLECTED,       /* died before the heap did, after being so */
+    FZ_T_FINALIZERS,      /* finalizer runs */
+    FZ_T_CALLBACKS,       /* weakref callback runs */
+    FZ_T_COLLECTIONS,     /* from gc.get_stats, 3.8 on */
+    FZ_T_COUNT
+};
 struct fz_tally {
-    uint64_t objects, refcount_deaths, collected, finalizers, callbacks,
-        collections;
+    uint64_t n[FZ_T_COUNT];
 };
 
 /* How one run ended. */

@@ -1315,13 +1315,13 @@ tally_add(struct fz_tally *t, const struct fz_run *r)
     for (uint32_t s = 1; s < r->nnodes; s++) {
         const struct fz_node *nd = &r->nodes[s];
         bool is_program_death = nd->is_dead && nd->death_op < r->nops;
-        t->objects++;
-        t->refcount_deaths += is_program_death && !nd->was_garbage;
-        t->collected += is_program_death && nd->was_garbage;
-        t->finalizers += nd->finalized;
-        t->callbacks += nd->callbacks;
+        t->n[FZ_T_OBJECTS]++;
+        t->n[FZ_T_REFCOUNT_DEATHS] += is_program_death && !nd->was_garbage;
+        t->n[FZ_T_COLLECTED] += is_program_death && nd->was_garbage;
+        t->n[FZ_T_FINALIZERS] += nd->finalized;
+        t->n[FZ_T_CALLBACKS] += nd->callbacks;
     }
-    t->collections += r->collections;
+    t->n[FZ_T_COLLECTIONS] += r->collections;
 }
 
 /* ---- one run ---------------------------------------------------------- */

@@ -156,6 +156,15 @@ format_ref(char *buf, size_t bytes, struct fz_ref r)
     }
 }
 
+static const char *const plain_texts[] = {
+    [FZ_FREEZE] = "gc.freeze()",
+    [FZ_UNFREEZE] = "gc.unfreeze()",
+    [FZ_ENABLE] = "gc.enable()",
+    [FZ_DISABLE] = "gc.disable()",
+    [FZ_CLEAR_SAVED] = "del saved[:]",
+    [FZ_CLEAR_GARBAGE] = "del gc.garbage[:]",
+};
+
 /* One operation as Python-like text, for failures and minimal
  * programs. */
 static void
@@ -208,27 +217,9 @@ format_op(char *buf, size_t bytes, const struct fz_op *op)
     case FZ_COLLECT:
         snprintf(buf, bytes, "gc.collect(%u)", op->sub);
         break;
-    case FZ_FREEZE:
-        snprintf(buf, bytes, "gc.freeze()");
-        break;
-    case FZ_UNFREEZE:
-        snprintf(buf, bytes, "gc.unfreeze()");
-        break;
-    case FZ_ENABLE:
-        snprintf(buf, bytes, "gc.enable()");
-        break;
-    case FZ_DISABLE:
-        snprintf(buf, bytes, "gc.disable()");
-        break;
     case FZ_THRESHOLD:
         snprintf(buf, bytes, "gc.set_threshold(%d, %d, %d)", (int)op->num[0],
                  (int)op->num[1], (int)op->num[2]);
-        break;
-    case FZ_CLEAR_SAVED:
-        snprintf(buf, bytes, "del saved[:]");
-        break;
-    case FZ_CLEAR_GARBAGE:
-        snprintf(buf, bytes, "del gc.garbage[:]");
         break;
     case FZ_DEBUG:
         snprintf(buf, bytes, "gc.set_debug(%u)", debug_flags[op->sub % 4]);
@@ -245,8 +236,12 @@ format_op(char *buf, size_t bytes, const struct fz_op *op)
         snprintf(buf, bytes, "inject %s at s%u", inject_names[op->sub],
                  op->slot);
         break;
+    default: /* the operations without operands */
+        snprintf(buf, bytes, "%s", plain_texts[op->kind]);
+        break;
     }
 }
+
 /* ---- seeds, specs and child processes ---------------------------------- */
 
 struct fz_options {
@@ -351,12 +346,9 @@ replay_args(const struct fz_options *o, const char *given, uint64_t seed,
 static void
 tally_sum(struct fz_tally *t, const struct fz_tally *u)
 {
-    t->objects += u->objects;
-    t->refcount_deaths += u->refcount_deaths;
-    t->collected += u->collected;
-    t->finalizers += u->finalizers;
-    t->callbacks += u->callbacks;
-    t->collections += u->collections;
+    for (int i = 0; i < FZ_T_COUNT; i++) {
+        t->n[i] += u->n[i];
+    }
 }
 
 /* The op a failure names: one of the program, or the heap's end. */
@@ -625,13 +617,11 @@ fuzz_collector(const struct fz_options *o, const char *given, FILE *out,
                     fflush(f);
                 }
             }
-            fprintf(f, "T %llu %llu %llu %llu %llu %llu\nD\n",
-                    (unsigned long long)t.objects,
-                    (unsigned long long)t.refcount_deaths,
-                    (unsigned long long)t.collected,
-                    (unsigned long long)t.finalizers,
-                    (unsigned long long)t.callbacks,
-                    (unsigned long long)t.collections);
+            fprintf(f, "T");
+            for (int i = 0; i < FZ_T_COUNT; i++) {
+                fprintf(f, " %llu", (unsigned long long)t.n[i]);
+            }
+            fprintf(f, "\nD\n");
             fclose(f);
             /* exit, not _exit: a sanitizer's leak check runs at exit. */
             exit(0);
@@ -655,15 +645,9 @@ fuzz_collector(const struct fz_options *o, const char *given, FILE *out,
                 }
             }
             else if (line[0] == 'T') {
-                unsigned long long v[6];
-                if (sscanf(line + 2, "%llu %llu %llu %llu %llu %llu", &v[0],
-                           &v[1], &v[2], &v[3], &v[4], &v[5]) == 6) {
-                    tally->objects += v[0];
-                    tally->refcount_deaths += v[1];
-                    tally->collected += v[2];
-                    tally->finalizers += v[3];
-                    tally->callbacks += v[4];
-                    tally->collections += v[5];
+                char *p = line + 1;
+                for (int i = 0; i < FZ_T_COUNT; i++) {
+                    tally->n[i] += strtoull(p, &p, 10);
                 }
             }
             else if (line[0] == 'D') {
@@ -920,12 +904,12 @@ gc_fuzz_run(int argc, char **argv, FILE *out, FILE *err)
                 "#   %llu objects: %llu freed by refcounting, %llu "
                 "after being garbage; %llu finalizer runs, %llu weakref "
                 "callbacks, %llu collections (3.8+)\n",
-                (unsigned long long)t.objects,
-                (unsigned long long)t.refcount_deaths,
-                (unsigned long long)t.collected,
-                (unsigned long long)t.finalizers,
-                (unsigned long long)t.callbacks,
-                (unsigned long long)t.collections);
+                (unsigned long long)t.n[FZ_T_OBJECTS],
+                (unsigned long long)t.n[FZ_T_REFCOUNT_DEATHS],
+                (unsigned long long)t.n[FZ_T_COLLECTED],
+                (unsigned long long)t.n[FZ_T_FINALIZERS],
+                (unsigned long long)t.n[FZ_T_CALLBACKS],
+                (unsigned long long)t.n[FZ_T_COLLECTIONS]);
         fflush(out);
         if (o.is_minimize && first_failure != UINT64_MAX) {
             print_minimal(&o, o.collectors[c], first_failure, out);

@@ -83,12 +83,23 @@ struct gc_class {
 #define GC_POOL_CLASSES 32
 struct pool_header;
 struct gc_pool_arena;
+struct gc_pool_reserve {
+    void **blocks; /* fresh blocks, to hand out from the end */
+    size_t n, cap;
+    size_t npools; /* pools carved for this class so far */
+};
 struct gc_pool {
     struct pool_header *used[GC_POOL_CLASSES]; /* pools with free blocks */
     struct gc_pool_arena *arenas;
     bool has_empty_arena;
+    /* GC_LAYOUT_SHUFFLED: per class, fresh blocks in random order.  Their
+     * pools count them in ref_count, so none empties under them. */
+    bool is_shuffled;
+    uint64_t rng;
+    struct gc_pool_reserve reserve[GC_POOL_CLASSES];
 };
-void gc_pool_init(struct gc_pool *pool, struct gc_allocator *out);
+void gc_pool_init(struct gc_pool *pool, enum gc_layout layout,
+                  uint64_t seed, struct gc_allocator *out);
 void gc_pool_fini(struct gc_pool *pool);
 size_t gc_pool_arena_count(const struct gc_pool *pool);
 

@@ -250,8 +250,27 @@ void gc_failing_allocator_init(struct gc_failing_allocator *fa,
 
 struct gc_collector;
 
+/* Where the pool allocator places small blocks.  ALLOC_ORDER is
+ * pymalloc's: a class's blocks are carved from a pool in address order,
+ * so objects allocated together sit together.  SHUFFLED hands fresh
+ * blocks out in a random order over a window that grows with the heap
+ * (up to 16 MiB per size class), so neighbours in allocation order -- and
+ * in the collector's lists -- are far apart in memory, as in a long-
+ * running, fragmented process.  Freed blocks are reused the same way in
+ * both.  Only the pool has a layout: heaps on malloc (sanitizer builds,
+ * GCLAB_MALLOC=malloc) ignore it. */
+enum gc_layout {
+    GC_LAYOUT_ALLOC_ORDER,
+    GC_LAYOUT_SHUFFLED,
+};
+const char *gc_layout_name(enum gc_layout layout); /* "alloc-order" */
+/* GC_EINVAL for a name that is neither. */
+enum gc_status gc_layout_parse(const char *text, enum gc_layout *out);
+
 struct gc_heap_config {
     enum gc_profile profile;
+    enum gc_layout layout;
+    uint64_t layout_seed; /* the shuffle's, for GC_LAYOUT_SHUFFLED */
     const struct gc_allocator *allocator; /* NULL: gc_allocator_system */
     const struct gc_collector *collector; /* NULL: the default collector */
     const struct gc_option_value *options; /* the collector's, or NULL */
@@ -730,6 +749,9 @@ enum gc_status gc_spec_parse(const char *text, struct gc_spec *spec,
 /* The spec's effective options, "key=value,..." with defaults filled
  * in, for records. */
 void gc_spec_format(const struct gc_spec *spec, char *buf, size_t bytes);
+/* Fills cfg's profile, collector and options from a parsed spec; the
+ * rest of cfg (layout, allocator, err) is the caller's. */
+void gc_spec_config(const struct gc_spec *spec, struct gc_heap_config *cfg);
 /* Creates a heap from a spec; the allocator may be NULL. */
 enum gc_status gc_heap_new_spec(const char *spec,
                                 const struct gc_allocator *allocator,

@@ -334,6 +334,13 @@ gc_cmd_micro(int argc, char **argv)
             }
             nsizes++;
         }
+        else if (strcmp(opt, "--layout") == 0) {
+            if (gc_layout_parse(val, &cfg.layout) != GC_OK) {
+                fprintf(stderr, "gclab micro: --layout needs alloc-order or "
+                                "shuffled, not '%s'\n", val);
+                return 2;
+            }
+        }
         else if (strcmp(opt, "--profile") == 0) {
             if (gc_profile_parse(val, &cfg.profile) != GC_OK) {
                 fprintf(stderr,
@@ -367,10 +374,10 @@ gc_cmd_micro(int argc, char **argv)
     if (is_shapes) {
         /* The last --size, or 1e6 (the default list's last). */
         uint64_t n = sizes[nsizes - 1];
-        printf("# profile %s, one full collection per shape of %llu "
-               "objects, ns per object; %llu repetitions\n",
-               gc_profile_name(cfg.profile), (unsigned long long)n,
-               (unsigned long long)repeat);
+        printf("# profile %s, layout %s, one full collection per shape of "
+               "%llu objects, ns per object; %llu repetitions\n",
+               gc_profile_name(cfg.profile), gc_layout_name(cfg.layout),
+               (unsigned long long)n, (unsigned long long)repeat);
         suite_shapes(&ctx, n, repeat, samples);
         iterations = 0;
     }

@@ -24,6 +24,7 @@ struct item {
     const char *peer;      /* the interpreter, for a peer row */
     bool has_recorder;     /* a peer run with the gc.callbacks recorder */
     bool pause_cpu;        /* read the thread CPU clock around each pause */
+    enum gc_layout layout; /* where the pool places objects */
 };
 
 struct record {
@@ -47,6 +48,7 @@ struct matrix {
      * collection it would cost alloc-churn about 2% of its wall time,
      * over the listener's 1% budget, so it is read only on request. */
     bool pause_cpu;
+    enum gc_layout layout;
 };
 
 /* The MMU curve of one run from its kept pauses, at windows 10 us,

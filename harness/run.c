@@ -196,9 +196,18 @@ run_in_child(const struct item *it, const struct gc_workload_spec *ws,
     struct gc_spec spec;
     char err[256];
     struct gc_heap *heap;
-    if (gc_spec_parse(it->collector, &spec, err, sizeof err) != GC_OK ||
-        gc_heap_new_spec(it->collector, NULL, &heap, err, sizeof err) !=
-            GC_OK) {
+    struct gc_heap_config cfg;
+    gc_heap_config_init(&cfg);
+    cfg.layout = it->layout;
+    cfg.layout_seed = seed + it->rep;
+    cfg.err = err;
+    cfg.err_bytes = sizeof err;
+    if (gc_spec_parse(it->collector, &spec, err, sizeof err) != GC_OK) {
+        out->status = RUN_FAILED;
+        return;
+    }
+    gc_spec_config(&spec, &cfg);
+    if (gc_heap_new(&cfg, &heap) != GC_OK) {
         out->status = RUN_FAILED;
         return;
     }
@@ -411,9 +420,11 @@ record_json(struct gc_buf *b, const struct record *rec,
     gc_buf_printf(b, ",\"compiler\":");
     gc_buf_json_string(b, __VERSION__);
     gc_buf_printf(b, ",\"build_type\":\"%s\",\"check_level\":%d,"
-                     "\"events\":%s,\"gclab_revision\":",
+                     "\"events\":%s,\"layout\":\"%s\","
+                     "\"gclab_revision\":",
                   build_type(), GCLAB_CHECKS_DEFAULT,
-                  GCLAB_EVENTS ? "true" : "false");
+                  GCLAB_EVENTS ? "true" : "false",
+                  gc_layout_name(rec->item.layout));
     gc_buf_json_string(b, GCLAB_REVISION);
     gc_buf_printf(b, ",\"tree_dirty\":%s}\n",
                   strstr(GCLAB_REVISION, "dirty") ? "true" : "false");
@@ -763,7 +774,8 @@ run_matrix(const struct matrix *mx, size_t *total_out)
                         .size = mx->nsizes
                                     ? mx->sizes[z]
                                     : mx->wspecs[w].workload->default_size,
-                        .rep = r, .pause_cpu = mx->pause_cpu};
+                        .rep = r, .pause_cpu = mx->pause_cpu,
+                        .layout = mx->layout};
                     double elapsed = (double)(gc_clock_ns() - started) / 1e9;
                     fprintf(stderr,
                             "[%zu/%zu] %s on %s, size %llu, rep %llu "
@@ -942,6 +954,7 @@ gc_cmd_run(int argc, char **argv)
     const char *peers[8];
     int npeers = 0;
     bool allow_debug = false, trace = false, pause_cpu = false;
+    enum gc_layout layout = GC_LAYOUT_ALLOC_ORDER;
     for (int i = 1; i < argc; i++) {
         const char *opt = argv[i];
         if (strcmp(opt, "--allow-debug") == 0) {
@@ -964,7 +977,7 @@ gc_cmd_run(int argc, char **argv)
                 "[--out DIR] [--trace]\n"
                 "         [--peer PYTHON]... [--baseline N] "
                 "[--memory-cap-mb N] [--pause-cpu]\n"
-                "         [--allow-debug]\n"
+                "         [--layout alloc-order|shuffled] [--allow-debug]\n"
                 "Runs every (collector, workload, size, repetition) in a "
                 "child process of its\n"
                 "own and prints means with 95%% CIs; --out writes "
@@ -1027,6 +1040,12 @@ gc_cmd_run(int argc, char **argv)
         }
         else if (strcmp(opt, "--out") == 0) {
             out_dir = val;
+        }
+        else if (strcmp(opt, "--layout") == 0) {
+            if (gc_layout_parse(val, &layout) != GC_OK) {
+                return usage("--layout needs alloc-order or shuffled, not",
+                             val);
+            }
         }
         else if (strcmp(opt, "--peer") == 0 && npeers < 8) {
             if (peer_label(val, false) == NULL) {
@@ -1095,7 +1114,7 @@ gc_cmd_run(int argc, char **argv)
                         .nsizes = nsizes, .peers = peers, .npeers = npeers,
                         .repeat = repeat, .seed = seed,
                         .baseline = baseline, .memory_cap = memory_cap,
-                        .pause_cpu = pause_cpu};
+                        .pause_cpu = pause_cpu, .layout = layout};
     size_t total;
     struct record *recs = run_matrix(&mx, &total);
     if (recs == NULL) {

@@ -767,6 +767,18 @@ const struct gc_collector *gc_heap_collector(const struct gc_heap *heap);
  * the object, its type and the rule.  Not during a collection. */
 enum gc_status gc_heap_verify(struct gc_heap *heap, int level, char *err,
                               size_t err_bytes);
+/* The oracle mark: the containers no reference from outside the
+ * tracked objects can reach -- garbage that refcounting cannot free and
+ * no collection has freed yet -- counted, with their bytes as
+ * gc_object_py_sizeof counts them.  Found as a full collection finds
+ * them (refcounts less internal references give the roots; a mark from
+ * the roots), but without changing anything, so the harness can call it
+ * from a collection's begin event.  Untracked objects held only by the
+ * garbage (atoms, untracked tuples) are not counted.  O(tracked); one
+ * malloc'd stack.  GC_ENOMEM, or GC_EINVAL if a refcount is below the
+ * references to it (as gc_heap_verify level 2 reports). */
+enum gc_status gc_heap_garbage(struct gc_heap *heap, uint64_t *objects,
+                               uint64_t *bytes);
 /* The level applied automatically after collections: -Dchecks, raised
  * by GCLAB_CHECKS=N; GCLAB_STRESS=1 means 2 after every collection and
  * every 64th container allocation. */

@@ -32,12 +32,6 @@ static const char *const scaling_collectors[] = {"cpython",
 static const char *series[NC + 2];
 static size_t nseries;
 
-struct stat_pair {
-    double mean, ci;
-};
-
-/* What a figure shows of one run. */
-typedef double metric_fn(const struct gc_metrics *m);
 
 static double
 wall_ms(const struct gc_metrics *m)
@@ -71,8 +65,8 @@ collections_all(const struct gc_metrics *m)
 }
 
 /* Mean and CI of one metric over a group's ok repetitions. */
-static struct stat_pair
-metric_of(const struct record *recs, size_t total, const char *collector,
+struct stat_pair
+bench_metric_of(const struct record *recs, size_t total, const char *collector,
           int workload, uint64_t size, metric_fn *fn)
 {
     double v[1024];
@@ -100,8 +94,8 @@ size_of(const struct record *recs, size_t total, int workload)
     return 0;
 }
 
-static int
-write_text(const char *dir, const char *name, struct gc_buf *b)
+int
+bench_write_text(const char *dir, const char *name, struct gc_buf *b)
 {
     char path[8192];
     snprintf(path, sizeof path, "%s/%s", dir, name);
@@ -144,13 +138,13 @@ bar_table(const char *dir, const char *name, const struct record *recs,
         gc_buf_printf(&b, "%s", main_workloads[w]);
         uint64_t size = size_of(recs, total, (int)w);
         for (size_t c = 0; c < nseries; c++) {
-            struct stat_pair p = metric_of(recs, total, series[c], (int)w,
+            struct stat_pair p = bench_metric_of(recs, total, series[c], (int)w,
                                            size, fn);
             gc_buf_printf(&b, "\t%.6g\t%.6g", p.mean, p.ci);
         }
         gc_buf_printf(&b, "\n");
     }
-    return write_text(dir, name, &b);
+    return bench_write_text(dir, name, &b);
 }
 
 static int
@@ -160,18 +154,18 @@ ratio_table(const char *dir, const struct record *recs, size_t total)
     series_header(&b);
     for (size_t w = 0; w < NW; w++) {
         uint64_t size = size_of(recs, total, (int)w);
-        struct stat_pair ref = metric_of(recs, total, main_collectors[0],
+        struct stat_pair ref = bench_metric_of(recs, total, main_collectors[0],
                                          (int)w, size, wall_ms);
         gc_buf_printf(&b, "%s", main_workloads[w]);
         for (size_t c = 0; c < nseries; c++) {
-            struct stat_pair x = metric_of(recs, total, series[c], (int)w,
+            struct stat_pair x = bench_metric_of(recs, total, series[c], (int)w,
                                            size, wall_ms);
             double ci, ratio = ratio_of(x, ref, &ci);
             gc_buf_printf(&b, "\t%.6g\t%.6g", ratio, ci);
         }
         gc_buf_printf(&b, "\n");
     }
-    return write_text(dir, "ratio.dat", &b);
+    return bench_write_text(dir, "ratio.dat", &b);
 }
 
 static int
@@ -208,7 +202,7 @@ mmu_table(const char *dir, const struct record *recs, size_t total,
         }
         gc_buf_printf(&b, "\n\n");
     }
-    return write_text(dir, "mmu.dat", &b);
+    return bench_write_text(dir, "mmu.dat", &b);
 }
 
 /* Pause CDF, live memory over time and the pause timeline, from the
@@ -271,9 +265,9 @@ pause_tables(const char *dir, const struct record *recs, size_t total)
         }
     }
     int rc = mmu_table(dir, recs, total, server);
-    rc |= write_text(dir, "cdf.dat", &cdf);
-    rc |= write_text(dir, "memory.dat", &mem);
-    rc |= write_text(dir, "timeline.dat", &tl);
+    rc |= bench_write_text(dir, "cdf.dat", &cdf);
+    rc |= bench_write_text(dir, "memory.dat", &mem);
+    rc |= bench_write_text(dir, "timeline.dat", &tl);
     return rc;
 }
 
@@ -285,23 +279,17 @@ scaling_table(const char *dir, const struct record *recs, size_t total,
     for (size_t c = 0; c < 2; c++) {
         gc_buf_printf(&b, "\"%s\"\t0\n", scaling_collectors[c]);
         for (int z = 0; z < nsizes; z++) {
-            struct stat_pair p = metric_of(recs, total, scaling_collectors[c],
+            struct stat_pair p = bench_metric_of(recs, total, scaling_collectors[c],
                                            0, sizes[z], gc_ms);
             gc_buf_printf(&b, "%llu\t%.6g\n", (unsigned long long)sizes[z],
                           p.mean);
         }
         gc_buf_printf(&b, "\n\n");
     }
-    return write_text(dir, "scaling.dat", &b);
+    return bench_write_text(dir, "scaling.dat", &b);
 }
 
 /* ---- figures ------------------------------------------------------------ */
-
-struct figure {
-    const char *name, *script;
-    int series;
-    const char *args, *caption;
-};
 
 static const struct figure figures[] = {
     {"throughput", "bars.gp", -1,
@@ -359,8 +347,8 @@ static const struct figure figures[] = {
      "they grow quadratically."},
 };
 
-static bool
-has_program(const char *name)
+bool
+bench_has_program(const char *name)
 {
     char cmd[256];
     snprintf(cmd, sizeof cmd, "command -v %s >/dev/null 2>&1", name);
@@ -372,7 +360,7 @@ has_program(const char *name)
 static int
 hyperfine(const char *out_dir, const char *self, bool quick)
 {
-    if (!has_program("hyperfine")) {
+    if (!bench_has_program("hyperfine")) {
         fprintf(stderr, "gclab bench: hyperfine is not installed; "
                         "whole-process timings skipped\n");
         return 0;
@@ -400,8 +388,9 @@ hyperfine(const char *out_dir, const char *self, bool quick)
     return 0;
 }
 
-static int
-draw(const char *out_dir, const char *plots_dir, const struct figure *f)
+int
+bench_draw(const char *out_dir, const char *plots_dir, const struct figure *f,
+           int nseries_all)
 {
     static const char *const formats[] = {"png", "svg"};
     for (int i = 0; i < 2; i++) {
@@ -410,10 +399,10 @@ draw(const char *out_dir, const char *plots_dir, const struct figure *f)
                  "cd '%s/..' && gnuplot -e \"dir='%s/data'; out='%s/%s'; "
                  "fmt='%s'; n=%d; %s\" '%s/%s' 2>'%s/data/%s.%s.log'",
                  plots_dir, out_dir, out_dir, f->name, formats[i],
-                 f->series < 0 ? (int)nseries : f->series,
+                 f->series < 0 ? nseries_all : f->series,
                  f->args, plots_dir, f->script, out_dir, f->name, formats[i]);
         if (system(cmd) != 0) {
-            fprintf(stderr, "gclab bench: gnuplot failed on %s (see "
+            fprintf(stderr, "gclab: gnuplot failed on %s (see "
                             "%s/data/%s.%s.log)\n",
                     f->name, out_dir, f->name, formats[i]);
             return -1;
@@ -481,7 +470,7 @@ report(const char *out_dir, const char *command, const struct record *recs,
         struct stat_pair v[NC + 2];
         size_t best = 0;
         for (size_t c = 0; c < nseries; c++) {
-            v[c] = metric_of(recs, total, series[c], (int)w, size, wall_ms);
+            v[c] = bench_metric_of(recs, total, series[c], (int)w, size, wall_ms);
             if (v[c].mean > 0 && v[c].mean < v[best].mean) {
                 best = c;
             }
@@ -525,7 +514,7 @@ report(const char *out_dir, const char *command, const struct record *recs,
                       "href='hyperfine.json'>hyperfine.json</a> "
                       "(whole-process timings)</li></ul>"
                       "</body></html>\n");
-    return write_text(out_dir, "index.html", &b);
+    return bench_write_text(out_dir, "index.html", &b);
 }
 
 /* ---- gclab bench ------------------------------------------------------------ */
@@ -693,13 +682,13 @@ gc_cmd_bench(int argc, char **argv)
     ssize_t len = readlink("/proc/self/exe", self, sizeof self - 1);
     self[len > 0 ? len : 0] = '\0';
     rc |= len > 0 ? hyperfine(out_dir, self, quick) : 0;
-    bool drew = has_program("gnuplot");
+    bool drew = bench_has_program("gnuplot");
     if (!drew) {
         fprintf(stderr, "gclab bench: gnuplot is not installed; results are "
                         "written, figures skipped\n");
     }
     for (size_t i = 0; drew && i < sizeof figures / sizeof *figures; i++) {
-        if (draw(out_dir, plots_dir, &figures[i]) != 0) {
+        if (bench_draw(out_dir, plots_dir, &figures[i], (int)nseries) != 0) {
             rc = -1;
         }
     }

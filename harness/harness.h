@@ -56,6 +56,8 @@ double gc_mmu(const uint64_t *start_ns, const uint64_t *pause_ns, size_t n,
     M(mmu_10ms, "minimum mutator utilisation in 10 ms windows, millionths")\
     M(mmu_100ms, "the same in 100 ms windows, millionths")                 \
     M(peak_live_bytes, "highest live bytes of the heap")                   \
+    M(retained_garbage_peak_bytes,                                         \
+      "most unreachable-but-unfreed bytes, by oracle mark (--retained)")   \
     M(peak_rss_bytes, "peak resident set of the run's process")            \
     M(alloc_per_s, "container allocations per second of wall time")        \
     M(minor_faults, "minor page faults during the measured region")        \
@@ -114,6 +116,7 @@ int gc_cmd_run(int argc, char **argv);
 int gc_cmd_report(int argc, char **argv);
 int gc_cmd_bench(int argc, char **argv);
 int gc_cmd_twin(int argc, char **argv);
+int gc_cmd_sweep(int argc, char **argv);
 
 /* Runs a scenario file (spec/scenarios.md) on the model: the event log
  * goes to out, errors to err; profile_name may be NULL (the default).

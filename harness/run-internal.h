@@ -25,6 +25,7 @@ struct item {
     bool has_recorder;     /* a peer run with the gc.callbacks recorder */
     bool pause_cpu;        /* read the thread CPU clock around each pause */
     enum gc_layout layout; /* where the pool places objects */
+    bool retained;         /* an accounting run for retained garbage */
 };
 
 struct record {
@@ -49,6 +50,7 @@ struct matrix {
      * over the listener's 1% budget, so it is read only on request. */
     bool pause_cpu;
     enum gc_layout layout;
+    bool retained;
 };
 
 /* The MMU curve of one run from its kept pauses, at windows 10 us,
@@ -71,6 +73,9 @@ struct group {
 size_t summarize(const struct record *recs, size_t total,
                  struct group *groups);
 
+/* 2, with one line on stderr, when this build's numbers are not results
+ * (debug, sanitizers, checks) and allow_debug is false; else 0. */
+int run_check_build(const char *command, bool allow_debug);
 struct record *run_matrix(const struct matrix *mx, size_t *total);
 /* "python3.11.7" for an interpreter, or NULL if it does not answer. */
 const char *peer_label(const char *python, bool has_recorder);
@@ -81,5 +86,29 @@ int write_results(const char *out_dir, const struct record *recs,
                   size_t total, const struct matrix *mx);
 void print_summary_table(const struct record *recs, size_t total,
                          const char *reference, const char *const *workloads);
+
+/* ---- what bench and sweep share (bench.c) ---- */
+struct stat_pair {
+    double mean, ci;
+};
+/* What a figure shows of one run. */
+typedef double metric_fn(const struct gc_metrics *m);
+/* Mean and 95% CI of fn over the ok runs of (collector, workload, size). */
+struct stat_pair bench_metric_of(const struct record *recs, size_t total,
+                                 const char *collector, int workload,
+                                 uint64_t size, metric_fn *fn);
+/* Writes DIR/name atomically and empties b; -1 (with a message) on
+ * failure. */
+int bench_write_text(const char *dir, const char *name, struct gc_buf *b);
+bool bench_has_program(const char *name);
+/* A figure: plots/SCRIPT draws DIR/NAME.png and .svg from DIR/data;
+ * series < 0 means nseries_all. */
+struct figure {
+    const char *name, *script;
+    int series;
+    const char *args, *caption;
+};
+int bench_draw(const char *out_dir, const char *plots_dir,
+               const struct figure *f, int nseries_all);
 
 #endif /* GCLAB_RUN_INTERNAL_H */

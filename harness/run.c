@@ -178,6 +178,92 @@ const char *const status_names[] = {"ok", "failed", "leak-capped",
 
 
 
+/* The heap a run measures: the item's collector and layout, the
+ * interpreter's own objects in the oldest generation, collected once. */
+static enum run_status
+new_run_heap(const struct item *it, uint64_t baseline, uint64_t seed,
+             struct gc_heap **out, char *effective, size_t effective_bytes)
+{
+    struct gc_spec spec;
+    char err[256];
+    struct gc_heap_config cfg;
+    gc_heap_config_init(&cfg);
+    cfg.layout = it->layout;
+    cfg.layout_seed = seed + it->rep;
+    cfg.err = err;
+    cfg.err_bytes = sizeof err;
+    if (gc_spec_parse(it->collector, &spec, err, sizeof err) != GC_OK) {
+        return RUN_FAILED;
+    }
+    gc_spec_config(&spec, &cfg);
+    if (gc_heap_new(&cfg, out) != GC_OK) {
+        return RUN_FAILED;
+    }
+    gc_spec_format(&spec, effective, effective_bytes);
+    uint64_t base = baseline != UINT64_MAX
+                        ? baseline
+                        : interpreter_objects[gc_heap_profile(*out)];
+    if (add_baseline(*out, base) != GC_OK) {
+        return RUN_OUT_OF_MEMORY;
+    }
+    gc_collect(*out, 2);
+    return RUN_OK;
+}
+
+/* The accounting run: the workload again, on a heap of its own, with an
+ * oracle mark (gc_heap_garbage) as each collection begins -- when the
+ * garbage since the last one is greatest -- and once at the end.  It
+ * is a run of its own because the marks cost O(heap) each: timing them
+ * would swamp what the measured run times. */
+struct garbage_log {
+    struct gc_heap *heap;
+    uint64_t peak_bytes;
+    bool failed;
+};
+
+static void
+garbage_sample(struct garbage_log *g)
+{
+    uint64_t objects, bytes;
+    if (gc_heap_garbage(g->heap, &objects, &bytes) != GC_OK) {
+        g->failed = true;
+    }
+    else if (bytes > g->peak_bytes) {
+        g->peak_bytes = bytes;
+    }
+}
+
+static void
+on_begin_garbage(void *data, int gen, enum gc_reason why)
+{
+    (void)gen;
+    (void)why;
+    garbage_sample(data);
+}
+
+static bool
+retained_garbage_peak(const struct item *it,
+                      const struct gc_workload_spec *ws, uint64_t baseline,
+                      uint64_t seed, uint64_t *peak_bytes)
+{
+    char effective[256];
+    struct garbage_log g = {0};
+    if (new_run_heap(it, baseline, seed, &g.heap, effective,
+                     sizeof effective) != RUN_OK) {
+        return false;
+    }
+    struct gc_listener l = {.data = &g, .collect_begin = on_begin_garbage};
+    gc_set_listener(g.heap, &l);
+    struct gc_workload_params p = {.size = it->size, .seed = seed + it->rep,
+                                   .opts = ws->opts, .nopts = ws->nopts};
+    uint64_t checksum;
+    enum gc_status rc = ws->workload->run(g.heap, &p, &checksum);
+    garbage_sample(&g);
+    *peak_bytes = g.peak_bytes;
+    gc_heap_destroy(g.heap);
+    return rc == GC_OK && !g.failed;
+}
+
 static void
 run_in_child(const struct item *it, const struct gc_workload_spec *ws,
              uint64_t baseline, uint64_t seed, uint64_t memory_cap,
@@ -193,33 +279,12 @@ run_in_child(const struct item *it, const struct gc_workload_spec *ws,
 #else
     (void)memory_cap;
 #endif
-    struct gc_spec spec;
-    char err[256];
     struct gc_heap *heap;
-    struct gc_heap_config cfg;
-    gc_heap_config_init(&cfg);
-    cfg.layout = it->layout;
-    cfg.layout_seed = seed + it->rep;
-    cfg.err = err;
-    cfg.err_bytes = sizeof err;
-    if (gc_spec_parse(it->collector, &spec, err, sizeof err) != GC_OK) {
-        out->status = RUN_FAILED;
+    out->status = new_run_heap(it, baseline, seed, &heap, out->effective,
+                               sizeof out->effective);
+    if (out->status != RUN_OK) {
         return;
     }
-    gc_spec_config(&spec, &cfg);
-    if (gc_heap_new(&cfg, &heap) != GC_OK) {
-        out->status = RUN_FAILED;
-        return;
-    }
-    gc_spec_format(&spec, out->effective, sizeof out->effective);
-    uint64_t base = baseline != UINT64_MAX
-                        ? baseline
-                        : interpreter_objects[gc_heap_profile(heap)];
-    if (add_baseline(heap, base) != GC_OK) {
-        out->status = RUN_OUT_OF_MEMORY;
-        return;
-    }
-    gc_collect(heap, 2);
     struct pause_log log = {.m = &out->m, .heap = heap,
                             .cpu = it->pause_cpu};
     log.samples = malloc(MAX_SAMPLES * sizeof *log.samples);
@@ -280,6 +345,15 @@ run_in_child(const struct item *it, const struct gc_workload_spec *ws,
                                     : RUN_FAILED;
     free(log.ns);
     free(log.at);
+    if (out->status == RUN_OK && it->retained) {
+        gc_heap_destroy(heap); /* room for the accounting run's heap */
+        heap = NULL;
+    }
+    if (out->status == RUN_OK && it->retained &&
+        !retained_garbage_peak(it, ws, baseline, seed,
+                               &out->m.retained_garbage_peak_bytes)) {
+        out->status = RUN_FAILED;
+    }
     out->nsamples = (uint32_t)log.nsamples;
     *samples = log.samples;
     /* The heap goes with the process. */
@@ -367,6 +441,21 @@ build_type(void)
 #else
     return "debug";
 #endif
+}
+
+int
+run_check_build(const char *command, bool allow_debug)
+{
+    if (!allow_debug && (strcmp(build_type(), "release") != 0 ||
+                         GCLAB_CHECKS_DEFAULT > 0 || getenv("GCLAB_CHECKS") ||
+                         getenv("GCLAB_STRESS"))) {
+        fprintf(stderr, "gclab %s: this is a %s build with check level %d; "
+                        "its numbers are not results (use a release build, "
+                        "or --allow-debug)\n",
+                command, build_type(), GCLAB_CHECKS_DEFAULT);
+        return 2;
+    }
+    return 0;
 }
 
 static void
@@ -775,7 +864,7 @@ run_matrix(const struct matrix *mx, size_t *total_out)
                                     ? mx->sizes[z]
                                     : mx->wspecs[w].workload->default_size,
                         .rep = r, .pause_cpu = mx->pause_cpu,
-                        .layout = mx->layout};
+                        .layout = mx->layout, .retained = mx->retained};
                     double elapsed = (double)(gc_clock_ns() - started) / 1e9;
                     fprintf(stderr,
                             "[%zu/%zu] %s on %s, size %llu, rep %llu "
@@ -954,6 +1043,7 @@ gc_cmd_run(int argc, char **argv)
     const char *peers[8];
     int npeers = 0;
     bool allow_debug = false, trace = false, pause_cpu = false;
+    bool retained = false;
     enum gc_layout layout = GC_LAYOUT_ALLOC_ORDER;
     for (int i = 1; i < argc; i++) {
         const char *opt = argv[i];
@@ -969,6 +1059,10 @@ gc_cmd_run(int argc, char **argv)
             pause_cpu = true;
             continue;
         }
+        if (strcmp(opt, "--retained") == 0) {
+            retained = true;
+            continue;
+        }
         if (strcmp(opt, "--help") == 0) {
             printf(
                 "usage: gclab run [--collector SPEC]... [--workload "
@@ -977,7 +1071,8 @@ gc_cmd_run(int argc, char **argv)
                 "[--out DIR] [--trace]\n"
                 "         [--peer PYTHON]... [--baseline N] "
                 "[--memory-cap-mb N] [--pause-cpu]\n"
-                "         [--layout alloc-order|shuffled] [--allow-debug]\n"
+                "         [--layout alloc-order|shuffled] [--retained] "
+                "[--allow-debug]\n"
                 "Runs every (collector, workload, size, repetition) in a "
                 "child process of its\n"
                 "own and prints means with 95%% CIs; --out writes "
@@ -1062,13 +1157,7 @@ gc_cmd_run(int argc, char **argv)
         return usage("--trace writes DIR/trace.json and needs --out DIR",
                      NULL);
     }
-    if (!allow_debug && (strcmp(build_type(), "release") != 0 ||
-                         GCLAB_CHECKS_DEFAULT > 0 || getenv("GCLAB_CHECKS") ||
-                         getenv("GCLAB_STRESS"))) {
-        fprintf(stderr, "gclab run: this is a %s build with check level %d; "
-                        "its numbers are not results (use a release build, "
-                        "or --allow-debug)\n",
-                build_type(), GCLAB_CHECKS_DEFAULT);
+    if (run_check_build("run", allow_debug) != 0) {
         return 2;
     }
     if (ncollectors == 0) {
@@ -1114,7 +1203,8 @@ gc_cmd_run(int argc, char **argv)
                         .nsizes = nsizes, .peers = peers, .npeers = npeers,
                         .repeat = repeat, .seed = seed,
                         .baseline = baseline, .memory_cap = memory_cap,
-                        .pause_cpu = pause_cpu, .layout = layout};
+                        .pause_cpu = pause_cpu, .layout = layout,
+                        .retained = retained};
     size_t total;
     struct record *recs = run_matrix(&mx, &total);
     if (recs == NULL) {

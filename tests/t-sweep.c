@@ -1,0 +1,148 @@
+/* tests/t-sweep.c -- retained garbage and the sweep, end to end: gclab
+ * run --retained records the oracle mark's peak (refcounting alone keeps
+ * every cycle, a collector far less), --layout reaches the record, and
+ * gclab sweep writes its results and table and refuses bad knobs. */
+#define _DEFAULT_SOURCE /* mkdtemp */
+#include "harness.h"
+#include "tap.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* A subcommand with stdout (its tables, not TAP) sent to /dev/null. */
+static int
+quietly(int (*cmd)(int, char **), int argc, char **argv)
+{
+    fflush(stdout);
+    FILE *saved = stdout, *null = fopen("/dev/null", "w");
+    if (null != NULL) {
+        stdout = null;
+    }
+    int rc = cmd(argc, argv);
+    if (null != NULL) {
+        fclose(null);
+        stdout = saved;
+    }
+    return rc;
+}
+
+/* The integer field name of the record (line) whose collector is given. */
+static long long
+field_of(const char *jsonl, const char *collector, const char *name)
+{
+    char want[128];
+    snprintf(want, sizeof want, "\"collector\":\"%s\"", collector);
+    for (const char *line = jsonl; line && *line;) {
+        const char *end = strchr(line, '\n');
+        size_t len = end ? (size_t)(end - line) : strlen(line);
+        const char *c = strstr(line, want);
+        if (c != NULL && (size_t)(c - line) < len) {
+            char key[128];
+            snprintf(key, sizeof key, "\"%s\":", name);
+            const char *f = strstr(line, key);
+            if (f != NULL && (size_t)(f - line) < len) {
+                return strtoll(f + strlen(key), NULL, 10);
+            }
+        }
+        line = end ? end + 1 : NULL;
+    }
+    return -1;
+}
+
+static size_t
+count_lines(const char *s)
+{
+    size_t n = 0;
+    for (; s && *s; s++) {
+        n += *s == '\n';
+    }
+    return n;
+}
+
+int
+main(int argc, char **argv)
+{
+    /* The figure scripts: meson passes the source tree's plots/. */
+    char *plots = argc > 1 ? argv[1] : "plots";
+    char dir[] = "/tmp/gclab-t-sweep-XXXXXX";
+    if (mkdtemp(dir) == NULL) {
+        printf("Bail out! cannot make a temporary directory\n");
+        return 1;
+    }
+    char out[300], path[400];
+    TEST("run --retained: refcounting alone keeps the most garbage") {
+        snprintf(out, sizeof out, "%s/retained", dir);
+        char *args[] = {"run", "--allow-debug", "--retained", "--layout",
+                        "shuffled", "--collector", "none", "--collector",
+                        "cpython:threshold=10", "--workload", "cycles",
+                        "--size", "300", "--out", out, NULL};
+        tap_check(quietly(gc_cmd_run, 15, args) == 0, "run exits 0",
+                  __FILE__, __LINE__);
+        snprintf(path, sizeof path, "%s/results.jsonl", out);
+        char *jsonl = gc_read_file(path, NULL);
+        long long none = field_of(jsonl, "none", "retained_garbage_peak_bytes");
+        long long cpy = field_of(jsonl, "cpython:threshold=10",
+                                 "retained_garbage_peak_bytes");
+        tap_diag("retained garbage peak: none %lld, cpython %lld bytes", none,
+                 cpy);
+        check(none > 0 && cpy >= 0 && none > 2 * cpy);
+        check(jsonl && strstr(jsonl, "\"layout\":\"shuffled\"") != NULL);
+        free(jsonl);
+    }
+    TEST("run without --retained records no accounting") {
+        snprintf(out, sizeof out, "%s/plain", dir);
+        char *args[] = {"run", "--allow-debug", "--collector", "none",
+                        "--workload", "cycles", "--size", "300", "--out",
+                        out, NULL};
+        check(quietly(gc_cmd_run, 10, args) == 0);
+        snprintf(path, sizeof path, "%s/results.jsonl", out);
+        char *jsonl = gc_read_file(path, NULL);
+        check(field_of(jsonl, "none", "retained_garbage_peak_bytes") == 0);
+        check(jsonl && strstr(jsonl, "\"layout\":\"alloc-order\"") != NULL);
+        free(jsonl);
+    }
+    TEST("sweep: one record per setting and repetition, and the table") {
+        snprintf(out, sizeof out, "%s/sweep", dir);
+        char *args[] = {"sweep", "--allow-debug", "--collector", "cpython",
+                        "--collector", "full", "--knob", "threshold0=10,1000",
+                        "--workload", "cycles", "--size", "300", "--repeat",
+                        "2", "--out", out, "--plots", plots, NULL};
+        check(quietly(gc_cmd_sweep, 18, args) == 0);
+        snprintf(path, sizeof path, "%s/results.jsonl", out);
+        char *jsonl = gc_read_file(path, NULL);
+        check(count_lines(jsonl) == 2 * 2 * 2);
+        check(field_of(jsonl, "cpython:threshold=10", "retained_garbage_"
+                                                      "peak_bytes") >= 0);
+        check(jsonl && strstr(jsonl, "\"collector\":\"full:min=1000\""));
+        snprintf(path, sizeof path, "%s/data/sweep.dat", out);
+        char *dat = gc_read_file(path, NULL);
+        /* Per collector: a name line, two settings, two blank lines. */
+        check(count_lines(dat) == 2 * (1 + 2 + 2));
+        free(jsonl);
+        free(dat);
+    }
+    TEST("sweep: bad knobs and missing arguments exit 2") {
+        char *a1[] = {"sweep", "--allow-debug", "--collector", "cpython",
+                      "--knob", "nosuch=1,2", "--workload", "cycles", NULL};
+        char *a2[] = {"sweep", "--allow-debug", "--collector", "cpython",
+                      "--knob", "threshold0", "--workload", "cycles", NULL};
+        char *a3[] = {"sweep", "--allow-debug", "--collector", "cpython",
+                      "--knob", "threshold0=,", "--workload", "cycles", NULL};
+        char *a4[] = {"sweep", "--allow-debug", "--collector", "cpython",
+                      "--knob", "threshold0=10", NULL};
+        char *a5[] = {"sweep", "--allow-debug", "--collector", "cpython",
+                      "--knob", "threshold0=10", "--workload", "cycles",
+                      "--repeat", "0", NULL};
+        check(quietly(gc_cmd_sweep, 8, a1) == 2);
+        check(quietly(gc_cmd_sweep, 8, a2) == 2);
+        check(quietly(gc_cmd_sweep, 8, a3) == 2);
+        check(quietly(gc_cmd_sweep, 6, a4) == 2);
+        check(quietly(gc_cmd_sweep, 10, a5) == 2);
+    }
+    char cmd[400];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    if (system(cmd) != 0) {
+        tap_diag("could not remove %s", dir);
+    }
+    return tap_done();
+}

@@ -24,6 +24,30 @@ void gc_summarize(const double *samples, size_t n, struct gc_summary *out);
 double gc_ratio(double x_mean, double x_ci, double ref_mean, double ref_ci,
                 double *ci);
 
+/* A log-linear histogram (hist.c): exact below 128, within 1/128 of
+ * the value above; min, max and count exact. */
+#define GC_HIST_SUB_BITS 7
+#define GC_HIST_SUB (1u << GC_HIST_SUB_BITS)
+#define GC_HIST_BUCKETS ((64 - GC_HIST_SUB_BITS + 1) * GC_HIST_SUB)
+struct gc_hist {
+    uint64_t n, min, max;
+    uint64_t counts[GC_HIST_BUCKETS];
+};
+void gc_hist_init(struct gc_hist *h);
+void gc_hist_add(struct gc_hist *h, uint64_t v);
+/* Nearest-rank percentile (q in [0, 1]) as the middle of its bucket,
+ * kept within [min, max]; 0 when empty. */
+uint64_t gc_hist_percentile(const struct gc_hist *h, double q);
+
+/* Metered latencies (DaCapo Chopin) of n requests that ran one after
+ * another from start_ns[i] to end_ns[i]: the same requests arriving
+ * evenly spaced over the span from the first start to the last end,
+ * served one at a time for as long as each took, so one slow request
+ * or a pause between two delays every request queued behind it.  Each
+ * out_ns[i] is at least the request's own duration. */
+void gc_metered_latency(const uint64_t *start_ns, const uint64_t *end_ns,
+                        size_t n, uint64_t *out_ns);
+
 /* Minimum mutator utilisation (Cheng and Blelloch, 2001): of every
  * window of window_ns inside a run of total_ns, the smallest share left
  * to the mutator, in [0, 1].  Pauses are given by start (since the run
@@ -61,6 +85,13 @@ double gc_mmu(const uint64_t *start_ns, const uint64_t *pause_ns, size_t n,
     M(peak_rss_bytes, "peak resident set of the run's process")            \
     M(alloc_per_s, "container allocations per second of wall time")        \
     M(minor_faults, "minor page faults during the measured region")        \
+    M(request_p50_ns, "server: median request latency, start to end")      \
+    M(request_p99_ns, "server: 99th percentile request latency")           \
+    M(request_max_ns, "server: longest request")                           \
+    M(request_metered_p50_ns,                                              \
+      "server: median latency with starts spaced evenly (queueing)")       \
+    M(request_metered_p99_ns, "server: 99th percentile metered latency")   \
+    M(request_metered_max_ns, "server: longest metered latency")           \
     M(checksum, "the workload's result, equal on every collector")
 
 struct gc_metrics {
@@ -96,7 +127,12 @@ struct gc_pause_sample {
     uint64_t start_ns;   /* since the measured region began */
     uint64_t pause_ns;
     uint32_t gen;
+    uint32_t reason;     /* enum gc_reason */
     uint64_t live_bytes; /* the heap's, when the pause ended */
+    /* With --pause-cpu only (each costs a system call per pause): */
+    uint64_t cpu_ns;       /* the thread's CPU time in the pause */
+    uint64_t minor_faults; /* first touches of pages during it */
+    uint64_t ctx_switches; /* involuntary: the pause was preempted */
 };
 
 /* What explains an outlier, read once per run. */

@@ -4,6 +4,7 @@
  * the interpreter's own objects, as the twins do; collections are timed
  * from the collector's events (the harness is the only clock reader);
  * results are one record per run, written atomically. */
+#define _GNU_SOURCE /* RUSAGE_THREAD */
 #include "gc.h"
 #include "harness.h"
 #include "workload.h"
@@ -86,8 +87,11 @@ struct pause_log {
     uint64_t *ns, *at; /* every pause's length and start, for MMU */
     size_t n, cap;
     uint64_t begin_ns, begin_cpu_ns;
+    struct rusage begin_ru;
     bool cpu; /* time pauses on the thread CPU clock too */
     int begin_gen;
+    enum gc_reason begin_reason;
+    struct gc_hist *hist; /* every pause, for the percentiles */
     struct gc_metrics *m;
     struct gc_heap *heap;
     uint64_t start_ns;               /* of the measured region */
@@ -108,12 +112,14 @@ thread_cpu_ns(void)
 static void
 on_begin(void *data, int gen, enum gc_reason why)
 {
-    (void)gen;
-    (void)why;
     struct pause_log *log = data;
-    log->begin_ns = gc_clock_ns();
-    log->begin_cpu_ns = log->cpu ? thread_cpu_ns() : 0;
+    if (log->cpu) {
+        getrusage(RUSAGE_THREAD, &log->begin_ru);
+        log->begin_cpu_ns = thread_cpu_ns();
+    }
     log->begin_gen = gen;
+    log->begin_reason = why;
+    log->begin_ns = gc_clock_ns();
 }
 
 static void
@@ -123,18 +129,31 @@ on_end(void *data, int gen, uint64_t visited, uint64_t collected,
     (void)gen;
     struct pause_log *log = data;
     uint64_t ns = gc_clock_ns() - log->begin_ns;
+    uint64_t cpu_ns = 0, faults = 0, switches = 0;
+    if (log->cpu) {
+        cpu_ns = thread_cpu_ns() - log->begin_cpu_ns;
+        struct rusage ru;
+        getrusage(RUSAGE_THREAD, &ru);
+        faults = (uint64_t)(ru.ru_minflt - log->begin_ru.ru_minflt);
+        switches = (uint64_t)(ru.ru_nivcsw - log->begin_ru.ru_nivcsw);
+    }
     if (log->samples != NULL && log->nsamples < MAX_SAMPLES &&
         log->start_ns != 0) {
         log->samples[log->nsamples++] = (struct gc_pause_sample){
             .start_ns = log->begin_ns - log->start_ns,
             .pause_ns = ns,
             .gen = (uint32_t)log->begin_gen,
-            .live_bytes = gc_heap_stats(log->heap)->live_bytes};
+            .reason = (uint32_t)log->begin_reason,
+            .live_bytes = gc_heap_stats(log->heap)->live_bytes,
+            .cpu_ns = cpu_ns,
+            .minor_faults = faults,
+            .ctx_switches = switches};
+    }
+    if (log->hist != NULL && log->start_ns != 0) {
+        gc_hist_add(log->hist, ns);
     }
     log->m->gc_ns += ns;
-    if (log->cpu) {
-        log->m->gc_cpu_ns += thread_cpu_ns() - log->begin_cpu_ns;
-    }
+    log->m->gc_cpu_ns += cpu_ns;
     log->m->objects_visited += visited;
     log->m->objects_collected += collected;
     log->m->objects_uncollectable += uncollectable;
@@ -155,22 +174,72 @@ on_end(void *data, int gen, uint64_t visited, uint64_t collected,
     log->ns[log->n++] = ns;
 }
 
-static int
-cmp_u64(const void *a, const void *b)
+/* Request boundaries from the workload (gc_workload_request): when each
+ * began and ended, on the harness's clock. */
+struct request_log {
+    uint64_t *start, *end;
+    size_t n, cap;
+    bool is_open, lost; /* a request begun; memory ran out */
+};
+
+static void
+on_request(void *ctx, bool is_end)
 {
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return (x > y) - (x < y);
+    struct request_log *r = ctx;
+    uint64_t now = gc_clock_ns();
+    if (is_end) {
+        if (r->is_open) {
+            r->end[r->n++] = now;
+            r->is_open = false;
+        }
+        return;
+    }
+    if (r->n == r->cap) {
+        size_t cap = r->cap ? r->cap * 2 : 4096;
+        uint64_t *s = realloc(r->start, cap * sizeof *s);
+        if (s != NULL) {
+            r->start = s;
+        }
+        uint64_t *e = s != NULL ? realloc(r->end, cap * sizeof *e) : NULL;
+        if (e == NULL) {
+            r->lost = true;
+            return;
+        }
+        r->end = e;
+        r->cap = cap;
+    }
+    r->start[r->n] = now;
+    r->is_open = true;
 }
 
-/* Nearest-rank percentile of sorted samples. */
-static uint64_t
-percentile(const uint64_t *v, size_t n, double q)
+/* Simple latencies (end - start) and metered ones (gc_metered_latency). */
+static void
+request_metrics(const struct request_log *r, struct gc_metrics *m)
 {
-    if (n == 0) {
-        return 0;
+    if (r->n == 0 || r->lost) {
+        return;
     }
-    size_t rank = (size_t)(q * (double)n + 0.999999);
-    return v[rank == 0 ? 0 : (rank > n ? n : rank) - 1];
+    struct gc_hist *simple = malloc(sizeof *simple);
+    struct gc_hist *metered = malloc(sizeof *metered);
+    uint64_t *lat = malloc(r->n * sizeof *lat);
+    if (simple != NULL && metered != NULL && lat != NULL) {
+        gc_hist_init(simple);
+        gc_hist_init(metered);
+        gc_metered_latency(r->start, r->end, r->n, lat);
+        for (size_t i = 0; i < r->n; i++) {
+            gc_hist_add(simple, r->end[i] - r->start[i]);
+            gc_hist_add(metered, lat[i]);
+        }
+        m->request_p50_ns = gc_hist_percentile(simple, 0.50);
+        m->request_p99_ns = gc_hist_percentile(simple, 0.99);
+        m->request_max_ns = simple->max;
+        m->request_metered_p50_ns = gc_hist_percentile(metered, 0.50);
+        m->request_metered_p99_ns = gc_hist_percentile(metered, 0.99);
+        m->request_metered_max_ns = metered->max;
+    }
+    free(simple);
+    free(metered);
+    free(lat);
 }
 
 const char *const status_names[] = {"ok", "failed", "leak-capped",
@@ -288,13 +357,20 @@ run_in_child(const struct item *it, const struct gc_workload_spec *ws,
     struct pause_log log = {.m = &out->m, .heap = heap,
                             .cpu = it->pause_cpu};
     log.samples = malloc(MAX_SAMPLES * sizeof *log.samples);
+    log.hist = malloc(sizeof *log.hist);
+    if (log.hist != NULL) {
+        gc_hist_init(log.hist);
+    }
     struct gc_listener l = {.data = &log, .collect_begin = on_begin,
                             .collect_end = on_end};
     gc_set_listener(heap, &l);
+    struct request_log requests = {0};
     struct gc_workload_params p = {.size = it->size,
                                    .seed = seed + it->rep,
                                    .opts = ws->opts,
-                                   .nopts = ws->nopts};
+                                   .nopts = ws->nopts,
+                                   .on_request = on_request,
+                                   .request_ctx = &requests};
     int64_t c0[3], c1[3];
     gc_get_count(heap, c0);
     struct gc_gen_stats s0[3], s1[3];
@@ -317,7 +393,6 @@ run_in_child(const struct item *it, const struct gc_workload_spec *ws,
     }
     out->m.mutator_ns =
         out->m.wall_ns > out->m.gc_ns ? out->m.wall_ns - out->m.gc_ns : 0;
-    /* MMU before the lengths are sorted for the percentiles. */
     static const uint64_t mmu_window_ns[] = {1000000, 10000000, 100000000};
     uint64_t *mmu[] = {&out->m.mmu_1ms, &out->m.mmu_10ms, &out->m.mmu_100ms};
     for (size_t i = 0; i < 3; i++) {
@@ -325,13 +400,16 @@ run_in_child(const struct item *it, const struct gc_workload_spec *ws,
                                           out->m.wall_ns, mmu_window_ns[i]) +
                              0.5);
     }
-    if (log.n > 0) {
-        qsort(log.ns, log.n, sizeof *log.ns, cmp_u64);
+    if (log.hist != NULL) {
+        out->m.pause_p50_ns = gc_hist_percentile(log.hist, 0.50);
+        out->m.pause_p95_ns = gc_hist_percentile(log.hist, 0.95);
+        out->m.pause_p99_ns = gc_hist_percentile(log.hist, 0.99);
+        out->m.pause_max_ns = log.hist->max;
     }
-    out->m.pause_p50_ns = percentile(log.ns, log.n, 0.50);
-    out->m.pause_p95_ns = percentile(log.ns, log.n, 0.95);
-    out->m.pause_p99_ns = percentile(log.ns, log.n, 0.99);
-    out->m.pause_max_ns = log.n ? log.ns[log.n - 1] : 0;
+    request_metrics(&requests, &out->m);
+    free(requests.start);
+    free(requests.end);
+    free(log.hist);
     out->m.peak_live_bytes = gc_heap_stats(heap)->peak_bytes;
     out->m.peak_rss_bytes = (uint64_t)ru1.ru_maxrss * 1024;
     out->m.minor_faults = (uint64_t)(ru1.ru_minflt - ru0.ru_minflt);
@@ -1016,10 +1094,18 @@ write_trace(const char *out_dir, const struct record *recs, size_t total,
             gc_buf_printf(&b, ",\n{\"ph\":\"X\",\"pid\":%zu,\"tid\":2,"
                               "\"name\":\"collect gen%u\",\"cat\":\"gc\","
                               "\"ts\":%.3f,\"dur\":%.3f,\"args\":{"
-                              "\"generation\":%u,\"live_bytes\":%llu}}",
+                              "\"generation\":%u,\"reason\":\"%s\","
+                              "\"live_bytes\":%llu,\"cpu_ns\":%llu,"
+                              "\"minor_faults\":%llu,\"ctx_switches\":%llu}}",
                           i + 1, p->gen, (double)p->start_ns / 1e3,
                           (double)p->pause_ns / 1e3, p->gen,
-                          (unsigned long long)p->live_bytes);
+                          p->reason == GC_REASON_THRESHOLD ? "threshold"
+                          : p->reason == GC_REASON_MANUAL  ? "manual"
+                                                           : "shutdown",
+                          (unsigned long long)p->live_bytes,
+                          (unsigned long long)p->cpu_ns,
+                          (unsigned long long)p->minor_faults,
+                          (unsigned long long)p->ctx_switches);
         }
     }
     gc_buf_printf(&b, "\n]}\n");

@@ -26,17 +26,27 @@ quietly(int (*cmd)(int, char **), int argc, char **argv)
     return rc;
 }
 
-/* The integer field name of the record (line) whose collector is given. */
-static long long
-field_of(const char *jsonl, const char *collector, const char *name)
+/* Whether the line of len bytes holds "key":"value". */
+static bool
+line_has(const char *line, size_t len, const char *key, const char *value)
 {
-    char want[128];
-    snprintf(want, sizeof want, "\"collector\":\"%s\"", collector);
+    char want[160];
+    snprintf(want, sizeof want, "\"%s\":\"%s\"", key, value);
+    const char *c = strstr(line, want);
+    return c != NULL && (size_t)(c - line) < len;
+}
+
+/* The integer field name of the first record (line) of the collector
+ * (and the workload, unless NULL); -1 if there is none. */
+static long long
+field_in(const char *jsonl, const char *collector, const char *workload,
+         const char *name)
+{
     for (const char *line = jsonl; line && *line;) {
         const char *end = strchr(line, '\n');
         size_t len = end ? (size_t)(end - line) : strlen(line);
-        const char *c = strstr(line, want);
-        if (c != NULL && (size_t)(c - line) < len) {
+        if (line_has(line, len, "collector", collector) &&
+            (workload == NULL || line_has(line, len, "workload", workload))) {
             char key[128];
             snprintf(key, sizeof key, "\"%s\":", name);
             const char *f = strstr(line, key);
@@ -47,6 +57,12 @@ field_of(const char *jsonl, const char *collector, const char *name)
         line = end ? end + 1 : NULL;
     }
     return -1;
+}
+
+static long long
+field_of(const char *jsonl, const char *collector, const char *name)
+{
+    return field_in(jsonl, collector, NULL, name);
 }
 
 static size_t
@@ -99,6 +115,27 @@ main(int argc, char **argv)
         char *jsonl = gc_read_file(path, NULL);
         check(field_of(jsonl, "none", "retained_garbage_peak_bytes") == 0);
         check(jsonl && strstr(jsonl, "\"layout\":\"alloc-order\"") != NULL);
+        free(jsonl);
+    }
+    TEST("run: server records request latencies, simple and metered") {
+        snprintf(out, sizeof out, "%s/server", dir);
+        char *args[] = {"run", "--allow-debug", "--collector", "cpython",
+                        "--workload", "server", "--workload", "cycles",
+                        "--size", "200", "--out", out, NULL};
+        check(quietly(gc_cmd_run, 12, args) == 0);
+        snprintf(path, sizeof path, "%s/results.jsonl", out);
+        char *jsonl = gc_read_file(path, NULL);
+        const char *c = "cpython", *w = "server";
+        long long p99 = field_in(jsonl, c, w, "request_p99_ns");
+        long long max = field_in(jsonl, c, w, "request_max_ns");
+        long long m99 = field_in(jsonl, c, w, "request_metered_p99_ns");
+        long long mmax = field_in(jsonl, c, w, "request_metered_max_ns");
+        tap_diag("server: p99 %lld, max %lld; metered p99 %lld, max %lld ns",
+                 p99, max, m99, mmax);
+        /* Metered latency is never below the request's own. */
+        check(p99 > 0 && max >= p99 && m99 >= p99 && mmax >= max);
+        /* cycles serves no requests. */
+        check(field_in(jsonl, c, "cycles", "request_max_ns") == 0);
         free(jsonl);
     }
     TEST("sweep: one record per setting and repetition, and the table") {

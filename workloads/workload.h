@@ -20,7 +20,21 @@ struct gc_workload_params {
     /* The workload's own options, checked against its table. */
     const struct gc_option_value *opts;
     size_t nopts;
+    /* Request boundaries, for workloads that serve requests (server):
+     * the harness reads its clock in this hook, since workloads never
+     * do.  May be NULL. */
+    void (*on_request)(void *ctx, bool is_end);
+    void *request_ctx;
 };
+
+/* A request begins (is_end false) or ends. */
+static inline void
+gc_workload_request(const struct gc_workload_params *p, bool is_end)
+{
+    if (p->on_request != NULL) {
+        p->on_request(p->request_ctx, is_end);
+    }
+}
 
 typedef enum gc_status gc_workload_fn(struct gc_heap *heap,
                                       const struct gc_workload_params *p,

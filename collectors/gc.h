@@ -315,6 +315,12 @@ const struct gc_heap_stats *gc_heap_stats(const struct gc_heap *heap);
  * when the heap uses malloc (a given allocator, a sanitizer build, or
  * GCLAB_MALLOC=malloc). */
 uint64_t gc_heap_arena_bytes(const struct gc_heap *heap);
+/* The most the pools ever held mapped. */
+uint64_t gc_heap_arena_peak_bytes(const struct gc_heap *heap);
+/* Maps and writes arenas for bytes more of small objects now, kept
+ * mapped while empty, so that a measured region that follows does not
+ * pay first-touch page faults for them.  Nothing on malloc heaps. */
+enum gc_status gc_heap_prefault(struct gc_heap *heap, uint64_t bytes);
 
 /* Singletons of the heap (borrowed): None, the empty tuple. */
 struct gc_object *gc_none(struct gc_heap *heap);

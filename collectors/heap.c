@@ -496,6 +496,19 @@ gc_heap_stats(const struct gc_heap *heap)
 }
 
 uint64_t
+gc_heap_arena_peak_bytes(const struct gc_heap *heap)
+{
+    return heap->has_pool ? (uint64_t)heap->pool.peak_arenas * (1024 * 1024)
+                          : 0;
+}
+
+enum gc_status
+gc_heap_prefault(struct gc_heap *heap, uint64_t bytes)
+{
+    return heap->has_pool ? gc_pool_prefault(&heap->pool, bytes) : GC_OK;
+}
+
+uint64_t
 gc_heap_arena_bytes(const struct gc_heap *heap)
 {
     return heap->has_pool ? (uint64_t)gc_pool_arena_count(&heap->pool) *

@@ -90,6 +90,10 @@ new_arena(struct gc_pool *pool)
         a->next->prev = a;
     }
     pool->arenas = a;
+    pool->nempty++;
+    if (++pool->narenas > pool->peak_arenas) {
+        pool->peak_arenas = pool->narenas;
+    }
     return a;
 }
 
@@ -107,6 +111,7 @@ free_arena(struct gc_pool *pool, struct gc_pool_arena *a)
     }
     munmap(a->base, ARENA_BYTES);
     free(a);
+    pool->narenas--;
 }
 
 /* A pool for class szidx: a freed pool first, then a fresh one. */
@@ -132,7 +137,7 @@ get_pool(struct gc_pool *pool, uint32_t szidx)
         a->nfresh--;
     }
     if (a->nfreepools-- == a->ntotalpools) {
-        pool->has_empty_arena = false; /* the empty one is in use again */
+        pool->nempty--; /* an empty one is in use again */
     }
     size_t size = class_bytes(szidx);
     p->arena = a;
@@ -277,13 +282,11 @@ pool_free_small(struct gc_pool *pool, void *block)
         p->next = a->freepools;
         a->freepools = p;
         if (++a->nfreepools == a->ntotalpools) {
-            /* Keep one empty arena, so that a heap hovering at an arena
-             * boundary does not map and unmap it over and over. */
-            if (pool->has_empty_arena) {
+            if (pool->nempty >= pool->keep_empty) {
                 free_arena(pool, a);
             }
             else {
-                pool->has_empty_arena = true;
+                pool->nempty++;
             }
         }
     }
@@ -339,6 +342,7 @@ gc_pool_init(struct gc_pool *pool, enum gc_layout layout, uint64_t seed,
              struct gc_allocator *out)
 {
     memset(pool, 0, sizeof *pool);
+    pool->keep_empty = 1;
     pool->is_shuffled = layout == GC_LAYOUT_SHUFFLED;
     pool->rng = (seed * 2654435761u + 0x9e3779b97f4a7c15ULL) | 1; /* not 0 */
     out->alloc = pool_alloc;
@@ -361,9 +365,24 @@ gc_pool_fini(struct gc_pool *pool)
 size_t
 gc_pool_arena_count(const struct gc_pool *pool)
 {
-    size_t n = 0;
-    for (const struct gc_pool_arena *a = pool->arenas; a; a = a->next) {
-        n++;
+    return pool->narenas;
+}
+
+/* Maps enough empty arenas for bytes more and writes every page, so the
+ * first touches happen now rather than in a measured region; they are
+ * kept mapped while empty.  New arenas go first in the list, so pools
+ * come from them first. */
+enum gc_status
+gc_pool_prefault(struct gc_pool *pool, uint64_t bytes)
+{
+    uint64_t n = (bytes + ARENA_BYTES - 1) / ARENA_BYTES;
+    for (uint64_t i = 0; i < n; i++) {
+        struct gc_pool_arena *a = new_arena(pool);
+        if (a == NULL) {
+            return GC_ENOMEM;
+        }
+        memset(a->base, 0, ARENA_BYTES);
+        pool->keep_empty++;
     }
-    return n;
+    return GC_OK;
 }

@@ -62,6 +62,10 @@ double gc_mmu(const uint64_t *start_ns, const uint64_t *pause_ns, size_t n,
  * the list declares struct gc_metrics, the JSONL and CSV columns, and
  * the table in results/schema.md, so nothing drifts. */
 #define GC_METRICS(M)                                                       \
+    M(setup_ns, "set-up: heap, interpreter objects, --prefault")           \
+    M(setup_minor_faults, "page faults during set-up")                     \
+    M(warmup_ns, "the --warmup runs before the measured region")           \
+    M(warmup_minor_faults, "page faults during warm-up")                   \
     M(wall_ns, "wall time of the measured region")                         \
     M(mutator_ns, "wall time outside collections")                         \
     M(gc_ns, "wall time inside collections, start to stop")                \

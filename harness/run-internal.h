@@ -26,6 +26,8 @@ struct item {
     bool pause_cpu;        /* read the thread CPU clock around each pause */
     enum gc_layout layout; /* where the pool places objects */
     bool retained;         /* an accounting run for retained garbage */
+    uint64_t warmup;       /* unmeasured runs before the measured one */
+    bool prefault;         /* map and write the run's arenas in set-up */
 };
 
 struct record {
@@ -51,6 +53,8 @@ struct matrix {
     bool pause_cpu;
     enum gc_layout layout;
     bool retained;
+    uint64_t warmup;
+    bool prefault;
 };
 
 /* The MMU curve of one run from its kept pauses, at windows 10 us,

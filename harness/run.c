@@ -333,6 +333,34 @@ retained_garbage_peak(const struct item *it,
     return rc == GC_OK && !g.failed;
 }
 
+/* --prefault: the run once on a scratch heap to learn the most arena
+ * memory it maps, then as much more mapped and written in the measured
+ * heap ahead of its measured region. */
+static enum run_status
+prefault(const struct item *it, const struct gc_workload_spec *ws,
+         uint64_t baseline, uint64_t seed, struct gc_heap *heap)
+{
+    char effective[256];
+    struct gc_heap *scratch;
+    enum run_status st = new_run_heap(it, baseline, seed, &scratch,
+                                      effective, sizeof effective);
+    if (st != RUN_OK) {
+        return st;
+    }
+    struct gc_workload_params p = {.size = it->size, .seed = seed + it->rep,
+                                   .opts = ws->opts, .nopts = ws->nopts};
+    uint64_t ignored;
+    enum gc_status rc = ws->workload->run(scratch, &p, &ignored);
+    uint64_t peak = gc_heap_arena_peak_bytes(scratch);
+    gc_heap_destroy(scratch);
+    uint64_t have = gc_heap_arena_bytes(heap);
+    if (rc != GC_OK ||
+        (peak > have && gc_heap_prefault(heap, peak - have) != GC_OK)) {
+        return RUN_OUT_OF_MEMORY;
+    }
+    return RUN_OK;
+}
+
 static void
 run_in_child(const struct item *it, const struct gc_workload_spec *ws,
              uint64_t baseline, uint64_t seed, uint64_t memory_cap,
@@ -348,11 +376,48 @@ run_in_child(const struct item *it, const struct gc_workload_spec *ws,
 #else
     (void)memory_cap;
 #endif
+    /* Set-up: the heap, the interpreter's objects, and with --prefault
+     * the arenas the run will need, mapped and written. */
+    struct rusage ru_setup, ru_warm;
+    getrusage(RUSAGE_SELF, &ru_setup);
+    uint64_t t_setup = gc_clock_ns();
     struct gc_heap *heap;
     out->status = new_run_heap(it, baseline, seed, &heap, out->effective,
                                sizeof out->effective);
     if (out->status != RUN_OK) {
         return;
+    }
+    if (it->prefault) {
+        out->status = prefault(it, ws, baseline, seed, heap);
+        if (out->status != RUN_OK) {
+            return;
+        }
+    }
+    getrusage(RUSAGE_SELF, &ru_warm);
+    uint64_t t_warm = gc_clock_ns();
+    out->m.setup_ns = t_warm - t_setup;
+    out->m.setup_minor_faults =
+        (uint64_t)(ru_warm.ru_minflt - ru_setup.ru_minflt);
+    /* Warm-up: the workload run whole, unmeasured, then a full
+     * collection, so the measured run starts from a heap that has
+     * been used (free lists filled, arenas mapped). */
+    for (uint64_t k = 0; k < it->warmup; k++) {
+        struct gc_workload_params wp = {.size = it->size,
+                                        .seed = seed + it->rep,
+                                        .opts = ws->opts, .nopts = ws->nopts};
+        uint64_t ignored;
+        if (ws->workload->run(heap, &wp, &ignored) != GC_OK) {
+            out->status = RUN_OUT_OF_MEMORY;
+            return;
+        }
+        gc_collect(heap, 2);
+    }
+    if (it->warmup > 0) {
+        struct rusage ru_done;
+        getrusage(RUSAGE_SELF, &ru_done);
+        out->m.warmup_ns = gc_clock_ns() - t_warm;
+        out->m.warmup_minor_faults =
+            (uint64_t)(ru_done.ru_minflt - ru_warm.ru_minflt);
     }
     struct pause_log log = {.m = &out->m, .heap = heap,
                             .cpu = it->pause_cpu};
@@ -942,7 +1007,8 @@ run_matrix(const struct matrix *mx, size_t *total_out)
                                     ? mx->sizes[z]
                                     : mx->wspecs[w].workload->default_size,
                         .rep = r, .pause_cpu = mx->pause_cpu,
-                        .layout = mx->layout, .retained = mx->retained};
+                        .layout = mx->layout, .retained = mx->retained,
+                        .warmup = mx->warmup, .prefault = mx->prefault};
                     double elapsed = (double)(gc_clock_ns() - started) / 1e9;
                     fprintf(stderr,
                             "[%zu/%zu] %s on %s, size %llu, rep %llu "
@@ -1129,7 +1195,8 @@ gc_cmd_run(int argc, char **argv)
     const char *peers[8];
     int npeers = 0;
     bool allow_debug = false, trace = false, pause_cpu = false;
-    bool retained = false;
+    bool retained = false, prefault_heap = false;
+    uint64_t warmup = 0;
     enum gc_layout layout = GC_LAYOUT_ALLOC_ORDER;
     for (int i = 1; i < argc; i++) {
         const char *opt = argv[i];
@@ -1149,6 +1216,10 @@ gc_cmd_run(int argc, char **argv)
             retained = true;
             continue;
         }
+        if (strcmp(opt, "--prefault") == 0) {
+            prefault_heap = true;
+            continue;
+        }
         if (strcmp(opt, "--help") == 0) {
             printf(
                 "usage: gclab run [--collector SPEC]... [--workload "
@@ -1158,7 +1229,8 @@ gc_cmd_run(int argc, char **argv)
                 "         [--peer PYTHON]... [--baseline N] "
                 "[--memory-cap-mb N] [--pause-cpu]\n"
                 "         [--layout alloc-order|shuffled] [--retained] "
-                "[--allow-debug]\n"
+                "[--warmup N] [--prefault]\n"
+                "         [--allow-debug]\n"
                 "Runs every (collector, workload, size, repetition) in a "
                 "child process of its\n"
                 "own and prints means with 95%% CIs; --out writes "
@@ -1221,6 +1293,12 @@ gc_cmd_run(int argc, char **argv)
         }
         else if (strcmp(opt, "--out") == 0) {
             out_dir = val;
+        }
+        else if (strcmp(opt, "--warmup") == 0) {
+            if (strcmp(val, "0") != 0 && !parse_count(val, 100, &warmup)) {
+                return usage("--warmup needs an integer from 0 to 100, not",
+                             val);
+            }
         }
         else if (strcmp(opt, "--layout") == 0) {
             if (gc_layout_parse(val, &layout) != GC_OK) {
@@ -1290,7 +1368,8 @@ gc_cmd_run(int argc, char **argv)
                         .repeat = repeat, .seed = seed,
                         .baseline = baseline, .memory_cap = memory_cap,
                         .pause_cpu = pause_cpu, .layout = layout,
-                        .retained = retained};
+                        .retained = retained, .warmup = warmup,
+                        .prefault = prefault_heap};
     size_t total;
     struct record *recs = run_matrix(&mx, &total);
     if (recs == NULL) {

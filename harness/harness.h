@@ -4,6 +4,7 @@
 #ifndef GCLAB_HARNESS_H
 #define GCLAB_HARNESS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -23,6 +24,40 @@ void gc_summarize(const double *samples, size_t n, struct gc_summary *out);
  * half-widths (first-order propagation). */
 double gc_ratio(double x_mean, double x_ci, double ref_mean, double ref_ci,
                 double *ci);
+
+/* Student's t distribution with df > 0 degrees of freedom (whole or
+ * not, as Welch's are): P(T <= t), and the t at which that is p, for
+ * 0 < p < 1.  NaN outside those ranges. */
+double gc_t_cdf(double t, double df);
+double gc_t_quantile(double p, double df);
+
+/* A two-sample test of new (b) against base (a).  diff is mean(b) -
+ * mean(a), [diff_lo, diff_hi] its 95% interval by Welch's approximation
+ * whichever test gave p, the two-sided p-value.  Welch: stat is t, df
+ * the Welch-Satterthwaite degrees of freedom; both sides constant makes
+ * the difference exact (p 1 if equal, else 0; no division by a zero
+ * standard error).  Mann-Whitney: stat is U of b (pairs with b above a,
+ * a tie counting a half), p exact for up to 20 a side without ties,
+ * else the normal approximation with tie and continuity corrections;
+ * df is NaN.  Fewer than 2 a side: NaN everywhere, no test. */
+struct gc_test {
+    double diff, diff_lo, diff_hi;
+    double stat, df, p;
+    bool exact; /* p from Mann-Whitney's exact distribution */
+};
+void gc_test_welch(const double *a, size_t na, const double *b, size_t nb,
+                   struct gc_test *out);
+void gc_test_mann_whitney(const double *a, size_t na, const double *b,
+                          size_t nb, struct gc_test *out);
+
+/* Holm's step-down adjustment of m p-values (family-wise error): the
+ * k-th smallest (from 0) times m - k, made monotonic, capped at 1. */
+void gc_holm(const double *p, size_t m, double *adj);
+
+/* How many of n values lie outside Tukey's fences, 1.5 IQR beyond the
+ * quartiles (linear interpolation, R's type 7); 0 below 4 values.
+ * Counting, never dropping: gclab compare shows them. */
+size_t gc_tukey_outliers(const double *v, size_t n);
 
 /* Minimum mutator utilisation (Cheng and Blelloch, 2001): of every
  * window of window_ns inside a run of total_ns, the smallest share left

@@ -80,4 +80,41 @@ int write_results(const char *out_dir, const struct record *recs,
 void print_summary_table(const struct record *recs, size_t total,
                          const char *reference, const char *const *workloads);
 
+/* ---- results read back (gclab report, compare, merge) ---------------- */
+
+#define RESULTS_MAX_WORKLOADS 64
+#define RESULTS_FIELD_BYTES 256
+
+/* What a read record keeps beyond struct record (whose r.effective
+ * holds collector_effective): empty strings for absent fields. */
+struct record_meta {
+    char *line;         /* the JSON line as read, without its newline */
+    const char *source; /* the file it came from (struct results owns it) */
+    size_t lineno;
+    uint64_t seed;      /* the workload's seed; 0 in records without one */
+    char workload_spec[RESULTS_FIELD_BYTES];
+    char build_type[16], revision[64], check_level[16], shard[32];
+};
+
+/* Records of one or more results files.  Workloads are interned by
+ * their spec ("alloc-churn", "cycles:rings=4"), so item.workload indexes
+ * workloads[]. */
+struct results {
+    struct record *recs;
+    struct record_meta *meta; /* beside recs */
+    size_t total;
+    const char *workloads[RESULTS_MAX_WORKLOADS + 1];
+    int nworkloads;
+    char **sources;
+    size_t nsources;
+};
+
+/* Appends the records of DIR/results.jsonl, or of FILE, to res (zero it
+ * first).  0, or 2 with one line on stderr, "gclab CMD: ..." or
+ * "FILE:LINE: error: ...": an unreadable file, a line that is not a
+ * flat record with schema_version first, another schema version, no
+ * records.  results_free frees what was read either way. */
+int results_read(const char *cmd, const char *arg, struct results *res);
+void results_free(struct results *res);
+
 #endif /* GCLAB_RUN_INTERNAL_H */

@@ -67,6 +67,24 @@ size_t gc_tukey_outliers(const double *v, size_t n);
 double gc_mmu(const uint64_t *start_ns, const uint64_t *pause_ns, size_t n,
               uint64_t total_ns, uint64_t window_ns);
 
+/* ---- shards: a matrix spread over machines ---------------------------- */
+
+/* `--shard i/n`: this process runs share index (1-based) of count;
+ * count 0 means the whole matrix. */
+#define GC_SHARD_MAX 1000
+struct gc_shard {
+    unsigned index, count;
+};
+/* "i/n" with 1 <= i <= n <= GC_SHARD_MAX; false for anything else. */
+bool gc_shard_parse(const char *text, struct gc_shard *out);
+/* Assigns each of n items (with its expected cost) a share in
+ * [0, nshards): greedy longest-processing-time, deterministic.  load
+ * holds each share's cost so far, in and out, so that several matrices
+ * (gclab bench's two) can be balanced together; start it at zeros.
+ * -1 when memory runs out. */
+int gc_shard_assign(const double *cost, size_t n, unsigned nshards,
+                    double *load, unsigned *shard_of);
+
 /* ---- metrics and records ------------------------------------------ */
 
 /* M(name, help): every metric is a uint64_t whose unit ends its name;
@@ -102,6 +120,11 @@ struct gc_metrics {
 #undef M
 };
 extern const char *const gc_metric_names[];
+#define GC_METRIC_COUNT (sizeof(struct gc_metrics) / sizeof(uint64_t))
+/* A metric's index by name (GC_METRIC_COUNT if there is none), and the
+ * value of metric i. */
+size_t gc_metric_find(const char *name);
+uint64_t gc_metric_get(const struct gc_metrics *m, size_t i);
 #define GC_SCHEMA_VERSION 1
 
 /* A growing string, for records. */
@@ -134,6 +157,7 @@ struct gc_pause_sample {
 
 /* What explains an outlier, read once per run. */
 struct gc_env {
+    char host[64];
     char cpu_model[128], kernel[64], thp[64], governor[32], aslr[8];
 };
 void gc_env_read(struct gc_env *env);
@@ -147,6 +171,8 @@ int gc_cmd_scenario(int argc, char **argv);
 int gc_cmd_oracle(int argc, char **argv);
 int gc_cmd_run(int argc, char **argv);
 int gc_cmd_report(int argc, char **argv);
+int gc_cmd_compare(int argc, char **argv);
+int gc_cmd_merge(int argc, char **argv);
 int gc_cmd_bench(int argc, char **argv);
 int gc_cmd_twin(int argc, char **argv);
 

@@ -358,7 +358,8 @@ results_grow(struct results *res, size_t more, const char *path)
 }
 
 int
-results_read(const char *cmd, const char *arg, struct results *res)
+results_read(const char *cmd, const char *arg, bool may_be_empty,
+             struct results *res)
 {
     char path[4096];
     struct stat st;
@@ -412,12 +413,43 @@ results_read(const char *cmd, const char *arg, struct results *res)
         }
         r.p = eol ? eol + 1 : end;
     }
-    if (status == 0 && res->total == first) {
+    if (status == 0 && res->total == first && !may_be_empty) {
         fprintf(stderr, "%s: error: no records\n", path);
         status = 2;
     }
     free(text);
     return status;
+}
+
+int
+results_check_build(const char *cmd, const struct record_meta *ref,
+                    const struct results *res, bool same_revision)
+{
+    static const struct {
+        const char *name;
+        size_t offset;
+    } must_match[] = {
+        {"build_type", offsetof(struct record_meta, build_type)},
+        {"check_level", offsetof(struct record_meta, check_level)},
+        {"gclab_revision", offsetof(struct record_meta, revision)},
+    };
+    size_t nfields = same_revision ? 3 : 2;
+    for (size_t i = 0; i < res->total; i++) {
+        const struct record_meta *b = &res->meta[i];
+        for (size_t f = 0; f < nfields; f++) {
+            const char *x = (const char *)b + must_match[f].offset;
+            const char *y = (const char *)ref + must_match[f].offset;
+            if (strcmp(x, y) != 0) {
+                fprintf(stderr,
+                        "gclab %s: %s:%zu: %s '%s' differs from '%s' at "
+                        "%s:%zu; numbers of different builds do not mix\n",
+                        cmd, b->source, b->lineno, must_match[f].name, x, y,
+                        ref->source, ref->lineno);
+                return 2;
+            }
+        }
+    }
+    return 0;
 }
 
 /* Each group of `base` beside the same (collector, workload, size) of
@@ -482,9 +514,9 @@ gc_cmd_report(int argc, char **argv)
         return 2;
     }
     struct results a = {0}, b = {0};
-    int status = results_read("report", argv[1], &a);
+    int status = results_read("report", argv[1], false, &a);
     if (status == 0 && argc == 3) {
-        status = results_read("report", argv[2], &b);
+        status = results_read("report", argv[2], false, &b);
     }
     if (status == 0 && argc == 2) {
         print_summary_table(a.recs, a.total, a.recs[0].item.collector,

@@ -396,11 +396,17 @@ evaluate(struct cell *c, const struct options *o, const struct side *base,
                                   : copysign(INFINITY, diff);
     c->outliers_b = gc_tukey_outliers(va, c->nb);
     c->outliers_n = gc_tukey_outliers(vb, c->nn);
-    bool constant = a.min == a.max && b.min == b.max;
-    if (is_one_of(name, deterministic, COUNT(deterministic)) &&
-        (pair_by_seed(va, sa, c->nb, vb, sb, c->nn, &c->pairs_differ) ||
-         constant)) {
-        /* Exact: no test, no interval wider than the difference. */
+    /* Exact: a deterministic counter run by run, or any metric that
+     * held one value a side over repeated runs (a pause percentile of
+     * runs without collections): nothing to test, so not one of Holm's
+     * family either. */
+    bool constant = c->nb > 0 && c->nn > 0 && a.min == a.max &&
+                    b.min == b.max;
+    bool counter = is_one_of(name, deterministic, COUNT(deterministic));
+    if ((counter &&
+         (pair_by_seed(va, sa, c->nb, vb, sb, c->nn, &c->pairs_differ) ||
+          constant)) ||
+        (constant && c->nb >= 2 && c->nn >= 2)) {
         c->exact = true;
         c->pairs = c->nb == c->nn ? c->nb : 0;
         c->t = (struct gc_test){.diff = diff, .diff_lo = diff,

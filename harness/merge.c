@@ -65,14 +65,19 @@ check_duplicates(const struct results *res)
             size_t i = order[k - 1] < order[k] ? order[k - 1] : order[k];
             size_t j = order[k - 1] < order[k] ? order[k] : order[k - 1];
             const struct item *it = &res->recs[i].item;
+            bool same_file = res->meta[i].source == res->meta[j].source ||
+                             strcmp(res->meta[i].source,
+                                    res->meta[j].source) == 0;
             fprintf(stderr,
                     "gclab merge: %s:%zu repeats %s:%zu (%s on %s, size "
-                    "%llu, repetition %llu); do two shares overlap?\n",
+                    "%llu, repetition %llu); %s\n",
                     res->meta[j].source, res->meta[j].lineno,
                     res->meta[i].source, res->meta[i].lineno, it->collector,
                     res->workloads[it->workload],
                     (unsigned long long)it->size,
-                    (unsigned long long)it->rep + 1);
+                    (unsigned long long)it->rep + 1,
+                    same_file ? "is a file given twice?"
+                              : "do two shares overlap?");
             status = 2;
         }
     }

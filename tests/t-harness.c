@@ -3,6 +3,7 @@
  * schema naming every metric, and gclab run end to end (records, files,
  * bad arguments). */
 #define _DEFAULT_SOURCE /* mkdtemp */
+#include "cli.h"
 #include "harness.h"
 #include "tap.h"
 
@@ -11,34 +12,6 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-static size_t
-count_lines(const char *s)
-{
-    size_t n = 0;
-    for (; s && *s; s++) {
-        n += *s == '\n';
-    }
-    return n;
-}
-
-/* A subcommand with its table (not TAP) sent to /dev/null. */
-static int
-run_quietly(int (*cmd)(int, char **), int argc, char **argv)
-{
-    fflush(stdout);
-    FILE *saved = stdout;
-    FILE *null = fopen("/dev/null", "w");
-    if (null != NULL) {
-        stdout = null;
-    }
-    int rc = cmd(argc, argv);
-    if (null != NULL) {
-        fclose(null);
-        stdout = saved;
-    }
-    return rc;
-}
 
 /* MMU by definition: every integer window start, every pause.  Busy
  * time is piecewise linear with integer breakpoints, so its maximum sits

@@ -34,9 +34,9 @@ static const char *const shown_counters[] = {
     "objects_visited"};
 /* Exact for a seed (design.md, "Harness"): compared run by run. */
 static const char *const deterministic[] = {
-    "collections_gen0",      "collections_gen1", "collections_gen2",
-    "objects_visited",       "objects_collected",
-    "objects_uncollectable", "peak_live_bytes",  "checksum"};
+    "collections_gen0", "collections_gen1",  "collections_gen2",
+    "objects_visited",  "objects_collected", "objects_uncollectable",
+    "peak_live_bytes",  "checksum"};
 
 #define COUNT(a) (sizeof(a) / sizeof *(a))
 
@@ -83,9 +83,7 @@ struct cell {
 static int
 usage(const char *msg, const char *arg)
 {
-    fprintf(stderr, "gclab compare: %s%s%s\n", msg, arg ? " " : "",
-            arg ? arg : "");
-    return 2;
+    return gc_usage_error("compare", msg, arg);
 }
 
 static bool
@@ -109,7 +107,8 @@ ends_with(const char *s, const char *tail)
 static enum direction
 direction_of(const char *metric)
 {
-    if (strncmp(metric, "mmu_", 4) == 0 || strcmp(metric, "alloc_per_s") == 0) {
+    if (strncmp(metric, "mmu_", 4) == 0 ||
+        strcmp(metric, "alloc_per_s") == 0) {
         return HIGHER_IS_BETTER;
     }
     if (strcmp(metric, "checksum") == 0 ||
@@ -212,14 +211,15 @@ parse_options(int argc, char **argv, struct options *o)
         o->gate[gc_metric_find(default_gate[i])] = true;
     }
     for (size_t m = 0; m < GC_METRIC_COUNT; m++) {
-        o->shown[m] = o->gate[m] ||
-                      is_one_of(gc_metric_names[m], shown_counters,
-                                COUNT(shown_counters));
+        o->shown[m] =
+            o->gate[m] || is_one_of(gc_metric_names[m], shown_counters,
+                                    COUNT(shown_counters));
     }
     return 0;
 }
 
-/* ---- matching ------------------------------------------------------------ */
+/* ---- matching ------------------------------------------------------------
+ */
 
 static bool
 has_collector(const struct side *s, const char *spec)
@@ -236,8 +236,7 @@ has_collector(const struct side *s, const char *spec)
  * BASE_SPEC=NEW_SPEC splits at the one '=' that leaves a collector of
  * BASE on its left and one of NEW on its right. */
 static int
-split_pairs(struct options *o, const struct side *base,
-            const struct side *new)
+split_pairs(struct options *o, const struct side *base, const struct side *new)
 {
     for (size_t i = 0; i < o->npairs; i++) {
         const char *text = o->pairs[i];
@@ -265,8 +264,9 @@ split_pairs(struct options *o, const struct side *base,
             fprintf(stderr,
                     "gclab compare: --pair %s: %s a collector of BASE "
                     "(%s) and one of NEW (%s)\n",
-                    text, found ? "splits in more than one way into"
-                                : "does not split into",
+                    text,
+                    found ? "splits in more than one way into"
+                          : "does not split into",
                     o->base_path, o->new_path);
             return 2;
         }
@@ -280,8 +280,8 @@ distinct_collectors(const struct side *s, const char **one)
     size_t n = 0;
     for (size_t g = 0; g < s->ngroups; g++) {
         size_t h = 0;
-        while (h < g && strcmp(s->groups[h].collector,
-                               s->groups[g].collector) != 0) {
+        while (h < g &&
+               strcmp(s->groups[h].collector, s->groups[g].collector) != 0) {
             h++;
         }
         n += h == g;
@@ -344,8 +344,8 @@ group_values(const struct side *s, const struct group *g, size_t metric,
             r->item.size == g->size &&
             strcmp(r->item.collector, g->collector) == 0) {
             v[n] = (double)gc_metric_get(&r->r.m, metric);
-            seed[n] = s->res.meta[i].seed ? s->res.meta[i].seed
-                                          : r->item.rep + 1;
+            seed[n] =
+                s->res.meta[i].seed ? s->res.meta[i].seed : r->item.rep + 1;
             n++;
         }
     }
@@ -400,8 +400,7 @@ evaluate(struct cell *c, const struct options *o, const struct side *base,
      * held one value a side over repeated runs (a pause percentile of
      * runs without collections): nothing to test, so not one of Holm's
      * family either. */
-    bool constant = c->nb > 0 && c->nn > 0 && a.min == a.max &&
-                    b.min == b.max;
+    bool constant = c->nb > 0 && c->nn > 0 && a.min == a.max && b.min == b.max;
     bool counter = is_one_of(name, deterministic, COUNT(deterministic));
     if ((counter &&
          (pair_by_seed(va, sa, c->nb, vb, sb, c->nn, &c->pairs_differ) ||
@@ -409,8 +408,11 @@ evaluate(struct cell *c, const struct options *o, const struct side *base,
         (constant && c->nb >= 2 && c->nn >= 2)) {
         c->exact = true;
         c->pairs = c->nb == c->nn ? c->nb : 0;
-        c->t = (struct gc_test){.diff = diff, .diff_lo = diff,
-                                .diff_hi = diff, .stat = NAN, .df = NAN,
+        c->t = (struct gc_test){.diff = diff,
+                                .diff_lo = diff,
+                                .diff_hi = diff,
+                                .stat = NAN,
+                                .df = NAN,
                                 .p = diff == 0.0 ? 1.0 : 0.0};
         c->p_holm = c->t.p;
         return;
@@ -448,7 +450,8 @@ verdict_of(const struct cell *c, const struct options *o)
     return worse ? (time ? "slower" : "worse") : (time ? "faster" : "better");
 }
 
-/* ---- output -------------------------------------------------------------- */
+/* ---- output --------------------------------------------------------------
+ */
 
 static void
 format_value(char *out, size_t cap, const char *metric, double v)
@@ -612,18 +615,18 @@ print_table(struct gc_buf *b, const struct report *r)
     gc_buf_printf(b, "gclab compare: %s -> %s\n", o->base_path, o->new_path);
     gc_buf_printf(b, "gate: ");
     gate_list(b, o, "");
-    gc_buf_printf(b, " (regressed: worse by more than %g%% and Holm-adjusted "
-                     "p < %g; %s; %zu cells tested)\n",
+    gc_buf_printf(b,
+                  " (regressed: worse by more than %g%% and Holm-adjusted "
+                  "p < %g; %s; %zu cells tested)\n",
                   o->threshold_pct, o->alpha, test_name(o), r->ntested);
     const struct match *last = NULL;
     for (size_t i = 0; i < r->ncells; i++) {
         const struct cell *c = &r->cells[i];
         if (c->m != last) {
             last = c->m;
-            const char *arrow = strcmp(c->m->b->collector,
-                                       c->m->n->collector) == 0
-                                    ? ""
-                                    : " -> ";
+            const char *arrow =
+                strcmp(c->m->b->collector, c->m->n->collector) == 0 ? ""
+                                                                    : " -> ";
             gc_buf_printf(b,
                           "\n%s, size %llu: %s%s%s (n %zu / %zu)\n"
                           "  %-22s %14s %14s %9s %18s %8s %16s  %s\n",
@@ -681,11 +684,12 @@ print_markdown(struct gc_buf *b, const struct report *r)
     }
     gc_buf_printf(b, "Gate: ");
     gate_list(b, o, "`");
-    gc_buf_printf(b, ". A gating metric regressed when it is worse by more "
-                     "than %g%% and significant after Holm's adjustment "
-                     "over the %zu cells tested (%s, α = %g). Deterministic "
-                     "counters are compared exactly, run by run; outliers "
-                     "are counted beyond Tukey's fences, never dropped.\n\n",
+    gc_buf_printf(b,
+                  ". A gating metric regressed when it is worse by more "
+                  "than %g%% and significant after Holm's adjustment "
+                  "over the %zu cells tested (%s, α = %g). Deterministic "
+                  "counters are compared exactly, run by run; outliers "
+                  "are counted beyond Tukey's fences, never dropped.\n\n",
                   o->threshold_pct, r->ntested, test_name(o), o->alpha);
     gc_buf_printf(b, "| workload | size | collector | n | metric | base | "
                      "new | change | 95%% CI | p (Holm) | outliers base/new | "
@@ -737,8 +741,9 @@ print_json(struct gc_buf *b, const struct report *r)
     gc_buf_json_string(b, o->base_path);
     gc_buf_printf(b, ",\"new\":");
     gc_buf_json_string(b, o->new_path);
-    gc_buf_printf(b, ",\"test\":\"%s\",\"threshold_pct\":%g,\"alpha\":%g,"
-                     "\"gate\":[",
+    gc_buf_printf(b,
+                  ",\"test\":\"%s\",\"threshold_pct\":%g,\"alpha\":%g,"
+                  "\"gate\":[",
                   o->test == TEST_WELCH ? "welch" : "mannwhitney",
                   o->threshold_pct, o->alpha);
     gate_list(b, o, "\"");
@@ -753,8 +758,9 @@ print_json(struct gc_buf *b, const struct report *r)
         gc_buf_json_string(b, c->m->b->collector);
         gc_buf_printf(b, ",\"new_collector\":");
         gc_buf_json_string(b, c->m->n->collector);
-        gc_buf_printf(b, ",\"metric\":\"%s\",\"gate\":%s,\"exact\":%s,"
-                         "\"tested\":%s,\"n_base\":%zu,\"n_new\":%zu",
+        gc_buf_printf(b,
+                      ",\"metric\":\"%s\",\"gate\":%s,\"exact\":%s,"
+                      "\"tested\":%s,\"n_base\":%zu,\"n_new\":%zu",
                       gc_metric_names[c->metric], c->gate ? "true" : "false",
                       c->exact ? "true" : "false",
                       c->tested ? "true" : "false", c->nb, c->nn);
@@ -831,9 +837,8 @@ static int
 judge(struct report *r, struct cell *cells)
 {
     const struct options *o = r->o;
-    size_t most = r->base->res.total > r->new->res.total
-                      ? r->base->res.total
-                      : r->new->res.total;
+    size_t most = r->base->res.total > r->new->res.total ? r->base->res.total
+                                                         : r->new->res.total;
     double *va = malloc(most * sizeof *va), *vb = malloc(most * sizeof *vb);
     uint64_t *sa = malloc(most * sizeof *sa), *sb = malloc(most * sizeof *sb);
     double *p = malloc(r->ncells * sizeof *p);
@@ -844,8 +849,8 @@ judge(struct report *r, struct cell *cells)
         for (size_t i = 0; i < r->nmatches; i++) {
             for (size_t m = 0; m < GC_METRIC_COUNT; m++) {
                 if (o->shown[m]) {
-                    cells[k] = (struct cell){.m = &r->matches[i],
-                                             .metric = m, .gate = o->gate[m]};
+                    cells[k] = (struct cell){
+                        .m = &r->matches[i], .metric = m, .gate = o->gate[m]};
                     evaluate(&cells[k], o, r->base, r->new, va, vb, sa, sb);
                     k++;
                 }
@@ -915,8 +920,8 @@ gc_cmd_compare(int argc, char **argv)
                                      false);
     }
     if (status == 0) {
-        status = results_check_build("compare", &base.res.meta[0], &new.res,
-                                     false);
+        status =
+            results_check_build("compare", &base.res.meta[0], &new.res, false);
     }
     if (status == 0) {
         status = split_pairs(&o, &base, &new);
@@ -947,9 +952,13 @@ gc_cmd_compare(int argc, char **argv)
         status = cells ? 0 : usage("out of memory", NULL);
     }
     if (status == 0) {
-        struct report r = {.o = &o, .base = &base, .new = &new,
-                           .matches = matches, .nmatches = nmatches,
-                           .cells = cells, .ncells = nmatches * nshown};
+        struct report r = {.o = &o,
+                           .base = &base,
+                           .new = &new,
+                           .matches = matches,
+                           .nmatches = nmatches,
+                           .cells = cells,
+                           .ncells = nmatches *nshown};
         int regressions = judge(&r, cells);
         struct gc_buf out = {0};
         if (regressions < 0) {

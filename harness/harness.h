@@ -164,6 +164,9 @@ void gc_env_read(struct gc_env *env);
 
 /* Subcommands: argv[0] is the subcommand's name.  They return the exit
  * status: 0 ok, 1 failed, 2 usage. */
+/* Bad usage or input: "gclab CMD: MSG ARG" as one line on stderr (arg
+ * may be NULL); returns 2. */
+int gc_usage_error(const char *cmd, const char *msg, const char *arg);
 int gc_cmd_list(int argc, char **argv);
 int gc_cmd_micro(int argc, char **argv);
 int gc_cmd_conform(int argc, char **argv);

@@ -19,9 +19,7 @@
 static int
 usage(const char *msg, const char *arg)
 {
-    fprintf(stderr, "gclab merge: %s%s%s\n", msg, arg ? " " : "",
-            arg ? arg : "");
-    return 2;
+    return gc_usage_error("merge", msg, arg);
 }
 
 static const struct results *sorting; /* qsort has no context argument */
@@ -65,16 +63,15 @@ check_duplicates(const struct results *res)
             size_t i = order[k - 1] < order[k] ? order[k - 1] : order[k];
             size_t j = order[k - 1] < order[k] ? order[k] : order[k - 1];
             const struct item *it = &res->recs[i].item;
-            bool same_file = res->meta[i].source == res->meta[j].source ||
-                             strcmp(res->meta[i].source,
-                                    res->meta[j].source) == 0;
+            bool same_file =
+                res->meta[i].source == res->meta[j].source ||
+                strcmp(res->meta[i].source, res->meta[j].source) == 0;
             fprintf(stderr,
                     "gclab merge: %s:%zu repeats %s:%zu (%s on %s, size "
                     "%llu, repetition %llu); %s\n",
                     res->meta[j].source, res->meta[j].lineno,
                     res->meta[i].source, res->meta[i].lineno, it->collector,
-                    res->workloads[it->workload],
-                    (unsigned long long)it->size,
+                    res->workloads[it->workload], (unsigned long long)it->size,
                     (unsigned long long)it->rep + 1,
                     same_file ? "is a file given twice?"
                               : "do two shares overlap?");
@@ -99,8 +96,9 @@ note_missing_shares(const struct results *res)
             return; /* unsharded records: nothing to count */
         }
         if (count != 0 && s.count != count) {
-            fprintf(stderr, "gclab merge: note: the inputs mix splits (%u "
-                            "and %u shares)\n",
+            fprintf(stderr,
+                    "gclab merge: note: the inputs mix splits (%u "
+                    "and %u shares)\n",
                     count, s.count);
             return;
         }
@@ -109,8 +107,9 @@ note_missing_shares(const struct results *res)
     }
     for (unsigned k = 1; k <= count; k++) {
         if (!seen[k]) {
-            fprintf(stderr, "gclab merge: note: no records of share %u/%u "
-                            "(it may have had none)\n",
+            fprintf(stderr,
+                    "gclab merge: note: no records of share %u/%u "
+                    "(it may have had none)\n",
                     k, count);
         }
     }

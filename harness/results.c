@@ -42,6 +42,14 @@ gc_metric_get(const struct gc_metrics *m, size_t i)
     return 0;
 }
 
+int
+gc_usage_error(const char *cmd, const char *msg, const char *arg)
+{
+    fprintf(stderr, "gclab %s: %s%s%s\n", cmd, msg, arg ? " " : "",
+            arg ? arg : "");
+    return 2;
+}
+
 /* ---- a growing string ------------------------------------------------- */
 
 void

@@ -61,9 +61,7 @@ add_baseline(struct gc_heap *heap, uint64_t n)
 static int
 usage(const char *msg, const char *arg)
 {
-    fprintf(stderr, "gclab run: %s%s%s\n", msg, arg ? " " : "",
-            arg ? arg : "");
-    return 2;
+    return gc_usage_error("run", msg, arg);
 }
 
 static bool

@@ -14,7 +14,8 @@
 #
 # Usage: scripts/aa-fpr.sh [RUNS] [COMPARISONS] [SEED] [COLLECTOR] [WORKLOAD]
 #   defaults: 40 runs, 200 comparisons, seed 1, cpython, alloc-churn.
-#   Extra compare options go in $COMPARE_OPTS (e.g. "--test mannwhitney").
+#   Extra options go in $RUN_OPTS (gclab run) and $COMPARE_OPTS (gclab
+#   compare, e.g. "--test mannwhitney").
 set -eu
 cd "$(dirname "$0")/.."
 . scripts/deps.sh
@@ -29,8 +30,10 @@ gclab_release_build
 gclab=build-release/harness/gclab
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) CPUs)"
+# shellcheck disable=SC2086
 "$gclab" run --collector "$collector" --workload "$workload" \
-    --repeat "$runs" --out "$tmp/aa" >/dev/null 2>&1
+    --repeat "$runs" ${RUN_OPTS:-} --out "$tmp/aa" >/dev/null 2>&1
 half=$((runs / 2))
 flagged=0
 differed=0

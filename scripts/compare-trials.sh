@@ -10,8 +10,13 @@
 #
 # Usage: scripts/compare-trials.sh [TRIALS] [REPEAT] [WORKLOAD]
 #   defaults: 20 trials, 10 repetitions, alloc-churn.
-# Prints one line per trial (exit status, regressed metrics) and ends
-# with "flagged K of N trials".  Exit 0 when every trial was flagged.
+#   $RUN_OPTS go to gclab run, $COMPARE_OPTS to gclab compare; on a
+#   loaded machine, RUN_OPTS=--pause-cpu COMPARE_OPTS="--metric
+#   gc_cpu_ns --metric peak_live_bytes" gates on CPU time, which time
+#   spent descheduled does not inflate (docs/compare.md).
+# Prints the load average, one line per trial (exit status, regressed
+# metrics) and ends with "flagged K of N trials".  Exit 0 when every
+# trial was flagged.
 set -eu
 cd "$(dirname "$0")/.."
 . scripts/deps.sh
@@ -26,17 +31,22 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 base=cpython
 new=cpython:threshold=100/10/10
+echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)" \
+    "($(nproc) CPUs); run ${RUN_OPTS:-}, compare ${COMPARE_OPTS:-}"
 flagged=0
 t=1
 while [ "$t" -le "$trials" ]; do
     for side in $([ $((t % 2)) -eq 1 ] && echo "base new" || echo "new base"); do
         spec=$base
         [ "$side" = new ] && spec=$new
+        # shellcheck disable=SC2086
         "$gclab" run --collector "$spec" --workload "$workload" \
-            --repeat "$repeat" --out "$tmp/$side" >/dev/null 2>&1
+            --repeat "$repeat" ${RUN_OPTS:-} --out "$tmp/$side" >/dev/null 2>&1
     done
     rc=0
-    "$gclab" compare "$tmp/base" "$tmp/new" >"$tmp/table" || rc=$?
+    # shellcheck disable=SC2086
+    "$gclab" compare "$tmp/base" "$tmp/new" ${COMPARE_OPTS:-} >"$tmp/table" ||
+        rc=$?
     if [ "$rc" -eq 2 ]; then
         echo "compare-trials: gclab compare failed on trial $t" >&2
         exit 2
@@ -47,6 +57,7 @@ while [ "$t" -le "$trials" ]; do
     [ "$rc" -eq 1 ] && flagged=$((flagged + 1))
     t=$((t + 1))
 done
+echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "flagged $flagged of $trials trials ($base -> $new on $workload," \
     "$repeat runs a side)"
 [ "$flagged" -eq "$trials" ]

@@ -25,7 +25,9 @@ enum format { FORMAT_TABLE, FORMAT_MARKDOWN, FORMAT_JSON };
 enum direction { LOWER_IS_BETTER, HIGHER_IS_BETTER, NEITHER };
 
 /* What gates when no --metric names it: time in and out of
- * collections, the worst pauses, and memory. */
+ * collections, the worst pauses, and memory -- and gc_cpu_ns when both
+ * sides measured it (gclab run --pause-cpu), since time a collection
+ * spends descheduled inflates gc_ns but not its CPU time. */
 static const char *const default_gate[] = {"gc_ns", "pause_p99_ns",
                                            "peak_live_bytes", "wall_ns"};
 /* Shown beside the gate, always: any change in them is news. */
@@ -50,6 +52,7 @@ struct options {
     const char *pair_base[MAX_PAIRS], *pair_new[MAX_PAIRS];
     char pair_text[MAX_PAIRS][2 * RESULTS_FIELD_BYTES];
     size_t npairs;
+    bool default_gate; /* no --metric */
 };
 
 /* One input: its records and their groups. */
@@ -207,6 +210,7 @@ parse_options(int argc, char **argv, struct options *o)
                      "[--format table|markdown|json] [--pair BASE=NEW]...",
                      NULL);
     }
+    o->default_gate = !has_metric;
     for (size_t i = 0; !has_metric && i < COUNT(default_gate); i++) {
         o->gate[gc_metric_find(default_gate[i])] = true;
     }
@@ -218,8 +222,7 @@ parse_options(int argc, char **argv, struct options *o)
     return 0;
 }
 
-/* ---- matching ------------------------------------------------------------
- */
+/* ---- matching ----------------------------------------------------------- */
 
 static bool
 has_collector(const struct side *s, const char *spec)
@@ -272,6 +275,19 @@ split_pairs(struct options *o, const struct side *base, const struct side *new)
         }
     }
     return 0;
+}
+
+/* Some ok run timed its collections on the CPU clock. */
+static bool
+has_cpu_times(const struct side *s)
+{
+    for (size_t i = 0; i < s->res.total; i++) {
+        if (s->res.recs[i].r.status == RUN_OK &&
+            s->res.recs[i].r.m.gc_cpu_ns > 0) {
+            return true;
+        }
+    }
+    return false;
 }
 
 static size_t
@@ -450,8 +466,7 @@ verdict_of(const struct cell *c, const struct options *o)
     return worse ? (time ? "slower" : "worse") : (time ? "faster" : "better");
 }
 
-/* ---- output --------------------------------------------------------------
- */
+/* ---- output ------------------------------------------------------------- */
 
 static void
 format_value(char *out, size_t cap, const char *metric, double v)
@@ -925,6 +940,11 @@ gc_cmd_compare(int argc, char **argv)
     }
     if (status == 0) {
         status = split_pairs(&o, &base, &new);
+    }
+    if (status == 0 && o.default_gate && has_cpu_times(&base) &&
+        has_cpu_times(&new)) {
+        size_t m = gc_metric_find("gc_cpu_ns");
+        o.gate[m] = o.shown[m] = true;
     }
     struct match *matches = NULL;
     struct cell *cells = NULL;

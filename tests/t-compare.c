@@ -506,6 +506,27 @@ compare_verdicts(void)
         check_int(run_captured(gc_cmd_compare, 7, strict, NULL, 0, NULL, 0),
                   ==, 1);
     }
+    TEST("compare: gc_cpu_ns gates by default when both sides have it")
+    {
+        results_file("cpu1.jsonl", "cpython", 1e6, 93,
+                     ",\"gc_cpu_ns\":900000");
+        results_file("cpu2.jsonl", "cpython", 1e6, 93,
+                     ",\"gc_cpu_ns\":1800000");
+        char *argv[] = {"compare", (char *)at("cpu1.jsonl"),
+                        (char *)at("cpu2.jsonl"), NULL};
+        check_int(
+            run_captured(gc_cmd_compare, 3, argv, out, sizeof out, NULL, 0),
+            ==, 1);
+        check(strstr(out, "gate: wall_ns, gc_ns, gc_cpu_ns, pause_p99_ns, "
+                          "peak_live_bytes") != NULL);
+        /* One side without it: the four defaults, and a plain same. */
+        char *one[] = {"compare", a, (char *)at("cpu2.jsonl"), NULL};
+        check_int(
+            run_captured(gc_cmd_compare, 3, one, out, sizeof out, NULL, 0), ==,
+            0);
+        check(strstr(out, "gate: wall_ns, gc_ns, pause_p99_ns, "
+                          "peak_live_bytes") != NULL);
+    }
     TEST("compare: an outlier is counted and shown, not dropped")
     {
         struct gc_buf x = {0};

@@ -915,8 +915,9 @@ gc_cmd_compare(int argc, char **argv)
             "and size.\n"
             "--metric names a gating metric (default: gc_ns, pause_p99_ns, "
             "peak_live_bytes,\n"
-            "wall_ns). Exit 0: nothing regressed; 1: a regression; 2: bad "
-            "input.\n");
+            "wall_ns, and gc_cpu_ns when both sides ran with --pause-cpu). "
+            "Exit 0: nothing\n"
+            "regressed; 1: a regression; 2: bad input.  docs/compare.md.\n");
         return 0;
     }
     struct options o;

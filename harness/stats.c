@@ -257,8 +257,8 @@ struct ranked {
 static int
 cmp_ranked(const void *x, const void *y)
 {
-    double a = ((const struct ranked *)x)->v, b = ((const struct ranked *)y)->v;
-    return (a > b) - (a < b);
+    const struct ranked *a = x, *b = y;
+    return (a->v > b->v) - (a->v < b->v);
 }
 
 /* P(U <= u) for U of samples of m and n without ties, from the exact

@@ -11,6 +11,17 @@
 #include <string.h>
 #include <unistd.h>
 
+/* How many arguments a NULL-terminated argv holds. */
+static inline int
+cli_argc(char **argv)
+{
+    int n = 0;
+    while (argv[n] != NULL) {
+        n++;
+    }
+    return n;
+}
+
 static inline size_t
 count_lines(const char *s)
 {

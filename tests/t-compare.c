@@ -78,19 +78,24 @@ check_bad_input(int (*cmd)(int, char **), const char *what, char **argv)
     char name[200], err[2048];
     snprintf(name, sizeof name, "gclab %s: %s: exit 2, one line", argv[0],
              what);
-    int argc = 0;
-    while (argv[argc] != NULL) {
-        argc++;
-    }
-    TEST(name)
-    {
-        int rc = run_captured(cmd, argc, argv, NULL, 0, err, sizeof err);
+    TEST(name) {
+        int rc = run_captured(cmd, cli_argc(argv), argv, NULL, 0, err,
+                              sizeof err);
         check_int(rc, ==, 2);
         check_uint(count_lines(err), ==, 1);
         if (count_lines(err) != 1) {
             tap_diag("stderr: %s", err);
         }
     }
+}
+
+/* gclab compare on a NULL-terminated argv, its stdout caught in out
+ * (or dropped when out is NULL). */
+static int
+compare(char **argv, char *out, size_t cap)
+{
+    return run_captured(gc_cmd_compare, cli_argc(argv), argv, out, cap,
+                        NULL, 0);
 }
 
 /* A field of a JSON line as text (strings without their quotes). */
@@ -157,8 +162,7 @@ record_keys(const char *path, char **keys, size_t cap)
 static void
 statistics(void)
 {
-    TEST("t quantiles at 0.975 for 1, 7, 100/17 and 1000 df")
-    {
+    TEST("t quantiles at 0.975 for 1, 7, 100/17 and 1000 df") {
         check(NEAR(gc_t_quantile(0.975, 1), 12.7062047362, 1e-8));
         check(NEAR(gc_t_quantile(0.975, 7), 2.3646242516, 1e-8));
         check(NEAR(gc_t_quantile(0.975, 100.0 / 17), 2.4588237097, 1e-8));
@@ -167,8 +171,7 @@ statistics(void)
         check(NEAR(gc_t_cdf(0, 3), 0.5, 1e-15));
         check(isnan(gc_t_quantile(1.0, 5)) && isnan(gc_t_cdf(1, 0)));
     }
-    TEST("Welch by hand: {1..5} against {2,4,6,8,10}")
-    {
+    TEST("Welch by hand: {1..5} against {2,4,6,8,10}") {
         /* means 3 and 6, variances 2.5 and 10: se^2 = 0.5 + 2 = 2.5,
          * t = 3 / sqrt(2.5), df = 2.5^2 / (0.5^2/4 + 2^2/4) = 100/17;
          * p and t(0.975, 100/17) from mpmath's betainc. */
@@ -182,8 +185,7 @@ statistics(void)
         check(NEAR(t.diff_lo, 3.0 - 2.4588237097 * sqrt(2.5), 1e-8));
         check(NEAR(t.diff_hi, 3.0 + 2.4588237097 * sqrt(2.5), 1e-8));
     }
-    TEST("Welch with zero variance: exact answers, no division by zero")
-    {
+    TEST("Welch with zero variance: exact answers, no division by zero") {
         double five[] = {5, 5, 5}, seven[] = {7, 7, 7}, more[] = {6, 7, 8};
         struct gc_test t;
         gc_test_welch(five, 3, five, 3, &t);
@@ -200,8 +202,7 @@ statistics(void)
         gc_test_welch(five, 1, more, 3, &t); /* one run: no test */
         check(isnan(t.p) && isnan(t.diff));
     }
-    TEST("Mann-Whitney exact by hand: U and p for separated samples")
-    {
+    TEST("Mann-Whitney exact by hand: U and p for separated samples") {
         /* {1,2,3} below {4,5,6}: U of the second is 9 = 3 * 3, one
          * ordering in C(6,3) = 20 at each extreme, so p = 2/20. */
         double a[] = {1, 2, 3}, b[] = {4, 5, 6};
@@ -220,8 +221,7 @@ statistics(void)
         gc_test_mann_whitney(e, 2, f, 2, &t);
         check(t.stat == 3.0 && NEAR(t.p, 2.0 / 3.0, 1e-12));
     }
-    TEST("Mann-Whitney with ties: normal approximation, tie-corrected")
-    {
+    TEST("Mann-Whitney with ties: normal approximation, tie-corrected") {
         /* {1,2,2,3} against {2,3,4,5}: ranks of the second 4, 6.5, 7, 8
          * (2s share rank 3, 3s share 5.5... the 2s are 2,3,4 -> 3; the
          * 3s are 5,6 -> 5.5), R = 3 + 5.5 + 7 + 8 = 23.5, U = 23.5 - 10
@@ -237,8 +237,7 @@ statistics(void)
         gc_test_mann_whitney(same, 3, same, 3, &t);
         check(t.p == 1.0); /* every value tied */
     }
-    TEST("Holm by hand: four p-values, and the cap at 1")
-    {
+    TEST("Holm by hand: four p-values, and the cap at 1") {
         /* sorted 0.005, 0.01, 0.03, 0.04 times 4, 3, 2, 1: 0.02, 0.03,
          * 0.06, 0.04 -> monotonic 0.02, 0.03, 0.06, 0.06. */
         double p[] = {0.01, 0.04, 0.03, 0.005}, adj[4];
@@ -250,8 +249,7 @@ statistics(void)
         check(qa[0] == 1.0 && qa[1] == 1.0);
         gc_holm(q, 0, qa); /* nothing to adjust */
     }
-    TEST("Tukey fences by hand: outliers counted")
-    {
+    TEST("Tukey fences by hand: outliers counted") {
         /* 1..9, 100: Q1 = 3.25, Q3 = 7.75 (type 7), IQR 4.5, fences
          * -3.5 and 14.5: only 100. */
         double v[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 100};
@@ -268,8 +266,7 @@ statistics(void)
 static void
 sharding(void)
 {
-    TEST("shard: i/n parses only with 1 <= i <= n <= 1000")
-    {
+    TEST("shard: i/n parses only with 1 <= i <= n <= 1000") {
         struct gc_shard s;
         check(gc_shard_parse("1/1", &s) && s.index == 1 && s.count == 1);
         check(gc_shard_parse("3/5", &s) && s.index == 3 && s.count == 5);
@@ -285,8 +282,7 @@ sharding(void)
         }
     }
     TEST("shard: for n = 1..5 every item is in exactly one share, "
-         "deterministically")
-    {
+         "deterministically") {
         double cost[41];
         for (size_t i = 0; i < 41; i++) {
             cost[i] = (double)((i * 7919) % 13 + 1) * 1e6; /* ties too */
@@ -393,60 +389,43 @@ compare_verdicts(void)
     results_file("t.jsonl", "cpython:threshold=100/10/10", 2e6, 1209, NULL);
     results_file("g.jsonl", "cpython", 1e6, 94, NULL);
     char *a = strdup(at("a.jsonl")), *b = strdup(at("b.jsonl"));
-    TEST("compare: a result against itself is the same, exit 0")
-    {
+    TEST("compare: a result against itself is the same, exit 0") {
         char *argv[] = {"compare", a, (char *)at("a2.jsonl"), NULL};
-        check_int(
-            run_captured(gc_cmd_compare, 3, argv, out, sizeof out, NULL, 0),
-            ==, 0);
+        check_int(compare(argv, out, sizeof out), ==, 0);
         check(strstr(out, "result: no regression") != NULL);
         check(strstr(out, "gate: wall_ns, gc_ns, pause_p99_ns, "
                           "peak_live_bytes") != NULL);
     }
-    TEST("compare: gc_ns doubled is a regression, exit 1, in JSON too")
-    {
+    TEST("compare: gc_ns doubled is a regression, exit 1, in JSON too") {
         char *argv[] = {"compare", a, b, "--format", "json", NULL};
-        check_int(
-            run_captured(gc_cmd_compare, 5, argv, out, sizeof out, NULL, 0),
-            ==, 1);
+        check_int(compare(argv, out, sizeof out), ==, 1);
         check(strstr(out, "\"metric\":\"gc_ns\"") != NULL);
         check(strstr(out, "\"regressions\":1,") != NULL);
         check(strstr(out, "\"verdict\":\"regressed\"") != NULL);
     }
-    TEST("compare: 4% slower is significant but under the 5% threshold")
-    {
+    TEST("compare: 4% slower is significant but under the 5% threshold") {
         char *argv[] = {"compare", a, (char *)at("b4.jsonl"), NULL};
-        check_int(
-            run_captured(gc_cmd_compare, 3, argv, out, sizeof out, NULL, 0),
-            ==, 0);
+        check_int(compare(argv, out, sizeof out), ==, 0);
         check(strstr(out, "slower") != NULL);
         char *strict[] = {"compare",     a,   (char *)at("b4.jsonl"),
                           "--threshold", "1", NULL};
-        check_int(run_captured(gc_cmd_compare, 5, strict, NULL, 0, NULL, 0),
-                  ==, 1);
+        check_int(compare(strict, NULL, 0), ==, 1);
     }
-    TEST("compare: Mann-Whitney finds the doubled gc_ns too")
-    {
+    TEST("compare: Mann-Whitney finds the doubled gc_ns too") {
         char *argv[] = {"compare",     a,          b,          "--test",
                         "mannwhitney", "--format", "markdown", NULL};
-        check_int(
-            run_captured(gc_cmd_compare, 7, argv, out, sizeof out, NULL, 0),
-            ==, 1);
+        check_int(compare(argv, out, sizeof out), ==, 1);
         check(strstr(out, "Mann-Whitney U") != NULL);
         check(strstr(out, "| **regressed** |") != NULL);
     }
-    TEST("compare: one collector a side matches across specs")
-    {
+    TEST("compare: one collector a side matches across specs") {
         char *argv[] = {"compare", a, (char *)at("t.jsonl"), NULL};
-        check_int(
-            run_captured(gc_cmd_compare, 3, argv, out, sizeof out, NULL, 0),
-            ==, 1);
+        check_int(compare(argv, out, sizeof out), ==, 1);
         check(strstr(out, "cpython -> cpython:threshold=100/10/10") != NULL);
         /* Exact counter: every run differs, shown, not gating. */
         check(strstr(out, "10/10 runs differ") != NULL);
     }
-    TEST("compare: --pair splits at the '=' that names both sides")
-    {
+    TEST("compare: --pair splits at the '=' that names both sides") {
         /* Two collectors a side, so only --pair matches the specs. */
         struct gc_buf x = {0}, y = {0};
         for (unsigned r = 1; r <= 4; r++) {
@@ -465,9 +444,7 @@ compare_verdicts(void)
                         "--pair",
                         "cpython=cpython:threshold=100/10/10",
                         NULL};
-        check_int(
-            run_captured(gc_cmd_compare, 5, argv, out, sizeof out, NULL, 0),
-            ==, 0);
+        check_int(compare(argv, out, sizeof out), ==, 0);
         check(strstr(out, "cpython -> cpython:threshold=100/10/10") != NULL);
         check(strstr(out, "only in") == NULL);
         char *unpaired[] = {"compare", (char *)at("px.jsonl"),
@@ -478,8 +455,7 @@ compare_verdicts(void)
         check(strstr(out, "only in BASE: cpython on alloc-churn") != NULL);
     }
     TEST("compare: an exact counter that gates regresses on any change "
-         "over the threshold")
-    {
+         "over the threshold") {
         char *argv[] = {"compare",
                         a,
                         (char *)at("g.jsonl"),
@@ -489,9 +465,7 @@ compare_verdicts(void)
                         "json",
                         NULL};
         /* 93 -> 94 is +1.1%: shown as worse, under 5%. */
-        check_int(
-            run_captured(gc_cmd_compare, 7, argv, out, sizeof out, NULL, 0),
-            ==, 0);
+        check_int(compare(argv, out, sizeof out), ==, 0);
         check(strstr(out, "\"exact\":true") != NULL);
         check(strstr(out, "\"runs_differ\":10") != NULL);
         check(strstr(out, "\"verdict\":\"worse\"") != NULL);
@@ -503,32 +477,25 @@ compare_verdicts(void)
                           "--threshold",
                           "1",
                           NULL};
-        check_int(run_captured(gc_cmd_compare, 7, strict, NULL, 0, NULL, 0),
-                  ==, 1);
+        check_int(compare(strict, NULL, 0), ==, 1);
     }
-    TEST("compare: gc_cpu_ns gates by default when both sides have it")
-    {
+    TEST("compare: gc_cpu_ns gates by default when both sides have it") {
         results_file("cpu1.jsonl", "cpython", 1e6, 93,
                      ",\"gc_cpu_ns\":900000");
         results_file("cpu2.jsonl", "cpython", 1e6, 93,
                      ",\"gc_cpu_ns\":1800000");
         char *argv[] = {"compare", (char *)at("cpu1.jsonl"),
                         (char *)at("cpu2.jsonl"), NULL};
-        check_int(
-            run_captured(gc_cmd_compare, 3, argv, out, sizeof out, NULL, 0),
-            ==, 1);
+        check_int(compare(argv, out, sizeof out), ==, 1);
         check(strstr(out, "gate: wall_ns, gc_ns, gc_cpu_ns, pause_p99_ns, "
                           "peak_live_bytes") != NULL);
         /* One side without it: the four defaults, and a plain same. */
         char *one[] = {"compare", a, (char *)at("cpu2.jsonl"), NULL};
-        check_int(
-            run_captured(gc_cmd_compare, 3, one, out, sizeof out, NULL, 0), ==,
-            0);
+        check_int(compare(one, out, sizeof out), ==, 0);
         check(strstr(out, "gate: wall_ns, gc_ns, pause_p99_ns, "
                           "peak_live_bytes") != NULL);
     }
-    TEST("compare: an outlier is counted and shown, not dropped")
-    {
+    TEST("compare: an outlier is counted and shown, not dropped") {
         struct gc_buf x = {0};
         for (unsigned r = 1; r <= 10; r++) {
             record(&x, "cpython", r, r == 7 ? 9e6 : 1e6 + 1000.0 * r, 93,
@@ -540,7 +507,7 @@ compare_verdicts(void)
                         a,         "--metric",
                         "gc_ns",   "--format",
                         "json",    NULL};
-        run_captured(gc_cmd_compare, 7, argv, out, sizeof out, NULL, 0);
+        compare(argv, out, sizeof out);
         check(strstr(out, "\"outliers_base\":1,\"outliers_new\":0") != NULL);
         check(strstr(out, "\"n_base\":10") != NULL);
     }
@@ -588,8 +555,7 @@ merge_inputs(void)
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         check_bad_input(gc_cmd_merge, cases[i].what, cases[i].argv);
     }
-    TEST("merge: two inputs and an empty share make one results dir")
-    {
+    TEST("merge: two inputs and an empty share make one results dir") {
         char *argv[] = {"merge", m1,  (char *)at("empty.jsonl"), m2, "--out",
                         out,     NULL};
         check_int(run_captured(gc_cmd_merge, 6, argv, NULL, 0, NULL, 0), ==,
@@ -619,8 +585,7 @@ shards_end_to_end(void)
     snprintf(merged, sizeof merged, "%s", at("sharded"));
     size_t sum = 0;
     bool each_has_some = true;
-    TEST("run --shard: bad shares exit 2 before running anything")
-    {
+    TEST("run --shard: bad shares exit 2 before running anything") {
         char *a1[] = {"run", "--allow-debug", "--shard", "4/3", NULL};
         char *a2[] = {"run", "--allow-debug", "--shard", "1/0", NULL};
         char *a3[] = {"bench", "--allow-debug", "--shard", "0/2", NULL};
@@ -628,8 +593,7 @@ shards_end_to_end(void)
         check_int(run_captured(gc_cmd_run, 4, a2, NULL, 0, NULL, 0), ==, 2);
         check_int(run_captured(gc_cmd_bench, 4, a3, NULL, 0, NULL, 0), ==, 2);
     }
-    TEST("run --shard 1/3, 2/3, 3/3 each run a share and say which")
-    {
+    TEST("run --shard 1/3, 2/3, 3/3 each run a share and say which") {
         for (int i = 0; i < 3; i++) {
             snprintf(outs[i], sizeof outs[i], "%s/shard%d", dir, i + 1);
             char *argv[] = {"run",         "--allow-debug",
@@ -662,8 +626,7 @@ shards_end_to_end(void)
         check(each_has_some);
     }
     TEST("merge of the three shares equals the whole run: keys and exact "
-         "counters")
-    {
+         "counters") {
         char *run_argv[] = {"run",         "--allow-debug",
                             "--collector", "cpython",
                             "--collector", "full",

@@ -4,6 +4,7 @@
 #ifndef GCLAB_HARNESS_H
 #define GCLAB_HARNESS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -47,6 +48,39 @@ uint64_t gc_hist_percentile(const struct gc_hist *h, double q);
  * out_ns[i] is at least the request's own duration. */
 void gc_metered_latency(const uint64_t *start_ns, const uint64_t *end_ns,
                         size_t n, uint64_t *out_ns);
+/* Student's t distribution with df > 0 degrees of freedom (whole or
+ * not, as Welch's are): P(T <= t), and the t at which that is p, for
+ * 0 < p < 1.  NaN outside those ranges. */
+double gc_t_cdf(double t, double df);
+double gc_t_quantile(double p, double df);
+
+/* A two-sample test of new (b) against base (a).  diff is mean(b) -
+ * mean(a), [diff_lo, diff_hi] its 95% interval by Welch's approximation
+ * whichever test gave p, the two-sided p-value.  Welch: stat is t, df
+ * the Welch-Satterthwaite degrees of freedom; both sides constant makes
+ * the difference exact (p 1 if equal, else 0; no division by a zero
+ * standard error).  Mann-Whitney: stat is U of b (pairs with b above a,
+ * a tie counting a half), p exact for up to 20 a side without ties,
+ * else the normal approximation with tie and continuity corrections;
+ * df is NaN.  Fewer than 2 a side: NaN everywhere, no test. */
+struct gc_test {
+    double diff, diff_lo, diff_hi;
+    double stat, df, p;
+    bool exact; /* p from Mann-Whitney's exact distribution */
+};
+void gc_test_welch(const double *a, size_t na, const double *b, size_t nb,
+                   struct gc_test *out);
+void gc_test_mann_whitney(const double *a, size_t na, const double *b,
+                          size_t nb, struct gc_test *out);
+
+/* Holm's step-down adjustment of m p-values (family-wise error): the
+ * k-th smallest (from 0) times m - k, made monotonic, capped at 1. */
+void gc_holm(const double *p, size_t m, double *adj);
+
+/* How many of n values lie outside Tukey's fences, 1.5 IQR beyond the
+ * quartiles (linear interpolation, R's type 7); 0 below 4 values.
+ * Counting, never dropping: gclab compare shows them. */
+size_t gc_tukey_outliers(const double *v, size_t n);
 
 /* Minimum mutator utilisation (Cheng and Blelloch, 2001): of every
  * window of window_ns inside a run of total_ns, the smallest share left
@@ -55,6 +89,24 @@ void gc_metered_latency(const uint64_t *start_ns, const uint64_t *end_ns,
  * than the run is the run.  O(n), no allocation. */
 double gc_mmu(const uint64_t *start_ns, const uint64_t *pause_ns, size_t n,
               uint64_t total_ns, uint64_t window_ns);
+
+/* ---- shards: a matrix spread over machines ---------------------------- */
+
+/* `--shard i/n`: this process runs share index (1-based) of count;
+ * count 0 means the whole matrix. */
+#define GC_SHARD_MAX 1000
+struct gc_shard {
+    unsigned index, count;
+};
+/* "i/n" with 1 <= i <= n <= GC_SHARD_MAX; false for anything else. */
+bool gc_shard_parse(const char *text, struct gc_shard *out);
+/* Assigns each of n items (with its expected cost) a share in
+ * [0, nshards): greedy longest-processing-time, deterministic.  load
+ * holds each share's cost so far, in and out, so that several matrices
+ * (gclab bench's two) can be balanced together; start it at zeros.
+ * -1 when memory runs out. */
+int gc_shard_assign(const double *cost, size_t n, unsigned nshards,
+                    double *load, unsigned *shard_of);
 
 /* ---- metrics and records ------------------------------------------ */
 
@@ -104,6 +156,11 @@ struct gc_metrics {
 #undef M
 };
 extern const char *const gc_metric_names[];
+#define GC_METRIC_COUNT (sizeof(struct gc_metrics) / sizeof(uint64_t))
+/* A metric's index by name (GC_METRIC_COUNT if there is none), and the
+ * value of metric i. */
+size_t gc_metric_find(const char *name);
+uint64_t gc_metric_get(const struct gc_metrics *m, size_t i);
 #define GC_SCHEMA_VERSION 1
 
 /* A growing string, for records. */
@@ -141,12 +198,16 @@ struct gc_pause_sample {
 
 /* What explains an outlier, read once per run. */
 struct gc_env {
+    char host[64];
     char cpu_model[128], kernel[64], thp[64], governor[32], aslr[8];
 };
 void gc_env_read(struct gc_env *env);
 
 /* Subcommands: argv[0] is the subcommand's name.  They return the exit
  * status: 0 ok, 1 failed, 2 usage. */
+/* Bad usage or input: "gclab CMD: MSG ARG" as one line on stderr (arg
+ * may be NULL); returns 2. */
+int gc_usage_error(const char *cmd, const char *msg, const char *arg);
 int gc_cmd_list(int argc, char **argv);
 int gc_cmd_micro(int argc, char **argv);
 int gc_cmd_conform(int argc, char **argv);
@@ -154,6 +215,8 @@ int gc_cmd_scenario(int argc, char **argv);
 int gc_cmd_oracle(int argc, char **argv);
 int gc_cmd_run(int argc, char **argv);
 int gc_cmd_report(int argc, char **argv);
+int gc_cmd_compare(int argc, char **argv);
+int gc_cmd_merge(int argc, char **argv);
 int gc_cmd_bench(int argc, char **argv);
 int gc_cmd_twin(int argc, char **argv);
 int gc_cmd_sweep(int argc, char **argv);

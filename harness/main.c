@@ -23,8 +23,10 @@ static const struct {
     const char *help;
 } commands[] = {
     {"bench", gc_cmd_bench, "the main job: suite, results, plots, report"},
+    {"compare", gc_cmd_compare, "base vs new results: changes, CIs, the gate"},
     {"conform", gc_cmd_conform, "the conformance suite, as TAP"},
     {"list", gc_cmd_list, "collectors and workloads, one per line"},
+    {"merge", gc_cmd_merge, "join the results of --shard runs"},
     {"micro", gc_cmd_micro, "micro benchmarks of the primitives"},
     {"oracle", gc_cmd_oracle, "hold an interpreter up against the goldens"},
     {"report", gc_cmd_report, "the summary table of stored results"},

@@ -19,6 +19,37 @@ const char *const gc_metric_names[] = {
 #undef M
 };
 
+size_t
+gc_metric_find(const char *name)
+{
+    size_t i = 0;
+    while (i < GC_METRIC_COUNT && strcmp(gc_metric_names[i], name) != 0) {
+        i++;
+    }
+    return i;
+}
+
+uint64_t
+gc_metric_get(const struct gc_metrics *m, size_t i)
+{
+    size_t k = 0;
+#define M(name, help)                                                       \
+    if (i == k++) {                                                         \
+        return m->name;                                                     \
+    }
+    GC_METRICS(M)
+#undef M
+    return 0;
+}
+
+int
+gc_usage_error(const char *cmd, const char *msg, const char *arg)
+{
+    fprintf(stderr, "gclab %s: %s%s%s\n", cmd, msg, arg ? " " : "",
+            arg ? arg : "");
+    return 2;
+}
+
 /* ---- a growing string ------------------------------------------------- */
 
 void
@@ -225,6 +256,10 @@ read_first_line(const char *path, const char *prefix, char *out, size_t n)
 void
 gc_env_read(struct gc_env *env)
 {
+    if (gethostname(env->host, sizeof env->host) != 0) {
+        snprintf(env->host, sizeof env->host, "unknown");
+    }
+    env->host[sizeof env->host - 1] = '\0';
     read_first_line("/proc/cpuinfo", "model name", env->cpu_model,
                     sizeof env->cpu_model);
     read_first_line("/proc/sys/kernel/osrelease", NULL, env->kernel,

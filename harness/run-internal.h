@@ -6,6 +6,8 @@
 #include "harness.h"
 #include "workload.h"
 
+#include <time.h>
+
 enum run_status { RUN_OK, RUN_FAILED, RUN_OUT_OF_MEMORY, RUN_CRASHED };
 extern const char *const status_names[];
 
@@ -21,6 +23,7 @@ struct item {
     const char *collector; /* a spec, or a peer's label */
     int workload;
     uint64_t size, rep;
+    uint64_t seed;         /* the workload's: --seed plus the repetition */
     const char *peer;      /* the interpreter, for a peer row */
     bool has_recorder;     /* a peer run with the gc.callbacks recorder */
     bool pause_cpu;        /* read the thread CPU clock around each pause */
@@ -34,6 +37,7 @@ struct record {
     struct item item;
     struct child_result r;
     struct gc_pause_sample *samples; /* r.nsamples of them */
+    time_t started;                  /* when it started, for the record */
 };
 
 struct matrix {
@@ -55,6 +59,11 @@ struct matrix {
     bool retained;
     uint64_t warmup;
     bool prefault;
+    /* Only this share of the matrix runs (count 0: all of it);
+     * shard_load, if not NULL, carries the balance over to the next
+     * matrix (gc_shard_assign). */
+    struct gc_shard shard;
+    double *shard_load;
 };
 
 /* The MMU curve of one run from its kept pauses, at windows 10 us,
@@ -88,6 +97,14 @@ int check_records(const struct record *recs, size_t total,
                   const char *const *workloads);
 int write_results(const char *out_dir, const struct record *recs,
                   size_t total, const struct matrix *mx);
+/* results.jsonl (jsonl's lines), results.csv and summary.json of recs
+ * in out_dir, each atomically; workloads[] names each record's workload
+ * (its spec), build and revision are the build's that ran them.  -1
+ * after a line on stderr naming cmd. */
+int write_result_files(const char *cmd, const char *out_dir,
+                       const struct gc_buf *jsonl, const struct record *recs,
+                       size_t total, const char *const *workloads,
+                       const char *build, const char *revision);
 void print_summary_table(const struct record *recs, size_t total,
                          const char *reference, const char *const *workloads);
 
@@ -114,5 +131,49 @@ struct figure {
 };
 int bench_draw(const char *out_dir, const char *plots_dir,
                const struct figure *f, int nseries_all);
+/* ---- results read back (gclab report, compare, merge) ---------------- */
+
+#define RESULTS_MAX_WORKLOADS 64
+#define RESULTS_FIELD_BYTES 256
+
+/* What a read record keeps beyond struct record (whose r.effective
+ * holds collector_effective): empty strings for absent fields. */
+struct record_meta {
+    char *line;         /* the JSON line as read, without its newline */
+    const char *source; /* the file it came from (struct results owns it) */
+    size_t lineno;
+    uint64_t seed;      /* the workload's seed; 0 in records without one */
+    char workload_spec[RESULTS_FIELD_BYTES];
+    char build_type[16], revision[64], check_level[16], shard[32];
+};
+
+/* Records of one or more results files.  Workloads are interned by
+ * their spec ("alloc-churn", "cycles:rings=4"), so item.workload indexes
+ * workloads[]. */
+struct results {
+    struct record *recs;
+    struct record_meta *meta; /* beside recs */
+    size_t total;
+    const char *workloads[RESULTS_MAX_WORKLOADS + 1];
+    int nworkloads;
+    char **sources;
+    size_t nsources;
+};
+
+/* Appends the records of DIR/results.jsonl, or of FILE, to res (zero it
+ * first).  0, or 2 with one line on stderr, "gclab CMD: ..." or
+ * "FILE:LINE: error: ...": an unreadable file, a line that is not a
+ * flat record with schema_version first, another schema version, no
+ * records (unless may_be_empty: a shard can have no share of a small
+ * matrix).  results_free frees what was read either way. */
+int results_read(const char *cmd, const char *arg, bool may_be_empty,
+                 struct results *res);
+void results_free(struct results *res);
+/* 2 with one line on stderr naming cmd and both places, when a record
+ * of res differs from ref in what decides whether numbers mix:
+ * build_type, check_level and, with same_revision, gclab_revision;
+ * else 0. */
+int results_check_build(const char *cmd, const struct record_meta *ref,
+                        const struct results *res, bool same_revision);
 
 #endif /* GCLAB_RUN_INTERNAL_H */

@@ -62,9 +62,7 @@ add_baseline(struct gc_heap *heap, uint64_t n)
 static int
 usage(const char *msg, const char *arg)
 {
-    fprintf(stderr, "gclab run: %s%s%s\n", msg, arg ? " " : "",
-            arg ? arg : "");
-    return 2;
+    return gc_usage_error("run", msg, arg);
 }
 
 static bool
@@ -250,15 +248,15 @@ const char *const status_names[] = {"ok", "failed", "leak-capped",
 /* The heap a run measures: the item's collector and layout, the
  * interpreter's own objects in the oldest generation, collected once. */
 static enum run_status
-new_run_heap(const struct item *it, uint64_t baseline, uint64_t seed,
-             struct gc_heap **out, char *effective, size_t effective_bytes)
+new_run_heap(const struct item *it, uint64_t baseline, struct gc_heap **out,
+             char *effective, size_t effective_bytes)
 {
     struct gc_spec spec;
     char err[256];
     struct gc_heap_config cfg;
     gc_heap_config_init(&cfg);
     cfg.layout = it->layout;
-    cfg.layout_seed = seed + it->rep;
+    cfg.layout_seed = it->seed;
     cfg.err = err;
     cfg.err_bytes = sizeof err;
     if (gc_spec_parse(it->collector, &spec, err, sizeof err) != GC_OK) {
@@ -313,17 +311,17 @@ on_begin_garbage(void *data, int gen, enum gc_reason why)
 static bool
 retained_garbage_peak(const struct item *it,
                       const struct gc_workload_spec *ws, uint64_t baseline,
-                      uint64_t seed, uint64_t *peak_bytes)
+                      uint64_t *peak_bytes)
 {
     char effective[256];
     struct garbage_log g = {0};
-    if (new_run_heap(it, baseline, seed, &g.heap, effective,
+    if (new_run_heap(it, baseline, &g.heap, effective,
                      sizeof effective) != RUN_OK) {
         return false;
     }
     struct gc_listener l = {.data = &g, .collect_begin = on_begin_garbage};
     gc_set_listener(g.heap, &l);
-    struct gc_workload_params p = {.size = it->size, .seed = seed + it->rep,
+    struct gc_workload_params p = {.size = it->size, .seed = it->seed,
                                    .opts = ws->opts, .nopts = ws->nopts};
     uint64_t checksum;
     enum gc_status rc = ws->workload->run(g.heap, &p, &checksum);
@@ -338,16 +336,16 @@ retained_garbage_peak(const struct item *it,
  * heap ahead of its measured region. */
 static enum run_status
 prefault(const struct item *it, const struct gc_workload_spec *ws,
-         uint64_t baseline, uint64_t seed, struct gc_heap *heap)
+         uint64_t baseline, struct gc_heap *heap)
 {
     char effective[256];
     struct gc_heap *scratch;
-    enum run_status st = new_run_heap(it, baseline, seed, &scratch,
+    enum run_status st = new_run_heap(it, baseline, &scratch,
                                       effective, sizeof effective);
     if (st != RUN_OK) {
         return st;
     }
-    struct gc_workload_params p = {.size = it->size, .seed = seed + it->rep,
+    struct gc_workload_params p = {.size = it->size, .seed = it->seed,
                                    .opts = ws->opts, .nopts = ws->nopts};
     uint64_t ignored;
     enum gc_status rc = ws->workload->run(scratch, &p, &ignored);
@@ -363,7 +361,7 @@ prefault(const struct item *it, const struct gc_workload_spec *ws,
 
 static void
 run_in_child(const struct item *it, const struct gc_workload_spec *ws,
-             uint64_t baseline, uint64_t seed, uint64_t memory_cap,
+             uint64_t baseline, uint64_t memory_cap,
              struct child_result *out, struct gc_pause_sample **samples)
 {
     memset(out, 0, sizeof *out);
@@ -382,13 +380,13 @@ run_in_child(const struct item *it, const struct gc_workload_spec *ws,
     getrusage(RUSAGE_SELF, &ru_setup);
     uint64_t t_setup = gc_clock_ns();
     struct gc_heap *heap;
-    out->status = new_run_heap(it, baseline, seed, &heap, out->effective,
+    out->status = new_run_heap(it, baseline, &heap, out->effective,
                                sizeof out->effective);
     if (out->status != RUN_OK) {
         return;
     }
     if (it->prefault) {
-        out->status = prefault(it, ws, baseline, seed, heap);
+        out->status = prefault(it, ws, baseline, heap);
         if (out->status != RUN_OK) {
             return;
         }
@@ -403,7 +401,7 @@ run_in_child(const struct item *it, const struct gc_workload_spec *ws,
      * been used (free lists filled, arenas mapped). */
     for (uint64_t k = 0; k < it->warmup; k++) {
         struct gc_workload_params wp = {.size = it->size,
-                                        .seed = seed + it->rep,
+                                        .seed = it->seed,
                                         .opts = ws->opts, .nopts = ws->nopts};
         uint64_t ignored;
         if (ws->workload->run(heap, &wp, &ignored) != GC_OK) {
@@ -431,7 +429,7 @@ run_in_child(const struct item *it, const struct gc_workload_spec *ws,
     gc_set_listener(heap, &l);
     struct request_log requests = {0};
     struct gc_workload_params p = {.size = it->size,
-                                   .seed = seed + it->rep,
+                                   .seed = it->seed,
                                    .opts = ws->opts,
                                    .nopts = ws->nopts,
                                    .on_request = on_request,
@@ -493,7 +491,7 @@ run_in_child(const struct item *it, const struct gc_workload_spec *ws,
         heap = NULL;
     }
     if (out->status == RUN_OK && it->retained &&
-        !retained_garbage_peak(it, ws, baseline, seed,
+        !retained_garbage_peak(it, ws, baseline,
                                &out->m.retained_garbage_peak_bytes)) {
         out->status = RUN_FAILED;
     }
@@ -520,7 +518,7 @@ read_all_fd(int fd, void *buf, size_t n)
 
 static void
 run_isolated(const struct item *it, const struct gc_workload_spec *ws,
-             uint64_t baseline, uint64_t seed, uint64_t memory_cap,
+             uint64_t baseline, uint64_t memory_cap,
              struct child_result *out, struct gc_pause_sample **samples)
 {
     *samples = NULL;
@@ -543,7 +541,7 @@ run_isolated(const struct item *it, const struct gc_workload_spec *ws,
         close(fds[0]);
         struct child_result r;
         struct gc_pause_sample *smp;
-        run_in_child(it, ws, baseline, seed, memory_cap, &r, &smp);
+        run_in_child(it, ws, baseline, memory_cap, &r, &smp);
         FILE *pipe_out = fdopen(fds[1], "w");
         bool ok = pipe_out != NULL && fwrite(&r, sizeof r, 1, pipe_out) == 1 &&
                   (r.nsamples == 0 ||
@@ -603,7 +601,8 @@ run_check_build(const char *command, bool allow_debug)
 
 static void
 record_json(struct gc_buf *b, const struct record *rec,
-            const struct gc_workload_spec *ws, const struct gc_env *env)
+            const struct gc_workload_spec *ws, const struct gc_env *env,
+            struct gc_shard shard)
 {
     const struct gc_metrics *m = &rec->r.m;
     gc_buf_printf(b, "{\"schema_version\":%d,\"collector\":",
@@ -615,10 +614,12 @@ record_json(struct gc_buf *b, const struct record *rec,
     gc_buf_json_string(b, ws->text[0] ? ws->workload->name : "");
     gc_buf_printf(b, ",\"workload_spec\":");
     gc_buf_json_string(b, ws->text);
-    gc_buf_printf(b, ",\"size\":%llu,\"repetition\":%llu,\"status\":\"%s\","
-                     "\"signal\":%d,\"peer\":%s,\"peer_recorder\":%s",
+    gc_buf_printf(b, ",\"size\":%llu,\"repetition\":%llu,\"seed\":%llu,"
+                     "\"status\":\"%s\",\"signal\":%d,\"peer\":%s,"
+                     "\"peer_recorder\":%s",
                   (unsigned long long)rec->item.size,
                   (unsigned long long)rec->item.rep + 1,
+                  (unsigned long long)rec->item.seed,
                   status_names[rec->r.status], rec->r.signal,
                   rec->item.peer ? "true" : "false",
                   rec->item.has_recorder ? "true" : "false");
@@ -641,11 +642,23 @@ record_json(struct gc_buf *b, const struct record *rec,
     else {
         gc_buf_printf(b, ",\"mmu_curve\":null");
     }
-    const char *env_keys[] = {"cpu_model", "kernel", "thp", "governor",
-                              "aslr"};
-    const char *env_vals[] = {env->cpu_model, env->kernel, env->thp,
-                              env->governor, env->aslr};
-    for (int i = 0; i < 5; i++) {
+    if (shard.count > 0) {
+        gc_buf_printf(b, ",\"shard\":\"%u/%u\"", shard.index, shard.count);
+    }
+    else {
+        gc_buf_printf(b, ",\"shard\":null");
+    }
+    char started[32] = "";
+    struct tm tm;
+    if (rec->started != 0 && gmtime_r(&rec->started, &tm) != NULL) {
+        strftime(started, sizeof started, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    }
+    const char *env_keys[] = {"started_at", "host", "cpu_model", "kernel",
+                              "thp", "governor", "aslr"};
+    const char *env_vals[] = {started, env->host, env->cpu_model,
+                              env->kernel, env->thp, env->governor,
+                              env->aslr};
+    for (int i = 0; i < 7; i++) {
         gc_buf_printf(b, ",\"%s\":", env_keys[i]);
         gc_buf_json_string(b, env_vals[i]);
     }
@@ -706,15 +719,15 @@ csv_header(struct gc_buf *b)
 }
 
 static void
-record_csv(struct gc_buf *b, const struct record *rec,
-           const struct gc_workload_spec *ws)
+record_csv(struct gc_buf *b, const struct record *rec, const char *workload,
+           const char *build, const char *revision)
 {
     gc_buf_printf(b, "%d,", GC_SCHEMA_VERSION);
     gc_buf_csv_field(b, rec->item.collector);
     gc_buf_printf(b, ",");
     gc_buf_csv_field(b, rec->r.effective);
     gc_buf_printf(b, ",");
-    gc_buf_csv_field(b, ws->text);
+    gc_buf_csv_field(b, workload);
     gc_buf_printf(b, ",%llu,%llu,%s", (unsigned long long)rec->item.size,
                   (unsigned long long)rec->item.rep + 1,
                   status_names[rec->r.status]);
@@ -726,18 +739,19 @@ record_csv(struct gc_buf *b, const struct record *rec,
                                       ? (double)rec->r.m.gc_ns /
                                             (double)rec->r.m.wall_ns
                                       : 0.0,
-                  build_type());
-    gc_buf_csv_field(b, GCLAB_REVISION);
+                  build);
+    gc_buf_csv_field(b, revision);
     gc_buf_printf(b, "\n");
 }
 
 static int
-write_file(const char *dir, const char *name, const struct gc_buf *b)
+write_file(const char *cmd, const char *dir, const char *name,
+           const struct gc_buf *b)
 {
     char path[4096];
     snprintf(path, sizeof path, "%s/%s", dir, name);
     if (gc_write_atomic(path, b->data ? b->data : "", b->len) != 0) {
-        fprintf(stderr, "gclab run: cannot write %s: %s\n", path,
+        fprintf(stderr, "gclab %s: cannot write %s: %s\n", cmd, path,
                 strerror(errno));
         return -1;
     }
@@ -901,7 +915,7 @@ peer_label(const char *python, bool has_recorder)
  * reads back the "metric value" lines it prints. */
 static void
 run_peer(const struct item *it, const struct gc_workload_spec *ws,
-         uint64_t seed, struct child_result *out)
+         struct child_result *out)
 {
     memset(out, 0, sizeof *out);
     snprintf(out->effective, sizeof out->effective, "%s", it->peer);
@@ -916,7 +930,7 @@ run_peer(const struct item *it, const struct gc_workload_spec *ws,
     snprintf(size_arg, sizeof size_arg, "size=%llu",
              (unsigned long long)it->size);
     snprintf(seed_arg, sizeof seed_arg, "seed=%llu",
-             (unsigned long long)(seed + it->rep));
+             (unsigned long long)it->seed);
     args[n++] = (char *)it->peer;
     args[n++] = "-c";
     args[n++] = (char *)ws->workload->twin;
@@ -980,6 +994,49 @@ run_peer(const struct item *it, const struct gc_workload_spec *ws,
 
 /* ---- the matrix ------------------------------------------------------------ */
 
+/* What an item is expected to cost, for balancing shards: a process
+ * with the interpreter's own objects (about 5 ms), then the workload's
+ * cost per unit of size; a twin on a real interpreter adds its start-up
+ * and runs a few times slower than the model. */
+static double
+item_cost(const struct item *it, const struct gc_workload_spec *ws)
+{
+    uint64_t per = ws->workload->cost_ns_per_object;
+    double model = 5e6 + (double)(per ? per : 10000) * (double)it->size;
+    return it->peer != NULL ? 3e7 + 5.0 * model : model;
+}
+
+/* Keeps the items of mx->shard, in matrix order; -1 if memory ran
+ * out. */
+static int
+keep_shard(const struct matrix *mx, struct record *recs, size_t *total)
+{
+    double *cost = malloc((*total ? *total : 1) * sizeof *cost);
+    unsigned *shard_of = malloc((*total ? *total : 1) * sizeof *shard_of);
+    double *own = mx->shard_load ? NULL
+                                 : calloc(mx->shard.count, sizeof *own);
+    double *load = mx->shard_load ? mx->shard_load : own;
+    int rc = -1;
+    if (cost != NULL && shard_of != NULL && load != NULL) {
+        for (size_t i = 0; i < *total; i++) {
+            cost[i] = item_cost(&recs[i].item,
+                                &mx->wspecs[recs[i].item.workload]);
+        }
+        rc = gc_shard_assign(cost, *total, mx->shard.count, load, shard_of);
+    }
+    size_t kept = 0;
+    for (size_t i = 0; rc == 0 && i < *total; i++) {
+        if (shard_of[i] + 1 == mx->shard.index) {
+            recs[kept++] = recs[i];
+        }
+    }
+    *total = rc == 0 ? kept : *total;
+    free(cost);
+    free(shard_of);
+    free(own);
+    return rc;
+}
+
 struct record *
 run_matrix(const struct matrix *mx, size_t *total_out)
 {
@@ -993,56 +1050,59 @@ run_matrix(const struct matrix *mx, size_t *total_out)
         return NULL;
     }
     size_t k = 0;
-    uint64_t started = gc_clock_ns();
     /* Repetitions outermost, so collectors interleave and drift hits
      * them alike. */
     for (uint64_t r = 0; r < mx->repeat; r++) {
         for (int w = 0; w < mx->nworkloads; w++) {
             for (int z = 0; z < nsizes; z++) {
-                for (int c = 0; c < mx->ncollectors; c++) {
-                    struct record *rec = &recs[k];
-                    rec->item = (struct item){
-                        .collector = mx->collectors[c], .workload = w,
-                        .size = mx->nsizes
+                uint64_t size = mx->nsizes
                                     ? mx->sizes[z]
-                                    : mx->wspecs[w].workload->default_size,
-                        .rep = r, .pause_cpu = mx->pause_cpu,
-                        .layout = mx->layout, .retained = mx->retained,
-                        .warmup = mx->warmup, .prefault = mx->prefault};
-                    double elapsed = (double)(gc_clock_ns() - started) / 1e9;
-                    fprintf(stderr,
-                            "[%zu/%zu] %s on %s, size %llu, rep %llu "
-                            "(%.1f s, ETA %.1f s)\n",
-                            k + 1, total, mx->collectors[c], mx->workloads[w],
-                            (unsigned long long)rec->item.size,
-                            (unsigned long long)r + 1, elapsed,
-                            k ? elapsed / (double)k * (double)(total - k)
-                              : 0.0);
-                    run_isolated(&rec->item, &mx->wspecs[w], mx->baseline,
-                                 mx->seed, mx->memory_cap, &rec->r,
-                                 &rec->samples);
-                    k++;
+                                    : mx->wspecs[w].workload->default_size;
+                for (int c = 0; c < mx->ncollectors; c++) {
+                    recs[k++].item = (struct item){
+                        .collector = mx->collectors[c], .workload = w,
+                        .size = size, .rep = r, .seed = mx->seed + r,
+                        .pause_cpu = mx->pause_cpu, .layout = mx->layout,
+                        .retained = mx->retained, .warmup = mx->warmup,
+                        .prefault = mx->prefault};
                 }
                 for (int p = 0; p < 2 * mx->npeers; p++) {
-                    struct record *rec = &recs[k++];
                     const char *python = mx->peers[p / 2];
                     bool has_recorder = (p + (int)r) % 2 == 1; /* alternate */
                     const char *label = peer_label(python, has_recorder);
-                    rec->item = (struct item){
+                    recs[k++].item = (struct item){
                         .collector = label ? label : python, .workload = w,
-                        .size = mx->nsizes
-                                    ? mx->sizes[z]
-                                    : mx->wspecs[w].workload->default_size,
-                        .rep = r, .peer = python,
-                        .has_recorder = has_recorder};
-                    fprintf(stderr, "[%zu/%zu] %s on %s (twin), size %llu, "
-                                    "rep %llu\n",
-                            k, total, rec->item.collector, mx->workloads[w],
-                            (unsigned long long)rec->item.size,
-                            (unsigned long long)r + 1);
-                    run_peer(&rec->item, &mx->wspecs[w], mx->seed, &rec->r);
+                        .size = size, .rep = r, .seed = mx->seed + r,
+                        .peer = python, .has_recorder = has_recorder};
                 }
             }
+        }
+    }
+    if (mx->shard.count > 0 && keep_shard(mx, recs, &total) != 0) {
+        free(recs);
+        return NULL;
+    }
+    uint64_t started = gc_clock_ns();
+    for (k = 0; k < total; k++) {
+        struct record *rec = &recs[k];
+        const struct gc_workload_spec *ws = &mx->wspecs[rec->item.workload];
+        double elapsed = (double)(gc_clock_ns() - started) / 1e9;
+        fprintf(stderr,
+                "[%zu/%zu] %s on %s%s, size %llu, rep %llu (%.1f s, ETA "
+                "%.1f s)\n",
+                k + 1, total, rec->item.collector,
+                mx->workloads[rec->item.workload],
+                rec->item.peer ? " (twin)" : "",
+                (unsigned long long)rec->item.size,
+                (unsigned long long)rec->item.rep + 1, elapsed,
+                k ? elapsed / (double)k * (double)(total - k) : 0.0);
+        rec->started = time(NULL); /* a label for the record, not a timing */
+        if (rec->item.peer != NULL) {
+            run_peer(&rec->item, ws, &rec->r);
+        }
+        else {
+            run_isolated(&rec->item, ws, mx->baseline, mx->memory_cap,
+                         &rec->r, &rec->samples);
         }
     }
     *total_out = total;
@@ -1099,32 +1159,47 @@ check_records(const struct record *recs, size_t total,
 }
 
 int
-write_results(const char *out_dir, const struct record *recs, size_t total,
-              const struct matrix *mx)
+write_result_files(const char *cmd, const char *out_dir,
+                   const struct gc_buf *jsonl, const struct record *recs,
+                   size_t total, const char *const *workloads,
+                   const char *build, const char *revision)
 {
-    struct gc_env env;
-    gc_env_read(&env);
-    struct gc_buf jsonl = {0}, csv = {0}, summary = {0};
+    struct gc_buf csv = {0}, summary = {0};
     csv_header(&csv);
     for (size_t i = 0; i < total; i++) {
-        record_json(&jsonl, &recs[i], &mx->wspecs[recs[i].item.workload],
-                    &env);
-        record_csv(&csv, &recs[i], &mx->wspecs[recs[i].item.workload]);
+        record_csv(&csv, &recs[i], workloads[recs[i].item.workload], build,
+                   revision);
     }
-    summary_json(&summary, recs, total, mx->workloads);
+    summary_json(&summary, recs, total, workloads);
     int rc = 0;
-    if (write_file(out_dir, "results.jsonl", &jsonl) != 0 ||
-        write_file(out_dir, "results.csv", &csv) != 0 ||
-        write_file(out_dir, "summary.json", &summary) != 0) {
+    if (write_file(cmd, out_dir, "results.jsonl", jsonl) != 0 ||
+        write_file(cmd, out_dir, "results.csv", &csv) != 0 ||
+        write_file(cmd, out_dir, "summary.json", &summary) != 0) {
         rc = -1;
     }
     else {
         fprintf(stderr, "gclab: wrote %s/results.jsonl, results.csv, "
                         "summary.json\n", out_dir);
     }
-    free(jsonl.data);
     free(csv.data);
     free(summary.data);
+    return rc;
+}
+
+int
+write_results(const char *out_dir, const struct record *recs, size_t total,
+              const struct matrix *mx)
+{
+    struct gc_env env;
+    gc_env_read(&env);
+    struct gc_buf jsonl = {0};
+    for (size_t i = 0; i < total; i++) {
+        record_json(&jsonl, &recs[i], &mx->wspecs[recs[i].item.workload],
+                    &env, mx->shard);
+    }
+    int rc = write_result_files("run", out_dir, &jsonl, recs, total,
+                                mx->workloads, build_type(), GCLAB_REVISION);
+    free(jsonl.data);
     return rc;
 }
 
@@ -1175,7 +1250,7 @@ write_trace(const char *out_dir, const struct record *recs, size_t total,
         }
     }
     gc_buf_printf(&b, "\n]}\n");
-    int rc = write_file(out_dir, "trace.json", &b);
+    int rc = write_file("run", out_dir, "trace.json", &b);
     free(b.data);
     return rc;
 }
@@ -1198,6 +1273,7 @@ gc_cmd_run(int argc, char **argv)
     bool retained = false, prefault_heap = false;
     uint64_t warmup = 0;
     enum gc_layout layout = GC_LAYOUT_ALLOC_ORDER;
+    struct gc_shard shard = {0, 0};
     for (int i = 1; i < argc; i++) {
         const char *opt = argv[i];
         if (strcmp(opt, "--allow-debug") == 0) {
@@ -1230,13 +1306,16 @@ gc_cmd_run(int argc, char **argv)
                 "[--memory-cap-mb N] [--pause-cpu]\n"
                 "         [--layout alloc-order|shuffled] [--retained] "
                 "[--warmup N] [--prefault]\n"
-                "         [--allow-debug]\n"
+                "         [--shard I/N] [--allow-debug]\n"
                 "Runs every (collector, workload, size, repetition) in a "
                 "child process of its\n"
                 "own and prints means with 95%% CIs; --out writes "
                 "results.jsonl, results.csv\n"
                 "and summary.json (results/schema.md), --trace also "
-                "trace.json.\n");
+                "trace.json.\n"
+                "--shard I/N runs only share I of N of the matrix, balanced "
+                "by expected cost\n"
+                "(docs/sharding.md); gclab merge joins the shares.\n");
             return 0;
         }
         if (i + 1 >= argc) {
@@ -1306,6 +1385,12 @@ gc_cmd_run(int argc, char **argv)
                              val);
             }
         }
+        else if (strcmp(opt, "--shard") == 0) {
+            if (!gc_shard_parse(val, &shard)) {
+                return usage("--shard needs I/N with 1 <= I <= N <= 1000, not",
+                             val);
+            }
+        }
         else if (strcmp(opt, "--peer") == 0 && npeers < 8) {
             if (peer_label(val, false) == NULL) {
                 return usage("--peer needs a Python interpreter; cannot run",
@@ -1369,7 +1454,7 @@ gc_cmd_run(int argc, char **argv)
                         .baseline = baseline, .memory_cap = memory_cap,
                         .pause_cpu = pause_cpu, .layout = layout,
                         .retained = retained, .warmup = warmup,
-                        .prefault = prefault_heap};
+                        .prefault = prefault_heap, .shard = shard};
     size_t total;
     struct record *recs = run_matrix(&mx, &total);
     if (recs == NULL) {

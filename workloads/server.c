@@ -159,6 +159,7 @@ const struct gc_workload gc_workload_server = {
     .description = "a request loop: a session table, per-request garbage "
                    "with some cycles, periodic gc.collect()",
     .default_size = 2000,
+    .cost_ns_per_object = 55000,
     .options = options,
     .run = server,
     .twin = gc_twin_server,

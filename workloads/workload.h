@@ -44,6 +44,10 @@ struct gc_workload {
     const char *name;
     const char *description;
     uint64_t default_size;
+    /* Roughly what one unit of size costs a run, in nanoseconds (a
+     * release build at size 20000 on the cpython collector): only for
+     * balancing `--shard` shares, never a result. */
+    uint64_t cost_ns_per_object;
     const struct gc_option *options; /* terminated by a NULL name */
     gc_workload_fn *run;
     const char *twin; /* the Python twin's source text */

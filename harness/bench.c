@@ -433,6 +433,109 @@ html_escape(struct gc_buf *b, const char *s)
     }
 }
 
+/* Whether the spec's collector frees cyclic garbage: the lower bound
+ * is taken over those only, as refcounting alone never pays for it. */
+static bool
+frees_cycles(const char *spec)
+{
+    struct gc_heap *heap;
+    char err[256];
+    if (gc_heap_new_spec(spec, NULL, &heap, err, sizeof err) != GC_OK) {
+        return false;
+    }
+    bool yes = (gc_heap_caps(heap) & GC_CAP_CYCLES) != 0;
+    gc_heap_destroy(heap);
+    return yes;
+}
+
+/* LBO (Cai et al., "Distilling the Real Cost of Production Garbage
+ * Collectors", 2022): per workload, each collector's wall time (mutator
+ * plus GC) over the lower bound, the cheapest mean wall time observed
+ * among the collectors that free everything.  1.00 is the best seen;
+ * the bound is empirical, so it only ever tightens as collectors join. */
+static double wall_cv(const struct record *recs, size_t total,
+                      const char *collector, int workload, size_t *n);
+
+/* Repetitions run and the CV of wall time they reached, per cell: the
+ * default suite adds repetitions until CV <= 5% where the machine and
+ * the time budget allow (extend_repetitions). */
+static void
+cv_table(struct gc_buf *b, const struct record *recs, size_t total)
+{
+    gc_buf_printf(b, "<h2>Repetitions and variation</h2><p>Runs per cell "
+                     "and the coefficient of variation of wall time; "
+                     "repetitions are added (five at a time, up to 40, "
+                     "within 100 s) while it is above 5%%.</p><table><tr>"
+                     "<th>workload</th>");
+    for (size_t c = 0; c < NC; c++) {
+        gc_buf_printf(b, "<th>%s</th>", main_collectors[c]);
+    }
+    gc_buf_printf(b, "</tr>");
+    printf("# repetitions and CV of wall time\n");
+    for (size_t w = 0; w < NW; w++) {
+        gc_buf_printf(b, "<tr><td>%s</td>", main_workloads[w]);
+        printf("%-20s", main_workloads[w]);
+        for (size_t c = 0; c < NC; c++) {
+            size_t n;
+            double cv = wall_cv(recs, total, main_collectors[c], (int)w, &n);
+            gc_buf_printf(b, "<td%s>n=%zu, CV %.1f%%</td>",
+                          cv <= 0.05 ? " class='best'" : "", n, 100 * cv);
+            printf("  n=%-3zu CV %5.1f%%", n, 100 * cv);
+        }
+        gc_buf_printf(b, "</tr>");
+        printf("\n");
+    }
+    gc_buf_printf(b, "</table>");
+}
+
+static void
+lbo_table(struct gc_buf *b, const struct record *recs, size_t total)
+{
+    bool eligible[NC];
+    for (size_t c = 0; c < NC; c++) {
+        eligible[c] = frees_cycles(main_collectors[c]);
+    }
+    gc_buf_printf(b, "<h2>LBO: wall time over the lower bound</h2><p>Per "
+                     "workload, the cheapest mean wall time among the "
+                     "collectors that free cycles is the bound; each cell "
+                     "is a collector's mean over it.</p><table><tr>"
+                     "<th>workload</th><th>bound (ms)</th>");
+    for (size_t c = 0; c < NC; c++) {
+        gc_buf_printf(b, "<th>%s</th>", main_collectors[c]);
+    }
+    gc_buf_printf(b, "</tr>");
+    printf("# LBO (wall time over the cheapest collector that frees "
+           "cycles)\n%-20s %12s", "workload", "bound_ms");
+    for (size_t c = 0; c < NC; c++) {
+        printf(" %22s", main_collectors[c]);
+    }
+    printf("\n");
+    for (size_t w = 0; w < NW; w++) {
+        uint64_t size = size_of(recs, total, (int)w);
+        double mean[NC], bound = 0;
+        for (size_t c = 0; c < NC; c++) {
+            mean[c] = bench_metric_of(recs, total, main_collectors[c], (int)w,
+                                      size, wall_ms)
+                          .mean;
+            if (eligible[c] && mean[c] > 0 && (bound == 0 || mean[c] < bound)) {
+                bound = mean[c];
+            }
+        }
+        gc_buf_printf(b, "<tr><td>%s</td><td>%.2f</td>", main_workloads[w],
+                      bound);
+        printf("%-20s %12.2f", main_workloads[w], bound);
+        for (size_t c = 0; c < NC; c++) {
+            double lbo = bound > 0 ? mean[c] / bound : 0;
+            gc_buf_printf(b, "<td%s>%.2f</td>",
+                          lbo > 0 && lbo < 1.0005 ? " class='best'" : "", lbo);
+            printf(" %22.2f", lbo);
+        }
+        gc_buf_printf(b, "</tr>");
+        printf("\n");
+    }
+    gc_buf_printf(b, "</table>");
+}
+
 static int
 report(const char *out_dir, const char *command, const struct record *recs,
        size_t total, bool drew, double seconds)
@@ -492,7 +595,10 @@ report(const char *out_dir, const char *command, const struct record *recs,
         }
         gc_buf_printf(&b, "</tr>");
     }
-    gc_buf_printf(&b, "</table><h2>Figures</h2>");
+    gc_buf_printf(&b, "</table>");
+    lbo_table(&b, recs, total);
+    cv_table(&b, recs, total);
+    gc_buf_printf(&b, "<h2>Figures</h2>");
     for (size_t i = 0; i < sizeof figures / sizeof *figures; i++) {
         if (drew) {
             gc_buf_printf(&b,
@@ -515,6 +621,77 @@ report(const char *out_dir, const char *command, const struct record *recs,
                       "(whole-process timings)</li></ul>"
                       "</body></html>\n");
     return bench_write_text(out_dir, "index.html", &b);
+}
+
+/* The coefficient of variation of wall time over a group's ok runs,
+ * and how many there are. */
+static double
+wall_cv(const struct record *recs, size_t total, const char *collector,
+        int workload, size_t *n)
+{
+    double v[1024];
+    *n = 0;
+    for (size_t i = 0; i < total && *n < 1024; i++) {
+        const struct record *r = &recs[i];
+        if (r->r.status == RUN_OK && r->item.workload == workload &&
+            strcmp(r->item.collector, collector) == 0) {
+            v[(*n)++] = wall_ms(&r->r.m);
+        }
+    }
+    struct gc_summary s;
+    gc_summarize(v, *n, &s);
+    return s.cv;
+}
+
+/* Adaptive repetitions: while a model collector's wall time on a
+ * workload varies by more than ADAPT_CV and the budget allows, five more
+ * repetitions of that pair, appended with the next repetition numbers.
+ * Where the machine does not allow, the report shows the CV reached. */
+#define ADAPT_CV 0.05
+#define ADAPT_MAX_REPS 40
+#define ADAPT_BUDGET_NS (100ull * 1000000000ull)
+static struct record *
+extend_repetitions(const struct matrix *mx, struct record *recs,
+                   size_t *total, uint64_t t0)
+{
+    for (bool more = true; more;) {
+        more = false;
+        for (int w = 0; w < mx->nworkloads; w++) {
+            for (int c = 0; c < mx->ncollectors; c++) {
+                size_t n;
+                double cv = wall_cv(recs, *total, mx->collectors[c], w, &n);
+                if (cv <= ADAPT_CV || n + 5 > ADAPT_MAX_REPS ||
+                    gc_clock_ns() - t0 > ADAPT_BUDGET_NS) {
+                    continue;
+                }
+                struct matrix one = *mx;
+                one.collectors = &mx->collectors[c];
+                one.ncollectors = 1;
+                one.workloads = &mx->workloads[w];
+                one.wspecs = &mx->wspecs[w];
+                one.nworkloads = 1;
+                one.npeers = 0;
+                one.repeat = 5;
+                one.first_rep = n;
+                size_t k;
+                struct record *extra = run_matrix(&one, &k);
+                struct record *grown =
+                    extra ? realloc(recs, (*total + k) * sizeof *recs) : NULL;
+                if (grown == NULL) {
+                    free_records(extra, k);
+                    return recs;
+                }
+                recs = grown;
+                for (size_t i = 0; i < k; i++) {
+                    extra[i].item.workload = w; /* its index in mx */
+                    recs[(*total)++] = extra[i];
+                }
+                free(extra); /* the records moved; their samples with them */
+                more = true;
+            }
+        }
+    }
+    return recs;
 }
 
 /* ---- gclab bench ------------------------------------------------------------ */
@@ -655,6 +832,9 @@ gc_cmd_bench(int argc, char **argv)
     struct record *recs = run_matrix(&mx, &total);
     if (recs == NULL) {
         return 1;
+    }
+    if (!quick && shard.count == 0) {
+        recs = extend_repetitions(&mx, recs, &total, t0);
     }
     int status = check_records(recs, total, main_workloads);
     status |= write_results(out_dir, recs, total, &mx) != 0;

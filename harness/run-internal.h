@@ -51,6 +51,9 @@ struct matrix {
     const char *const *peers; /* interpreters running the twins */
     int npeers;
     uint64_t repeat, seed, baseline, memory_cap;
+    /* Repetitions are numbered from here (seed + first_rep + r), so that
+     * more of them can be run later and appended. */
+    uint64_t first_rep;
     /* The thread CPU clock is a system call (~0.7 us): at two per
      * collection it would cost alloc-churn about 2% of its wall time,
      * over the listener's 1% budget, so it is read only on request. */

@@ -1061,7 +1061,8 @@ run_matrix(const struct matrix *mx, size_t *total_out)
                 for (int c = 0; c < mx->ncollectors; c++) {
                     recs[k++].item = (struct item){
                         .collector = mx->collectors[c], .workload = w,
-                        .size = size, .rep = r, .seed = mx->seed + r,
+                        .size = size, .rep = mx->first_rep + r,
+                        .seed = mx->seed + mx->first_rep + r,
                         .pause_cpu = mx->pause_cpu, .layout = mx->layout,
                         .retained = mx->retained, .warmup = mx->warmup,
                         .prefault = mx->prefault};
@@ -1072,7 +1073,8 @@ run_matrix(const struct matrix *mx, size_t *total_out)
                     const char *label = peer_label(python, has_recorder);
                     recs[k++].item = (struct item){
                         .collector = label ? label : python, .workload = w,
-                        .size = size, .rep = r, .seed = mx->seed + r,
+                        .size = size, .rep = mx->first_rep + r,
+                        .seed = mx->seed + mx->first_rep + r,
                         .peer = python, .has_recorder = has_recorder};
                 }
             }

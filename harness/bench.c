@@ -247,11 +247,12 @@ pause_tables(const char *dir, const struct record *recs, size_t total)
         }
         gc_buf_printf(&cdf, "\n\n");
         free(v);
-        gc_buf_printf(&mem, "\"%s\"\t0\n", main_collectors[c]);
+        gc_buf_printf(&mem, "\"%s\"\t0\t0\n", main_collectors[c]);
         for (size_t j = 0; first && j < first->r.nsamples; j++) {
-            gc_buf_printf(&mem, "%.6g\t%.6g\n",
+            gc_buf_printf(&mem, "%.6g\t%.6g\t%.6g\n",
                           (double)first->samples[j].start_ns / 1e6,
-                          (double)first->samples[j].live_bytes / 1e6);
+                          (double)first->samples[j].live_bytes / 1e6,
+                          (double)first->samples[j].garbage_bytes / 1e6);
         }
         gc_buf_printf(&mem, "\n\n");
         if (c == 0) {
@@ -329,11 +330,13 @@ static const struct figure figures[] = {
      "For each window length, the smallest share of any window of that "
      "length left to the program (mean over repetitions); the curve "
      "flattens at 1 - GC share once the window spans the run."},
-    {"memory", "lines.gp", NC,
-     "file='memory.dat'; title='Live heap over time, server workload'; "
-     "xtitle='time (ms)'; ytitle='live heap (MB)'; logx=0; logy=0; "
-     "style='steps'",
-     "Live bytes of the model's heap at the end of each collection."},
+    {"memory", "memory.gp", NC,
+     "file='memory.dat'; title='Live heap and retained garbage over time, "
+     "server workload'",
+     "Live bytes of the model's heap at the end of each collection (solid), "
+     "and the garbage it held as that collection began (dashed): bytes no "
+     "outside reference reaches, found by an oracle mark in an accounting "
+     "run (first repetition)."},
     {"pause_timeline", "timeline.gp", 1,
      "file='timeline.dat'; title='Pauses over time, server workload, "
      "cpython:profile=3.11'",
@@ -694,6 +697,112 @@ extend_repetitions(const struct matrix *mx, struct record *recs,
     return recs;
 }
 
+/* --full: every registered collector (the reference on each profile it
+ * models) on every workload at 1x, 4x and 16x its default size, into
+ * DIR/full; then the knob sweeps, each into DIR/sweep-KNOB with its
+ * Pareto figure.  Written as results only: gclab report and compare
+ * read them. */
+static int prepare(const char *const *collectors, int nc,
+                   const char *const *workloads, int nw,
+                   struct gc_workload_spec *wspecs);
+
+static int
+bench_full(const char *out_dir, const char *plots_dir, bool allow_debug)
+{
+    static const char *const specs[] = {
+        "cpython:profile=2.7", "cpython:profile=3.8", "cpython:profile=3.11",
+        "cpython:profile=3.13", "cpython:pending-rule=off", "full",
+        "incremental", "incremental:count=trackable", "trialdel", "none",
+    };
+    enum { NSPECS = sizeof specs / sizeof *specs };
+    static const char *names[64];
+    static struct gc_workload_spec wspecs[64];
+    int nw = 0;
+    for (size_t w = 0; gc_workloads[w] != NULL && nw < 64; w++) {
+        names[nw++] = gc_workloads[w]->name;
+    }
+    if (prepare(specs, NSPECS, names, nw, wspecs) != 0) {
+        return 2;
+    }
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s/full", out_dir);
+    int status = 0;
+    /* One matrix per workload: its own sizes, from its default. */
+    size_t all_total = 0;
+    struct record *all = NULL;
+    for (int w = 0; w < nw; w++) {
+        uint64_t d = wspecs[w].workload->default_size;
+        uint64_t sizes[] = {d, 4 * d, 16 * d};
+        struct matrix mx = {.collectors = specs, .ncollectors = NSPECS,
+                            .workloads = &names[w], .wspecs = &wspecs[w],
+                            .nworkloads = 1, .sizes = sizes, .nsizes = 3,
+                            .repeat = 3, .seed = 1, .baseline = UINT64_MAX,
+                            .memory_cap = (uint64_t)4 << 30};
+        size_t k;
+        struct record *recs = run_matrix(&mx, &k);
+        struct record *grown =
+            recs ? realloc(all, (all_total + k) * sizeof *all) : NULL;
+        if (grown == NULL) {
+            free_records(recs, k);
+            free_records(all, all_total);
+            return 1;
+        }
+        all = grown;
+        for (size_t i = 0; i < k; i++) {
+            recs[i].item.workload = w;
+            all[all_total++] = recs[i];
+        }
+        free(recs);
+    }
+    struct matrix whole = {.collectors = specs, .ncollectors = NSPECS,
+                           .workloads = names, .wspecs = wspecs,
+                           .nworkloads = nw, .repeat = 3, .seed = 1};
+    status |= check_records(all, all_total, names);
+    status |= write_results(dir, all, all_total, &whole) != 0;
+    free_records(all, all_total);
+
+    static const struct {
+        const char *name, *collectors[2], *knob, *workload;
+    } sweeps[] = {
+        {"threshold0", {"cpython", "full"}, "threshold0=100,700,2000,10000",
+         "small-cycles"},
+        {"buffer", {"trialdel", NULL}, "buffer=1000,10000,100000",
+         "small-cycles"},
+        {"budget", {"incremental", NULL}, "budget=0,100,1000,10000",
+         "small-cycles"},
+    };
+    for (size_t i = 0; i < sizeof sweeps / sizeof *sweeps; i++) {
+        char sweep_dir[4096];
+        snprintf(sweep_dir, sizeof sweep_dir, "%s/sweep-%s", out_dir,
+                 sweeps[i].name);
+        char *argv[24];
+        int argc = 0;
+        argv[argc++] = "sweep";
+        for (int c = 0; c < 2 && sweeps[i].collectors[c] != NULL; c++) {
+            argv[argc++] = "--collector";
+            argv[argc++] = (char *)sweeps[i].collectors[c];
+        }
+        argv[argc++] = "--knob";
+        argv[argc++] = (char *)sweeps[i].knob;
+        argv[argc++] = "--workload";
+        argv[argc++] = (char *)sweeps[i].workload;
+        argv[argc++] = "--size";
+        argv[argc++] = "20000";
+        argv[argc++] = "--repeat";
+        argv[argc++] = "3";
+        argv[argc++] = "--out";
+        argv[argc++] = sweep_dir;
+        argv[argc++] = "--plots";
+        argv[argc++] = (char *)plots_dir;
+        if (allow_debug) {
+            argv[argc++] = "--allow-debug";
+        }
+        argv[argc] = NULL;
+        status |= gc_cmd_sweep(argc, argv) != 0;
+    }
+    return status;
+}
+
 /* ---- gclab bench ------------------------------------------------------------ */
 
 static int
@@ -724,12 +833,15 @@ int
 gc_cmd_bench(int argc, char **argv)
 {
     const char *out_dir = "results/latest", *plots_dir = NULL, *peer = NULL;
-    bool quick = false, allow_debug = false;
+    bool quick = false, full = false, allow_debug = false;
     struct gc_shard shard = {0, 0};
     (void)allow_debug; /* only debug builds read it */
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--quick") == 0) {
             quick = true;
+        }
+        else if (strcmp(argv[i], "--full") == 0) {
+            full = true;
         }
         else if (strcmp(argv[i], "--allow-debug") == 0) {
             allow_debug = true;
@@ -755,11 +867,16 @@ gc_cmd_bench(int argc, char **argv)
         else {
             fprintf(stderr,
                     "gclab bench: unknown option '%s'; usage: gclab bench "
-                    "[--out DIR] [--quick] [--peer PYTHON|none] [--plots DIR] "
-                    "[--shard I/N] [--allow-debug]\n",
+                    "[--out DIR] [--quick | --full] [--peer PYTHON|none] "
+                    "[--plots DIR] [--shard I/N] [--allow-debug]\n",
                     argv[i]);
             return 2;
         }
+    }
+    if (full && (quick || shard.count > 0)) {
+        fprintf(stderr, "gclab bench: --full runs the whole matrix; it takes "
+                        "neither --quick nor --shard\n");
+        return 2;
     }
 #if !defined(NDEBUG)
     if (!allow_debug) {
@@ -823,7 +940,8 @@ gc_cmd_bench(int argc, char **argv)
                         .nworkloads = NW, .peers = peers, .npeers = npeers,
                         .repeat = quick ? 3 : 10,
                         .seed = 1, .baseline = UINT64_MAX,
-                        .memory_cap = (uint64_t)4 << 30, .shard = shard};
+                        .memory_cap = (uint64_t)4 << 30, .shard = shard,
+                        .retained = true};
     /* Both matrices share one balance, so a share that drew a large
      * main item gets less of the scaling sweep. */
     static double shard_load[GC_SHARD_MAX];
@@ -905,6 +1023,12 @@ gc_cmd_bench(int argc, char **argv)
     rc |= report(out_dir, command, recs, total, drew, seconds);
     print_summary_table(recs, total, main_collectors[0], main_workloads);
     printf("# report: %s/index.html (%.1f s)\n", out_dir, seconds);
+    if (full) {
+        status |= bench_full(out_dir, plots_dir, allow_debug) != 0;
+        printf("# full matrix: %s/full; sweeps: %s/sweep-*/pareto.png "
+               "(%.1f s in all)\n",
+               out_dir, out_dir, (double)(gc_clock_ns() - t0) / 1e9);
+    }
     free_records(recs, total);
     free_records(srecs, stotal);
     return status || rc ? 1 : 0;

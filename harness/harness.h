@@ -190,6 +190,9 @@ struct gc_pause_sample {
     uint32_t gen;
     uint32_t reason;     /* enum gc_reason */
     uint64_t live_bytes; /* the heap's, when the pause ended */
+    /* With --retained: unreachable bytes not yet freed as the pause
+     * began (gc_heap_garbage, in the accounting run); 0 otherwise. */
+    uint64_t garbage_bytes;
     /* With --pause-cpu only (each costs a system call per pause): */
     uint64_t cpu_ns;       /* the thread's CPU time in the pause */
     uint64_t minor_faults; /* first touches of pages during it */

@@ -284,8 +284,13 @@ new_run_heap(const struct item *it, uint64_t baseline, struct gc_heap **out,
  * would swamp what the measured run times. */
 struct garbage_log {
     struct gc_heap *heap;
-    uint64_t peak_bytes;
+    uint64_t peak_bytes, last_bytes;
     bool failed;
+    /* The garbage as each collection began, for the pause samples: the
+     * k-th collection here is the measured run's k-th, as both run the
+     * same deterministic program on the same collector. */
+    struct gc_pause_sample *samples;
+    size_t nsamples, ncollections;
 };
 
 static void
@@ -298,6 +303,7 @@ garbage_sample(struct garbage_log *g)
     else if (bytes > g->peak_bytes) {
         g->peak_bytes = bytes;
     }
+    g->last_bytes = bytes;
 }
 
 static void
@@ -305,16 +311,22 @@ on_begin_garbage(void *data, int gen, enum gc_reason why)
 {
     (void)gen;
     (void)why;
-    garbage_sample(data);
+    struct garbage_log *g = data;
+    garbage_sample(g);
+    if (g->ncollections < g->nsamples) {
+        g->samples[g->ncollections].garbage_bytes = g->last_bytes;
+    }
+    g->ncollections++;
 }
 
 static bool
 retained_garbage_peak(const struct item *it,
                       const struct gc_workload_spec *ws, uint64_t baseline,
+                      struct gc_pause_sample *samples, size_t nsamples,
                       uint64_t *peak_bytes)
 {
     char effective[256];
-    struct garbage_log g = {0};
+    struct garbage_log g = {.samples = samples, .nsamples = nsamples};
     if (new_run_heap(it, baseline, &g.heap, effective,
                      sizeof effective) != RUN_OK) {
         return false;
@@ -491,7 +503,7 @@ run_in_child(const struct item *it, const struct gc_workload_spec *ws,
         heap = NULL;
     }
     if (out->status == RUN_OK && it->retained &&
-        !retained_garbage_peak(it, ws, baseline,
+        !retained_garbage_peak(it, ws, baseline, log.samples, log.nsamples,
                                &out->m.retained_garbage_peak_bytes)) {
         out->status = RUN_FAILED;
     }

@@ -245,6 +245,20 @@ const char *const status_names[] = {"ok", "failed", "leak-capped",
 
 
 
+/* mmu_1ms, mmu_10ms and mmu_100ms from every pause of a run. */
+static void
+mmu_metrics(const uint64_t *at, const uint64_t *len, size_t n,
+            struct gc_metrics *m)
+{
+    static const uint64_t window_ns[] = {1000000, 10000000, 100000000};
+    uint64_t *mmu[] = {&m->mmu_1ms, &m->mmu_10ms, &m->mmu_100ms};
+    for (size_t i = 0; i < 3; i++) {
+        *mmu[i] = (uint64_t)(1e6 * gc_mmu(at, len, n, m->wall_ns,
+                                          window_ns[i]) +
+                             0.5);
+    }
+}
+
 /* The heap a run measures: the item's collector and layout, the
  * interpreter's own objects in the oldest generation, collected once. */
 static enum run_status
@@ -468,13 +482,7 @@ run_in_child(const struct item *it, const struct gc_workload_spec *ws,
     }
     out->m.mutator_ns =
         out->m.wall_ns > out->m.gc_ns ? out->m.wall_ns - out->m.gc_ns : 0;
-    static const uint64_t mmu_window_ns[] = {1000000, 10000000, 100000000};
-    uint64_t *mmu[] = {&out->m.mmu_1ms, &out->m.mmu_10ms, &out->m.mmu_100ms};
-    for (size_t i = 0; i < 3; i++) {
-        *mmu[i] = (uint64_t)(1e6 * gc_mmu(log.at, log.ns, log.n,
-                                          out->m.wall_ns, mmu_window_ns[i]) +
-                             0.5);
-    }
+    mmu_metrics(log.at, log.ns, log.n, &out->m);
     if (log.hist != NULL) {
         out->m.pause_p50_ns = gc_hist_percentile(log.hist, 0.50);
         out->m.pause_p95_ns = gc_hist_percentile(log.hist, 0.95);
@@ -699,7 +707,7 @@ mmu_curve(const struct record *rec, double out[MMU_POINTS])
 {
     const struct gc_metrics *m = &rec->r.m;
     uint64_t n = rec->r.nsamples;
-    if (rec->item.peer != NULL || rec->r.status != RUN_OK ||
+    if (rec->r.status != RUN_OK ||
         (n == 0) != (rec->samples == NULL) ||
         m->collections_gen0 + m->collections_gen1 + m->collections_gen2 > n) {
         return false;
@@ -925,11 +933,61 @@ peer_label(const char *python, bool has_recorder)
 
 /* Runs a workload's twin: `python -c TWIN size=N seed=S opts...`, and
  * reads back the "metric value" lines it prints. */
+/* "pauses_ns START:LENGTH:GEN,..." from a twin's recorder: the pause
+ * samples (NULL, 0 if malformed or memory runs out). */
+static struct gc_pause_sample *
+parse_peer_pauses(const char *text, uint32_t *n)
+{
+    *n = 0;
+    size_t cap = 1;
+    for (const char *c = text; *c; c++) {
+        cap += *c == ',';
+    }
+    struct gc_pause_sample *s = calloc(cap, sizeof *s);
+    const char *p = text;
+    while (s != NULL && *n < cap && *p != '\0' && *p != '\n') {
+        char *end;
+        unsigned long long at = strtoull(p, &end, 10), len, gen;
+        if (*end != ':' ||
+            (len = strtoull(end + 1, &end, 10), *end != ':') ||
+            (gen = strtoull(end + 1, &end, 10), gen > 2) ||
+            (*end != ',' && *end != '\n' && *end != '\0')) {
+            free(s);
+            *n = 0;
+            return NULL;
+        }
+        s[(*n)++] = (struct gc_pause_sample){
+            .start_ns = at, .pause_ns = len, .gen = (uint32_t)gen,
+            .reason = GC_REASON_THRESHOLD};
+        p = *end == ',' ? end + 1 : end;
+    }
+    return s;
+}
+
+/* The same from a peer's pause samples (all of its pauses). */
+static void
+mmu_metrics_of_samples(const struct gc_pause_sample *s, size_t n,
+                       struct gc_metrics *m)
+{
+    uint64_t *at = malloc((n ? n : 1) * sizeof *at);
+    uint64_t *len = malloc((n ? n : 1) * sizeof *len);
+    if (at != NULL && len != NULL) {
+        for (size_t i = 0; i < n; i++) {
+            at[i] = s[i].start_ns;
+            len[i] = s[i].pause_ns;
+        }
+        mmu_metrics(at, len, n, m);
+    }
+    free(at);
+    free(len);
+}
+
 static void
 run_peer(const struct item *it, const struct gc_workload_spec *ws,
-         struct child_result *out)
+         struct child_result *out, struct gc_pause_sample **samples)
 {
     memset(out, 0, sizeof *out);
+    *samples = NULL;
     snprintf(out->effective, sizeof out->effective, "%s", it->peer);
     int fds[2];
     if (pipe(fds) != 0) {
@@ -970,11 +1028,16 @@ run_peer(const struct item *it, const struct gc_workload_spec *ws,
     }
     close(fds[1]);
     FILE *in = pid > 0 ? fdopen(fds[0], "r") : NULL;
-    char line[256];
+    char *line = NULL;
+    size_t line_cap = 0;
     bool has_checksum = false;
-    while (in != NULL && fgets(line, sizeof line, in) != NULL) {
+    while (in != NULL && getline(&line, &line_cap, in) > 0) {
         char key[64];
         unsigned long long v;
+        if (strncmp(line, "pauses_ns ", 10) == 0 && *samples == NULL) {
+            *samples = parse_peer_pauses(line + 10, &out->nsamples);
+            continue;
+        }
         if (sscanf(line, "%63s %llu", key, &v) != 2) {
             continue;
         }
@@ -986,6 +1049,7 @@ run_peer(const struct item *it, const struct gc_workload_spec *ws,
 #undef M
         has_checksum |= strcmp(key, "checksum") == 0;
     }
+    free(line);
     if (in != NULL) {
         fclose(in);
     }
@@ -998,6 +1062,9 @@ run_peer(const struct item *it, const struct gc_workload_spec *ws,
     }
     out->m.mutator_ns =
         out->m.wall_ns > out->m.gc_ns ? out->m.wall_ns - out->m.gc_ns : 0;
+    if (*samples != NULL) {
+        mmu_metrics_of_samples(*samples, out->nsamples, &out->m);
+    }
     out->status = pid > 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0 &&
                           has_checksum
                       ? RUN_OK
@@ -1112,7 +1179,7 @@ run_matrix(const struct matrix *mx, size_t *total_out)
                 k ? elapsed / (double)k * (double)(total - k) : 0.0);
         rec->started = time(NULL); /* a label for the record, not a timing */
         if (rec->item.peer != NULL) {
-            run_peer(&rec->item, ws, &rec->r);
+            run_peer(&rec->item, ws, &rec->r, &rec->samples);
         }
         else {
             run_isolated(&rec->item, ws, mx->baseline, mx->memory_cap,

@@ -138,6 +138,42 @@ main(int argc, char **argv)
         check(field_in(jsonl, c, "cycles", "request_max_ns") == 0);
         free(jsonl);
     }
+    TEST("run --peer: the twin's recorded pauses give the peer its MMU") {
+        const char *python = "/usr/bin/python3";
+        FILE *probe = fopen(python, "r");
+        if (probe == NULL) {
+            tap_skip("no /usr/bin/python3");
+        }
+        else {
+            fclose(probe);
+            snprintf(out, sizeof out, "%s/peer", dir);
+            char *args[] = {"run", "--allow-debug", "--collector", "cpython",
+                            "--workload", "cycles", "--size", "400",
+                            "--repeat", "2", "--peer", (char *)python,
+                            "--out", out, NULL};
+            check(quietly(gc_cmd_run, 14, args) == 0);
+            snprintf(path, sizeof path, "%s/results.jsonl", out);
+            char *jsonl = gc_read_file(path, NULL);
+            /* The row with the recorder: every pause, so MMU and a curve;
+             * the row without: neither. */
+            const char *with = jsonl ? strstr(jsonl, "+callbacks\"") : NULL;
+            const char *line = with;
+            while (line != NULL && line > jsonl && line[-1] != '\n') {
+                line--;
+            }
+            const char *eol = line ? strchr(line, '\n') : NULL;
+            const char *curve = line ? strstr(line, "\"mmu_curve\":[[") : NULL;
+            check(line != NULL && curve != NULL && curve < eol);
+            long long mmu = -1;
+            const char *f = line ? strstr(line, "\"mmu_100ms\":") : NULL;
+            if (f != NULL && f < eol) {
+                mmu = strtoll(f + 13, NULL, 10);
+            }
+            tap_diag("peer with recorder: mmu_100ms %lld millionths", mmu);
+            check(mmu > 0 && mmu <= 1000000);
+            free(jsonl);
+        }
+    }
     TEST("sweep: one record per setting and repetition, and the table") {
         snprintf(out, sizeof out, "%s/sweep", dir);
         char *args[] = {"sweep", "--allow-debug", "--collector", "cpython",

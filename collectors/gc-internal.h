@@ -154,6 +154,12 @@ struct gc_heap {
     int trash_depth;
     struct gc_object *trash_later;
 
+    /* Refcount cascades: deallocations nested this deep, objects freed
+     * when the outermost began, and whether the listener was told. */
+    uint32_t cascade_depth;
+    uint64_t cascade_first_freed;
+    bool is_cascade_announced;
+
     struct gc_class *classes;
 };
 

@@ -637,7 +637,15 @@ struct gc_listener {
     void (*phase_end)(void *data, enum gc_phase phase);
     void (*collect_end)(void *data, int gen, uint64_t visited,
                         uint64_t collected, uint64_t uncollectable);
+    /* A refcount cascade outside collections -- one decref freeing a
+     * structure, like `del` of a long chain -- once it has freed
+     * GC_CASCADE_ANNOUNCE objects (so the many small ones cost nothing),
+     * and when its outermost deallocation returns, with the objects it
+     * freed in all.  May be NULL. */
+    void (*cascade_begin)(void *data);
+    void (*cascade_end)(void *data, uint64_t freed);
 };
+#define GC_CASCADE_ANNOUNCE 64
 /* Copies *listener; NULL removes it. */
 void gc_set_listener(struct gc_heap *heap, const struct gc_listener *listener);
 

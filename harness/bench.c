@@ -236,7 +236,9 @@ pause_tables(const char *dir, const struct record *recs, size_t total)
                 first = r;
             }
             for (size_t j = 0; j < r->r.nsamples; j++) {
-                v[k++] = r->samples[j].pause_ns;
+                if (r->samples[j].kind == GC_PAUSE_COLLECTION) {
+                    v[k++] = r->samples[j].pause_ns;
+                }
             }
         }
         qsort(v, k, sizeof *v, cmp_u64);
@@ -249,6 +251,9 @@ pause_tables(const char *dir, const struct record *recs, size_t total)
         free(v);
         gc_buf_printf(&mem, "\"%s\"\t0\t0\n", main_collectors[c]);
         for (size_t j = 0; first && j < first->r.nsamples; j++) {
+            if (first->samples[j].kind != GC_PAUSE_COLLECTION) {
+                continue;
+            }
             gc_buf_printf(&mem, "%.6g\t%.6g\t%.6g\n",
                           (double)first->samples[j].start_ns / 1e6,
                           (double)first->samples[j].live_bytes / 1e6,
@@ -258,6 +263,9 @@ pause_tables(const char *dir, const struct record *recs, size_t total)
         if (c == 0) {
             for (size_t j = 0; first && j < first->r.nsamples; j++) {
                 const struct gc_pause_sample *s = &first->samples[j];
+                if (s->kind != GC_PAUSE_COLLECTION) {
+                    continue;
+                }
                 gc_buf_printf(&tl, "%.6g\t%.6g\t%u\t%.6g\n",
                               (double)s->start_ns / 1e6,
                               (double)s->pause_ns / 1e6, s->gen,

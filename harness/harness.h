@@ -141,6 +141,9 @@ int gc_shard_assign(const double *cost, size_t n, unsigned nshards,
     M(peak_rss_bytes, "peak resident set of the run's process")            \
     M(alloc_per_s, "container allocations per second of wall time")        \
     M(minor_faults, "minor page faults during the measured region")        \
+    M(cascades, "refcount cascades of at least --cascade-min objects")     \
+    M(cascade_ns, "wall time in those cascades")                           \
+    M(cascade_max_ns, "the longest cascade")                               \
     M(request_p50_ns, "server: median request latency, start to end")      \
     M(request_p99_ns, "server: 99th percentile request latency")           \
     M(request_max_ns, "server: longest request")                           \
@@ -183,12 +186,20 @@ char *gc_read_stream(FILE *f, size_t *len);
 /* The same for the file at path. */
 char *gc_read_file(const char *path, size_t *len);
 
+/* A pause is a collection, from start to stop as gc.callbacks sees it,
+ * or a refcount cascade outside collections that freed at least
+ * --cascade-min objects (gc_listener.cascade_*), which CPython's
+ * callbacks never see.  Percentiles, MMU and the figures are of
+ * collections; cascades have metrics of their own. */
+enum { GC_PAUSE_COLLECTION, GC_PAUSE_CASCADE };
+
 /* One pause as the harness saw it, for timelines and CDFs. */
 struct gc_pause_sample {
     uint64_t start_ns;   /* since the measured region began */
     uint64_t pause_ns;
     uint32_t gen;
     uint32_t reason;     /* enum gc_reason */
+    uint32_t kind;       /* GC_PAUSE_COLLECTION or GC_PAUSE_CASCADE */
     uint64_t live_bytes; /* the heap's, when the pause ended */
     /* With --retained: unreachable bytes not yet freed as the pause
      * began (gc_heap_garbage, in the accounting run); 0 otherwise. */

@@ -8,6 +8,9 @@
 
 #include <time.h>
 
+/* A refcount cascade is a pause of its own once it frees this many. */
+#define GC_CASCADE_MIN_DEFAULT 10000
+
 enum run_status { RUN_OK, RUN_FAILED, RUN_OUT_OF_MEMORY, RUN_CRASHED };
 extern const char *const status_names[];
 
@@ -31,6 +34,7 @@ struct item {
     bool retained;         /* an accounting run for retained garbage */
     uint64_t warmup;       /* unmeasured runs before the measured one */
     bool prefault;         /* map and write the run's arenas in set-up */
+    uint64_t cascade_min;  /* objects a refcount cascade frees to count */
 };
 
 struct record {
@@ -62,6 +66,7 @@ struct matrix {
     bool retained;
     uint64_t warmup;
     bool prefault;
+    uint64_t cascade_min; /* 0: GC_CASCADE_MIN_DEFAULT */
     /* Only this share of the matrix runs (count 0: all of it);
      * shard_load, if not NULL, carries the balance over to the next
      * matrix (gc_shard_assign). */

@@ -90,6 +90,7 @@ struct pause_log {
     int begin_gen;
     enum gc_reason begin_reason;
     struct gc_hist *hist; /* every pause, for the percentiles */
+    uint64_t cascade_begin_ns, cascade_min;
     struct gc_metrics *m;
     struct gc_heap *heap;
     uint64_t start_ns;               /* of the measured region */
@@ -170,6 +171,35 @@ on_end(void *data, int gen, uint64_t visited, uint64_t collected,
     }
     log->at[log->n] = log->begin_ns - log->start_ns;
     log->ns[log->n++] = ns;
+}
+
+static void
+on_cascade_begin(void *data)
+{
+    struct pause_log *log = data;
+    log->cascade_begin_ns = gc_clock_ns();
+}
+
+static void
+on_cascade_end(void *data, uint64_t freed)
+{
+    struct pause_log *log = data;
+    uint64_t ns = gc_clock_ns() - log->cascade_begin_ns;
+    if (freed < log->cascade_min || log->start_ns == 0) {
+        return;
+    }
+    log->m->cascades++;
+    log->m->cascade_ns += ns;
+    if (ns > log->m->cascade_max_ns) {
+        log->m->cascade_max_ns = ns;
+    }
+    if (log->samples != NULL && log->nsamples < MAX_SAMPLES) {
+        log->samples[log->nsamples++] = (struct gc_pause_sample){
+            .start_ns = log->cascade_begin_ns - log->start_ns,
+            .pause_ns = ns,
+            .kind = GC_PAUSE_CASCADE,
+            .live_bytes = gc_heap_stats(log->heap)->live_bytes};
+    }
 }
 
 /* Request boundaries from the workload (gc_workload_request): when each
@@ -304,7 +334,7 @@ struct garbage_log {
      * k-th collection here is the measured run's k-th, as both run the
      * same deterministic program on the same collector. */
     struct gc_pause_sample *samples;
-    size_t nsamples, ncollections;
+    size_t nsamples, next; /* the next collection's sample */
 };
 
 static void
@@ -327,10 +357,13 @@ on_begin_garbage(void *data, int gen, enum gc_reason why)
     (void)why;
     struct garbage_log *g = data;
     garbage_sample(g);
-    if (g->ncollections < g->nsamples) {
-        g->samples[g->ncollections].garbage_bytes = g->last_bytes;
+    while (g->next < g->nsamples &&
+           g->samples[g->next].kind != GC_PAUSE_COLLECTION) {
+        g->next++; /* a cascade's sample */
     }
-    g->ncollections++;
+    if (g->next < g->nsamples) {
+        g->samples[g->next++].garbage_bytes = g->last_bytes;
+    }
 }
 
 static bool
@@ -450,8 +483,11 @@ run_in_child(const struct item *it, const struct gc_workload_spec *ws,
     if (log.hist != NULL) {
         gc_hist_init(log.hist);
     }
+    log.cascade_min = it->cascade_min;
     struct gc_listener l = {.data = &log, .collect_begin = on_begin,
-                            .collect_end = on_end};
+                            .collect_end = on_end,
+                            .cascade_begin = on_cascade_begin,
+                            .cascade_end = on_cascade_end};
     gc_set_listener(heap, &l);
     struct request_log requests = {0};
     struct gc_workload_params p = {.size = it->size,
@@ -706,19 +742,26 @@ bool
 mmu_curve(const struct record *rec, double out[MMU_POINTS])
 {
     const struct gc_metrics *m = &rec->r.m;
-    uint64_t n = rec->r.nsamples;
-    if (rec->r.status != RUN_OK ||
-        (n == 0) != (rec->samples == NULL) ||
-        m->collections_gen0 + m->collections_gen1 + m->collections_gen2 > n) {
+    uint64_t n = rec->r.nsamples, ncollections = 0;
+    for (uint64_t i = 0; rec->samples != NULL && i < n; i++) {
+        ncollections += rec->samples[i].kind == GC_PAUSE_COLLECTION;
+    }
+    if (rec->r.status != RUN_OK || (n == 0) != (rec->samples == NULL) ||
+        m->collections_gen0 + m->collections_gen1 + m->collections_gen2 >
+            ncollections) {
         return false;
     }
     uint64_t *at = malloc((n ? n : 1) * sizeof *at);
     uint64_t *len = malloc((n ? n : 1) * sizeof *len);
     bool ok = at != NULL && len != NULL;
+    uint64_t kept = 0;
     for (uint64_t i = 0; ok && i < n; i++) {
-        at[i] = rec->samples[i].start_ns;
-        len[i] = rec->samples[i].pause_ns;
+        if (rec->samples[i].kind == GC_PAUSE_COLLECTION) {
+            at[kept] = rec->samples[i].start_ns;
+            len[kept++] = rec->samples[i].pause_ns;
+        }
     }
+    n = kept;
     for (int k = 0; ok && k < MMU_POINTS; k++) {
         out[k] = gc_mmu(at, len, n, m->wall_ns, mmu_curve_window_ns[k]);
     }
@@ -1144,7 +1187,10 @@ run_matrix(const struct matrix *mx, size_t *total_out)
                         .seed = mx->seed + mx->first_rep + r,
                         .pause_cpu = mx->pause_cpu, .layout = mx->layout,
                         .retained = mx->retained, .warmup = mx->warmup,
-                        .prefault = mx->prefault};
+                        .prefault = mx->prefault,
+                        .cascade_min = mx->cascade_min
+                                           ? mx->cascade_min
+                                           : GC_CASCADE_MIN_DEFAULT};
                 }
                 for (int p = 0; p < 2 * mx->npeers; p++) {
                     const char *python = mx->peers[p / 2];
@@ -1313,6 +1359,17 @@ write_trace(const char *out_dir, const struct record *recs, size_t total,
                       status_names[r->r.status]);
         for (uint32_t j = 0; r->samples != NULL && j < r->r.nsamples; j++) {
             const struct gc_pause_sample *p = &r->samples[j];
+            if (p->kind == GC_PAUSE_CASCADE) {
+                gc_buf_printf(&b, ",\n{\"ph\":\"X\",\"pid\":%zu,"
+                                  "\"tid\":3,\"name\":\"refcount cascade\","
+                                  "\"cat\":\"refcount\",\"ts\":%.3f,"
+                                  "\"dur\":%.3f,\"args\":{\"live_bytes\":"
+                                  "%llu}}",
+                              i + 1, (double)p->start_ns / 1e3,
+                              (double)p->pause_ns / 1e3,
+                              (unsigned long long)p->live_bytes);
+                continue;
+            }
             gc_buf_printf(&b, ",\n{\"ph\":\"X\",\"pid\":%zu,\"tid\":2,"
                               "\"name\":\"collect gen%u\",\"cat\":\"gc\","
                               "\"ts\":%.3f,\"dur\":%.3f,\"args\":{"
@@ -1352,7 +1409,7 @@ gc_cmd_run(int argc, char **argv)
     int npeers = 0;
     bool allow_debug = false, trace = false, pause_cpu = false;
     bool retained = false, prefault_heap = false;
-    uint64_t warmup = 0;
+    uint64_t warmup = 0, cascade_min = GC_CASCADE_MIN_DEFAULT;
     enum gc_layout layout = GC_LAYOUT_ALLOC_ORDER;
     struct gc_shard shard = {0, 0};
     for (int i = 1; i < argc; i++) {
@@ -1387,7 +1444,7 @@ gc_cmd_run(int argc, char **argv)
                 "[--memory-cap-mb N] [--pause-cpu]\n"
                 "         [--layout alloc-order|shuffled] [--retained] "
                 "[--warmup N] [--prefault]\n"
-                "         [--shard I/N] [--allow-debug]\n"
+                "         [--cascade-min N] [--shard I/N] [--allow-debug]\n"
                 "Runs every (collector, workload, size, repetition) in a "
                 "child process of its\n"
                 "own and prints means with 95%% CIs; --out writes "
@@ -1453,6 +1510,12 @@ gc_cmd_run(int argc, char **argv)
         }
         else if (strcmp(opt, "--out") == 0) {
             out_dir = val;
+        }
+        else if (strcmp(opt, "--cascade-min") == 0) {
+            if (!parse_count(val, UINT64_MAX / 2, &cascade_min)) {
+                return usage("--cascade-min needs a positive integer, not",
+                             val);
+            }
         }
         else if (strcmp(opt, "--warmup") == 0) {
             if (strcmp(val, "0") != 0 && !parse_count(val, 100, &warmup)) {
@@ -1535,7 +1598,8 @@ gc_cmd_run(int argc, char **argv)
                         .baseline = baseline, .memory_cap = memory_cap,
                         .pause_cpu = pause_cpu, .layout = layout,
                         .retained = retained, .warmup = warmup,
-                        .prefault = prefault_heap, .shard = shard};
+                        .prefault = prefault_heap, .shard = shard,
+                        .cascade_min = cascade_min};
     size_t total;
     struct record *recs = run_matrix(&mx, &total);
     if (recs == NULL) {

@@ -607,7 +607,7 @@ shards_end_to_end(void)
                             "--out",       outs[i],
                             NULL};
             check_int(run_quietly(gc_cmd_run, 18, argv), ==, 0);
-            char path[500], want[32];
+            char path[1300], want[32];
             snprintf(path, sizeof path, "%s/results.jsonl", outs[i]);
             snprintf(want, sizeof want, "\"shard\":\"%s\"", shards[i]);
             char *t = gc_read_file(path, NULL);

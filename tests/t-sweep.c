@@ -174,6 +174,28 @@ main(int argc, char **argv)
             free(jsonl);
         }
     }
+    TEST("run: a large refcount cascade is a pause of its own kind") {
+        snprintf(out, sizeof out, "%s/cascade", dir);
+        char *args[] = {"run", "--allow-debug", "--collector", "cpython",
+                        "--workload", "long-lived-growth", "--size", "3000",
+                        "--cascade-min", "1000", "--out", out, NULL};
+        check(quietly(gc_cmd_run, 12, args) == 0);
+        snprintf(path, sizeof path, "%s/results.jsonl", out);
+        char *jsonl = gc_read_file(path, NULL);
+        /* The heap it grew is dropped at the end in one cascade. */
+        long long n = field_of(jsonl, "cpython", "cascades");
+        long long max = field_of(jsonl, "cpython", "cascade_max_ns");
+        tap_diag("cascades %lld, longest %lld ns", n, max);
+        check(n >= 1 && max > 0);
+        free(jsonl);
+        char *none[] = {"run", "--allow-debug", "--collector", "cpython",
+                        "--workload", "long-lived-growth", "--size", "3000",
+                        "--cascade-min", "100000", "--out", out, NULL};
+        check(quietly(gc_cmd_run, 12, none) == 0);
+        jsonl = gc_read_file(path, NULL);
+        check(field_of(jsonl, "cpython", "cascades") == 0);
+        free(jsonl);
+    }
     TEST("sweep: one record per setting and repetition, and the table") {
         snprintf(out, sizeof out, "%s/sweep", dir);
         char *args[] = {"sweep", "--allow-debug", "--collector", "cpython",

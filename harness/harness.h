@@ -122,6 +122,18 @@ int gc_cmd_twin(int argc, char **argv);
 #include <stdio.h>
 int gc_scenario_run_file(const char *path, const char *profile_name,
                          const char *collector, FILE *out, FILE *err);
+/* Checks the len bytes at data as a scenario, as gclab scenario does
+ * before it runs one; name stands for the file in messages.  With
+ * profile_name NULL, for no profile in particular (--emit-python), and
+ * then the translation goes to out if out is not NULL.  Returns 0, or 2
+ * with one line on err. */
+int gc_scenario_check(const char *name, const char *data, size_t len,
+                      const char *profile_name, FILE *out, FILE *err);
+/* Reads the len bytes at data as a results.jsonl, as gclab report does:
+ * 0 with the number of records in *nrecords, or 2 with one line on err
+ * naming name (and the line). */
+int gc_results_check(const char *name, const char *data, size_t len,
+                     size_t *nrecords, FILE *err);
 /* Compares two event logs: statements in order, the events of one
  * statement as a multiset.  On a difference, writes the statement and
  * both sides as TAP comments to report (if not NULL). */

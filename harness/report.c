@@ -246,20 +246,6 @@ read_record(struct reader *r, struct record *rec, const char **workloads,
     return true;
 }
 
-/* The whole file, NUL-terminated; NULL with errno set if it cannot be
- * read or holds NUL bytes (no results file does). */
-static char *
-slurp(const char *path, size_t *len)
-{
-    char *data = gc_read_file(path, len);
-    if (data != NULL && memchr(data, '\0', *len) != NULL) {
-        free(data);
-        data = NULL;
-        errno = EILSEQ;
-    }
-    return data;
-}
-
 /* The records of one results file, with the strings they own. */
 struct results {
     struct record *recs;
@@ -280,26 +266,16 @@ results_free(struct results *res)
     free(res->recs);
 }
 
-/* Reads DIR/results.jsonl or FILE; 0, or 2 with one line on stderr. */
+/* The records in the len bytes of text, which a NUL follows; 0, or 2
+ * with one line on err naming path (and the line). */
 static int
-results_read(const char *arg, struct results *res)
+results_parse(const char *path, const char *text, size_t len,
+              struct results *res, FILE *err)
 {
-    *res = (struct results){0};
-    char path[4096];
-    struct stat st;
-    if (stat(arg, &st) == 0 && S_ISDIR(st.st_mode)) {
-        snprintf(path, sizeof path, "%s/results.jsonl", arg);
-    }
-    else {
-        snprintf(path, sizeof path, "%s", arg);
-    }
-    size_t len = 0;
-    char *text = slurp(path, &len);
-    if (text == NULL) {
-        fprintf(stderr, "gclab report: cannot read %s: %s\n", path,
-                errno == EILSEQ ? "it holds NUL bytes, so it is not a "
-                                  "results file"
-                                : strerror(errno));
+    /* No results file holds a NUL byte; the parser would stop at one. */
+    if (memchr(text, '\0', len) != NULL) {
+        fprintf(err, "gclab report: cannot read %s: it holds NUL bytes, "
+                     "so it is not a results file\n", path);
         return 2;
     }
     size_t cap = 1;
@@ -310,7 +286,7 @@ results_read(const char *arg, struct results *res)
     struct reader r = {.p = text};
     int status = 0;
     if (res->recs == NULL) {
-        fprintf(stderr, "gclab report: out of memory reading %s\n", path);
+        fprintf(err, "gclab report: out of memory reading %s\n", path);
         status = 2;
     }
     while (status == 0 && *r.p != '\0') {
@@ -325,16 +301,61 @@ results_read(const char *arg, struct results *res)
             /* Counted even when it fails: its strings are freed too. */
             if (!read_record(&r, &res->recs[res->total++], res->workloads,
                              &res->nworkloads)) {
-                fprintf(stderr, "%s:%zu: error: %s\n", path, r.line, r.err);
+                fprintf(err, "%s:%zu: error: %s\n", path, r.line, r.err);
                 status = 2;
             }
         }
         r.p = eol ? eol + 1 : end;
     }
     if (status == 0 && res->total == 0) {
-        fprintf(stderr, "%s: error: no records\n", path);
+        fprintf(err, "%s: error: no records\n", path);
         status = 2;
     }
+    return status;
+}
+
+/* Reads DIR/results.jsonl or FILE; 0, or 2 with one line on stderr. */
+static int
+results_read(const char *arg, struct results *res)
+{
+    *res = (struct results){0};
+    char path[4096];
+    struct stat st;
+    if (stat(arg, &st) == 0 && S_ISDIR(st.st_mode)) {
+        snprintf(path, sizeof path, "%s/results.jsonl", arg);
+    }
+    else {
+        snprintf(path, sizeof path, "%s", arg);
+    }
+    size_t len = 0;
+    char *text = gc_read_file(path, &len);
+    if (text == NULL) {
+        fprintf(stderr, "gclab report: cannot read %s: %s\n", path,
+                strerror(errno));
+        return 2;
+    }
+    int status = results_parse(path, text, len, res, stderr);
+    free(text);
+    return status;
+}
+
+int
+gc_results_check(const char *name, const char *data, size_t len,
+                 size_t *nrecords, FILE *err)
+{
+    struct results res = {0};
+    int status = 2;
+    char *text = malloc(len + 1);
+    if (text == NULL) {
+        fprintf(err, "gclab report: out of memory reading %s\n", name);
+    }
+    else {
+        memcpy(text, data, len);
+        text[len] = '\0';
+        status = results_parse(name, text, len, &res, err);
+    }
+    *nrecords = res.total;
+    results_free(&res);
     free(text);
     return status;
 }

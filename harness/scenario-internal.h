@@ -112,6 +112,11 @@ struct scn_program {
  * false; the program is then freed. */
 bool scn_load(const char *path, enum gc_profile profile, bool is_any_profile,
               struct scn_program *prog, FILE *err);
+/* The same for the len bytes at data (no NUL needed), which path names
+ * in messages. */
+bool scn_parse(const char *path, const char *data, size_t len,
+               enum gc_profile profile, bool is_any_profile,
+               struct scn_program *prog, FILE *err);
 void scn_free(struct scn_program *prog);
 /* Picks the profile: the requested one, else 3.11 if the file applies,
  * else the first in its header. */

@@ -10,8 +10,10 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define SCN_MAX_TOKENS 64
 #define SCN_MAX_LINE 4096
+/* As many as a line can hold, so that no valid line is refused: the
+ * spec puts no limit on a list's or a tuple's values. */
+#define SCN_MAX_TOKENS (SCN_MAX_LINE / 2 + 1)
 
 enum scn_verb {
     SCN_PROFILES,

@@ -83,6 +83,12 @@ void gc_buf_csv_field(struct gc_buf *b, const char *s);
  * old file or the new one.  -1 with errno on failure. */
 int gc_write_atomic(const char *path, const char *data, size_t len);
 int gc_mkdir_p(const char *dir);
+/* Before a long run: makes dir, checks that a file can be created in it
+ * and that none of names (NULL-terminated) is there as anything rename()
+ * cannot replace, so that the run does not end unable to write, its
+ * results lost.  -1 with errno, and in failed the path at fault. */
+int gc_out_dir_ready(const char *dir, const char *const *names,
+                     char *failed, size_t n);
 /* All of a stream, NUL-terminated, its length in *len (if not NULL);
  * NULL with errno set on a read error or when memory runs out. */
 char *gc_read_stream(FILE *f, size_t *len);

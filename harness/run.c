@@ -1093,8 +1093,13 @@ gc_cmd_run(int argc, char **argv)
             return 2;
         }
     }
-    if (out_dir != NULL && gc_mkdir_p(out_dir) != 0) {
-        fprintf(stderr, "gclab run: cannot create %s: %s\n", out_dir,
+    static const char *const outputs[] = {"results.jsonl", "results.csv",
+                                          "summary.json", "trace.json",
+                                          NULL};
+    char failed[4096];
+    if (out_dir != NULL &&
+        gc_out_dir_ready(out_dir, outputs, failed, sizeof failed) != 0) {
+        fprintf(stderr, "gclab run: cannot write %s: %s\n", failed,
                 strerror(errno));
         return 2;
     }

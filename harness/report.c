@@ -131,6 +131,7 @@ record_field(struct reader *r, struct record *rec, const char *key,
 {
     uint64_t v = 0;
     if (strcmp(key, "collector") == 0) {
+        free((char *)rec->item.collector); /* a member given twice: last */
         rec->item.collector = strdup(val);
         return rec->item.collector != NULL || fail(r, "out of memory");
     }

@@ -3,7 +3,7 @@
 # libFuzzer: builds build-fuzz/ with clang, AddressSanitizer and UBSan
 # (-Dfuzz=true) and runs one target for SECONDS (default 600) under
 # nice.  TARGET: scenario (the scenario checker) or results (gclab
-# report's reader).  Seeds: tests/scenarios,
+# report's reader).  Seeds: tests/scenarios, tests/bad-input,
 # tests/fuzz/seeds-results and tests/fuzz/regress; what it learns stays
 # in build-fuzz/corpus-TARGET.  A crash leaves build-fuzz/crash-* and a
 # non-zero exit: fix it, then keep the input in tests/fuzz/regress/,
@@ -34,5 +34,5 @@ export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 exec nice "$build/tests/fuzz/fuzz-$target" -max_total_time="$seconds" \
     -max_len=8192 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
     -dict="tests/fuzz/$target.dict" -artifact_prefix="$build/" \
-    "$build/corpus-$target" tests/scenarios \
+    "$build/corpus-$target" tests/scenarios tests/bad-input \
     tests/fuzz/seeds-results tests/fuzz/regress

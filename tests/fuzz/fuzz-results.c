@@ -14,8 +14,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (f == NULL) {
         abort();
     }
-    int status = gc_results_check("fuzz.jsonl", (const char *)data, size,
-                                  &nrecords, f);
+    int status =
+        gc_results_check("fuzz.jsonl", (const char *)data, size, &nrecords, f);
     fclose(f);
     fuzz_check_outcome(status, err, len);
     if (status == 0 && nrecords == 0) {

@@ -9,8 +9,7 @@
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static const char *const profiles[] = {NULL, "2.7", "3.8", "3.11",
-                                           "3.13"};
+    static const char *const profiles[] = {NULL, "2.7", "3.8", "3.11", "3.13"};
     static FILE *sink;
     if (sink == NULL && (sink = fopen("/dev/null", "w")) == NULL) {
         abort();

@@ -22,8 +22,8 @@ fuzz_check_outcome(int status, const char *err, size_t len)
     const char *nl = memchr(err, '\n', len);
     bool is_one_line = nl != NULL && nl == err + len - 1;
     if (!(status == 0 && len == 0) && !(status == 2 && is_one_line)) {
-        fprintf(stderr, "status %d with %zu bytes on err: %.*s\n", status,
-                len, (int)len, err);
+        fprintf(stderr, "status %d with %zu bytes on err: %.*s\n", status, len,
+                (int)len, err);
         abort();
     }
 }

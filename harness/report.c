@@ -102,7 +102,9 @@ read_value(struct reader *r, char *out, size_t cap, int depth)
         }
     }
     size_t n = 0;
-    while (isalnum((unsigned char)*r->p) || strchr("+-.", *r->p) != NULL) {
+    /* strchr() finds the terminating NUL too: test for it first. */
+    while (*r->p != '\0' &&
+           (isalnum((unsigned char)*r->p) || strchr("+-.", *r->p) != NULL)) {
         if (n + 1 < cap) {
             out[n++] = *r->p;
         }

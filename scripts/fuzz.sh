@@ -22,7 +22,7 @@ seconds=${2:-600}
 # shellcheck disable=SC2086
 gclab_ensure_deps $GCLAB_BUILD_DEPS $GCLAB_FUZZ_DEPS
 
-build=build-fuzz
+build="build-fuzz"
 if [ ! -f "$build/build.ninja" ]; then
     CC=clang CXX=clang++ meson setup "$build" -Dfuzz=true \
         -Db_sanitize=address,undefined -Db_lundef=false >/dev/null

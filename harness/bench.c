@@ -899,8 +899,14 @@ gc_cmd_bench(int argc, char **argv)
     char data_dir[4096], scaling_dir[4096];
     snprintf(data_dir, sizeof data_dir, "%s/data", out_dir);
     snprintf(scaling_dir, sizeof scaling_dir, "%s/scaling", out_dir);
-    if (gc_mkdir_p(data_dir) != 0 || gc_mkdir_p(scaling_dir) != 0) {
-        fprintf(stderr, "gclab bench: cannot create %s: %s\n", out_dir,
+    static const char *const outputs[] = {
+        "results.jsonl", "results.csv", "summary.json", "index.html",
+        "hyperfine.json", NULL};
+    char failed[4096];
+    if (gc_out_dir_ready(out_dir, outputs, failed, sizeof failed) != 0 ||
+        gc_out_dir_ready(data_dir, NULL, failed, sizeof failed) != 0 ||
+        gc_out_dir_ready(scaling_dir, outputs, failed, sizeof failed) != 0) {
+        fprintf(stderr, "gclab bench: cannot write %s: %s\n", failed,
                 strerror(errno));
         return 2;
     }

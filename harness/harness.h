@@ -180,6 +180,12 @@ void gc_buf_csv_field(struct gc_buf *b, const char *s);
  * old file or the new one.  -1 with errno on failure. */
 int gc_write_atomic(const char *path, const char *data, size_t len);
 int gc_mkdir_p(const char *dir);
+/* Before a long run: makes dir, checks that a file can be created in it
+ * and that none of names (NULL-terminated) is there as anything rename()
+ * cannot replace, so that the run does not end unable to write, its
+ * results lost.  -1 with errno, and in failed the path at fault. */
+int gc_out_dir_ready(const char *dir, const char *const *names,
+                     char *failed, size_t n);
 /* All of a stream, NUL-terminated, its length in *len (if not NULL);
  * NULL with errno set on a read error or when memory runs out. */
 char *gc_read_stream(FILE *f, size_t *len);
@@ -242,6 +248,18 @@ int gc_cmd_sweep(int argc, char **argv);
 #include <stdio.h>
 int gc_scenario_run_file(const char *path, const char *profile_name,
                          const char *collector, FILE *out, FILE *err);
+/* Checks the len bytes at data as a scenario, as gclab scenario does
+ * before it runs one; name stands for the file in messages.  With
+ * profile_name NULL, for no profile in particular (--emit-python), and
+ * then the translation goes to out if out is not NULL.  Returns 0, or 2
+ * with one line on err. */
+int gc_scenario_check(const char *name, const char *data, size_t len,
+                      const char *profile_name, FILE *out, FILE *err);
+/* Reads the len bytes at data as a results.jsonl, as gclab report does:
+ * 0 with the number of records in *nrecords, or 2 with one line on err
+ * naming name (and the line). */
+int gc_results_check(const char *name, const char *data, size_t len,
+                     size_t *nrecords, FILE *err);
 /* Compares two event logs: statements in order, the events of one
  * statement as a multiset.  On a difference, writes the statement and
  * both sides as TAP comments to report (if not NULL). */

@@ -3,6 +3,7 @@
 #include "harness.h"
 #include "version.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -50,6 +51,21 @@ cmd_help(int argc, char **argv)
     return 0;
 }
 
+/* Output that never reached stdout (a full disk, /dev/full) must not
+ * pass for success.  A command that already failed has said why. */
+static int
+check_stdout(int status)
+{
+    errno = 0;
+    bool is_flushed = fflush(stdout) == 0;
+    if (status != 0 || (is_flushed && !ferror(stdout))) {
+        return status;
+    }
+    fprintf(stderr, "gclab: cannot write standard output%s%s\n",
+            errno != 0 ? ": " : "", errno != 0 ? strerror(errno) : "");
+    return 2;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -59,11 +75,11 @@ main(int argc, char **argv)
     }
     for (size_t i = 0; i < sizeof commands / sizeof *commands; i++) {
         if (strcmp(argv[1], commands[i].name) == 0) {
-            return commands[i].run(argc - 1, argv + 1);
+            return check_stdout(commands[i].run(argc - 1, argv + 1));
         }
     }
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-        return cmd_help(argc - 1, argv + 1);
+        return check_stdout(cmd_help(argc - 1, argv + 1));
     }
     fprintf(stderr, "gclab: unknown command '%s'; try 'gclab help'\n",
             argv[1]);

@@ -267,16 +267,19 @@ suite_shapes(struct micro_ctx *ctx, uint64_t n, uint64_t repeat,
     free(nodes);
 }
 
+/* An integer from 1 to max; the bound keeps n * sizeof(item) from
+ * wrapping around (a shape of 2^62 objects was a 0-byte array). */
 static int
-parse_u64(const char *opt, const char *text, uint64_t *out)
+parse_u64(const char *opt, const char *text, uint64_t max, uint64_t *out)
 {
     char *end;
     errno = 0;
     unsigned long long v = strtoull(text, &end, 10);
     if (errno != 0 || end == text || *end != '\0' || v == 0 ||
-        text[0] == '-') {
-        fprintf(stderr, "gclab micro: %s needs a positive integer, not '%s'\n",
-                opt, text);
+        text[0] == '-' || v > max) {
+        fprintf(stderr,
+                "gclab micro: %s needs an integer from 1 to %llu, not '%s'\n",
+                opt, (unsigned long long)max, text);
         return -1;
     }
     *out = v;
@@ -306,12 +309,12 @@ gc_cmd_micro(int argc, char **argv)
         }
         const char *val = argv[++i];
         if (strcmp(opt, "--iterations") == 0) {
-            if (parse_u64(opt, val, &iterations) < 0) {
+            if (parse_u64(opt, val, 10000000000, &iterations) < 0) {
                 return 2;
             }
         }
         else if (strcmp(opt, "--repeat") == 0) {
-            if (parse_u64(opt, val, &repeat) < 0 || repeat > 1000) {
+            if (parse_u64(opt, val, 1000, &repeat) < 0) {
                 return 2;
             }
         }
@@ -329,7 +332,11 @@ gc_cmd_micro(int argc, char **argv)
             if (nsizes == 2 && sizes[0] == 100000 && sizes[1] == 1000000) {
                 nsizes = 0; /* the first --size replaces the defaults */
             }
-            if (nsizes == 8 || parse_u64(opt, val, &sizes[nsizes]) < 0) {
+            if (nsizes == 8) {
+                fprintf(stderr, "gclab micro: at most 8 --size options\n");
+                return 2;
+            }
+            if (parse_u64(opt, val, 1000000000, &sizes[nsizes]) < 0) {
                 return 2;
             }
             nsizes++;

@@ -101,7 +101,9 @@ read_value(struct reader *r, char *out, size_t cap, int depth)
         }
     }
     size_t n = 0;
-    while (isalnum((unsigned char)*r->p) || strchr("+-.", *r->p) != NULL) {
+    /* strchr() finds the terminating NUL too: test for it first. */
+    while (*r->p != '\0' &&
+           (isalnum((unsigned char)*r->p) || strchr("+-.", *r->p) != NULL)) {
         if (n + 1 < cap) {
             out[n++] = *r->p;
         }
@@ -142,7 +144,7 @@ record_field(struct reader *r, struct record *rec, struct record_meta *meta,
 {
     uint64_t v = 0;
     if (strcmp(key, "collector") == 0) {
-        free((char *)rec->item.collector); /* a repeated key */
+        free((char *)rec->item.collector); /* a member given twice: last */
         rec->item.collector = strdup(val);
         return rec->item.collector != NULL || fail(r, "out of memory");
     }
@@ -293,20 +295,6 @@ read_record(struct reader *r, struct results *res)
                            &rec->item.workload);
 }
 
-/* The whole file, NUL-terminated; NULL with errno set if it cannot be
- * read or holds NUL bytes (no results file does). */
-static char *
-slurp(const char *path, size_t *len)
-{
-    char *data = gc_read_file(path, len);
-    if (data != NULL && memchr(data, '\0', *len) != NULL) {
-        free(data);
-        data = NULL;
-        errno = EILSEQ;
-    }
-    return data;
-}
-
 void
 results_free(struct results *res)
 {
@@ -357,25 +345,17 @@ results_grow(struct results *res, size_t more, const char *path)
     return true;
 }
 
-int
-results_read(const char *cmd, const char *arg, bool may_be_empty,
-             struct results *res)
+/* The records in the len bytes of text (NUL-terminated), appended to
+ * res; 0, or 2 with one line on err naming path (and the line). */
+static int
+results_parse(const char *cmd, const char *path, const char *text,
+              size_t len, bool may_be_empty, struct results *res, FILE *err)
 {
-    char path[4096];
-    struct stat st;
-    if (stat(arg, &st) == 0 && S_ISDIR(st.st_mode)) {
-        snprintf(path, sizeof path, "%s/results.jsonl", arg);
-    }
-    else {
-        snprintf(path, sizeof path, "%s", arg);
-    }
-    size_t len = 0;
-    char *text = slurp(path, &len);
-    if (text == NULL) {
-        fprintf(stderr, "gclab %s: cannot read %s: %s\n", cmd, path,
-                errno == EILSEQ ? "it holds NUL bytes, so it is not a "
-                                  "results file"
-                                : strerror(errno));
+    /* No results file holds a NUL byte; the parser would stop at one. */
+    if (memchr(text, '\0', len) != NULL) {
+        fprintf(err, "gclab %s: cannot read %s: it holds NUL bytes, so it "
+                     "is not a results file\n",
+                cmd, path);
         return 2;
     }
     size_t lines = 1;
@@ -386,7 +366,7 @@ results_read(const char *cmd, const char *arg, bool may_be_empty,
     int status = 0;
     size_t first = res->total;
     if (!results_grow(res, lines, path)) {
-        fprintf(stderr, "gclab %s: out of memory reading %s\n", cmd, path);
+        fprintf(err, "gclab %s: out of memory reading %s\n", cmd, path);
         status = 2;
     }
     while (status == 0 && *r.p != '\0') {
@@ -406,7 +386,7 @@ results_read(const char *cmd, const char *arg, bool may_be_empty,
             bool ok = read_record(&r, res);
             res->total++;
             if (!ok || meta->line == NULL) {
-                fprintf(stderr, "%s:%zu: error: %s\n", path, r.line,
+                fprintf(err, "%s:%zu: error: %s\n", path, r.line,
                         ok ? "out of memory" : r.err);
                 status = 2;
             }
@@ -414,9 +394,54 @@ results_read(const char *cmd, const char *arg, bool may_be_empty,
         r.p = eol ? eol + 1 : end;
     }
     if (status == 0 && res->total == first && !may_be_empty) {
-        fprintf(stderr, "%s: error: no records\n", path);
+        fprintf(err, "%s: error: no records\n", path);
         status = 2;
     }
+    return status;
+}
+
+int
+results_read(const char *cmd, const char *arg, bool may_be_empty,
+             struct results *res)
+{
+    char path[4096];
+    struct stat st;
+    if (stat(arg, &st) == 0 && S_ISDIR(st.st_mode)) {
+        snprintf(path, sizeof path, "%s/results.jsonl", arg);
+    }
+    else {
+        snprintf(path, sizeof path, "%s", arg);
+    }
+    size_t len = 0;
+    char *text = gc_read_file(path, &len);
+    if (text == NULL) {
+        fprintf(stderr, "gclab %s: cannot read %s: %s\n", cmd, path,
+                strerror(errno));
+        return 2;
+    }
+    int status = results_parse(cmd, path, text, len, may_be_empty, res,
+                               stderr);
+    free(text);
+    return status;
+}
+
+int
+gc_results_check(const char *name, const char *data, size_t len,
+                 size_t *nrecords, FILE *err)
+{
+    struct results res = {0};
+    int status = 2;
+    char *text = malloc(len + 1);
+    if (text == NULL) {
+        fprintf(err, "gclab report: out of memory reading %s\n", name);
+    }
+    else {
+        memcpy(text, data, len);
+        text[len] = '\0';
+        status = results_parse("report", name, text, len, false, &res, err);
+    }
+    *nrecords = res.total;
+    results_free(&res);
     free(text);
     return status;
 }

@@ -203,6 +203,10 @@ int
 gc_mkdir_p(const char *dir)
 {
     char path[4096];
+    if (dir[0] == '\0') { /* not "the current directory", and not "/" */
+        errno = ENOENT;
+        return -1;
+    }
     if (snprintf(path, sizeof path, "%s", dir) >= (int)sizeof path) {
         errno = ENAMETOOLONG;
         return -1;
@@ -223,6 +227,40 @@ gc_mkdir_p(const char *dir)
     if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode)) {
         errno = ENOTDIR;
         return -1;
+    }
+    return 0;
+}
+
+int
+gc_out_dir_ready(const char *dir, const char *const *names, char *failed,
+                 size_t n)
+{
+    snprintf(failed, n, "%s", dir);
+    if (gc_mkdir_p(dir) != 0) {
+        return -1;
+    }
+    char path[4096];
+    if (snprintf(path, sizeof path, "%s/.gclab-probe-XXXXXX", dir) >=
+        (int)sizeof path) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    int fd = mkstemp(path);
+    if (fd < 0) {
+        return -1;
+    }
+    close(fd);
+    unlink(path);
+    /* rename() replaces a file or a symbolic link, not a directory. */
+    for (size_t i = 0; names != NULL && names[i] != NULL; i++) {
+        struct stat st;
+        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+        if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode) &&
+            !S_ISLNK(st.st_mode)) {
+            snprintf(failed, n, "%s", path);
+            errno = S_ISDIR(st.st_mode) ? EISDIR : EEXIST;
+            return -1;
+        }
     }
     return 0;
 }

@@ -1467,17 +1467,26 @@ gc_cmd_run(int argc, char **argv)
             workloads[nworkloads++] = val;
         }
         else if (strcmp(opt, "--size") == 0) {
-            /* One size or a comma-separated list. */
-            char copy[512];
-            snprintf(copy, sizeof copy, "%s", val);
-            for (char *tok = strtok(copy, ","); tok != NULL;
-                 tok = strtok(NULL, ",")) {
-                if (nsizes == MAX_ITEMS ||
-                    !parse_count(tok, 1000000000, &sizes[nsizes])) {
+            /* One size or a comma-separated list; an empty piece ('',
+             * '1,,2') is a mistake, not the default size. */
+            for (const char *p = val;; p++) {
+                char tok[32];
+                size_t n = strcspn(p, ",");
+                if (nsizes == MAX_ITEMS || n >= sizeof tok) {
+                    return usage("--size needs integers from 1 to 1e9, not",
+                                 val);
+                }
+                memcpy(tok, p, n);
+                tok[n] = '\0';
+                if (!parse_count(tok, 1000000000, &sizes[nsizes])) {
                     return usage("--size needs integers from 1 to 1e9, not",
                                  val);
                 }
                 nsizes++;
+                p += n;
+                if (*p == '\0') {
+                    break;
+                }
             }
         }
         else if (strcmp(opt, "--repeat") == 0) {
@@ -1585,8 +1594,13 @@ gc_cmd_run(int argc, char **argv)
             return 2;
         }
     }
-    if (out_dir != NULL && gc_mkdir_p(out_dir) != 0) {
-        fprintf(stderr, "gclab run: cannot create %s: %s\n", out_dir,
+    static const char *const outputs[] = {"results.jsonl", "results.csv",
+                                          "summary.json", "trace.json",
+                                          NULL};
+    char failed[4096];
+    if (out_dir != NULL &&
+        gc_out_dir_ready(out_dir, outputs, failed, sizeof failed) != 0) {
+        fprintf(stderr, "gclab run: cannot write %s: %s\n", failed,
                 strerror(errno));
         return 2;
     }

@@ -208,10 +208,16 @@ gc_cmd_sweep(int argc, char **argv)
         fprintf(stderr, "gclab sweep: %s\n", err);
         return 2;
     }
-    char data_dir[4096];
+    char data_dir[4096], failed[4096];
     snprintf(data_dir, sizeof data_dir, "%s/data", out_dir);
-    if (gc_mkdir_p(data_dir) != 0) {
-        fprintf(stderr, "gclab sweep: cannot create %s: %s\n", data_dir,
+    static const char *const outputs[] = {"results.jsonl", "results.csv",
+                                          "summary.json", "pareto.png",
+                                          "pareto.svg", NULL};
+    static const char *const data_outputs[] = {"sweep.dat", NULL};
+    if (gc_out_dir_ready(out_dir, outputs, failed, sizeof failed) != 0 ||
+        gc_out_dir_ready(data_dir, data_outputs, failed, sizeof failed) !=
+            0) {
+        fprintf(stderr, "gclab sweep: cannot write %s: %s\n", failed,
                 strerror(errno));
         return 2;
     }

@@ -46,3 +46,6 @@ gclab_release_build() {
         meson setup "$dir" --buildtype=release >/dev/null || exit 2
     meson compile -C "$dir" >/dev/null || exit 2
 }
+
+# Only scripts/fuzz.sh: clang and its libFuzzer runtime.
+GCLAB_FUZZ_DEPS="clang:clang libclang-rt-14-dev:/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a"

@@ -732,8 +732,15 @@ bench_full(const char *out_dir, const char *plots_dir, bool allow_debug)
     if (prepare(specs, NSPECS, names, nw, wspecs) != 0) {
         return 2;
     }
-    char dir[4096];
+    char dir[4096], failed[4096];
     snprintf(dir, sizeof dir, "%s/full", out_dir);
+    static const char *const outputs[] = {"results.jsonl", "results.csv",
+                                          "summary.json", NULL};
+    if (gc_out_dir_ready(dir, outputs, failed, sizeof failed) != 0) {
+        fprintf(stderr, "gclab bench: cannot write %s: %s\n", failed,
+                strerror(errno));
+        return 2;
+    }
     int status = 0;
     /* One matrix per workload: its own sizes, from its default. */
     size_t all_total = 0;

@@ -83,14 +83,30 @@ struct gc_class {
 #define GC_POOL_CLASSES 32
 struct pool_header;
 struct gc_pool_arena;
+struct gc_pool_reserve {
+    void **blocks; /* fresh blocks, to hand out from the end */
+    size_t n, cap;
+    size_t npools; /* pools carved for this class so far */
+};
 struct gc_pool {
     struct pool_header *used[GC_POOL_CLASSES]; /* pools with free blocks */
     struct gc_pool_arena *arenas;
-    bool has_empty_arena;
+    /* Arenas with every pool free, and how many of them to keep mapped
+     * rather than unmap: 1, so that a heap hovering at an arena boundary
+     * does not map and unmap over and over, or more after a prefault. */
+    size_t nempty, keep_empty;
+    size_t narenas, peak_arenas;
+    /* GC_LAYOUT_SHUFFLED: per class, fresh blocks in random order.  Their
+     * pools count them in ref_count, so none empties under them. */
+    bool is_shuffled;
+    uint64_t rng;
+    struct gc_pool_reserve reserve[GC_POOL_CLASSES];
 };
-void gc_pool_init(struct gc_pool *pool, struct gc_allocator *out);
+void gc_pool_init(struct gc_pool *pool, enum gc_layout layout,
+                  uint64_t seed, struct gc_allocator *out);
 void gc_pool_fini(struct gc_pool *pool);
 size_t gc_pool_arena_count(const struct gc_pool *pool);
+enum gc_status gc_pool_prefault(struct gc_pool *pool, uint64_t bytes);
 
 struct gc_heap {
     struct gc_heap_inline pub; /* first: gc_decref reads it */
@@ -138,6 +154,12 @@ struct gc_heap {
      * of objects whose deallocation was put off. */
     int trash_depth;
     struct gc_object *trash_later;
+
+    /* Refcount cascades: deallocations nested this deep, objects freed
+     * when the outermost began, and whether the listener was told. */
+    uint32_t cascade_depth;
+    uint64_t cascade_first_freed;
+    bool is_cascade_announced;
 
     struct gc_class *classes;
 };

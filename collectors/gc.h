@@ -260,8 +260,27 @@ void gc_failing_allocator_init(struct gc_failing_allocator *fa,
 
 struct gc_collector;
 
+/* Where the pool allocator places small blocks.  ALLOC_ORDER is
+ * pymalloc's: a class's blocks are carved from a pool in address order,
+ * so objects allocated together sit together.  SHUFFLED hands fresh
+ * blocks out in a random order over a window that grows with the heap
+ * (up to 16 MiB per size class), so neighbours in allocation order -- and
+ * in the collector's lists -- are far apart in memory, as in a long-
+ * running, fragmented process.  Freed blocks are reused the same way in
+ * both.  Only the pool has a layout: heaps on malloc (sanitizer builds,
+ * GCLAB_MALLOC=malloc) ignore it. */
+enum gc_layout {
+    GC_LAYOUT_ALLOC_ORDER,
+    GC_LAYOUT_SHUFFLED,
+};
+const char *gc_layout_name(enum gc_layout layout); /* "alloc-order" */
+/* GC_EINVAL for a name that is neither. */
+enum gc_status gc_layout_parse(const char *text, enum gc_layout *out);
+
 struct gc_heap_config {
     enum gc_profile profile;
+    enum gc_layout layout;
+    uint64_t layout_seed; /* the shuffle's, for GC_LAYOUT_SHUFFLED */
     const struct gc_allocator *allocator; /* NULL: gc_allocator_system */
     const struct gc_collector *collector; /* NULL: the default collector */
     const struct gc_option_value *options; /* the collector's, or NULL */
@@ -311,6 +330,12 @@ const struct gc_heap_stats *gc_heap_stats(const struct gc_heap *heap);
  * when the heap uses malloc (a given allocator, a sanitizer build, or
  * GCLAB_MALLOC=malloc). */
 uint64_t gc_heap_arena_bytes(const struct gc_heap *heap);
+/* The most the pools ever held mapped. */
+uint64_t gc_heap_arena_peak_bytes(const struct gc_heap *heap);
+/* Maps and writes arenas for bytes more of small objects now, kept
+ * mapped while empty, so that a measured region that follows does not
+ * pay first-touch page faults for them.  Nothing on malloc heaps. */
+enum gc_status gc_heap_prefault(struct gc_heap *heap, uint64_t bytes);
 
 /* Singletons of the heap (borrowed): None, the empty tuple. */
 struct gc_object *gc_none(struct gc_heap *heap);
@@ -627,7 +652,15 @@ struct gc_listener {
     void (*phase_end)(void *data, enum gc_phase phase);
     void (*collect_end)(void *data, int gen, uint64_t visited,
                         uint64_t collected, uint64_t uncollectable);
+    /* A refcount cascade outside collections -- one decref freeing a
+     * structure, like `del` of a long chain -- once it has freed
+     * GC_CASCADE_ANNOUNCE objects (so the many small ones cost nothing),
+     * and when its outermost deallocation returns, with the objects it
+     * freed in all.  May be NULL. */
+    void (*cascade_begin)(void *data);
+    void (*cascade_end)(void *data, uint64_t freed);
 };
+#define GC_CASCADE_ANNOUNCE 64
 /* Copies *listener; NULL removes it. */
 void gc_set_listener(struct gc_heap *heap, const struct gc_listener *listener);
 
@@ -745,6 +778,9 @@ enum gc_status gc_spec_parse(const char *text, struct gc_spec *spec,
 /* The spec's effective options, "key=value,..." with defaults filled
  * in, for records. */
 void gc_spec_format(const struct gc_spec *spec, char *buf, size_t bytes);
+/* Fills cfg's profile, collector and options from a parsed spec; the
+ * rest of cfg (layout, allocator, err) is the caller's. */
+void gc_spec_config(const struct gc_spec *spec, struct gc_heap_config *cfg);
 /* Creates a heap from a spec; the allocator may be NULL. */
 enum gc_status gc_heap_new_spec(const char *spec,
                                 const struct gc_allocator *allocator,
@@ -760,6 +796,18 @@ const struct gc_collector *gc_heap_collector(const struct gc_heap *heap);
  * the object, its type and the rule.  Not during a collection. */
 enum gc_status gc_heap_verify(struct gc_heap *heap, int level, char *err,
                               size_t err_bytes);
+/* The oracle mark: the containers no reference from outside the
+ * tracked objects can reach -- garbage that refcounting cannot free and
+ * no collection has freed yet -- counted, with their bytes as
+ * gc_object_py_sizeof counts them.  Found as a full collection finds
+ * them (refcounts less internal references give the roots; a mark from
+ * the roots), but without changing anything, so the harness can call it
+ * from a collection's begin event.  Untracked objects held only by the
+ * garbage (atoms, untracked tuples) are not counted.  O(tracked); one
+ * malloc'd stack.  GC_ENOMEM, or GC_EINVAL if a refcount is below the
+ * references to it (as gc_heap_verify level 2 reports). */
+enum gc_status gc_heap_garbage(struct gc_heap *heap, uint64_t *objects,
+                               uint64_t *bytes);
 /* The level applied automatically after collections: -Dchecks, raised
  * by GCLAB_CHECKS=N; GCLAB_STRESS=1 means 2 after every collection and
  * every 64th container allocation. */

@@ -52,6 +52,26 @@ gc_profile_parse(const char *text, enum gc_profile *out)
     return GC_EINVAL;
 }
 
+static const char *const layout_names[] = {"alloc-order", "shuffled"};
+
+const char *
+gc_layout_name(enum gc_layout layout)
+{
+    return (unsigned)layout < 2 ? layout_names[layout] : "?";
+}
+
+enum gc_status
+gc_layout_parse(const char *text, enum gc_layout *out)
+{
+    for (int i = 0; i < 2; i++) {
+        if (text != NULL && strcmp(text, layout_names[i]) == 0) {
+            *out = (enum gc_layout)i;
+            return GC_OK;
+        }
+    }
+    return GC_EINVAL;
+}
+
 /* ---- allocators -------------------------------------------------- */
 
 static void *
@@ -346,7 +366,8 @@ gc_heap_new(const struct gc_heap_config *cfg, struct gc_heap **out)
         heap->alloc = gc_allocator_system;
     }
     else {
-        gc_pool_init(&heap->pool, &heap->alloc);
+        gc_pool_init(&heap->pool, cfg->layout, cfg->layout_seed,
+                     &heap->alloc);
         heap->has_pool = true;
     }
     for (int g = 0; g < GC_NGENS; g++) {
@@ -485,6 +506,19 @@ const struct gc_heap_stats *
 gc_heap_stats(const struct gc_heap *heap)
 {
     return &heap->stats;
+}
+
+uint64_t
+gc_heap_arena_peak_bytes(const struct gc_heap *heap)
+{
+    return heap->has_pool ? (uint64_t)heap->pool.peak_arenas * (1024 * 1024)
+                          : 0;
+}
+
+enum gc_status
+gc_heap_prefault(struct gc_heap *heap, uint64_t bytes)
+{
+    return heap->has_pool ? gc_pool_prefault(&heap->pool, bytes) : GC_OK;
 }
 
 uint64_t

@@ -13,11 +13,36 @@
  * __del__ get it as legacy_del (see types/instance.c). */
 #include "gc-internal.h"
 
+/* Counts the deallocations nested under the outermost one to tell the
+ * listener of large refcount cascades (gc.h); collections' own frees are
+ * part of their pause and are not counted. */
 void
 gc_object_dealloc(struct gc_heap *heap, struct gc_object *obj)
 {
     assert(obj->refcnt == 0);
+#if GCLAB_EVENTS
+    if (heap->cascade_depth++ == 0) {
+        heap->cascade_first_freed = heap->stats.objects_freed;
+    }
+    else if (!heap->is_cascade_announced && !heap->is_collecting &&
+             heap->stats.objects_freed - heap->cascade_first_freed >=
+                 GC_CASCADE_ANNOUNCE &&
+             heap->listener.cascade_begin != NULL) {
+        heap->is_cascade_announced = true;
+        heap->listener.cascade_begin(heap->listener.data);
+    }
+#endif
     obj->type->dealloc(heap, obj);
+#if GCLAB_EVENTS
+    if (--heap->cascade_depth == 0 && heap->is_cascade_announced) {
+        heap->is_cascade_announced = false;
+        if (heap->listener.cascade_end != NULL) {
+            heap->listener.cascade_end(
+                heap->listener.data,
+                heap->stats.objects_freed - heap->cascade_first_freed);
+        }
+    }
+#endif
 }
 
 /* _PyTrash_thread_destroy_chain: deallocate what the trashcan put off.

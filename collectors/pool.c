@@ -12,6 +12,14 @@
  * 3x more than on a fresh heap.  Modelling CPython's cost means modelling
  * its allocator.
  *
+ * GC_LAYOUT_SHUFFLED (gc.h) changes only where fresh blocks come from:
+ * a class's new pools are carved whole into a reserve that is handed out
+ * in random order, so that objects allocated one after another land far
+ * apart.  The reserve doubles with the pools the class has used, up to
+ * RESERVE_MAX_POOLS, so the scatter spans about the class's share of the
+ * heap.  Reserved blocks count in their pool's ref_count until handed
+ * out, which keeps the pool from being returned while it holds them.
+ *
  * The state is per heap (struct gc_pool); nothing is global.  Sizes are
  * passed to free, so a block's class is known without a header, and the
  * pool of a block is found by masking its address. */
@@ -26,6 +34,7 @@
 #define SMALL_REQUEST_THRESHOLD 512
 #define POOL_BYTES ((size_t)16 * 1024)
 #define ARENA_BYTES ((size_t)1024 * 1024)
+#define RESERVE_MAX_POOLS 1024 /* 16 MiB of one class */
 
 struct pool_header {
     struct pool_header *next, *prev; /* in used[class], or free pools */
@@ -81,6 +90,10 @@ new_arena(struct gc_pool *pool)
         a->next->prev = a;
     }
     pool->arenas = a;
+    pool->nempty++;
+    if (++pool->narenas > pool->peak_arenas) {
+        pool->peak_arenas = pool->narenas;
+    }
     return a;
 }
 
@@ -98,6 +111,7 @@ free_arena(struct gc_pool *pool, struct gc_pool_arena *a)
     }
     munmap(a->base, ARENA_BYTES);
     free(a);
+    pool->narenas--;
 }
 
 /* A pool for class szidx: a freed pool first, then a fresh one. */
@@ -123,7 +137,7 @@ get_pool(struct gc_pool *pool, uint32_t szidx)
         a->nfresh--;
     }
     if (a->nfreepools-- == a->ntotalpools) {
-        pool->has_empty_arena = false; /* the empty one is in use again */
+        pool->nempty--; /* an empty one is in use again */
     }
     size_t size = class_bytes(szidx);
     p->arena = a;
@@ -157,11 +171,73 @@ unlink_used(struct gc_pool *pool, struct pool_header *p)
     p->next = p->prev = NULL;
 }
 
+static uint64_t
+next_random(uint64_t *state)
+{
+    /* xorshift64*: enough for placement, and the same for a seed. */
+    *state ^= *state >> 12;
+    *state ^= *state << 25;
+    *state ^= *state >> 27;
+    return *state * 0x2545f4914f6cdd1dULL;
+}
+
+/* Refills the class's reserve with the blocks of fresh pools, shuffled.
+ * Returns false when out of memory (the reserve is then left as it was,
+ * though pools already carved keep their blocks in it). */
+static bool
+refill_reserve(struct gc_pool *pool, uint32_t szidx)
+{
+    struct gc_pool_reserve *r = &pool->reserve[szidx];
+    size_t size = class_bytes(szidx);
+    size_t per_pool = (POOL_BYTES - POOL_OVERHEAD) / size;
+    size_t npools = r->npools == 0 ? 1 : r->npools;
+    if (npools > RESERVE_MAX_POOLS) {
+        npools = RESERVE_MAX_POOLS;
+    }
+    if (r->cap < npools * per_pool) {
+        void **blocks = realloc(r->blocks, npools * per_pool * sizeof *blocks);
+        if (blocks == NULL) {
+            return false;
+        }
+        r->blocks = blocks;
+        r->cap = npools * per_pool;
+    }
+    for (size_t i = 0; i < npools; i++) {
+        struct pool_header *p = get_pool(pool, szidx);
+        if (p == NULL) {
+            break;
+        }
+        unlink_used(pool, p); /* full as far as the used list knows */
+        for (size_t k = 0; k < per_pool; k++) {
+            r->blocks[r->n++] = (char *)p + p->nextoffset;
+            p->nextoffset += (uint32_t)size;
+        }
+        p->ref_count = (uint32_t)per_pool;
+        r->npools++;
+    }
+    for (size_t i = r->n; i > 1; i--) { /* Fisher-Yates */
+        size_t j = (size_t)(next_random(&pool->rng) % i);
+        void *t = r->blocks[i - 1];
+        r->blocks[i - 1] = r->blocks[j];
+        r->blocks[j] = t;
+    }
+    return r->n > 0;
+}
+
 static void *
 pool_alloc_small(struct gc_pool *pool, size_t n_bytes)
 {
     uint32_t szidx = (uint32_t)((n_bytes - 1) >> ALIGNMENT_SHIFT);
     struct pool_header *p = pool->used[szidx];
+    if (p == NULL && pool->is_shuffled) {
+        /* Freed blocks first, as in alloc-order; then a fresh one from
+         * anywhere in the reserve. */
+        struct gc_pool_reserve *r = &pool->reserve[szidx];
+        if (r->n == 0 && !refill_reserve(pool, szidx)) {
+            return NULL;
+        }
+        return r->blocks[--r->n];
+    }
     if (p == NULL && (p = get_pool(pool, szidx)) == NULL) {
         return NULL;
     }
@@ -206,13 +282,11 @@ pool_free_small(struct gc_pool *pool, void *block)
         p->next = a->freepools;
         a->freepools = p;
         if (++a->nfreepools == a->ntotalpools) {
-            /* Keep one empty arena, so that a heap hovering at an arena
-             * boundary does not map and unmap it over and over. */
-            if (pool->has_empty_arena) {
+            if (pool->nempty >= pool->keep_empty) {
                 free_arena(pool, a);
             }
             else {
-                pool->has_empty_arena = true;
+                pool->nempty++;
             }
         }
     }
@@ -264,9 +338,13 @@ pool_resize(void *ctx, void *ptr, size_t old_bytes, size_t new_bytes)
 }
 
 void
-gc_pool_init(struct gc_pool *pool, struct gc_allocator *out)
+gc_pool_init(struct gc_pool *pool, enum gc_layout layout, uint64_t seed,
+             struct gc_allocator *out)
 {
     memset(pool, 0, sizeof *pool);
+    pool->keep_empty = 1;
+    pool->is_shuffled = layout == GC_LAYOUT_SHUFFLED;
+    pool->rng = (seed * 2654435761u + 0x9e3779b97f4a7c15ULL) | 1; /* not 0 */
     out->alloc = pool_alloc;
     out->resize = pool_resize;
     out->free = pool_free;
@@ -279,14 +357,32 @@ gc_pool_fini(struct gc_pool *pool)
     while (pool->arenas != NULL) {
         free_arena(pool, pool->arenas);
     }
+    for (int i = 0; i < GC_POOL_CLASSES; i++) {
+        free(pool->reserve[i].blocks);
+    }
 }
 
 size_t
 gc_pool_arena_count(const struct gc_pool *pool)
 {
-    size_t n = 0;
-    for (const struct gc_pool_arena *a = pool->arenas; a; a = a->next) {
-        n++;
+    return pool->narenas;
+}
+
+/* Maps enough empty arenas for bytes more and writes every page, so the
+ * first touches happen now rather than in a measured region; they are
+ * kept mapped while empty.  New arenas go first in the list, so pools
+ * come from them first. */
+enum gc_status
+gc_pool_prefault(struct gc_pool *pool, uint64_t bytes)
+{
+    uint64_t n = (bytes + ARENA_BYTES - 1) / ARENA_BYTES;
+    for (uint64_t i = 0; i < n; i++) {
+        struct gc_pool_arena *a = new_arena(pool);
+        if (a == NULL) {
+            return GC_ENOMEM;
+        }
+        memset(a->base, 0, ARENA_BYTES);
+        pool->keep_empty++;
     }
-    return n;
+    return GC_OK;
 }

@@ -171,6 +171,15 @@ gc_spec_format(const struct gc_spec *spec, char *buf, size_t bytes)
     }
 }
 
+void
+gc_spec_config(const struct gc_spec *spec, struct gc_heap_config *cfg)
+{
+    cfg->profile = spec->profile;
+    cfg->collector = spec->collector;
+    cfg->options = spec->opts;
+    cfg->nopts = spec->nopts;
+}
+
 enum gc_status
 gc_heap_new_spec(const char *text, const struct gc_allocator *allocator,
                  struct gc_heap **out, char *err, size_t err_bytes)
@@ -183,11 +192,8 @@ gc_heap_new_spec(const char *text, const struct gc_allocator *allocator,
     }
     struct gc_heap_config cfg;
     gc_heap_config_init(&cfg);
-    cfg.profile = spec.profile;
+    gc_spec_config(&spec, &cfg);
     cfg.allocator = allocator;
-    cfg.collector = spec.collector;
-    cfg.options = spec.opts;
-    cfg.nopts = spec.nopts;
     cfg.err = err;
     cfg.err_bytes = err_bytes;
     return gc_heap_new(&cfg, out);

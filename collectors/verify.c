@@ -89,29 +89,46 @@ visit_decref_checked(struct gc_object *obj, void *arg)
     return 0;
 }
 
-static enum gc_status
-check_refcounts(struct gc_heap *heap, char *err, size_t bytes)
+/* The lists a collection can see: the generations, then gc.freeze()'s. */
+#define NLISTS (GC_NGENS + 1)
+static void
+all_lists(struct gc_heap *heap, struct gc_head *lists[NLISTS])
 {
-    struct gc_head *lists[GC_NGENS + 1];
     for (int g = 0; g < GC_NGENS; g++) {
         lists[g] = &heap->gens[g].head;
     }
     lists[GC_NGENS] = &heap->permanent;
-    for (int i = 0; i <= GC_NGENS; i++) {
+}
+
+/* Borrows every tracked object's prev word for refcount less internal
+ * references, as update_refs and subtract_refs do; *too_small names an
+ * object whose refcount is below them.  Every head is left marked
+ * collecting, until relink(). */
+static void
+subtract_internal_refs(struct gc_head *lists[NLISTS],
+                       struct gc_object **too_small)
+{
+    for (int i = 0; i < NLISTS; i++) {
         for (struct gc_head *h = gc_head_next(lists[i]); h != lists[i];
              h = gc_head_next(h)) {
             gc_reset_refs(h, gc_object_of(h)->refcnt);
         }
     }
     struct refs_ctx ctx = {NULL};
-    for (int i = 0; i <= GC_NGENS && ctx.too_small == NULL; i++) {
+    for (int i = 0; i < NLISTS && ctx.too_small == NULL; i++) {
         for (struct gc_head *h = gc_head_next(lists[i]);
              h != lists[i] && ctx.too_small == NULL; h = gc_head_next(h)) {
             gc_traverse(gc_object_of(h), visit_decref_checked, &ctx);
         }
     }
-    /* Relink: next links were never touched. */
-    for (int i = 0; i <= GC_NGENS; i++) {
+    *too_small = ctx.too_small;
+}
+
+/* Gives back the prev words: next links were never touched. */
+static void
+relink(struct gc_head *lists[NLISTS])
+{
+    for (int i = 0; i < NLISTS; i++) {
         struct gc_head *prev = lists[i];
         for (struct gc_head *h = gc_head_next(lists[i]); h != lists[i];
              h = gc_head_next(h)) {
@@ -119,10 +136,89 @@ check_refcounts(struct gc_heap *heap, char *err, size_t bytes)
             prev = h;
         }
     }
-    if (ctx.too_small != NULL) {
-        return fail(err, bytes, "refcount is too small", ctx.too_small);
+}
+
+static enum gc_status
+check_refcounts(struct gc_heap *heap, char *err, size_t bytes)
+{
+    struct gc_head *lists[NLISTS];
+    all_lists(heap, lists);
+    struct gc_object *too_small;
+    subtract_internal_refs(lists, &too_small);
+    relink(lists);
+    if (too_small != NULL) {
+        return fail(err, bytes, "refcount is too small", too_small);
     }
     return GC_OK;
+}
+
+struct mark_ctx {
+    struct gc_object **stack;
+    size_t n;
+};
+
+/* A tracked object still marked collecting has not been reached yet:
+ * clear the mark and scan it later.  The stack has room for every
+ * tracked object, and each is pushed at most once. */
+static int
+visit_mark(struct gc_object *obj, void *arg)
+{
+    struct mark_ctx *ctx = arg;
+    if (gc_is_gc(obj)) {
+        struct gc_head *h = gc_head_of(obj);
+        if (gc_is_collecting(h)) {
+            gc_clear_collecting(h);
+            ctx->stack[ctx->n++] = obj;
+        }
+    }
+    return 0;
+}
+
+enum gc_status
+gc_heap_garbage(struct gc_heap *heap, uint64_t *objects, uint64_t *bytes)
+{
+    *objects = *bytes = 0;
+    struct gc_head *lists[NLISTS];
+    all_lists(heap, lists);
+    size_t tracked = 0;
+    for (int i = 0; i < NLISTS; i++) {
+        tracked += gc_glist_size(lists[i]);
+    }
+    /* malloc, not the heap's allocator: the accounting must not move
+     * the heap's own byte counts or allocation-driven triggers. */
+    struct mark_ctx ctx = {malloc((tracked ? tracked : 1) * sizeof *ctx.stack),
+                           0};
+    if (ctx.stack == NULL) {
+        return GC_ENOMEM;
+    }
+    struct gc_object *too_small;
+    subtract_internal_refs(lists, &too_small);
+    if (too_small == NULL) {
+        /* Roots: what something outside the tracked objects holds. */
+        for (int i = 0; i < NLISTS; i++) {
+            for (struct gc_head *h = gc_head_next(lists[i]); h != lists[i];
+                 h = gc_head_next(h)) {
+                if (gc_get_refs(h) > 0) {
+                    visit_mark(gc_object_of(h), &ctx);
+                }
+            }
+        }
+        while (ctx.n > 0) {
+            gc_traverse(ctx.stack[--ctx.n], visit_mark, &ctx);
+        }
+        for (int i = 0; i < NLISTS; i++) {
+            for (struct gc_head *h = gc_head_next(lists[i]); h != lists[i];
+                 h = gc_head_next(h)) {
+                if (gc_is_collecting(h)) {
+                    (*objects)++;
+                    *bytes += gc_object_py_sizeof(heap, gc_object_of(h));
+                }
+            }
+        }
+    }
+    relink(lists);
+    free(ctx.stack);
+    return too_small == NULL ? GC_OK : GC_EINVAL;
 }
 
 static enum gc_status
@@ -144,11 +240,8 @@ gc_heap_verify(struct gc_heap *heap, int level, char *err, size_t bytes)
     }
     uint64_t live = heap->stats.gc_objects_allocated -
                     heap->stats.gc_objects_freed;
-    struct gc_head *lists[GC_NGENS + 1];
-    for (int g = 0; g < GC_NGENS; g++) {
-        lists[g] = &heap->gens[g].head;
-    }
-    lists[GC_NGENS] = &heap->permanent;
+    struct gc_head *lists[NLISTS];
+    all_lists(heap, lists);
     enum gc_status rc = GC_OK;
     for (int i = 0; i <= GC_NGENS && rc == GC_OK; i++) {
         rc = check_head(lists[i], err, bytes);

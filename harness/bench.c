@@ -32,12 +32,6 @@ static const char *const scaling_collectors[] = {"cpython",
 static const char *series[NC + 2];
 static size_t nseries;
 
-struct stat_pair {
-    double mean, ci;
-};
-
-/* What a figure shows of one run. */
-typedef double metric_fn(const struct gc_metrics *m);
 
 static double
 wall_ms(const struct gc_metrics *m)
@@ -71,8 +65,8 @@ collections_all(const struct gc_metrics *m)
 }
 
 /* Mean and CI of one metric over a group's ok repetitions. */
-static struct stat_pair
-metric_of(const struct record *recs, size_t total, const char *collector,
+struct stat_pair
+bench_metric_of(const struct record *recs, size_t total, const char *collector,
           int workload, uint64_t size, metric_fn *fn)
 {
     double v[1024];
@@ -100,8 +94,8 @@ size_of(const struct record *recs, size_t total, int workload)
     return 0;
 }
 
-static int
-write_text(const char *dir, const char *name, struct gc_buf *b)
+int
+bench_write_text(const char *dir, const char *name, struct gc_buf *b)
 {
     char path[8192];
     snprintf(path, sizeof path, "%s/%s", dir, name);
@@ -144,13 +138,13 @@ bar_table(const char *dir, const char *name, const struct record *recs,
         gc_buf_printf(&b, "%s", main_workloads[w]);
         uint64_t size = size_of(recs, total, (int)w);
         for (size_t c = 0; c < nseries; c++) {
-            struct stat_pair p = metric_of(recs, total, series[c], (int)w,
+            struct stat_pair p = bench_metric_of(recs, total, series[c], (int)w,
                                            size, fn);
             gc_buf_printf(&b, "\t%.6g\t%.6g", p.mean, p.ci);
         }
         gc_buf_printf(&b, "\n");
     }
-    return write_text(dir, name, &b);
+    return bench_write_text(dir, name, &b);
 }
 
 static int
@@ -160,18 +154,18 @@ ratio_table(const char *dir, const struct record *recs, size_t total)
     series_header(&b);
     for (size_t w = 0; w < NW; w++) {
         uint64_t size = size_of(recs, total, (int)w);
-        struct stat_pair ref = metric_of(recs, total, main_collectors[0],
+        struct stat_pair ref = bench_metric_of(recs, total, main_collectors[0],
                                          (int)w, size, wall_ms);
         gc_buf_printf(&b, "%s", main_workloads[w]);
         for (size_t c = 0; c < nseries; c++) {
-            struct stat_pair x = metric_of(recs, total, series[c], (int)w,
+            struct stat_pair x = bench_metric_of(recs, total, series[c], (int)w,
                                            size, wall_ms);
             double ci, ratio = ratio_of(x, ref, &ci);
             gc_buf_printf(&b, "\t%.6g\t%.6g", ratio, ci);
         }
         gc_buf_printf(&b, "\n");
     }
-    return write_text(dir, "ratio.dat", &b);
+    return bench_write_text(dir, "ratio.dat", &b);
 }
 
 static int
@@ -208,7 +202,7 @@ mmu_table(const char *dir, const struct record *recs, size_t total,
         }
         gc_buf_printf(&b, "\n\n");
     }
-    return write_text(dir, "mmu.dat", &b);
+    return bench_write_text(dir, "mmu.dat", &b);
 }
 
 /* Pause CDF, live memory over time and the pause timeline, from the
@@ -242,7 +236,9 @@ pause_tables(const char *dir, const struct record *recs, size_t total)
                 first = r;
             }
             for (size_t j = 0; j < r->r.nsamples; j++) {
-                v[k++] = r->samples[j].pause_ns;
+                if (r->samples[j].kind == GC_PAUSE_COLLECTION) {
+                    v[k++] = r->samples[j].pause_ns;
+                }
             }
         }
         qsort(v, k, sizeof *v, cmp_u64);
@@ -253,16 +249,23 @@ pause_tables(const char *dir, const struct record *recs, size_t total)
         }
         gc_buf_printf(&cdf, "\n\n");
         free(v);
-        gc_buf_printf(&mem, "\"%s\"\t0\n", main_collectors[c]);
+        gc_buf_printf(&mem, "\"%s\"\t0\t0\n", main_collectors[c]);
         for (size_t j = 0; first && j < first->r.nsamples; j++) {
-            gc_buf_printf(&mem, "%.6g\t%.6g\n",
+            if (first->samples[j].kind != GC_PAUSE_COLLECTION) {
+                continue;
+            }
+            gc_buf_printf(&mem, "%.6g\t%.6g\t%.6g\n",
                           (double)first->samples[j].start_ns / 1e6,
-                          (double)first->samples[j].live_bytes / 1e6);
+                          (double)first->samples[j].live_bytes / 1e6,
+                          (double)first->samples[j].garbage_bytes / 1e6);
         }
         gc_buf_printf(&mem, "\n\n");
         if (c == 0) {
             for (size_t j = 0; first && j < first->r.nsamples; j++) {
                 const struct gc_pause_sample *s = &first->samples[j];
+                if (s->kind != GC_PAUSE_COLLECTION) {
+                    continue;
+                }
                 gc_buf_printf(&tl, "%.6g\t%.6g\t%u\t%.6g\n",
                               (double)s->start_ns / 1e6,
                               (double)s->pause_ns / 1e6, s->gen,
@@ -271,9 +274,9 @@ pause_tables(const char *dir, const struct record *recs, size_t total)
         }
     }
     int rc = mmu_table(dir, recs, total, server);
-    rc |= write_text(dir, "cdf.dat", &cdf);
-    rc |= write_text(dir, "memory.dat", &mem);
-    rc |= write_text(dir, "timeline.dat", &tl);
+    rc |= bench_write_text(dir, "cdf.dat", &cdf);
+    rc |= bench_write_text(dir, "memory.dat", &mem);
+    rc |= bench_write_text(dir, "timeline.dat", &tl);
     return rc;
 }
 
@@ -285,23 +288,17 @@ scaling_table(const char *dir, const struct record *recs, size_t total,
     for (size_t c = 0; c < 2; c++) {
         gc_buf_printf(&b, "\"%s\"\t0\n", scaling_collectors[c]);
         for (int z = 0; z < nsizes; z++) {
-            struct stat_pair p = metric_of(recs, total, scaling_collectors[c],
+            struct stat_pair p = bench_metric_of(recs, total, scaling_collectors[c],
                                            0, sizes[z], gc_ms);
             gc_buf_printf(&b, "%llu\t%.6g\n", (unsigned long long)sizes[z],
                           p.mean);
         }
         gc_buf_printf(&b, "\n\n");
     }
-    return write_text(dir, "scaling.dat", &b);
+    return bench_write_text(dir, "scaling.dat", &b);
 }
 
 /* ---- figures ------------------------------------------------------------ */
-
-struct figure {
-    const char *name, *script;
-    int series;
-    const char *args, *caption;
-};
 
 static const struct figure figures[] = {
     {"throughput", "bars.gp", -1,
@@ -341,11 +338,13 @@ static const struct figure figures[] = {
      "For each window length, the smallest share of any window of that "
      "length left to the program (mean over repetitions); the curve "
      "flattens at 1 - GC share once the window spans the run."},
-    {"memory", "lines.gp", NC,
-     "file='memory.dat'; title='Live heap over time, server workload'; "
-     "xtitle='time (ms)'; ytitle='live heap (MB)'; logx=0; logy=0; "
-     "style='steps'",
-     "Live bytes of the model's heap at the end of each collection."},
+    {"memory", "memory.gp", NC,
+     "file='memory.dat'; title='Live heap and retained garbage over time, "
+     "server workload'",
+     "Live bytes of the model's heap at the end of each collection (solid), "
+     "and the garbage it held as that collection began (dashed): bytes no "
+     "outside reference reaches, found by an oracle mark in an accounting "
+     "run (first repetition)."},
     {"pause_timeline", "timeline.gp", 1,
      "file='timeline.dat'; title='Pauses over time, server workload, "
      "cpython:profile=3.11'",
@@ -359,8 +358,8 @@ static const struct figure figures[] = {
      "they grow quadratically."},
 };
 
-static bool
-has_program(const char *name)
+bool
+bench_has_program(const char *name)
 {
     char cmd[256];
     snprintf(cmd, sizeof cmd, "command -v %s >/dev/null 2>&1", name);
@@ -372,7 +371,7 @@ has_program(const char *name)
 static int
 hyperfine(const char *out_dir, const char *self, bool quick)
 {
-    if (!has_program("hyperfine")) {
+    if (!bench_has_program("hyperfine")) {
         fprintf(stderr, "gclab bench: hyperfine is not installed; "
                         "whole-process timings skipped\n");
         return 0;
@@ -400,8 +399,9 @@ hyperfine(const char *out_dir, const char *self, bool quick)
     return 0;
 }
 
-static int
-draw(const char *out_dir, const char *plots_dir, const struct figure *f)
+int
+bench_draw(const char *out_dir, const char *plots_dir, const struct figure *f,
+           int nseries_all)
 {
     static const char *const formats[] = {"png", "svg"};
     for (int i = 0; i < 2; i++) {
@@ -410,10 +410,10 @@ draw(const char *out_dir, const char *plots_dir, const struct figure *f)
                  "cd '%s/..' && gnuplot -e \"dir='%s/data'; out='%s/%s'; "
                  "fmt='%s'; n=%d; %s\" '%s/%s' 2>'%s/data/%s.%s.log'",
                  plots_dir, out_dir, out_dir, f->name, formats[i],
-                 f->series < 0 ? (int)nseries : f->series,
+                 f->series < 0 ? nseries_all : f->series,
                  f->args, plots_dir, f->script, out_dir, f->name, formats[i]);
         if (system(cmd) != 0) {
-            fprintf(stderr, "gclab bench: gnuplot failed on %s (see "
+            fprintf(stderr, "gclab: gnuplot failed on %s (see "
                             "%s/data/%s.%s.log)\n",
                     f->name, out_dir, f->name, formats[i]);
             return -1;
@@ -442,6 +442,109 @@ html_escape(struct gc_buf *b, const char *s)
             gc_buf_printf(b, "%c", *s);
         }
     }
+}
+
+/* Whether the spec's collector frees cyclic garbage: the lower bound
+ * is taken over those only, as refcounting alone never pays for it. */
+static bool
+frees_cycles(const char *spec)
+{
+    struct gc_heap *heap;
+    char err[256];
+    if (gc_heap_new_spec(spec, NULL, &heap, err, sizeof err) != GC_OK) {
+        return false;
+    }
+    bool yes = (gc_heap_caps(heap) & GC_CAP_CYCLES) != 0;
+    gc_heap_destroy(heap);
+    return yes;
+}
+
+/* LBO (Cai et al., "Distilling the Real Cost of Production Garbage
+ * Collectors", 2022): per workload, each collector's wall time (mutator
+ * plus GC) over the lower bound, the cheapest mean wall time observed
+ * among the collectors that free everything.  1.00 is the best seen;
+ * the bound is empirical, so it only ever tightens as collectors join. */
+static double wall_cv(const struct record *recs, size_t total,
+                      const char *collector, int workload, size_t *n);
+
+/* Repetitions run and the CV of wall time they reached, per cell: the
+ * default suite adds repetitions until CV <= 5% where the machine and
+ * the time budget allow (extend_repetitions). */
+static void
+cv_table(struct gc_buf *b, const struct record *recs, size_t total)
+{
+    gc_buf_printf(b, "<h2>Repetitions and variation</h2><p>Runs per cell "
+                     "and the coefficient of variation of wall time; "
+                     "repetitions are added (five at a time, up to 40, "
+                     "within 100 s) while it is above 5%%.</p><table><tr>"
+                     "<th>workload</th>");
+    for (size_t c = 0; c < NC; c++) {
+        gc_buf_printf(b, "<th>%s</th>", main_collectors[c]);
+    }
+    gc_buf_printf(b, "</tr>");
+    printf("# repetitions and CV of wall time\n");
+    for (size_t w = 0; w < NW; w++) {
+        gc_buf_printf(b, "<tr><td>%s</td>", main_workloads[w]);
+        printf("%-20s", main_workloads[w]);
+        for (size_t c = 0; c < NC; c++) {
+            size_t n;
+            double cv = wall_cv(recs, total, main_collectors[c], (int)w, &n);
+            gc_buf_printf(b, "<td%s>n=%zu, CV %.1f%%</td>",
+                          cv <= 0.05 ? " class='best'" : "", n, 100 * cv);
+            printf("  n=%-3zu CV %5.1f%%", n, 100 * cv);
+        }
+        gc_buf_printf(b, "</tr>");
+        printf("\n");
+    }
+    gc_buf_printf(b, "</table>");
+}
+
+static void
+lbo_table(struct gc_buf *b, const struct record *recs, size_t total)
+{
+    bool eligible[NC];
+    for (size_t c = 0; c < NC; c++) {
+        eligible[c] = frees_cycles(main_collectors[c]);
+    }
+    gc_buf_printf(b, "<h2>LBO: wall time over the lower bound</h2><p>Per "
+                     "workload, the cheapest mean wall time among the "
+                     "collectors that free cycles is the bound; each cell "
+                     "is a collector's mean over it.</p><table><tr>"
+                     "<th>workload</th><th>bound (ms)</th>");
+    for (size_t c = 0; c < NC; c++) {
+        gc_buf_printf(b, "<th>%s</th>", main_collectors[c]);
+    }
+    gc_buf_printf(b, "</tr>");
+    printf("# LBO (wall time over the cheapest collector that frees "
+           "cycles)\n%-20s %12s", "workload", "bound_ms");
+    for (size_t c = 0; c < NC; c++) {
+        printf(" %22s", main_collectors[c]);
+    }
+    printf("\n");
+    for (size_t w = 0; w < NW; w++) {
+        uint64_t size = size_of(recs, total, (int)w);
+        double mean[NC], bound = 0;
+        for (size_t c = 0; c < NC; c++) {
+            mean[c] = bench_metric_of(recs, total, main_collectors[c], (int)w,
+                                      size, wall_ms)
+                          .mean;
+            if (eligible[c] && mean[c] > 0 && (bound == 0 || mean[c] < bound)) {
+                bound = mean[c];
+            }
+        }
+        gc_buf_printf(b, "<tr><td>%s</td><td>%.2f</td>", main_workloads[w],
+                      bound);
+        printf("%-20s %12.2f", main_workloads[w], bound);
+        for (size_t c = 0; c < NC; c++) {
+            double lbo = bound > 0 ? mean[c] / bound : 0;
+            gc_buf_printf(b, "<td%s>%.2f</td>",
+                          lbo > 0 && lbo < 1.0005 ? " class='best'" : "", lbo);
+            printf(" %22.2f", lbo);
+        }
+        gc_buf_printf(b, "</tr>");
+        printf("\n");
+    }
+    gc_buf_printf(b, "</table>");
 }
 
 static int
@@ -481,7 +584,7 @@ report(const char *out_dir, const char *command, const struct record *recs,
         struct stat_pair v[NC + 2];
         size_t best = 0;
         for (size_t c = 0; c < nseries; c++) {
-            v[c] = metric_of(recs, total, series[c], (int)w, size, wall_ms);
+            v[c] = bench_metric_of(recs, total, series[c], (int)w, size, wall_ms);
             if (v[c].mean > 0 && v[c].mean < v[best].mean) {
                 best = c;
             }
@@ -503,7 +606,10 @@ report(const char *out_dir, const char *command, const struct record *recs,
         }
         gc_buf_printf(&b, "</tr>");
     }
-    gc_buf_printf(&b, "</table><h2>Figures</h2>");
+    gc_buf_printf(&b, "</table>");
+    lbo_table(&b, recs, total);
+    cv_table(&b, recs, total);
+    gc_buf_printf(&b, "<h2>Figures</h2>");
     for (size_t i = 0; i < sizeof figures / sizeof *figures; i++) {
         if (drew) {
             gc_buf_printf(&b,
@@ -525,7 +631,191 @@ report(const char *out_dir, const char *command, const struct record *recs,
                       "href='hyperfine.json'>hyperfine.json</a> "
                       "(whole-process timings)</li></ul>"
                       "</body></html>\n");
-    return write_text(out_dir, "index.html", &b);
+    return bench_write_text(out_dir, "index.html", &b);
+}
+
+/* The coefficient of variation of wall time over a group's ok runs,
+ * and how many there are. */
+static double
+wall_cv(const struct record *recs, size_t total, const char *collector,
+        int workload, size_t *n)
+{
+    double v[1024];
+    *n = 0;
+    for (size_t i = 0; i < total && *n < 1024; i++) {
+        const struct record *r = &recs[i];
+        if (r->r.status == RUN_OK && r->item.workload == workload &&
+            strcmp(r->item.collector, collector) == 0) {
+            v[(*n)++] = wall_ms(&r->r.m);
+        }
+    }
+    struct gc_summary s;
+    gc_summarize(v, *n, &s);
+    return s.cv;
+}
+
+/* Adaptive repetitions: while a model collector's wall time on a
+ * workload varies by more than ADAPT_CV and the budget allows, five more
+ * repetitions of that pair, appended with the next repetition numbers.
+ * Where the machine does not allow, the report shows the CV reached. */
+#define ADAPT_CV 0.05
+#define ADAPT_MAX_REPS 40
+#define ADAPT_BUDGET_NS (100ull * 1000000000ull)
+static struct record *
+extend_repetitions(const struct matrix *mx, struct record *recs,
+                   size_t *total, uint64_t t0)
+{
+    for (bool more = true; more;) {
+        more = false;
+        for (int w = 0; w < mx->nworkloads; w++) {
+            for (int c = 0; c < mx->ncollectors; c++) {
+                size_t n;
+                double cv = wall_cv(recs, *total, mx->collectors[c], w, &n);
+                if (cv <= ADAPT_CV || n + 5 > ADAPT_MAX_REPS ||
+                    gc_clock_ns() - t0 > ADAPT_BUDGET_NS) {
+                    continue;
+                }
+                struct matrix one = *mx;
+                one.collectors = &mx->collectors[c];
+                one.ncollectors = 1;
+                one.workloads = &mx->workloads[w];
+                one.wspecs = &mx->wspecs[w];
+                one.nworkloads = 1;
+                one.npeers = 0;
+                one.repeat = 5;
+                one.first_rep = n;
+                size_t k;
+                struct record *extra = run_matrix(&one, &k);
+                struct record *grown =
+                    extra ? realloc(recs, (*total + k) * sizeof *recs) : NULL;
+                if (grown == NULL) {
+                    free_records(extra, k);
+                    return recs;
+                }
+                recs = grown;
+                for (size_t i = 0; i < k; i++) {
+                    extra[i].item.workload = w; /* its index in mx */
+                    recs[(*total)++] = extra[i];
+                }
+                free(extra); /* the records moved; their samples with them */
+                more = true;
+            }
+        }
+    }
+    return recs;
+}
+
+/* --full: every registered collector (the reference on each profile it
+ * models) on every workload at 1x, 4x and 16x its default size, into
+ * DIR/full; then the knob sweeps, each into DIR/sweep-KNOB with its
+ * Pareto figure.  Written as results only: gclab report and compare
+ * read them. */
+static int prepare(const char *const *collectors, int nc,
+                   const char *const *workloads, int nw,
+                   struct gc_workload_spec *wspecs);
+
+static int
+bench_full(const char *out_dir, const char *plots_dir, bool allow_debug)
+{
+    static const char *const specs[] = {
+        "cpython:profile=2.7", "cpython:profile=3.8", "cpython:profile=3.11",
+        "cpython:profile=3.13", "cpython:pending-rule=off", "full",
+        "incremental", "incremental:count=trackable", "trialdel", "none",
+    };
+    enum { NSPECS = sizeof specs / sizeof *specs };
+    static const char *names[64];
+    static struct gc_workload_spec wspecs[64];
+    int nw = 0;
+    for (size_t w = 0; gc_workloads[w] != NULL && nw < 64; w++) {
+        names[nw++] = gc_workloads[w]->name;
+    }
+    if (prepare(specs, NSPECS, names, nw, wspecs) != 0) {
+        return 2;
+    }
+    char dir[4096], failed[4096];
+    snprintf(dir, sizeof dir, "%s/full", out_dir);
+    static const char *const outputs[] = {"results.jsonl", "results.csv",
+                                          "summary.json", NULL};
+    if (gc_out_dir_ready(dir, outputs, failed, sizeof failed) != 0) {
+        fprintf(stderr, "gclab bench: cannot write %s: %s\n", failed,
+                strerror(errno));
+        return 2;
+    }
+    int status = 0;
+    /* One matrix per workload: its own sizes, from its default. */
+    size_t all_total = 0;
+    struct record *all = NULL;
+    for (int w = 0; w < nw; w++) {
+        uint64_t d = wspecs[w].workload->default_size;
+        uint64_t sizes[] = {d, 4 * d, 16 * d};
+        struct matrix mx = {.collectors = specs, .ncollectors = NSPECS,
+                            .workloads = &names[w], .wspecs = &wspecs[w],
+                            .nworkloads = 1, .sizes = sizes, .nsizes = 3,
+                            .repeat = 3, .seed = 1, .baseline = UINT64_MAX,
+                            .memory_cap = (uint64_t)4 << 30};
+        size_t k;
+        struct record *recs = run_matrix(&mx, &k);
+        struct record *grown =
+            recs ? realloc(all, (all_total + k) * sizeof *all) : NULL;
+        if (grown == NULL) {
+            free_records(recs, k);
+            free_records(all, all_total);
+            return 1;
+        }
+        all = grown;
+        for (size_t i = 0; i < k; i++) {
+            recs[i].item.workload = w;
+            all[all_total++] = recs[i];
+        }
+        free(recs);
+    }
+    struct matrix whole = {.collectors = specs, .ncollectors = NSPECS,
+                           .workloads = names, .wspecs = wspecs,
+                           .nworkloads = nw, .repeat = 3, .seed = 1};
+    status |= check_records(all, all_total, names);
+    status |= write_results(dir, all, all_total, &whole) != 0;
+    free_records(all, all_total);
+
+    static const struct {
+        const char *name, *collectors[2], *knob, *workload;
+    } sweeps[] = {
+        {"threshold0", {"cpython", "full"}, "threshold0=100,700,2000,10000",
+         "small-cycles"},
+        {"buffer", {"trialdel", NULL}, "buffer=1000,10000,100000",
+         "small-cycles"},
+        {"budget", {"incremental", NULL}, "budget=0,100,1000,10000",
+         "small-cycles"},
+    };
+    for (size_t i = 0; i < sizeof sweeps / sizeof *sweeps; i++) {
+        char sweep_dir[4096];
+        snprintf(sweep_dir, sizeof sweep_dir, "%s/sweep-%s", out_dir,
+                 sweeps[i].name);
+        char *argv[24];
+        int argc = 0;
+        argv[argc++] = "sweep";
+        for (int c = 0; c < 2 && sweeps[i].collectors[c] != NULL; c++) {
+            argv[argc++] = "--collector";
+            argv[argc++] = (char *)sweeps[i].collectors[c];
+        }
+        argv[argc++] = "--knob";
+        argv[argc++] = (char *)sweeps[i].knob;
+        argv[argc++] = "--workload";
+        argv[argc++] = (char *)sweeps[i].workload;
+        argv[argc++] = "--size";
+        argv[argc++] = "20000";
+        argv[argc++] = "--repeat";
+        argv[argc++] = "3";
+        argv[argc++] = "--out";
+        argv[argc++] = sweep_dir;
+        argv[argc++] = "--plots";
+        argv[argc++] = (char *)plots_dir;
+        if (allow_debug) {
+            argv[argc++] = "--allow-debug";
+        }
+        argv[argc] = NULL;
+        status |= gc_cmd_sweep(argc, argv) != 0;
+    }
+    return status;
 }
 
 /* ---- gclab bench ------------------------------------------------------------ */
@@ -558,14 +848,26 @@ int
 gc_cmd_bench(int argc, char **argv)
 {
     const char *out_dir = "results/latest", *plots_dir = NULL, *peer = NULL;
-    bool quick = false, allow_debug = false;
+    bool quick = false, full = false, allow_debug = false;
+    struct gc_shard shard = {0, 0};
     (void)allow_debug; /* only debug builds read it */
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--quick") == 0) {
             quick = true;
         }
+        else if (strcmp(argv[i], "--full") == 0) {
+            full = true;
+        }
         else if (strcmp(argv[i], "--allow-debug") == 0) {
             allow_debug = true;
+        }
+        else if (strcmp(argv[i], "--shard") == 0 && i + 1 < argc) {
+            if (!gc_shard_parse(argv[++i], &shard)) {
+                fprintf(stderr, "gclab bench: --shard needs I/N with 1 <= I "
+                                "<= N <= 1000, not %s\n",
+                        argv[i]);
+                return 2;
+            }
         }
         else if ((strcmp(argv[i], "--out") == 0 ||
                   strcmp(argv[i], "--plots") == 0 ||
@@ -580,11 +882,16 @@ gc_cmd_bench(int argc, char **argv)
         else {
             fprintf(stderr,
                     "gclab bench: unknown option '%s'; usage: gclab bench "
-                    "[--out DIR] [--quick] [--peer PYTHON|none] [--plots DIR] "
-                    "[--allow-debug]\n",
+                    "[--out DIR] [--quick | --full] [--peer PYTHON|none] "
+                    "[--plots DIR] [--shard I/N] [--allow-debug]\n",
                     argv[i]);
             return 2;
         }
+    }
+    if (full && (quick || shard.count > 0)) {
+        fprintf(stderr, "gclab bench: --full runs the whole matrix; it takes "
+                        "neither --quick nor --shard\n");
+        return 2;
     }
 #if !defined(NDEBUG)
     if (!allow_debug) {
@@ -599,8 +906,14 @@ gc_cmd_bench(int argc, char **argv)
     char data_dir[4096], scaling_dir[4096];
     snprintf(data_dir, sizeof data_dir, "%s/data", out_dir);
     snprintf(scaling_dir, sizeof scaling_dir, "%s/scaling", out_dir);
-    if (gc_mkdir_p(data_dir) != 0 || gc_mkdir_p(scaling_dir) != 0) {
-        fprintf(stderr, "gclab bench: cannot create %s: %s\n", out_dir,
+    static const char *const outputs[] = {
+        "results.jsonl", "results.csv", "summary.json", "index.html",
+        "hyperfine.json", NULL};
+    char failed[4096];
+    if (gc_out_dir_ready(out_dir, outputs, failed, sizeof failed) != 0 ||
+        gc_out_dir_ready(data_dir, NULL, failed, sizeof failed) != 0 ||
+        gc_out_dir_ready(scaling_dir, outputs, failed, sizeof failed) != 0) {
+        fprintf(stderr, "gclab bench: cannot write %s: %s\n", failed,
                 strerror(errno));
         return 2;
     }
@@ -648,11 +961,19 @@ gc_cmd_bench(int argc, char **argv)
                         .nworkloads = NW, .peers = peers, .npeers = npeers,
                         .repeat = quick ? 3 : 10,
                         .seed = 1, .baseline = UINT64_MAX,
-                        .memory_cap = (uint64_t)4 << 30};
+                        .memory_cap = (uint64_t)4 << 30, .shard = shard,
+                        .retained = true};
+    /* Both matrices share one balance, so a share that drew a large
+     * main item gets less of the scaling sweep. */
+    static double shard_load[GC_SHARD_MAX];
+    mx.shard_load = shard_load;
     size_t total;
     struct record *recs = run_matrix(&mx, &total);
     if (recs == NULL) {
         return 1;
+    }
+    if (!quick && shard.count == 0) {
+        recs = extend_repetitions(&mx, recs, &total, t0);
     }
     int status = check_records(recs, total, main_workloads);
     status |= write_results(out_dir, recs, total, &mx) != 0;
@@ -669,7 +990,8 @@ gc_cmd_bench(int argc, char **argv)
                         .nworkloads = 1, .sizes = ss, .nsizes = nss,
                         .repeat = 1, .seed = 1,
                         .baseline = UINT64_MAX,
-                        .memory_cap = (uint64_t)4 << 30};
+                        .memory_cap = (uint64_t)4 << 30, .shard = shard,
+                        .shard_load = shard_load};
     size_t stotal;
     struct record *srecs = run_matrix(&sx, &stotal);
     if (srecs == NULL) {
@@ -678,6 +1000,16 @@ gc_cmd_bench(int argc, char **argv)
     }
     status |= check_records(srecs, stotal, scaling_workload);
     status |= write_results(scaling_dir, srecs, stotal, &sx) != 0;
+    if (shard.count > 0) {
+        /* Figures and the report need the whole matrix. */
+        fprintf(stderr, "gclab bench: shard %u/%u written; merge every "
+                        "share's %s and %s/scaling with gclab merge "
+                        "(docs/sharding.md)\n",
+                shard.index, shard.count, out_dir, out_dir);
+        free_records(recs, total);
+        free_records(srecs, stotal);
+        return status;
+    }
 
     int rc = 0;
     rc |= bar_table(data_dir, "wall.dat", recs, total, wall_ms);
@@ -693,13 +1025,13 @@ gc_cmd_bench(int argc, char **argv)
     ssize_t len = readlink("/proc/self/exe", self, sizeof self - 1);
     self[len > 0 ? len : 0] = '\0';
     rc |= len > 0 ? hyperfine(out_dir, self, quick) : 0;
-    bool drew = has_program("gnuplot");
+    bool drew = bench_has_program("gnuplot");
     if (!drew) {
         fprintf(stderr, "gclab bench: gnuplot is not installed; results are "
                         "written, figures skipped\n");
     }
     for (size_t i = 0; drew && i < sizeof figures / sizeof *figures; i++) {
-        if (draw(out_dir, plots_dir, &figures[i]) != 0) {
+        if (bench_draw(out_dir, plots_dir, &figures[i], (int)nseries) != 0) {
             rc = -1;
         }
     }
@@ -712,6 +1044,12 @@ gc_cmd_bench(int argc, char **argv)
     rc |= report(out_dir, command, recs, total, drew, seconds);
     print_summary_table(recs, total, main_collectors[0], main_workloads);
     printf("# report: %s/index.html (%.1f s)\n", out_dir, seconds);
+    if (full) {
+        status |= bench_full(out_dir, plots_dir, allow_debug) != 0;
+        printf("# full matrix: %s/full; sweeps: %s/sweep-*/pareto.png "
+               "(%.1f s in all)\n",
+               out_dir, out_dir, (double)(gc_clock_ns() - t0) / 1e9);
+    }
     free_records(recs, total);
     free_records(srecs, stotal);
     return status || rc ? 1 : 0;

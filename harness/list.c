@@ -1,5 +1,6 @@
-/* harness/list.c -- gclab list: what this build has, one per line, so
- * that scripts can grep it. */
+/* harness/list.c -- gclab list: what this build has (collectors,
+ * workloads, profiles, metrics), one per line, so that scripts can grep
+ * it. */
 #include "gc.h"
 #include "harness.h"
 #include "workload.h"
@@ -44,5 +45,8 @@ gc_cmd_list(int argc, char **argv)
     for (int p = 0; p < GC_PROFILE_COUNT; p++) {
         printf("profile %s\n", gc_profile_name((enum gc_profile)p));
     }
+#define M(name, help) printf("metric %s: %s\n", #name, help);
+    GC_METRICS(M)
+#undef M
     return 0;
 }

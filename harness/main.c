@@ -3,6 +3,7 @@
 #include "harness.h"
 #include "version.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -23,14 +24,17 @@ static const struct {
     const char *help;
 } commands[] = {
     {"bench", gc_cmd_bench, "the main job: suite, results, plots, report"},
+    {"compare", gc_cmd_compare, "base vs new results: changes, CIs, the gate"},
     {"conform", gc_cmd_conform, "the conformance suite, as TAP"},
     {"fuzz", gc_cmd_fuzz, "random programs against a reachability oracle"},
     {"list", gc_cmd_list, "collectors and workloads, one per line"},
+    {"merge", gc_cmd_merge, "join the results of --shard runs"},
     {"micro", gc_cmd_micro, "micro benchmarks of the primitives"},
     {"oracle", gc_cmd_oracle, "hold an interpreter up against the goldens"},
     {"report", gc_cmd_report, "the summary table of stored results"},
     {"run", gc_cmd_run, "collectors x workloads: collections, time"},
     {"scenario", gc_cmd_scenario, "run a scenario, or --emit-python"},
+    {"sweep", gc_cmd_sweep, "one knob's values: GC time vs retained garbage"},
     {"twin", gc_cmd_twin, "a workload's Python twin: print or run it"},
     {"version", cmd_version, "version and git revision"},
     {"help", cmd_help, "this list"},
@@ -48,6 +52,21 @@ cmd_help(int argc, char **argv)
     return 0;
 }
 
+/* Output that never reached stdout (a full disk, /dev/full) must not
+ * pass for success.  A command that already failed has said why. */
+static int
+check_stdout(int status)
+{
+    errno = 0;
+    bool is_flushed = fflush(stdout) == 0;
+    if (status != 0 || (is_flushed && !ferror(stdout))) {
+        return status;
+    }
+    fprintf(stderr, "gclab: cannot write standard output%s%s\n",
+            errno != 0 ? ": " : "", errno != 0 ? strerror(errno) : "");
+    return 2;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -57,11 +76,11 @@ main(int argc, char **argv)
     }
     for (size_t i = 0; i < sizeof commands / sizeof *commands; i++) {
         if (strcmp(argv[1], commands[i].name) == 0) {
-            return commands[i].run(argc - 1, argv + 1);
+            return check_stdout(commands[i].run(argc - 1, argv + 1));
         }
     }
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-        return cmd_help(argc - 1, argv + 1);
+        return check_stdout(cmd_help(argc - 1, argv + 1));
     }
     fprintf(stderr, "gclab: unknown command '%s'; try 'gclab help'\n",
             argv[1]);

@@ -267,16 +267,19 @@ suite_shapes(struct micro_ctx *ctx, uint64_t n, uint64_t repeat,
     free(nodes);
 }
 
+/* An integer from 1 to max; the bound keeps n * sizeof(item) from
+ * wrapping around (a shape of 2^62 objects was a 0-byte array). */
 static int
-parse_u64(const char *opt, const char *text, uint64_t *out)
+parse_u64(const char *opt, const char *text, uint64_t max, uint64_t *out)
 {
     char *end;
     errno = 0;
     unsigned long long v = strtoull(text, &end, 10);
     if (errno != 0 || end == text || *end != '\0' || v == 0 ||
-        text[0] == '-') {
-        fprintf(stderr, "gclab micro: %s needs a positive integer, not '%s'\n",
-                opt, text);
+        text[0] == '-' || v > max) {
+        fprintf(stderr,
+                "gclab micro: %s needs an integer from 1 to %llu, not '%s'\n",
+                opt, (unsigned long long)max, text);
         return -1;
     }
     *out = v;
@@ -306,12 +309,12 @@ gc_cmd_micro(int argc, char **argv)
         }
         const char *val = argv[++i];
         if (strcmp(opt, "--iterations") == 0) {
-            if (parse_u64(opt, val, &iterations) < 0) {
+            if (parse_u64(opt, val, 10000000000, &iterations) < 0) {
                 return 2;
             }
         }
         else if (strcmp(opt, "--repeat") == 0) {
-            if (parse_u64(opt, val, &repeat) < 0 || repeat > 1000) {
+            if (parse_u64(opt, val, 1000, &repeat) < 0) {
                 return 2;
             }
         }
@@ -329,10 +332,21 @@ gc_cmd_micro(int argc, char **argv)
             if (nsizes == 2 && sizes[0] == 100000 && sizes[1] == 1000000) {
                 nsizes = 0; /* the first --size replaces the defaults */
             }
-            if (nsizes == 8 || parse_u64(opt, val, &sizes[nsizes]) < 0) {
+            if (nsizes == 8) {
+                fprintf(stderr, "gclab micro: at most 8 --size options\n");
+                return 2;
+            }
+            if (parse_u64(opt, val, 1000000000, &sizes[nsizes]) < 0) {
                 return 2;
             }
             nsizes++;
+        }
+        else if (strcmp(opt, "--layout") == 0) {
+            if (gc_layout_parse(val, &cfg.layout) != GC_OK) {
+                fprintf(stderr, "gclab micro: --layout needs alloc-order or "
+                                "shuffled, not '%s'\n", val);
+                return 2;
+            }
         }
         else if (strcmp(opt, "--profile") == 0) {
             if (gc_profile_parse(val, &cfg.profile) != GC_OK) {
@@ -367,10 +381,10 @@ gc_cmd_micro(int argc, char **argv)
     if (is_shapes) {
         /* The last --size, or 1e6 (the default list's last). */
         uint64_t n = sizes[nsizes - 1];
-        printf("# profile %s, one full collection per shape of %llu "
-               "objects, ns per object; %llu repetitions\n",
-               gc_profile_name(cfg.profile), (unsigned long long)n,
-               (unsigned long long)repeat);
+        printf("# profile %s, layout %s, one full collection per shape of "
+               "%llu objects, ns per object; %llu repetitions\n",
+               gc_profile_name(cfg.profile), gc_layout_name(cfg.layout),
+               (unsigned long long)n, (unsigned long long)repeat);
         suite_shapes(&ctx, n, repeat, samples);
         iterations = 0;
     }

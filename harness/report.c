@@ -9,13 +9,12 @@
 #include "run-internal.h"
 
 #include <ctype.h>
+#include <stddef.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-
-#define REPORT_MAX_WORKLOADS 64
 
 struct reader {
     size_t line;
@@ -102,7 +101,9 @@ read_value(struct reader *r, char *out, size_t cap, int depth)
         }
     }
     size_t n = 0;
-    while (isalnum((unsigned char)*r->p) || strchr("+-.", *r->p) != NULL) {
+    /* strchr() finds the terminating NUL too: test for it first. */
+    while (*r->p != '\0' &&
+           (isalnum((unsigned char)*r->p) || strchr("+-.", *r->p) != NULL)) {
         if (n + 1 < cap) {
             out[n++] = *r->p;
         }
@@ -125,31 +126,49 @@ parse_u64(const char *text, uint64_t *out)
     return true;
 }
 
+/* Copies a string field into a fixed buffer; a longer one is refused,
+ * not cut, since merge and compare match on these. */
 static bool
-record_field(struct reader *r, struct record *rec, const char *key,
-             const char *val, const char **workloads, int *nworkloads)
+copy_field(struct reader *r, char *out, size_t cap, const char *val)
+{
+    if (strlen(val) >= cap) {
+        return fail(r, "a field is longer than gclab writes");
+    }
+    memcpy(out, val, strlen(val) + 1);
+    return true;
+}
+
+static bool
+record_field(struct reader *r, struct record *rec, struct record_meta *meta,
+             const char *key, const char *val, char *workload)
 {
     uint64_t v = 0;
     if (strcmp(key, "collector") == 0) {
+        free((char *)rec->item.collector); /* a member given twice: last */
         rec->item.collector = strdup(val);
         return rec->item.collector != NULL || fail(r, "out of memory");
     }
     if (strcmp(key, "workload") == 0) {
-        int w = 0;
-        while (w < *nworkloads && strcmp(workloads[w], val) != 0) {
-            w++;
+        return copy_field(r, workload, RESULTS_FIELD_BYTES, val);
+    }
+    static const struct {
+        const char *key;
+        size_t offset, cap;
+    } strings[] = {
+#define S(k, f) {k, offsetof(struct record_meta, f), sizeof(((struct record_meta *)0)->f)}
+        S("workload_spec", workload_spec), S("build_type", build_type),
+        S("gclab_revision", revision), S("check_level", check_level),
+        S("shard", shard),
+#undef S
+    };
+    for (size_t i = 0; i < sizeof strings / sizeof *strings; i++) {
+        if (strcmp(key, strings[i].key) == 0) {
+            return copy_field(r, (char *)meta + strings[i].offset,
+                              strings[i].cap, val);
         }
-        if (w == *nworkloads) {
-            if (w == REPORT_MAX_WORKLOADS) {
-                return fail(r, "more than 64 workloads");
-            }
-            if ((workloads[w] = strdup(val)) == NULL) {
-                return fail(r, "out of memory");
-            }
-            (*nworkloads)++;
-        }
-        rec->item.workload = w;
-        return true;
+    }
+    if (strcmp(key, "collector_effective") == 0) {
+        return copy_field(r, rec->r.effective, sizeof rec->r.effective, val);
     }
     if (strcmp(key, "status") == 0) {
         for (int s = RUN_OK; s <= RUN_CRASHED; s++) {
@@ -159,6 +178,9 @@ record_field(struct reader *r, struct record *rec, const char *key,
             }
         }
         return fail(r, "an unknown status");
+    }
+    if (strcmp(key, "seed") == 0) {
+        return parse_u64(val, &meta->seed) || fail(r, "seed is not a count");
     }
     if (strcmp(key, "size") == 0 || strcmp(key, "repetition") == 0) {
         if (!parse_u64(val, &v) ||
@@ -183,12 +205,36 @@ record_field(struct reader *r, struct record *rec, const char *key,
     return true; /* environment and fields added later: not needed here */
 }
 
+/* The workload's index in res->workloads: by its spec (name and
+ * options, as gclab run groups them), else by its name. */
+static bool
+intern_workload(struct reader *r, struct results *res, const char *name,
+                int *out)
+{
+    int w = 0;
+    while (w < res->nworkloads && strcmp(res->workloads[w], name) != 0) {
+        w++;
+    }
+    if (w == res->nworkloads) {
+        if (w == RESULTS_MAX_WORKLOADS) {
+            return fail(r, "more than 64 workloads");
+        }
+        if ((res->workloads[w] = strdup(name)) == NULL) {
+            return fail(r, "out of memory");
+        }
+        res->nworkloads++;
+    }
+    *out = w;
+    return true;
+}
+
 /* One line: a flat object whose first member is schema_version. */
 static bool
-read_record(struct reader *r, struct record *rec, const char **workloads,
-            int *nworkloads)
+read_record(struct reader *r, struct results *res)
 {
-    char key[64], val[512];
+    struct record *rec = &res->recs[res->total];
+    struct record_meta *meta = &res->meta[res->total];
+    char key[64], val[512], workload[RESULTS_FIELD_BYTES] = "";
     bool has_collector = false, has_workload = false, has_status = false;
     skip_space(r);
     if (*r->p != '{') {
@@ -220,7 +266,7 @@ read_record(struct reader *r, struct record *rec, const char **workloads,
                 return false;
             }
         }
-        else if (!record_field(r, rec, key, val, workloads, nworkloads)) {
+        else if (!record_field(r, rec, meta, key, val, workload)) {
             return false;
         }
         has_collector |= strcmp(key, "collector") == 0;
@@ -243,74 +289,84 @@ read_record(struct reader *r, struct record *rec, const char **workloads,
     if (!has_collector || !has_workload || !has_status) {
         return fail(r, "collector, workload or status is missing");
     }
-    return true;
+    return intern_workload(r, res,
+                           meta->workload_spec[0] ? meta->workload_spec
+                                                  : workload,
+                           &rec->item.workload);
 }
 
-/* The whole file, NUL-terminated; NULL with errno set if it cannot be
- * read or holds NUL bytes (no results file does). */
-static char *
-slurp(const char *path, size_t *len)
-{
-    char *data = gc_read_file(path, len);
-    if (data != NULL && memchr(data, '\0', *len) != NULL) {
-        free(data);
-        data = NULL;
-        errno = EILSEQ;
-    }
-    return data;
-}
-
-/* The records of one results file, with the strings they own. */
-struct results {
-    struct record *recs;
-    size_t total;
-    const char *workloads[REPORT_MAX_WORKLOADS + 1];
-    int nworkloads;
-};
-
-static void
+void
 results_free(struct results *res)
 {
     for (size_t i = 0; res->recs != NULL && i < res->total; i++) {
         free((char *)res->recs[i].item.collector);
+        free(res->meta[i].line);
     }
     for (int w = 0; w < res->nworkloads; w++) {
         free((char *)res->workloads[w]);
     }
+    for (size_t i = 0; i < res->nsources; i++) {
+        free(res->sources[i]);
+    }
+    free(res->sources);
     free(res->recs);
+    free(res->meta);
+    *res = (struct results){0};
 }
 
-/* Reads DIR/results.jsonl or FILE; 0, or 2 with one line on stderr. */
-static int
-results_read(const char *arg, struct results *res)
+/* Room for more records and one more source; false when memory ran
+ * out. */
+static bool
+results_grow(struct results *res, size_t more, const char *path)
 {
-    *res = (struct results){0};
-    char path[4096];
-    struct stat st;
-    if (stat(arg, &st) == 0 && S_ISDIR(st.st_mode)) {
-        snprintf(path, sizeof path, "%s/results.jsonl", arg);
+    char **sources = realloc(res->sources,
+                             (res->nsources + 1) * sizeof *sources);
+    if (sources == NULL) {
+        return false;
     }
-    else {
-        snprintf(path, sizeof path, "%s", arg);
+    res->sources = sources;
+    if ((sources[res->nsources] = strdup(path)) == NULL) {
+        return false;
     }
-    size_t len = 0;
-    char *text = slurp(path, &len);
-    if (text == NULL) {
-        fprintf(stderr, "gclab report: cannot read %s: %s\n", path,
-                errno == EILSEQ ? "it holds NUL bytes, so it is not a "
-                                  "results file"
-                                : strerror(errno));
+    res->nsources++;
+    size_t cap = res->total + more;
+    struct record *recs = realloc(res->recs, cap * sizeof *recs);
+    if (recs == NULL) {
+        return false;
+    }
+    res->recs = recs;
+    struct record_meta *meta = realloc(res->meta, cap * sizeof *meta);
+    if (meta == NULL) {
+        return false;
+    }
+    res->meta = meta;
+    memset(recs + res->total, 0, more * sizeof *recs);
+    memset(meta + res->total, 0, more * sizeof *meta);
+    return true;
+}
+
+/* The records in the len bytes of text (NUL-terminated), appended to
+ * res; 0, or 2 with one line on err naming path (and the line). */
+static int
+results_parse(const char *cmd, const char *path, const char *text,
+              size_t len, bool may_be_empty, struct results *res, FILE *err)
+{
+    /* No results file holds a NUL byte; the parser would stop at one. */
+    if (memchr(text, '\0', len) != NULL) {
+        fprintf(err, "gclab %s: cannot read %s: it holds NUL bytes, so it "
+                     "is not a results file\n",
+                cmd, path);
         return 2;
     }
-    size_t cap = 1;
+    size_t lines = 1;
     for (size_t i = 0; i < len; i++) {
-        cap += text[i] == '\n';
+        lines += text[i] == '\n';
     }
-    res->recs = calloc(cap, sizeof *res->recs);
     struct reader r = {.p = text};
     int status = 0;
-    if (res->recs == NULL) {
-        fprintf(stderr, "gclab report: out of memory reading %s\n", path);
+    size_t first = res->total;
+    if (!results_grow(res, lines, path)) {
+        fprintf(err, "gclab %s: out of memory reading %s\n", cmd, path);
         status = 2;
     }
     while (status == 0 && *r.p != '\0') {
@@ -322,21 +378,103 @@ results_read(const char *arg, struct results *res)
             blank &= isspace((unsigned char)*q) != 0;
         }
         if (!blank) {
+            struct record_meta *meta = &res->meta[res->total];
+            meta->source = res->sources[res->nsources - 1];
+            meta->lineno = r.line;
+            meta->line = strndup(r.p, (size_t)(end - r.p));
             /* Counted even when it fails: its strings are freed too. */
-            if (!read_record(&r, &res->recs[res->total++], res->workloads,
-                             &res->nworkloads)) {
-                fprintf(stderr, "%s:%zu: error: %s\n", path, r.line, r.err);
+            bool ok = read_record(&r, res);
+            res->total++;
+            if (!ok || meta->line == NULL) {
+                fprintf(err, "%s:%zu: error: %s\n", path, r.line,
+                        ok ? "out of memory" : r.err);
                 status = 2;
             }
         }
         r.p = eol ? eol + 1 : end;
     }
-    if (status == 0 && res->total == 0) {
-        fprintf(stderr, "%s: error: no records\n", path);
+    if (status == 0 && res->total == first && !may_be_empty) {
+        fprintf(err, "%s: error: no records\n", path);
         status = 2;
     }
+    return status;
+}
+
+int
+results_read(const char *cmd, const char *arg, bool may_be_empty,
+             struct results *res)
+{
+    char path[4096];
+    struct stat st;
+    if (stat(arg, &st) == 0 && S_ISDIR(st.st_mode)) {
+        snprintf(path, sizeof path, "%s/results.jsonl", arg);
+    }
+    else {
+        snprintf(path, sizeof path, "%s", arg);
+    }
+    size_t len = 0;
+    char *text = gc_read_file(path, &len);
+    if (text == NULL) {
+        fprintf(stderr, "gclab %s: cannot read %s: %s\n", cmd, path,
+                strerror(errno));
+        return 2;
+    }
+    int status = results_parse(cmd, path, text, len, may_be_empty, res,
+                               stderr);
     free(text);
     return status;
+}
+
+int
+gc_results_check(const char *name, const char *data, size_t len,
+                 size_t *nrecords, FILE *err)
+{
+    struct results res = {0};
+    int status = 2;
+    char *text = malloc(len + 1);
+    if (text == NULL) {
+        fprintf(err, "gclab report: out of memory reading %s\n", name);
+    }
+    else {
+        memcpy(text, data, len);
+        text[len] = '\0';
+        status = results_parse("report", name, text, len, false, &res, err);
+    }
+    *nrecords = res.total;
+    results_free(&res);
+    free(text);
+    return status;
+}
+
+int
+results_check_build(const char *cmd, const struct record_meta *ref,
+                    const struct results *res, bool same_revision)
+{
+    static const struct {
+        const char *name;
+        size_t offset;
+    } must_match[] = {
+        {"build_type", offsetof(struct record_meta, build_type)},
+        {"check_level", offsetof(struct record_meta, check_level)},
+        {"gclab_revision", offsetof(struct record_meta, revision)},
+    };
+    size_t nfields = same_revision ? 3 : 2;
+    for (size_t i = 0; i < res->total; i++) {
+        const struct record_meta *b = &res->meta[i];
+        for (size_t f = 0; f < nfields; f++) {
+            const char *x = (const char *)b + must_match[f].offset;
+            const char *y = (const char *)ref + must_match[f].offset;
+            if (strcmp(x, y) != 0) {
+                fprintf(stderr,
+                        "gclab %s: %s:%zu: %s '%s' differs from '%s' at "
+                        "%s:%zu; numbers of different builds do not mix\n",
+                        cmd, b->source, b->lineno, must_match[f].name, x, y,
+                        ref->source, ref->lineno);
+                return 2;
+            }
+        }
+    }
+    return 0;
 }
 
 /* Each group of `base` beside the same (collector, workload, size) of
@@ -400,10 +538,10 @@ gc_cmd_report(int argc, char **argv)
                         "[OTHER]  (a directory or a results.jsonl)\n");
         return 2;
     }
-    struct results a, b = {0};
-    int status = results_read(argv[1], &a);
+    struct results a = {0}, b = {0};
+    int status = results_read("report", argv[1], false, &a);
     if (status == 0 && argc == 3) {
-        status = results_read(argv[2], &b);
+        status = results_read("report", argv[2], false, &b);
     }
     if (status == 0 && argc == 2) {
         print_summary_table(a.recs, a.total, a.recs[0].item.collector,

@@ -19,6 +19,37 @@ const char *const gc_metric_names[] = {
 #undef M
 };
 
+size_t
+gc_metric_find(const char *name)
+{
+    size_t i = 0;
+    while (i < GC_METRIC_COUNT && strcmp(gc_metric_names[i], name) != 0) {
+        i++;
+    }
+    return i;
+}
+
+uint64_t
+gc_metric_get(const struct gc_metrics *m, size_t i)
+{
+    size_t k = 0;
+#define M(name, help)                                                       \
+    if (i == k++) {                                                         \
+        return m->name;                                                     \
+    }
+    GC_METRICS(M)
+#undef M
+    return 0;
+}
+
+int
+gc_usage_error(const char *cmd, const char *msg, const char *arg)
+{
+    fprintf(stderr, "gclab %s: %s%s%s\n", cmd, msg, arg ? " " : "",
+            arg ? arg : "");
+    return 2;
+}
+
 /* ---- a growing string ------------------------------------------------- */
 
 void
@@ -172,6 +203,10 @@ int
 gc_mkdir_p(const char *dir)
 {
     char path[4096];
+    if (dir[0] == '\0') { /* not "the current directory", and not "/" */
+        errno = ENOENT;
+        return -1;
+    }
     if (snprintf(path, sizeof path, "%s", dir) >= (int)sizeof path) {
         errno = ENAMETOOLONG;
         return -1;
@@ -192,6 +227,40 @@ gc_mkdir_p(const char *dir)
     if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode)) {
         errno = ENOTDIR;
         return -1;
+    }
+    return 0;
+}
+
+int
+gc_out_dir_ready(const char *dir, const char *const *names, char *failed,
+                 size_t n)
+{
+    snprintf(failed, n, "%s", dir);
+    if (gc_mkdir_p(dir) != 0) {
+        return -1;
+    }
+    char path[4096];
+    if (snprintf(path, sizeof path, "%s/.gclab-probe-XXXXXX", dir) >=
+        (int)sizeof path) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    int fd = mkstemp(path);
+    if (fd < 0) {
+        return -1;
+    }
+    close(fd);
+    unlink(path);
+    /* rename() replaces a file or a symbolic link, not a directory. */
+    for (size_t i = 0; names != NULL && names[i] != NULL; i++) {
+        struct stat st;
+        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+        if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode) &&
+            !S_ISLNK(st.st_mode)) {
+            snprintf(failed, n, "%s", path);
+            errno = S_ISDIR(st.st_mode) ? EISDIR : EEXIST;
+            return -1;
+        }
     }
     return 0;
 }
@@ -225,6 +294,10 @@ read_first_line(const char *path, const char *prefix, char *out, size_t n)
 void
 gc_env_read(struct gc_env *env)
 {
+    if (gethostname(env->host, sizeof env->host) != 0) {
+        snprintf(env->host, sizeof env->host, "unknown");
+    }
+    env->host[sizeof env->host - 1] = '\0';
     read_first_line("/proc/cpuinfo", "model name", env->cpu_model,
                     sizeof env->cpu_model);
     read_first_line("/proc/sys/kernel/osrelease", NULL, env->kernel,

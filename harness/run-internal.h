@@ -6,6 +6,11 @@
 #include "harness.h"
 #include "workload.h"
 
+#include <time.h>
+
+/* A refcount cascade is a pause of its own once it frees this many. */
+#define GC_CASCADE_MIN_DEFAULT 10000
+
 enum run_status { RUN_OK, RUN_FAILED, RUN_OUT_OF_MEMORY, RUN_CRASHED };
 extern const char *const status_names[];
 
@@ -21,15 +26,22 @@ struct item {
     const char *collector; /* a spec, or a peer's label */
     int workload;
     uint64_t size, rep;
+    uint64_t seed;         /* the workload's: --seed plus the repetition */
     const char *peer;      /* the interpreter, for a peer row */
     bool has_recorder;     /* a peer run with the gc.callbacks recorder */
     bool pause_cpu;        /* read the thread CPU clock around each pause */
+    enum gc_layout layout; /* where the pool places objects */
+    bool retained;         /* an accounting run for retained garbage */
+    uint64_t warmup;       /* unmeasured runs before the measured one */
+    bool prefault;         /* map and write the run's arenas in set-up */
+    uint64_t cascade_min;  /* objects a refcount cascade frees to count */
 };
 
 struct record {
     struct item item;
     struct child_result r;
     struct gc_pause_sample *samples; /* r.nsamples of them */
+    time_t started;                  /* when it started, for the record */
 };
 
 struct matrix {
@@ -43,10 +55,23 @@ struct matrix {
     const char *const *peers; /* interpreters running the twins */
     int npeers;
     uint64_t repeat, seed, baseline, memory_cap;
+    /* Repetitions are numbered from here (seed + first_rep + r), so that
+     * more of them can be run later and appended. */
+    uint64_t first_rep;
     /* The thread CPU clock is a system call (~0.7 us): at two per
      * collection it would cost alloc-churn about 2% of its wall time,
      * over the listener's 1% budget, so it is read only on request. */
     bool pause_cpu;
+    enum gc_layout layout;
+    bool retained;
+    uint64_t warmup;
+    bool prefault;
+    uint64_t cascade_min; /* 0: GC_CASCADE_MIN_DEFAULT */
+    /* Only this share of the matrix runs (count 0: all of it);
+     * shard_load, if not NULL, carries the balance over to the next
+     * matrix (gc_shard_assign). */
+    struct gc_shard shard;
+    double *shard_load;
 };
 
 /* The MMU curve of one run from its kept pauses, at windows 10 us,
@@ -69,6 +94,9 @@ struct group {
 size_t summarize(const struct record *recs, size_t total,
                  struct group *groups);
 
+/* 2, with one line on stderr, when this build's numbers are not results
+ * (debug, sanitizers, checks) and allow_debug is false; else 0. */
+int run_check_build(const char *command, bool allow_debug);
 struct record *run_matrix(const struct matrix *mx, size_t *total);
 /* "python3.11.7" for an interpreter, or NULL if it does not answer. */
 const char *peer_label(const char *python, bool has_recorder);
@@ -77,7 +105,83 @@ int check_records(const struct record *recs, size_t total,
                   const char *const *workloads);
 int write_results(const char *out_dir, const struct record *recs,
                   size_t total, const struct matrix *mx);
+/* results.jsonl (jsonl's lines), results.csv and summary.json of recs
+ * in out_dir, each atomically; workloads[] names each record's workload
+ * (its spec), build and revision are the build's that ran them.  -1
+ * after a line on stderr naming cmd. */
+int write_result_files(const char *cmd, const char *out_dir,
+                       const struct gc_buf *jsonl, const struct record *recs,
+                       size_t total, const char *const *workloads,
+                       const char *build, const char *revision);
 void print_summary_table(const struct record *recs, size_t total,
                          const char *reference, const char *const *workloads);
+
+/* ---- what bench and sweep share (bench.c) ---- */
+struct stat_pair {
+    double mean, ci;
+};
+/* What a figure shows of one run. */
+typedef double metric_fn(const struct gc_metrics *m);
+/* Mean and 95% CI of fn over the ok runs of (collector, workload, size). */
+struct stat_pair bench_metric_of(const struct record *recs, size_t total,
+                                 const char *collector, int workload,
+                                 uint64_t size, metric_fn *fn);
+/* Writes DIR/name atomically and empties b; -1 (with a message) on
+ * failure. */
+int bench_write_text(const char *dir, const char *name, struct gc_buf *b);
+bool bench_has_program(const char *name);
+/* A figure: plots/SCRIPT draws DIR/NAME.png and .svg from DIR/data;
+ * series < 0 means nseries_all. */
+struct figure {
+    const char *name, *script;
+    int series;
+    const char *args, *caption;
+};
+int bench_draw(const char *out_dir, const char *plots_dir,
+               const struct figure *f, int nseries_all);
+/* ---- results read back (gclab report, compare, merge) ---------------- */
+
+#define RESULTS_MAX_WORKLOADS 64
+#define RESULTS_FIELD_BYTES 256
+
+/* What a read record keeps beyond struct record (whose r.effective
+ * holds collector_effective): empty strings for absent fields. */
+struct record_meta {
+    char *line;         /* the JSON line as read, without its newline */
+    const char *source; /* the file it came from (struct results owns it) */
+    size_t lineno;
+    uint64_t seed;      /* the workload's seed; 0 in records without one */
+    char workload_spec[RESULTS_FIELD_BYTES];
+    char build_type[16], revision[64], check_level[16], shard[32];
+};
+
+/* Records of one or more results files.  Workloads are interned by
+ * their spec ("alloc-churn", "cycles:rings=4"), so item.workload indexes
+ * workloads[]. */
+struct results {
+    struct record *recs;
+    struct record_meta *meta; /* beside recs */
+    size_t total;
+    const char *workloads[RESULTS_MAX_WORKLOADS + 1];
+    int nworkloads;
+    char **sources;
+    size_t nsources;
+};
+
+/* Appends the records of DIR/results.jsonl, or of FILE, to res (zero it
+ * first).  0, or 2 with one line on stderr, "gclab CMD: ..." or
+ * "FILE:LINE: error: ...": an unreadable file, a line that is not a
+ * flat record with schema_version first, another schema version, no
+ * records (unless may_be_empty: a shard can have no share of a small
+ * matrix).  results_free frees what was read either way. */
+int results_read(const char *cmd, const char *arg, bool may_be_empty,
+                 struct results *res);
+void results_free(struct results *res);
+/* 2 with one line on stderr naming cmd and both places, when a record
+ * of res differs from ref in what decides whether numbers mix:
+ * build_type, check_level and, with same_revision, gclab_revision;
+ * else 0. */
+int results_check_build(const char *cmd, const struct record_meta *ref,
+                        const struct results *res, bool same_revision);
 
 #endif /* GCLAB_RUN_INTERNAL_H */

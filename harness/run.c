@@ -4,6 +4,7 @@
  * the interpreter's own objects, as the twins do; collections are timed
  * from the collector's events (the harness is the only clock reader);
  * results are one record per run, written atomically. */
+#define _GNU_SOURCE /* RUSAGE_THREAD */
 #include "gc.h"
 #include "harness.h"
 #include "workload.h"
@@ -61,9 +62,7 @@ add_baseline(struct gc_heap *heap, uint64_t n)
 static int
 usage(const char *msg, const char *arg)
 {
-    fprintf(stderr, "gclab run: %s%s%s\n", msg, arg ? " " : "",
-            arg ? arg : "");
-    return 2;
+    return gc_usage_error("run", msg, arg);
 }
 
 static bool
@@ -86,8 +85,12 @@ struct pause_log {
     uint64_t *ns, *at; /* every pause's length and start, for MMU */
     size_t n, cap;
     uint64_t begin_ns, begin_cpu_ns;
+    struct rusage begin_ru;
     bool cpu; /* time pauses on the thread CPU clock too */
     int begin_gen;
+    enum gc_reason begin_reason;
+    struct gc_hist *hist; /* every pause, for the percentiles */
+    uint64_t cascade_begin_ns, cascade_min;
     struct gc_metrics *m;
     struct gc_heap *heap;
     uint64_t start_ns;               /* of the measured region */
@@ -108,12 +111,14 @@ thread_cpu_ns(void)
 static void
 on_begin(void *data, int gen, enum gc_reason why)
 {
-    (void)gen;
-    (void)why;
     struct pause_log *log = data;
-    log->begin_ns = gc_clock_ns();
-    log->begin_cpu_ns = log->cpu ? thread_cpu_ns() : 0;
+    if (log->cpu) {
+        getrusage(RUSAGE_THREAD, &log->begin_ru);
+        log->begin_cpu_ns = thread_cpu_ns();
+    }
     log->begin_gen = gen;
+    log->begin_reason = why;
+    log->begin_ns = gc_clock_ns();
 }
 
 static void
@@ -123,18 +128,31 @@ on_end(void *data, int gen, uint64_t visited, uint64_t collected,
     (void)gen;
     struct pause_log *log = data;
     uint64_t ns = gc_clock_ns() - log->begin_ns;
+    uint64_t cpu_ns = 0, faults = 0, switches = 0;
+    if (log->cpu) {
+        cpu_ns = thread_cpu_ns() - log->begin_cpu_ns;
+        struct rusage ru;
+        getrusage(RUSAGE_THREAD, &ru);
+        faults = (uint64_t)(ru.ru_minflt - log->begin_ru.ru_minflt);
+        switches = (uint64_t)(ru.ru_nivcsw - log->begin_ru.ru_nivcsw);
+    }
     if (log->samples != NULL && log->nsamples < MAX_SAMPLES &&
         log->start_ns != 0) {
         log->samples[log->nsamples++] = (struct gc_pause_sample){
             .start_ns = log->begin_ns - log->start_ns,
             .pause_ns = ns,
             .gen = (uint32_t)log->begin_gen,
-            .live_bytes = gc_heap_stats(log->heap)->live_bytes};
+            .reason = (uint32_t)log->begin_reason,
+            .live_bytes = gc_heap_stats(log->heap)->live_bytes,
+            .cpu_ns = cpu_ns,
+            .minor_faults = faults,
+            .ctx_switches = switches};
+    }
+    if (log->hist != NULL && log->start_ns != 0) {
+        gc_hist_add(log->hist, ns);
     }
     log->m->gc_ns += ns;
-    if (log->cpu) {
-        log->m->gc_cpu_ns += thread_cpu_ns() - log->begin_cpu_ns;
-    }
+    log->m->gc_cpu_ns += cpu_ns;
     log->m->objects_visited += visited;
     log->m->objects_collected += collected;
     log->m->objects_uncollectable += uncollectable;
@@ -155,22 +173,101 @@ on_end(void *data, int gen, uint64_t visited, uint64_t collected,
     log->ns[log->n++] = ns;
 }
 
-static int
-cmp_u64(const void *a, const void *b)
+static void
+on_cascade_begin(void *data)
 {
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return (x > y) - (x < y);
+    struct pause_log *log = data;
+    log->cascade_begin_ns = gc_clock_ns();
 }
 
-/* Nearest-rank percentile of sorted samples. */
-static uint64_t
-percentile(const uint64_t *v, size_t n, double q)
+static void
+on_cascade_end(void *data, uint64_t freed)
 {
-    if (n == 0) {
-        return 0;
+    struct pause_log *log = data;
+    uint64_t ns = gc_clock_ns() - log->cascade_begin_ns;
+    if (freed < log->cascade_min || log->start_ns == 0) {
+        return;
     }
-    size_t rank = (size_t)(q * (double)n + 0.999999);
-    return v[rank == 0 ? 0 : (rank > n ? n : rank) - 1];
+    log->m->cascades++;
+    log->m->cascade_ns += ns;
+    if (ns > log->m->cascade_max_ns) {
+        log->m->cascade_max_ns = ns;
+    }
+    if (log->samples != NULL && log->nsamples < MAX_SAMPLES) {
+        log->samples[log->nsamples++] = (struct gc_pause_sample){
+            .start_ns = log->cascade_begin_ns - log->start_ns,
+            .pause_ns = ns,
+            .kind = GC_PAUSE_CASCADE,
+            .live_bytes = gc_heap_stats(log->heap)->live_bytes};
+    }
+}
+
+/* Request boundaries from the workload (gc_workload_request): when each
+ * began and ended, on the harness's clock. */
+struct request_log {
+    uint64_t *start, *end;
+    size_t n, cap;
+    bool is_open, lost; /* a request begun; memory ran out */
+};
+
+static void
+on_request(void *ctx, bool is_end)
+{
+    struct request_log *r = ctx;
+    uint64_t now = gc_clock_ns();
+    if (is_end) {
+        if (r->is_open) {
+            r->end[r->n++] = now;
+            r->is_open = false;
+        }
+        return;
+    }
+    if (r->n == r->cap) {
+        size_t cap = r->cap ? r->cap * 2 : 4096;
+        uint64_t *s = realloc(r->start, cap * sizeof *s);
+        if (s != NULL) {
+            r->start = s;
+        }
+        uint64_t *e = s != NULL ? realloc(r->end, cap * sizeof *e) : NULL;
+        if (e == NULL) {
+            r->lost = true;
+            return;
+        }
+        r->end = e;
+        r->cap = cap;
+    }
+    r->start[r->n] = now;
+    r->is_open = true;
+}
+
+/* Simple latencies (end - start) and metered ones (gc_metered_latency). */
+static void
+request_metrics(const struct request_log *r, struct gc_metrics *m)
+{
+    if (r->n == 0 || r->lost) {
+        return;
+    }
+    struct gc_hist *simple = malloc(sizeof *simple);
+    struct gc_hist *metered = malloc(sizeof *metered);
+    uint64_t *lat = malloc(r->n * sizeof *lat);
+    if (simple != NULL && metered != NULL && lat != NULL) {
+        gc_hist_init(simple);
+        gc_hist_init(metered);
+        gc_metered_latency(r->start, r->end, r->n, lat);
+        for (size_t i = 0; i < r->n; i++) {
+            gc_hist_add(simple, r->end[i] - r->start[i]);
+            gc_hist_add(metered, lat[i]);
+        }
+        m->request_p50_ns = gc_hist_percentile(simple, 0.50);
+        m->request_p99_ns = gc_hist_percentile(simple, 0.99);
+        m->request_max_ns = simple->max;
+        m->request_metered_p50_ns = gc_hist_percentile(metered, 0.50);
+        m->request_metered_p99_ns = gc_hist_percentile(metered, 0.99);
+        m->request_metered_max_ns = metered->max;
+    }
+    free(simple);
+    free(metered);
+    free(lat);
 }
 
 const char *const status_names[] = {"ok", "failed", "leak-capped",
@@ -178,9 +275,152 @@ const char *const status_names[] = {"ok", "failed", "leak-capped",
 
 
 
+/* mmu_1ms, mmu_10ms and mmu_100ms from every pause of a run. */
+static void
+mmu_metrics(const uint64_t *at, const uint64_t *len, size_t n,
+            struct gc_metrics *m)
+{
+    static const uint64_t window_ns[] = {1000000, 10000000, 100000000};
+    uint64_t *mmu[] = {&m->mmu_1ms, &m->mmu_10ms, &m->mmu_100ms};
+    for (size_t i = 0; i < 3; i++) {
+        *mmu[i] = (uint64_t)(1e6 * gc_mmu(at, len, n, m->wall_ns,
+                                          window_ns[i]) +
+                             0.5);
+    }
+}
+
+/* The heap a run measures: the item's collector and layout, the
+ * interpreter's own objects in the oldest generation, collected once. */
+static enum run_status
+new_run_heap(const struct item *it, uint64_t baseline, struct gc_heap **out,
+             char *effective, size_t effective_bytes)
+{
+    struct gc_spec spec;
+    char err[256];
+    struct gc_heap_config cfg;
+    gc_heap_config_init(&cfg);
+    cfg.layout = it->layout;
+    cfg.layout_seed = it->seed;
+    cfg.err = err;
+    cfg.err_bytes = sizeof err;
+    if (gc_spec_parse(it->collector, &spec, err, sizeof err) != GC_OK) {
+        return RUN_FAILED;
+    }
+    gc_spec_config(&spec, &cfg);
+    if (gc_heap_new(&cfg, out) != GC_OK) {
+        return RUN_FAILED;
+    }
+    gc_spec_format(&spec, effective, effective_bytes);
+    uint64_t base = baseline != UINT64_MAX
+                        ? baseline
+                        : interpreter_objects[gc_heap_profile(*out)];
+    if (add_baseline(*out, base) != GC_OK) {
+        return RUN_OUT_OF_MEMORY;
+    }
+    gc_collect(*out, 2);
+    return RUN_OK;
+}
+
+/* The accounting run: the workload again, on a heap of its own, with an
+ * oracle mark (gc_heap_garbage) as each collection begins -- when the
+ * garbage since the last one is greatest -- and once at the end.  It
+ * is a run of its own because the marks cost O(heap) each: timing them
+ * would swamp what the measured run times. */
+struct garbage_log {
+    struct gc_heap *heap;
+    uint64_t peak_bytes, last_bytes;
+    bool failed;
+    /* The garbage as each collection began, for the pause samples: the
+     * k-th collection here is the measured run's k-th, as both run the
+     * same deterministic program on the same collector. */
+    struct gc_pause_sample *samples;
+    size_t nsamples, next; /* the next collection's sample */
+};
+
+static void
+garbage_sample(struct garbage_log *g)
+{
+    uint64_t objects, bytes;
+    if (gc_heap_garbage(g->heap, &objects, &bytes) != GC_OK) {
+        g->failed = true;
+    }
+    else if (bytes > g->peak_bytes) {
+        g->peak_bytes = bytes;
+    }
+    g->last_bytes = bytes;
+}
+
+static void
+on_begin_garbage(void *data, int gen, enum gc_reason why)
+{
+    (void)gen;
+    (void)why;
+    struct garbage_log *g = data;
+    garbage_sample(g);
+    while (g->next < g->nsamples &&
+           g->samples[g->next].kind != GC_PAUSE_COLLECTION) {
+        g->next++; /* a cascade's sample */
+    }
+    if (g->next < g->nsamples) {
+        g->samples[g->next++].garbage_bytes = g->last_bytes;
+    }
+}
+
+static bool
+retained_garbage_peak(const struct item *it,
+                      const struct gc_workload_spec *ws, uint64_t baseline,
+                      struct gc_pause_sample *samples, size_t nsamples,
+                      uint64_t *peak_bytes)
+{
+    char effective[256];
+    struct garbage_log g = {.samples = samples, .nsamples = nsamples};
+    if (new_run_heap(it, baseline, &g.heap, effective,
+                     sizeof effective) != RUN_OK) {
+        return false;
+    }
+    struct gc_listener l = {.data = &g, .collect_begin = on_begin_garbage};
+    gc_set_listener(g.heap, &l);
+    struct gc_workload_params p = {.size = it->size, .seed = it->seed,
+                                   .opts = ws->opts, .nopts = ws->nopts};
+    uint64_t checksum;
+    enum gc_status rc = ws->workload->run(g.heap, &p, &checksum);
+    garbage_sample(&g);
+    *peak_bytes = g.peak_bytes;
+    gc_heap_destroy(g.heap);
+    return rc == GC_OK && !g.failed;
+}
+
+/* --prefault: the run once on a scratch heap to learn the most arena
+ * memory it maps, then as much more mapped and written in the measured
+ * heap ahead of its measured region. */
+static enum run_status
+prefault(const struct item *it, const struct gc_workload_spec *ws,
+         uint64_t baseline, struct gc_heap *heap)
+{
+    char effective[256];
+    struct gc_heap *scratch;
+    enum run_status st = new_run_heap(it, baseline, &scratch,
+                                      effective, sizeof effective);
+    if (st != RUN_OK) {
+        return st;
+    }
+    struct gc_workload_params p = {.size = it->size, .seed = it->seed,
+                                   .opts = ws->opts, .nopts = ws->nopts};
+    uint64_t ignored;
+    enum gc_status rc = ws->workload->run(scratch, &p, &ignored);
+    uint64_t peak = gc_heap_arena_peak_bytes(scratch);
+    gc_heap_destroy(scratch);
+    uint64_t have = gc_heap_arena_bytes(heap);
+    if (rc != GC_OK ||
+        (peak > have && gc_heap_prefault(heap, peak - have) != GC_OK)) {
+        return RUN_OUT_OF_MEMORY;
+    }
+    return RUN_OK;
+}
+
 static void
 run_in_child(const struct item *it, const struct gc_workload_spec *ws,
-             uint64_t baseline, uint64_t seed, uint64_t memory_cap,
+             uint64_t baseline, uint64_t memory_cap,
              struct child_result *out, struct gc_pause_sample **samples)
 {
     memset(out, 0, sizeof *out);
@@ -193,34 +433,69 @@ run_in_child(const struct item *it, const struct gc_workload_spec *ws,
 #else
     (void)memory_cap;
 #endif
-    struct gc_spec spec;
-    char err[256];
+    /* Set-up: the heap, the interpreter's objects, and with --prefault
+     * the arenas the run will need, mapped and written. */
+    struct rusage ru_setup, ru_warm;
+    getrusage(RUSAGE_SELF, &ru_setup);
+    uint64_t t_setup = gc_clock_ns();
     struct gc_heap *heap;
-    if (gc_spec_parse(it->collector, &spec, err, sizeof err) != GC_OK ||
-        gc_heap_new_spec(it->collector, NULL, &heap, err, sizeof err) !=
-            GC_OK) {
-        out->status = RUN_FAILED;
+    out->status = new_run_heap(it, baseline, &heap, out->effective,
+                               sizeof out->effective);
+    if (out->status != RUN_OK) {
         return;
     }
-    gc_spec_format(&spec, out->effective, sizeof out->effective);
-    uint64_t base = baseline != UINT64_MAX
-                        ? baseline
-                        : interpreter_objects[gc_heap_profile(heap)];
-    if (add_baseline(heap, base) != GC_OK) {
-        out->status = RUN_OUT_OF_MEMORY;
-        return;
+    if (it->prefault) {
+        out->status = prefault(it, ws, baseline, heap);
+        if (out->status != RUN_OK) {
+            return;
+        }
     }
-    gc_collect(heap, 2);
+    getrusage(RUSAGE_SELF, &ru_warm);
+    uint64_t t_warm = gc_clock_ns();
+    out->m.setup_ns = t_warm - t_setup;
+    out->m.setup_minor_faults =
+        (uint64_t)(ru_warm.ru_minflt - ru_setup.ru_minflt);
+    /* Warm-up: the workload run whole, unmeasured, then a full
+     * collection, so the measured run starts from a heap that has
+     * been used (free lists filled, arenas mapped). */
+    for (uint64_t k = 0; k < it->warmup; k++) {
+        struct gc_workload_params wp = {.size = it->size,
+                                        .seed = it->seed,
+                                        .opts = ws->opts, .nopts = ws->nopts};
+        uint64_t ignored;
+        if (ws->workload->run(heap, &wp, &ignored) != GC_OK) {
+            out->status = RUN_OUT_OF_MEMORY;
+            return;
+        }
+        gc_collect(heap, 2);
+    }
+    if (it->warmup > 0) {
+        struct rusage ru_done;
+        getrusage(RUSAGE_SELF, &ru_done);
+        out->m.warmup_ns = gc_clock_ns() - t_warm;
+        out->m.warmup_minor_faults =
+            (uint64_t)(ru_done.ru_minflt - ru_warm.ru_minflt);
+    }
     struct pause_log log = {.m = &out->m, .heap = heap,
                             .cpu = it->pause_cpu};
     log.samples = malloc(MAX_SAMPLES * sizeof *log.samples);
+    log.hist = malloc(sizeof *log.hist);
+    if (log.hist != NULL) {
+        gc_hist_init(log.hist);
+    }
+    log.cascade_min = it->cascade_min;
     struct gc_listener l = {.data = &log, .collect_begin = on_begin,
-                            .collect_end = on_end};
+                            .collect_end = on_end,
+                            .cascade_begin = on_cascade_begin,
+                            .cascade_end = on_cascade_end};
     gc_set_listener(heap, &l);
+    struct request_log requests = {0};
     struct gc_workload_params p = {.size = it->size,
-                                   .seed = seed + it->rep,
+                                   .seed = it->seed,
                                    .opts = ws->opts,
-                                   .nopts = ws->nopts};
+                                   .nopts = ws->nopts,
+                                   .on_request = on_request,
+                                   .request_ctx = &requests};
     int64_t c0[3], c1[3];
     gc_get_count(heap, c0);
     struct gc_gen_stats s0[3], s1[3];
@@ -243,21 +518,17 @@ run_in_child(const struct item *it, const struct gc_workload_spec *ws,
     }
     out->m.mutator_ns =
         out->m.wall_ns > out->m.gc_ns ? out->m.wall_ns - out->m.gc_ns : 0;
-    /* MMU before the lengths are sorted for the percentiles. */
-    static const uint64_t mmu_window_ns[] = {1000000, 10000000, 100000000};
-    uint64_t *mmu[] = {&out->m.mmu_1ms, &out->m.mmu_10ms, &out->m.mmu_100ms};
-    for (size_t i = 0; i < 3; i++) {
-        *mmu[i] = (uint64_t)(1e6 * gc_mmu(log.at, log.ns, log.n,
-                                          out->m.wall_ns, mmu_window_ns[i]) +
-                             0.5);
+    mmu_metrics(log.at, log.ns, log.n, &out->m);
+    if (log.hist != NULL) {
+        out->m.pause_p50_ns = gc_hist_percentile(log.hist, 0.50);
+        out->m.pause_p95_ns = gc_hist_percentile(log.hist, 0.95);
+        out->m.pause_p99_ns = gc_hist_percentile(log.hist, 0.99);
+        out->m.pause_max_ns = log.hist->max;
     }
-    if (log.n > 0) {
-        qsort(log.ns, log.n, sizeof *log.ns, cmp_u64);
-    }
-    out->m.pause_p50_ns = percentile(log.ns, log.n, 0.50);
-    out->m.pause_p95_ns = percentile(log.ns, log.n, 0.95);
-    out->m.pause_p99_ns = percentile(log.ns, log.n, 0.99);
-    out->m.pause_max_ns = log.n ? log.ns[log.n - 1] : 0;
+    request_metrics(&requests, &out->m);
+    free(requests.start);
+    free(requests.end);
+    free(log.hist);
     out->m.peak_live_bytes = gc_heap_stats(heap)->peak_bytes;
     out->m.peak_rss_bytes = (uint64_t)ru1.ru_maxrss * 1024;
     out->m.minor_faults = (uint64_t)(ru1.ru_minflt - ru0.ru_minflt);
@@ -271,6 +542,15 @@ run_in_child(const struct item *it, const struct gc_workload_spec *ws,
                                     : RUN_FAILED;
     free(log.ns);
     free(log.at);
+    if (out->status == RUN_OK && it->retained) {
+        gc_heap_destroy(heap); /* room for the accounting run's heap */
+        heap = NULL;
+    }
+    if (out->status == RUN_OK && it->retained &&
+        !retained_garbage_peak(it, ws, baseline, log.samples, log.nsamples,
+                               &out->m.retained_garbage_peak_bytes)) {
+        out->status = RUN_FAILED;
+    }
     out->nsamples = (uint32_t)log.nsamples;
     *samples = log.samples;
     /* The heap goes with the process. */
@@ -294,7 +574,7 @@ read_all_fd(int fd, void *buf, size_t n)
 
 static void
 run_isolated(const struct item *it, const struct gc_workload_spec *ws,
-             uint64_t baseline, uint64_t seed, uint64_t memory_cap,
+             uint64_t baseline, uint64_t memory_cap,
              struct child_result *out, struct gc_pause_sample **samples)
 {
     *samples = NULL;
@@ -317,7 +597,7 @@ run_isolated(const struct item *it, const struct gc_workload_spec *ws,
         close(fds[0]);
         struct child_result r;
         struct gc_pause_sample *smp;
-        run_in_child(it, ws, baseline, seed, memory_cap, &r, &smp);
+        run_in_child(it, ws, baseline, memory_cap, &r, &smp);
         FILE *pipe_out = fdopen(fds[1], "w");
         bool ok = pipe_out != NULL && fwrite(&r, sizeof r, 1, pipe_out) == 1 &&
                   (r.nsamples == 0 ||
@@ -360,9 +640,25 @@ build_type(void)
 #endif
 }
 
+int
+run_check_build(const char *command, bool allow_debug)
+{
+    if (!allow_debug && (strcmp(build_type(), "release") != 0 ||
+                         GCLAB_CHECKS_DEFAULT > 0 || getenv("GCLAB_CHECKS") ||
+                         getenv("GCLAB_STRESS"))) {
+        fprintf(stderr, "gclab %s: this is a %s build with check level %d; "
+                        "its numbers are not results (use a release build, "
+                        "or --allow-debug)\n",
+                command, build_type(), GCLAB_CHECKS_DEFAULT);
+        return 2;
+    }
+    return 0;
+}
+
 static void
 record_json(struct gc_buf *b, const struct record *rec,
-            const struct gc_workload_spec *ws, const struct gc_env *env)
+            const struct gc_workload_spec *ws, const struct gc_env *env,
+            struct gc_shard shard)
 {
     const struct gc_metrics *m = &rec->r.m;
     gc_buf_printf(b, "{\"schema_version\":%d,\"collector\":",
@@ -374,10 +670,12 @@ record_json(struct gc_buf *b, const struct record *rec,
     gc_buf_json_string(b, ws->text[0] ? ws->workload->name : "");
     gc_buf_printf(b, ",\"workload_spec\":");
     gc_buf_json_string(b, ws->text);
-    gc_buf_printf(b, ",\"size\":%llu,\"repetition\":%llu,\"status\":\"%s\","
-                     "\"signal\":%d,\"peer\":%s,\"peer_recorder\":%s",
+    gc_buf_printf(b, ",\"size\":%llu,\"repetition\":%llu,\"seed\":%llu,"
+                     "\"status\":\"%s\",\"signal\":%d,\"peer\":%s,"
+                     "\"peer_recorder\":%s",
                   (unsigned long long)rec->item.size,
                   (unsigned long long)rec->item.rep + 1,
+                  (unsigned long long)rec->item.seed,
                   status_names[rec->r.status], rec->r.signal,
                   rec->item.peer ? "true" : "false",
                   rec->item.has_recorder ? "true" : "false");
@@ -400,20 +698,34 @@ record_json(struct gc_buf *b, const struct record *rec,
     else {
         gc_buf_printf(b, ",\"mmu_curve\":null");
     }
-    const char *env_keys[] = {"cpu_model", "kernel", "thp", "governor",
-                              "aslr"};
-    const char *env_vals[] = {env->cpu_model, env->kernel, env->thp,
-                              env->governor, env->aslr};
-    for (int i = 0; i < 5; i++) {
+    if (shard.count > 0) {
+        gc_buf_printf(b, ",\"shard\":\"%u/%u\"", shard.index, shard.count);
+    }
+    else {
+        gc_buf_printf(b, ",\"shard\":null");
+    }
+    char started[32] = "";
+    struct tm tm;
+    if (rec->started != 0 && gmtime_r(&rec->started, &tm) != NULL) {
+        strftime(started, sizeof started, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    }
+    const char *env_keys[] = {"started_at", "host", "cpu_model", "kernel",
+                              "thp", "governor", "aslr"};
+    const char *env_vals[] = {started, env->host, env->cpu_model,
+                              env->kernel, env->thp, env->governor,
+                              env->aslr};
+    for (int i = 0; i < 7; i++) {
         gc_buf_printf(b, ",\"%s\":", env_keys[i]);
         gc_buf_json_string(b, env_vals[i]);
     }
     gc_buf_printf(b, ",\"compiler\":");
     gc_buf_json_string(b, __VERSION__);
     gc_buf_printf(b, ",\"build_type\":\"%s\",\"check_level\":%d,"
-                     "\"events\":%s,\"gclab_revision\":",
+                     "\"events\":%s,\"layout\":\"%s\","
+                     "\"gclab_revision\":",
                   build_type(), GCLAB_CHECKS_DEFAULT,
-                  GCLAB_EVENTS ? "true" : "false");
+                  GCLAB_EVENTS ? "true" : "false",
+                  gc_layout_name(rec->item.layout));
     gc_buf_json_string(b, GCLAB_REVISION);
     gc_buf_printf(b, ",\"tree_dirty\":%s}\n",
                   strstr(GCLAB_REVISION, "dirty") ? "true" : "false");
@@ -430,19 +742,26 @@ bool
 mmu_curve(const struct record *rec, double out[MMU_POINTS])
 {
     const struct gc_metrics *m = &rec->r.m;
-    uint64_t n = rec->r.nsamples;
-    if (rec->item.peer != NULL || rec->r.status != RUN_OK ||
-        (n == 0) != (rec->samples == NULL) ||
-        m->collections_gen0 + m->collections_gen1 + m->collections_gen2 > n) {
+    uint64_t n = rec->r.nsamples, ncollections = 0;
+    for (uint64_t i = 0; rec->samples != NULL && i < n; i++) {
+        ncollections += rec->samples[i].kind == GC_PAUSE_COLLECTION;
+    }
+    if (rec->r.status != RUN_OK || (n == 0) != (rec->samples == NULL) ||
+        m->collections_gen0 + m->collections_gen1 + m->collections_gen2 >
+            ncollections) {
         return false;
     }
     uint64_t *at = malloc((n ? n : 1) * sizeof *at);
     uint64_t *len = malloc((n ? n : 1) * sizeof *len);
     bool ok = at != NULL && len != NULL;
+    uint64_t kept = 0;
     for (uint64_t i = 0; ok && i < n; i++) {
-        at[i] = rec->samples[i].start_ns;
-        len[i] = rec->samples[i].pause_ns;
+        if (rec->samples[i].kind == GC_PAUSE_COLLECTION) {
+            at[kept] = rec->samples[i].start_ns;
+            len[kept++] = rec->samples[i].pause_ns;
+        }
     }
+    n = kept;
     for (int k = 0; ok && k < MMU_POINTS; k++) {
         out[k] = gc_mmu(at, len, n, m->wall_ns, mmu_curve_window_ns[k]);
     }
@@ -463,15 +782,15 @@ csv_header(struct gc_buf *b)
 }
 
 static void
-record_csv(struct gc_buf *b, const struct record *rec,
-           const struct gc_workload_spec *ws)
+record_csv(struct gc_buf *b, const struct record *rec, const char *workload,
+           const char *build, const char *revision)
 {
     gc_buf_printf(b, "%d,", GC_SCHEMA_VERSION);
     gc_buf_csv_field(b, rec->item.collector);
     gc_buf_printf(b, ",");
     gc_buf_csv_field(b, rec->r.effective);
     gc_buf_printf(b, ",");
-    gc_buf_csv_field(b, ws->text);
+    gc_buf_csv_field(b, workload);
     gc_buf_printf(b, ",%llu,%llu,%s", (unsigned long long)rec->item.size,
                   (unsigned long long)rec->item.rep + 1,
                   status_names[rec->r.status]);
@@ -483,18 +802,19 @@ record_csv(struct gc_buf *b, const struct record *rec,
                                       ? (double)rec->r.m.gc_ns /
                                             (double)rec->r.m.wall_ns
                                       : 0.0,
-                  build_type());
-    gc_buf_csv_field(b, GCLAB_REVISION);
+                  build);
+    gc_buf_csv_field(b, revision);
     gc_buf_printf(b, "\n");
 }
 
 static int
-write_file(const char *dir, const char *name, const struct gc_buf *b)
+write_file(const char *cmd, const char *dir, const char *name,
+           const struct gc_buf *b)
 {
     char path[4096];
     snprintf(path, sizeof path, "%s/%s", dir, name);
     if (gc_write_atomic(path, b->data ? b->data : "", b->len) != 0) {
-        fprintf(stderr, "gclab run: cannot write %s: %s\n", path,
+        fprintf(stderr, "gclab %s: cannot write %s: %s\n", cmd, path,
                 strerror(errno));
         return -1;
     }
@@ -656,11 +976,61 @@ peer_label(const char *python, bool has_recorder)
 
 /* Runs a workload's twin: `python -c TWIN size=N seed=S opts...`, and
  * reads back the "metric value" lines it prints. */
+/* "pauses_ns START:LENGTH:GEN,..." from a twin's recorder: the pause
+ * samples (NULL, 0 if malformed or memory runs out). */
+static struct gc_pause_sample *
+parse_peer_pauses(const char *text, uint32_t *n)
+{
+    *n = 0;
+    size_t cap = 1;
+    for (const char *c = text; *c; c++) {
+        cap += *c == ',';
+    }
+    struct gc_pause_sample *s = calloc(cap, sizeof *s);
+    const char *p = text;
+    while (s != NULL && *n < cap && *p != '\0' && *p != '\n') {
+        char *end;
+        unsigned long long at = strtoull(p, &end, 10), len, gen;
+        if (*end != ':' ||
+            (len = strtoull(end + 1, &end, 10), *end != ':') ||
+            (gen = strtoull(end + 1, &end, 10), gen > 2) ||
+            (*end != ',' && *end != '\n' && *end != '\0')) {
+            free(s);
+            *n = 0;
+            return NULL;
+        }
+        s[(*n)++] = (struct gc_pause_sample){
+            .start_ns = at, .pause_ns = len, .gen = (uint32_t)gen,
+            .reason = GC_REASON_THRESHOLD};
+        p = *end == ',' ? end + 1 : end;
+    }
+    return s;
+}
+
+/* The same from a peer's pause samples (all of its pauses). */
+static void
+mmu_metrics_of_samples(const struct gc_pause_sample *s, size_t n,
+                       struct gc_metrics *m)
+{
+    uint64_t *at = malloc((n ? n : 1) * sizeof *at);
+    uint64_t *len = malloc((n ? n : 1) * sizeof *len);
+    if (at != NULL && len != NULL) {
+        for (size_t i = 0; i < n; i++) {
+            at[i] = s[i].start_ns;
+            len[i] = s[i].pause_ns;
+        }
+        mmu_metrics(at, len, n, m);
+    }
+    free(at);
+    free(len);
+}
+
 static void
 run_peer(const struct item *it, const struct gc_workload_spec *ws,
-         uint64_t seed, struct child_result *out)
+         struct child_result *out, struct gc_pause_sample **samples)
 {
     memset(out, 0, sizeof *out);
+    *samples = NULL;
     snprintf(out->effective, sizeof out->effective, "%s", it->peer);
     int fds[2];
     if (pipe(fds) != 0) {
@@ -673,7 +1043,7 @@ run_peer(const struct item *it, const struct gc_workload_spec *ws,
     snprintf(size_arg, sizeof size_arg, "size=%llu",
              (unsigned long long)it->size);
     snprintf(seed_arg, sizeof seed_arg, "seed=%llu",
-             (unsigned long long)(seed + it->rep));
+             (unsigned long long)it->seed);
     args[n++] = (char *)it->peer;
     args[n++] = "-c";
     args[n++] = (char *)ws->workload->twin;
@@ -701,11 +1071,16 @@ run_peer(const struct item *it, const struct gc_workload_spec *ws,
     }
     close(fds[1]);
     FILE *in = pid > 0 ? fdopen(fds[0], "r") : NULL;
-    char line[256];
+    char *line = NULL;
+    size_t line_cap = 0;
     bool has_checksum = false;
-    while (in != NULL && fgets(line, sizeof line, in) != NULL) {
+    while (in != NULL && getline(&line, &line_cap, in) > 0) {
         char key[64];
         unsigned long long v;
+        if (strncmp(line, "pauses_ns ", 10) == 0 && *samples == NULL) {
+            *samples = parse_peer_pauses(line + 10, &out->nsamples);
+            continue;
+        }
         if (sscanf(line, "%63s %llu", key, &v) != 2) {
             continue;
         }
@@ -717,6 +1092,7 @@ run_peer(const struct item *it, const struct gc_workload_spec *ws,
 #undef M
         has_checksum |= strcmp(key, "checksum") == 0;
     }
+    free(line);
     if (in != NULL) {
         fclose(in);
     }
@@ -729,6 +1105,9 @@ run_peer(const struct item *it, const struct gc_workload_spec *ws,
     }
     out->m.mutator_ns =
         out->m.wall_ns > out->m.gc_ns ? out->m.wall_ns - out->m.gc_ns : 0;
+    if (*samples != NULL) {
+        mmu_metrics_of_samples(*samples, out->nsamples, &out->m);
+    }
     out->status = pid > 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0 &&
                           has_checksum
                       ? RUN_OK
@@ -736,6 +1115,49 @@ run_peer(const struct item *it, const struct gc_workload_spec *ws,
 }
 
 /* ---- the matrix ------------------------------------------------------------ */
+
+/* What an item is expected to cost, for balancing shards: a process
+ * with the interpreter's own objects (about 5 ms), then the workload's
+ * cost per unit of size; a twin on a real interpreter adds its start-up
+ * and runs a few times slower than the model. */
+static double
+item_cost(const struct item *it, const struct gc_workload_spec *ws)
+{
+    uint64_t per = ws->workload->cost_ns_per_object;
+    double model = 5e6 + (double)(per ? per : 10000) * (double)it->size;
+    return it->peer != NULL ? 3e7 + 5.0 * model : model;
+}
+
+/* Keeps the items of mx->shard, in matrix order; -1 if memory ran
+ * out. */
+static int
+keep_shard(const struct matrix *mx, struct record *recs, size_t *total)
+{
+    double *cost = malloc((*total ? *total : 1) * sizeof *cost);
+    unsigned *shard_of = malloc((*total ? *total : 1) * sizeof *shard_of);
+    double *own = mx->shard_load ? NULL
+                                 : calloc(mx->shard.count, sizeof *own);
+    double *load = mx->shard_load ? mx->shard_load : own;
+    int rc = -1;
+    if (cost != NULL && shard_of != NULL && load != NULL) {
+        for (size_t i = 0; i < *total; i++) {
+            cost[i] = item_cost(&recs[i].item,
+                                &mx->wspecs[recs[i].item.workload]);
+        }
+        rc = gc_shard_assign(cost, *total, mx->shard.count, load, shard_of);
+    }
+    size_t kept = 0;
+    for (size_t i = 0; rc == 0 && i < *total; i++) {
+        if (shard_of[i] + 1 == mx->shard.index) {
+            recs[kept++] = recs[i];
+        }
+    }
+    *total = rc == 0 ? kept : *total;
+    free(cost);
+    free(shard_of);
+    free(own);
+    return rc;
+}
 
 struct record *
 run_matrix(const struct matrix *mx, size_t *total_out)
@@ -750,54 +1172,64 @@ run_matrix(const struct matrix *mx, size_t *total_out)
         return NULL;
     }
     size_t k = 0;
-    uint64_t started = gc_clock_ns();
     /* Repetitions outermost, so collectors interleave and drift hits
      * them alike. */
     for (uint64_t r = 0; r < mx->repeat; r++) {
         for (int w = 0; w < mx->nworkloads; w++) {
             for (int z = 0; z < nsizes; z++) {
-                for (int c = 0; c < mx->ncollectors; c++) {
-                    struct record *rec = &recs[k];
-                    rec->item = (struct item){
-                        .collector = mx->collectors[c], .workload = w,
-                        .size = mx->nsizes
+                uint64_t size = mx->nsizes
                                     ? mx->sizes[z]
-                                    : mx->wspecs[w].workload->default_size,
-                        .rep = r, .pause_cpu = mx->pause_cpu};
-                    double elapsed = (double)(gc_clock_ns() - started) / 1e9;
-                    fprintf(stderr,
-                            "[%zu/%zu] %s on %s, size %llu, rep %llu "
-                            "(%.1f s, ETA %.1f s)\n",
-                            k + 1, total, mx->collectors[c], mx->workloads[w],
-                            (unsigned long long)rec->item.size,
-                            (unsigned long long)r + 1, elapsed,
-                            k ? elapsed / (double)k * (double)(total - k)
-                              : 0.0);
-                    run_isolated(&rec->item, &mx->wspecs[w], mx->baseline,
-                                 mx->seed, mx->memory_cap, &rec->r,
-                                 &rec->samples);
-                    k++;
+                                    : mx->wspecs[w].workload->default_size;
+                for (int c = 0; c < mx->ncollectors; c++) {
+                    recs[k++].item = (struct item){
+                        .collector = mx->collectors[c], .workload = w,
+                        .size = size, .rep = mx->first_rep + r,
+                        .seed = mx->seed + mx->first_rep + r,
+                        .pause_cpu = mx->pause_cpu, .layout = mx->layout,
+                        .retained = mx->retained, .warmup = mx->warmup,
+                        .prefault = mx->prefault,
+                        .cascade_min = mx->cascade_min
+                                           ? mx->cascade_min
+                                           : GC_CASCADE_MIN_DEFAULT};
                 }
                 for (int p = 0; p < 2 * mx->npeers; p++) {
-                    struct record *rec = &recs[k++];
                     const char *python = mx->peers[p / 2];
                     bool has_recorder = (p + (int)r) % 2 == 1; /* alternate */
                     const char *label = peer_label(python, has_recorder);
-                    rec->item = (struct item){
+                    recs[k++].item = (struct item){
                         .collector = label ? label : python, .workload = w,
-                        .size = mx->nsizes
-                                    ? mx->sizes[z]
-                                    : mx->wspecs[w].workload->default_size,
-                        .rep = r, .peer = python,
-                        .has_recorder = has_recorder};
-                    fprintf(stderr, "[%zu/%zu] %s on %s (twin), size %llu, "
-                                    "rep %llu\n",
-                            k, total, rec->item.collector, mx->workloads[w],
-                            (unsigned long long)rec->item.size,
-                            (unsigned long long)r + 1);
-                    run_peer(&rec->item, &mx->wspecs[w], mx->seed, &rec->r);
+                        .size = size, .rep = mx->first_rep + r,
+                        .seed = mx->seed + mx->first_rep + r,
+                        .peer = python, .has_recorder = has_recorder};
                 }
             }
+        }
+    }
+    if (mx->shard.count > 0 && keep_shard(mx, recs, &total) != 0) {
+        free(recs);
+        return NULL;
+    }
+    uint64_t started = gc_clock_ns();
+    for (k = 0; k < total; k++) {
+        struct record *rec = &recs[k];
+        const struct gc_workload_spec *ws = &mx->wspecs[rec->item.workload];
+        double elapsed = (double)(gc_clock_ns() - started) / 1e9;
+        fprintf(stderr,
+                "[%zu/%zu] %s on %s%s, size %llu, rep %llu (%.1f s, ETA "
+                "%.1f s)\n",
+                k + 1, total, rec->item.collector,
+                mx->workloads[rec->item.workload],
+                rec->item.peer ? " (twin)" : "",
+                (unsigned long long)rec->item.size,
+                (unsigned long long)rec->item.rep + 1, elapsed,
+                k ? elapsed / (double)k * (double)(total - k) : 0.0);
+        rec->started = time(NULL); /* a label for the record, not a timing */
+        if (rec->item.peer != NULL) {
+            run_peer(&rec->item, ws, &rec->r, &rec->samples);
+        }
+        else {
+            run_isolated(&rec->item, ws, mx->baseline, mx->memory_cap,
+                         &rec->r, &rec->samples);
         }
     }
     *total_out = total;
@@ -854,32 +1286,47 @@ check_records(const struct record *recs, size_t total,
 }
 
 int
-write_results(const char *out_dir, const struct record *recs, size_t total,
-              const struct matrix *mx)
+write_result_files(const char *cmd, const char *out_dir,
+                   const struct gc_buf *jsonl, const struct record *recs,
+                   size_t total, const char *const *workloads,
+                   const char *build, const char *revision)
 {
-    struct gc_env env;
-    gc_env_read(&env);
-    struct gc_buf jsonl = {0}, csv = {0}, summary = {0};
+    struct gc_buf csv = {0}, summary = {0};
     csv_header(&csv);
     for (size_t i = 0; i < total; i++) {
-        record_json(&jsonl, &recs[i], &mx->wspecs[recs[i].item.workload],
-                    &env);
-        record_csv(&csv, &recs[i], &mx->wspecs[recs[i].item.workload]);
+        record_csv(&csv, &recs[i], workloads[recs[i].item.workload], build,
+                   revision);
     }
-    summary_json(&summary, recs, total, mx->workloads);
+    summary_json(&summary, recs, total, workloads);
     int rc = 0;
-    if (write_file(out_dir, "results.jsonl", &jsonl) != 0 ||
-        write_file(out_dir, "results.csv", &csv) != 0 ||
-        write_file(out_dir, "summary.json", &summary) != 0) {
+    if (write_file(cmd, out_dir, "results.jsonl", jsonl) != 0 ||
+        write_file(cmd, out_dir, "results.csv", &csv) != 0 ||
+        write_file(cmd, out_dir, "summary.json", &summary) != 0) {
         rc = -1;
     }
     else {
         fprintf(stderr, "gclab: wrote %s/results.jsonl, results.csv, "
                         "summary.json\n", out_dir);
     }
-    free(jsonl.data);
     free(csv.data);
     free(summary.data);
+    return rc;
+}
+
+int
+write_results(const char *out_dir, const struct record *recs, size_t total,
+              const struct matrix *mx)
+{
+    struct gc_env env;
+    gc_env_read(&env);
+    struct gc_buf jsonl = {0};
+    for (size_t i = 0; i < total; i++) {
+        record_json(&jsonl, &recs[i], &mx->wspecs[recs[i].item.workload],
+                    &env, mx->shard);
+    }
+    int rc = write_result_files("run", out_dir, &jsonl, recs, total,
+                                mx->workloads, build_type(), GCLAB_REVISION);
+    free(jsonl.data);
     return rc;
 }
 
@@ -912,17 +1359,36 @@ write_trace(const char *out_dir, const struct record *recs, size_t total,
                       status_names[r->r.status]);
         for (uint32_t j = 0; r->samples != NULL && j < r->r.nsamples; j++) {
             const struct gc_pause_sample *p = &r->samples[j];
+            if (p->kind == GC_PAUSE_CASCADE) {
+                gc_buf_printf(&b, ",\n{\"ph\":\"X\",\"pid\":%zu,"
+                                  "\"tid\":3,\"name\":\"refcount cascade\","
+                                  "\"cat\":\"refcount\",\"ts\":%.3f,"
+                                  "\"dur\":%.3f,\"args\":{\"live_bytes\":"
+                                  "%llu}}",
+                              i + 1, (double)p->start_ns / 1e3,
+                              (double)p->pause_ns / 1e3,
+                              (unsigned long long)p->live_bytes);
+                continue;
+            }
             gc_buf_printf(&b, ",\n{\"ph\":\"X\",\"pid\":%zu,\"tid\":2,"
                               "\"name\":\"collect gen%u\",\"cat\":\"gc\","
                               "\"ts\":%.3f,\"dur\":%.3f,\"args\":{"
-                              "\"generation\":%u,\"live_bytes\":%llu}}",
+                              "\"generation\":%u,\"reason\":\"%s\","
+                              "\"live_bytes\":%llu,\"cpu_ns\":%llu,"
+                              "\"minor_faults\":%llu,\"ctx_switches\":%llu}}",
                           i + 1, p->gen, (double)p->start_ns / 1e3,
                           (double)p->pause_ns / 1e3, p->gen,
-                          (unsigned long long)p->live_bytes);
+                          p->reason == GC_REASON_THRESHOLD ? "threshold"
+                          : p->reason == GC_REASON_MANUAL  ? "manual"
+                                                           : "shutdown",
+                          (unsigned long long)p->live_bytes,
+                          (unsigned long long)p->cpu_ns,
+                          (unsigned long long)p->minor_faults,
+                          (unsigned long long)p->ctx_switches);
         }
     }
     gc_buf_printf(&b, "\n]}\n");
-    int rc = write_file(out_dir, "trace.json", &b);
+    int rc = write_file("run", out_dir, "trace.json", &b);
     free(b.data);
     return rc;
 }
@@ -942,6 +1408,10 @@ gc_cmd_run(int argc, char **argv)
     const char *peers[8];
     int npeers = 0;
     bool allow_debug = false, trace = false, pause_cpu = false;
+    bool retained = false, prefault_heap = false;
+    uint64_t warmup = 0, cascade_min = GC_CASCADE_MIN_DEFAULT;
+    enum gc_layout layout = GC_LAYOUT_ALLOC_ORDER;
+    struct gc_shard shard = {0, 0};
     for (int i = 1; i < argc; i++) {
         const char *opt = argv[i];
         if (strcmp(opt, "--allow-debug") == 0) {
@@ -956,6 +1426,14 @@ gc_cmd_run(int argc, char **argv)
             pause_cpu = true;
             continue;
         }
+        if (strcmp(opt, "--retained") == 0) {
+            retained = true;
+            continue;
+        }
+        if (strcmp(opt, "--prefault") == 0) {
+            prefault_heap = true;
+            continue;
+        }
         if (strcmp(opt, "--help") == 0) {
             printf(
                 "usage: gclab run [--collector SPEC]... [--workload "
@@ -964,13 +1442,18 @@ gc_cmd_run(int argc, char **argv)
                 "[--out DIR] [--trace]\n"
                 "         [--peer PYTHON]... [--baseline N] "
                 "[--memory-cap-mb N] [--pause-cpu]\n"
-                "         [--allow-debug]\n"
+                "         [--layout alloc-order|shuffled] [--retained] "
+                "[--warmup N] [--prefault]\n"
+                "         [--cascade-min N] [--shard I/N] [--allow-debug]\n"
                 "Runs every (collector, workload, size, repetition) in a "
                 "child process of its\n"
                 "own and prints means with 95%% CIs; --out writes "
                 "results.jsonl, results.csv\n"
                 "and summary.json (results/schema.md), --trace also "
-                "trace.json.\n");
+                "trace.json.\n"
+                "--shard I/N runs only share I of N of the matrix, balanced "
+                "by expected cost\n"
+                "(docs/sharding.md); gclab merge joins the shares.\n");
             return 0;
         }
         if (i + 1 >= argc) {
@@ -984,17 +1467,26 @@ gc_cmd_run(int argc, char **argv)
             workloads[nworkloads++] = val;
         }
         else if (strcmp(opt, "--size") == 0) {
-            /* One size or a comma-separated list. */
-            char copy[512];
-            snprintf(copy, sizeof copy, "%s", val);
-            for (char *tok = strtok(copy, ","); tok != NULL;
-                 tok = strtok(NULL, ",")) {
-                if (nsizes == MAX_ITEMS ||
-                    !parse_count(tok, 1000000000, &sizes[nsizes])) {
+            /* One size or a comma-separated list; an empty piece ('',
+             * '1,,2') is a mistake, not the default size. */
+            for (const char *p = val;; p++) {
+                char tok[32];
+                size_t n = strcspn(p, ",");
+                if (nsizes == MAX_ITEMS || n >= sizeof tok) {
+                    return usage("--size needs integers from 1 to 1e9, not",
+                                 val);
+                }
+                memcpy(tok, p, n);
+                tok[n] = '\0';
+                if (!parse_count(tok, 1000000000, &sizes[nsizes])) {
                     return usage("--size needs integers from 1 to 1e9, not",
                                  val);
                 }
                 nsizes++;
+                p += n;
+                if (*p == '\0') {
+                    break;
+                }
             }
         }
         else if (strcmp(opt, "--repeat") == 0) {
@@ -1028,6 +1520,30 @@ gc_cmd_run(int argc, char **argv)
         else if (strcmp(opt, "--out") == 0) {
             out_dir = val;
         }
+        else if (strcmp(opt, "--cascade-min") == 0) {
+            if (!parse_count(val, UINT64_MAX / 2, &cascade_min)) {
+                return usage("--cascade-min needs a positive integer, not",
+                             val);
+            }
+        }
+        else if (strcmp(opt, "--warmup") == 0) {
+            if (strcmp(val, "0") != 0 && !parse_count(val, 100, &warmup)) {
+                return usage("--warmup needs an integer from 0 to 100, not",
+                             val);
+            }
+        }
+        else if (strcmp(opt, "--layout") == 0) {
+            if (gc_layout_parse(val, &layout) != GC_OK) {
+                return usage("--layout needs alloc-order or shuffled, not",
+                             val);
+            }
+        }
+        else if (strcmp(opt, "--shard") == 0) {
+            if (!gc_shard_parse(val, &shard)) {
+                return usage("--shard needs I/N with 1 <= I <= N <= 1000, not",
+                             val);
+            }
+        }
         else if (strcmp(opt, "--peer") == 0 && npeers < 8) {
             if (peer_label(val, false) == NULL) {
                 return usage("--peer needs a Python interpreter; cannot run",
@@ -1043,13 +1559,7 @@ gc_cmd_run(int argc, char **argv)
         return usage("--trace writes DIR/trace.json and needs --out DIR",
                      NULL);
     }
-    if (!allow_debug && (strcmp(build_type(), "release") != 0 ||
-                         GCLAB_CHECKS_DEFAULT > 0 || getenv("GCLAB_CHECKS") ||
-                         getenv("GCLAB_STRESS"))) {
-        fprintf(stderr, "gclab run: this is a %s build with check level %d; "
-                        "its numbers are not results (use a release build, "
-                        "or --allow-debug)\n",
-                build_type(), GCLAB_CHECKS_DEFAULT);
+    if (run_check_build("run", allow_debug) != 0) {
         return 2;
     }
     if (ncollectors == 0) {
@@ -1084,8 +1594,13 @@ gc_cmd_run(int argc, char **argv)
             return 2;
         }
     }
-    if (out_dir != NULL && gc_mkdir_p(out_dir) != 0) {
-        fprintf(stderr, "gclab run: cannot create %s: %s\n", out_dir,
+    static const char *const outputs[] = {"results.jsonl", "results.csv",
+                                          "summary.json", "trace.json",
+                                          NULL};
+    char failed[4096];
+    if (out_dir != NULL &&
+        gc_out_dir_ready(out_dir, outputs, failed, sizeof failed) != 0) {
+        fprintf(stderr, "gclab run: cannot write %s: %s\n", failed,
                 strerror(errno));
         return 2;
     }
@@ -1095,7 +1610,10 @@ gc_cmd_run(int argc, char **argv)
                         .nsizes = nsizes, .peers = peers, .npeers = npeers,
                         .repeat = repeat, .seed = seed,
                         .baseline = baseline, .memory_cap = memory_cap,
-                        .pause_cpu = pause_cpu};
+                        .pause_cpu = pause_cpu, .layout = layout,
+                        .retained = retained, .warmup = warmup,
+                        .prefault = prefault_heap, .shard = shard,
+                        .cascade_min = cascade_min};
     size_t total;
     struct record *recs = run_matrix(&mx, &total);
     if (recs == NULL) {

@@ -778,14 +778,25 @@ bool
 scn_load(const char *path, enum gc_profile profile, bool is_any_profile,
          struct scn_program *prog, FILE *err)
 {
-    memset(prog, 0, sizeof *prog);
-    prog->path = path;
-    prog->profiles = (1u << GC_PROFILE_COUNT) - 1;
     char *data;
     size_t len;
+    memset(prog, 0, sizeof *prog);
     if (!read_file(path, &data, &len, err)) {
         return false;
     }
+    bool ok = scn_parse(path, data, len, profile, is_any_profile, prog, err);
+    free(data);
+    return ok;
+}
+
+bool
+scn_parse(const char *path, const char *data, size_t len,
+          enum gc_profile profile, bool is_any_profile,
+          struct scn_program *prog, FILE *err)
+{
+    memset(prog, 0, sizeof *prog);
+    prog->path = path;
+    prog->profiles = (1u << GC_PROFILE_COUNT) - 1;
     struct checker c = {.prog = prog, .profile = profile,
                         .is_any_profile = is_any_profile, .err = err};
     char *line = xrealloc(NULL, SCN_MAX_LINE + 1);
@@ -853,7 +864,6 @@ scn_load(const char *path, enum gc_profile profile, bool is_any_profile,
         prog->nstmts++;
     }
     free(line);
-    free(data);
     for (int i = 0; i < prog->nobjects; i++) {
         for (int k = 0; k < c.objs[i].nattrs; k++) {
             free(c.objs[i].attrs[k]);

@@ -10,8 +10,10 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define SCN_MAX_TOKENS 64
 #define SCN_MAX_LINE 4096
+/* As many as a line can hold, so that no valid line is refused: the
+ * spec puts no limit on a list's or a tuple's values. */
+#define SCN_MAX_TOKENS (SCN_MAX_LINE / 2 + 1)
 
 enum scn_verb {
     SCN_PROFILES,
@@ -112,6 +114,11 @@ struct scn_program {
  * false; the program is then freed. */
 bool scn_load(const char *path, enum gc_profile profile, bool is_any_profile,
               struct scn_program *prog, FILE *err);
+/* The same for the len bytes at data (no NUL needed), which path names
+ * in messages. */
+bool scn_parse(const char *path, const char *data, size_t len,
+               enum gc_profile profile, bool is_any_profile,
+               struct scn_program *prog, FILE *err);
 void scn_free(struct scn_program *prog);
 /* Picks the profile: the requested one, else 3.11 if the file applies,
  * else the first in its header. */

@@ -37,3 +37,15 @@ gclab_ensure_deps() {
 
 # What building and testing need.
 GCLAB_BUILD_DEPS="meson:meson ninja-build:ninja gcc:gcc g++:g++ pkg-config:pkg-config python3:python3 libbenchmark-dev:/usr/include/benchmark/benchmark.h"
+
+# gclab_release_build [DIR]: a release build in DIR (build-release by
+# default), set up if missing and brought up to date; prints nothing.
+gclab_release_build() {
+    dir=${1:-build-release}
+    [ -f "$dir/build.ninja" ] ||
+        meson setup "$dir" --buildtype=release >/dev/null || exit 2
+    meson compile -C "$dir" >/dev/null || exit 2
+}
+
+# Only scripts/fuzz.sh: clang and its libFuzzer runtime.
+GCLAB_FUZZ_DEPS="clang:clang libclang-rt-14-dev:/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a"

@@ -1,5 +1,7 @@
 """Writes a C file defining `const char gc_twin_NAME[]` for each Python
-twin given, so that `gclab twin` works without the source tree.
+twin given, so that `gclab twin` works without the source tree.  A twin's
+`from gclab_measure import gclab_measure` line is replaced by that file
+(beside the twin), so each embedded twin is one standalone program.
 Usage: embed.py OUT.c FILE.py..."""
 import os
 import sys
@@ -11,6 +13,11 @@ with open(out, "w", encoding="utf-8") as f:
         name = os.path.splitext(os.path.basename(path))[0]
         with open(path, encoding="utf-8") as src:
             text = src.read()
+        shared = os.path.join(os.path.dirname(path), "gclab_measure.py")
+        line = "from gclab_measure import gclab_measure\n"
+        if line in text:
+            with open(shared, encoding="utf-8") as src:
+                text = text.replace(line, src.read(), 1)
         f.write("const char gc_twin_%s[] =\n" % name)
         for line in text.splitlines(True):
             esc = line.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")

@@ -1,11 +1,72 @@
 /* tests/t-pool.c -- the heap's default small-object allocator, seen
  * through the object API: blocks of every size class are distinct and
  * usable, freed blocks are reused, and arenas go back to the system
- * when their objects die.  (Sanitizer builds and GCLAB_MALLOC=malloc use
+ * when their objects die; the shuffled layout scatters fresh blocks,
+ * reuses freed ones, and frees everything.  (Sanitizer builds and GCLAB_MALLOC=malloc use
  * malloc instead; then the arena checks are skipped.) */
 #include "support.h"
 
 #include <stdlib.h>
+
+/* Of n objects allocated one after another, the share of neighbours
+ * whose addresses go up by exactly one block -- 1.0 when placed in
+ * allocation order. */
+static double
+adjacent_share(struct gc_object **objs, int n)
+{
+    int adjacent = 0;
+    for (int i = 1; i < n; i++) {
+        adjacent += (char *)objs[i] - (char *)objs[i - 1] ==
+                    (char *)objs[1] - (char *)objs[0];
+    }
+    return (double)adjacent / (n - 1);
+}
+
+static struct gc_heap *
+new_layout_heap(enum gc_layout layout, uint64_t seed)
+{
+    struct gc_heap_config cfg;
+    gc_heap_config_init(&cfg);
+    cfg.profile = GC_PROFILE_3_11;
+    cfg.layout = layout;
+    cfg.layout_seed = seed;
+    struct gc_heap *heap = NULL;
+    return gc_heap_new(&cfg, &heap) == GC_OK ? heap : NULL;
+}
+
+/* A chain of n instances built and dropped twice, on a heap of the
+ * layout: the share of allocation-order neighbours in the first build,
+ * and whether every object was freed (the heap balances to 0). */
+static bool
+layout_chain(enum gc_layout layout, uint64_t seed, int n, double *share)
+{
+    struct gc_heap *heap = new_layout_heap(layout, seed);
+    struct gc_class *cls;
+    struct gc_class_spec spec = {.name = "Node"};
+    struct gc_object **objs = malloc((size_t)n * sizeof *objs);
+    if (heap == NULL || objs == NULL ||
+        gc_class_new(heap, &spec, &cls) != GC_OK) {
+        free(objs);
+        return false;
+    }
+    for (int round = 0; round < 2; round++) {
+        for (int i = 0; i < n; i++) {
+            objs[i] = gc_instance_new(heap, cls);
+        }
+        if (round == 0) {
+            *share = adjacent_share(objs, n);
+        }
+        for (int i = 0; i + 1 < n; i++) {
+            gc_attr_set(heap, objs[i], "next", objs[i + 1]);
+        }
+        for (int i = 1; i < n; i++) {
+            gc_decref(heap, objs[i]);
+        }
+        gc_decref(heap, objs[0]); /* the chain goes by refcount */
+    }
+    free(objs);
+    return gc_heap_destroy(heap) == 0;
+}
 
 int
 main(void)
@@ -84,6 +145,27 @@ main(void)
         gc_collect(heap, 2); /* the tuple free list held 2000 */
         /* One empty arena may be kept for reuse. */
         check(!has_pool || gc_heap_arena_bytes(heap) <= before + (1 << 20));
+    }
+    TEST("layout shuffled scatters a chain that alloc-order keeps in order") {
+        double ordered = 0, shuffled = 0, again = 0;
+        bool freed = layout_chain(GC_LAYOUT_ALLOC_ORDER, 1, 20000, &ordered);
+        freed &= layout_chain(GC_LAYOUT_SHUFFLED, 1, 20000, &shuffled);
+        freed &= layout_chain(GC_LAYOUT_SHUFFLED, 2, 20000, &again);
+        if (!has_pool) {
+            tap_skip("heap uses malloc");
+        }
+        check(freed);
+        tap_diag("adjacent neighbours: alloc-order %.3f, shuffled %.3f",
+                 ordered, shuffled);
+        check(!has_pool || (ordered > 0.95 && shuffled < 0.05 && again < 0.05));
+    }
+    TEST("layout names parse and print") {
+        enum gc_layout l = GC_LAYOUT_ALLOC_ORDER;
+        check(gc_layout_parse("shuffled", &l) == GC_OK &&
+              l == GC_LAYOUT_SHUFFLED);
+        check(strcmp(gc_layout_name(GC_LAYOUT_ALLOC_ORDER), "alloc-order") == 0);
+        check(gc_layout_parse("random", &l) == GC_EINVAL &&
+              gc_layout_parse(NULL, &l) == GC_EINVAL);
     }
     check_no_leak(heap);
     return tap_done();

@@ -103,6 +103,7 @@ const struct gc_workload gc_workload_alloc_churn = {
     .description = "short-lived records of 4 containers in batches; "
                    "nothing survives a batch",
     .default_size = 2000,
+    .cost_ns_per_object = 10000,
     .options = options,
     .run = alloc_churn,
     .twin = gc_twin_alloc_churn,

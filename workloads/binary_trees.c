@@ -168,6 +168,7 @@ const struct gc_workload gc_workload_binary_trees = {
     .description = "GCBench-style trees of instances: one long-lived, many "
                    "short-lived built top-down and bottom-up",
     .default_size = 2000,
+    .cost_ns_per_object = 6000,
     .options = options,
     .run = binary_trees,
     .twin = gc_twin_binary_trees,

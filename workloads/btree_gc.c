@@ -312,6 +312,7 @@ const struct gc_workload gc_workload_btree_gc = {
     .description = "pyperformance's btree_gc_only: a B-tree with parent "
                    "pointers built, collected and dropped",
     .default_size = 2000,
+    .cost_ns_per_object = 10000,
     .options = options,
     .run = btree_gc,
     .twin = gc_twin_btree_gc,

@@ -110,6 +110,7 @@ const struct gc_workload gc_workload_cycles = {
     .description = "rings and doubly linked lists of instances becoming "
                    "garbage each round",
     .default_size = 2000,
+    .cost_ns_per_object = 12000,
     .options = options,
     .run = cycles,
     .twin = gc_twin_cycles,

@@ -100,6 +100,7 @@ const struct gc_workload gc_workload_finalizers = {
     .description = "cycles with finalizers, some resurrecting into a list "
                    "cleared every round",
     .default_size = 2000,
+    .cost_ns_per_object = 9000,
     .options = options,
     .run = finalizers,
     .twin = gc_twin_finalizers,

@@ -136,6 +136,7 @@ const struct gc_workload gc_workload_gc_collect = {
     .description = "pyperformance's gc_collect: rings of nodes dropped, "
                    "then gc.collect()",
     .default_size = 2000,
+    .cost_ns_per_object = 5000,
     .options = options,
     .run = gc_collect_bench,
     .twin = gc_twin_gc_collect,

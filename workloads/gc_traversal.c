@@ -79,6 +79,7 @@ const struct gc_workload gc_workload_gc_traversal = {
     .description = "pyperformance's gc_traversal: a large live graph of "
                    "lists, collected repeatedly",
     .default_size = 2000,
+    .cost_ns_per_object = 19000,
     .options = options,
     .run = gc_traversal,
     .twin = gc_twin_gc_traversal,

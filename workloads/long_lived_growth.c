@@ -60,6 +60,7 @@ const struct gc_workload gc_workload_long_lived_growth = {
     .description = "a heap that keeps growing: the 25% rule's amortised "
                    "linear cost",
     .default_size = 20000,
+    .cost_ns_per_object = 200,
     .options = options,
     .run = long_lived_growth,
     .twin = gc_twin_long_lived_growth,

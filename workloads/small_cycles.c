@@ -75,6 +75,7 @@ const struct gc_workload gc_workload_small_cycles = {
     .description = "a stream of 2-cycles hung off an old list that keeps "
                    "only the last m",
     .default_size = 2000,
+    .cost_ns_per_object = 12000,
     .options = options,
     .run = small_cycles,
     .twin = gc_twin_small_cycles,

@@ -61,6 +61,7 @@ const struct gc_workload gc_workload_tuples = {
     .name = "tuples",
     .description = "tuples of atoms that become untrackable",
     .default_size = 2000,
+    .cost_ns_per_object = 3000,
     .options = options,
     .run = tuples,
     .twin = gc_twin_tuples,

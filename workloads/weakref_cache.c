@@ -141,6 +141,7 @@ const struct gc_workload gc_workload_weakref_cache = {
     .description = "a dict of weakrefs whose callbacks remove dead entries; "
                    "some values die only in collections",
     .default_size = 2000,
+    .cost_ns_per_object = 50000,
     .options = options,
     .run = weakref_cache,
     .twin = gc_twin_weakref_cache,

@@ -20,7 +20,21 @@ struct gc_workload_params {
     /* The workload's own options, checked against its table. */
     const struct gc_option_value *opts;
     size_t nopts;
+    /* Request boundaries, for workloads that serve requests (server):
+     * the harness reads its clock in this hook, since workloads never
+     * do.  May be NULL. */
+    void (*on_request)(void *ctx, bool is_end);
+    void *request_ctx;
 };
+
+/* A request begins (is_end false) or ends. */
+static inline void
+gc_workload_request(const struct gc_workload_params *p, bool is_end)
+{
+    if (p->on_request != NULL) {
+        p->on_request(p->request_ctx, is_end);
+    }
+}
 
 typedef enum gc_status gc_workload_fn(struct gc_heap *heap,
                                       const struct gc_workload_params *p,
@@ -30,6 +44,10 @@ struct gc_workload {
     const char *name;
     const char *description;
     uint64_t default_size;
+    /* Roughly what one unit of size costs a run, in nanoseconds (a
+     * release build at size 20000 on the cpython collector): only for
+     * balancing `--shard` shares, never a result. */
+    uint64_t cost_ns_per_object;
     const struct gc_option *options; /* terminated by a NULL name */
     gc_workload_fn *run;
     const char *twin; /* the Python twin's source text */

@@ -312,10 +312,7 @@ case_init(const struct fz_options *o, const char *given, uint64_t seed,
         return false;
     }
     gc_heap_config_init(&c->setup.cfg);
-    c->setup.cfg.profile = c->spec.profile;
-    c->setup.cfg.collector = c->spec.collector;
-    c->setup.cfg.options = c->spec.opts;
-    c->setup.cfg.nopts = c->spec.nopts;
+    gc_spec_config(&c->spec, &c->setup.cfg);
     c->setup.cfg.is_collect_every_alloc = o->is_collect_every_alloc;
     c->setup.expect_cycles = o->expect_cycles;
     return true;

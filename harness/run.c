@@ -587,9 +587,18 @@ build_type(void)
 int
 run_check_build(const char *command, bool allow_debug)
 {
-    if (!allow_debug && (strcmp(build_type(), "release") != 0 ||
-                         GCLAB_CHECKS_DEFAULT > 0 || getenv("GCLAB_CHECKS") ||
-                         getenv("GCLAB_STRESS"))) {
+    if (allow_debug) {
+        return 0;
+    }
+    if (getenv("GCLAB_DEBUG_EXTRA_TRAVERSE")) {
+        fprintf(stderr, "gclab %s: GCLAB_DEBUG_EXTRA_TRAVERSE is set, a test "
+                        "knob that wastes work on purpose; its numbers are "
+                        "not results (unset it, or --allow-debug)\n",
+                command);
+        return 2;
+    }
+    if (strcmp(build_type(), "release") != 0 || GCLAB_CHECKS_DEFAULT > 0 ||
+        getenv("GCLAB_CHECKS") || getenv("GCLAB_STRESS")) {
         fprintf(stderr, "gclab %s: this is a %s build with check level %d; "
                         "its numbers are not results (use a release build, "
                         "or --allow-debug)\n",

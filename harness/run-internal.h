@@ -67,6 +67,10 @@ struct matrix {
      * matrix (gc_shard_assign). */
     struct gc_shard shard;
     double *shard_load;
+    /* Each run in this process, not a child of its own (gclab run
+     * --no-fork: for valgrind and debuggers; a crash ends the matrix). */
+    bool in_process;
+    bool quiet; /* no progress lines on stderr */
 };
 
 /* The MMU curve of one run from its kept pauses, at windows 10 us,
@@ -88,6 +92,15 @@ struct group {
  * they first appear; groups has room for total. */
 size_t summarize(const struct record *recs, size_t total,
                  struct group *groups);
+
+/* The measured region of a run: the workload, once.  Never inlined,
+ * so that callgrind can count it alone (--toggle-collect=gc_run_measured,
+ * gclab check's instruction counts). */
+enum gc_status gc_run_measured(const struct gc_workload *w,
+                               struct gc_heap *heap,
+                               const struct gc_workload_params *p,
+                               uint64_t *checksum)
+    __attribute__((noinline));
 
 /* 2, with one line on stderr, when this build's numbers are not results
  * (debug, sanitizers, checks) and allow_debug is false; else 0. */

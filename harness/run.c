@@ -359,9 +359,20 @@ prefault(const struct item *it, const struct gc_workload_spec *ws,
     return RUN_OK;
 }
 
+enum gc_status
+gc_run_measured(const struct gc_workload *w, struct gc_heap *heap,
+                const struct gc_workload_params *p, uint64_t *checksum)
+{
+    return w->run(heap, p, checksum);
+}
+
+/* One run.  In a child process of its own (in_process false) the
+ * address space is capped and the heap goes with the process; in
+ * process (gclab run --no-fork) there is no cap and the heap is
+ * destroyed here. */
 static void
 run_in_child(const struct item *it, const struct gc_workload_spec *ws,
-             uint64_t baseline, uint64_t memory_cap,
+             uint64_t baseline, uint64_t memory_cap, bool in_process,
              struct child_result *out, struct gc_pause_sample **samples)
 {
     memset(out, 0, sizeof *out);
@@ -370,7 +381,9 @@ run_in_child(const struct item *it, const struct gc_workload_spec *ws,
     /* AddressSanitizer reserves terabytes of shadow address space, so
      * the cap only applies where it means something. */
     struct rlimit lim = {.rlim_cur = memory_cap, .rlim_max = memory_cap};
-    setrlimit(RLIMIT_AS, &lim);
+    if (!in_process) {
+        setrlimit(RLIMIT_AS, &lim);
+    }
 #else
     (void)memory_cap;
 #endif
@@ -379,16 +392,16 @@ run_in_child(const struct item *it, const struct gc_workload_spec *ws,
     struct rusage ru_setup, ru_warm;
     getrusage(RUSAGE_SELF, &ru_setup);
     uint64_t t_setup = gc_clock_ns();
-    struct gc_heap *heap;
+    struct gc_heap *heap = NULL;
     out->status = new_run_heap(it, baseline, &heap, out->effective,
                                sizeof out->effective);
     if (out->status != RUN_OK) {
-        return;
+        goto done;
     }
     if (it->prefault) {
         out->status = prefault(it, ws, baseline, heap);
         if (out->status != RUN_OK) {
-            return;
+            goto done;
         }
     }
     getrusage(RUSAGE_SELF, &ru_warm);
@@ -406,7 +419,7 @@ run_in_child(const struct item *it, const struct gc_workload_spec *ws,
         uint64_t ignored;
         if (ws->workload->run(heap, &wp, &ignored) != GC_OK) {
             out->status = RUN_OUT_OF_MEMORY;
-            return;
+            goto done;
         }
         gc_collect(heap, 2);
     }
@@ -443,7 +456,8 @@ run_in_child(const struct item *it, const struct gc_workload_spec *ws,
     getrusage(RUSAGE_SELF, &ru0);
     uint64_t t0 = gc_clock_ns();
     log.start_ns = t0;
-    enum gc_status rc = ws->workload->run(heap, &p, &out->m.checksum);
+    enum gc_status rc = gc_run_measured(ws->workload, heap, &p,
+                                        &out->m.checksum);
     out->m.wall_ns = gc_clock_ns() - t0;
     getrusage(RUSAGE_SELF, &ru1);
     (void)c0;
@@ -497,7 +511,11 @@ run_in_child(const struct item *it, const struct gc_workload_spec *ws,
     }
     out->nsamples = (uint32_t)log.nsamples;
     *samples = log.samples;
-    /* The heap goes with the process. */
+done:
+    if (in_process && heap != NULL) {
+        gc_heap_destroy(heap);
+    }
+    /* Otherwise the heap goes with the process. */
 }
 
 /* Forks, runs it in the child, and reads its result back: a crash or a
@@ -541,7 +559,7 @@ run_isolated(const struct item *it, const struct gc_workload_spec *ws,
         close(fds[0]);
         struct child_result r;
         struct gc_pause_sample *smp;
-        run_in_child(it, ws, baseline, memory_cap, &r, &smp);
+        run_in_child(it, ws, baseline, memory_cap, false, &r, &smp);
         FILE *pipe_out = fdopen(fds[1], "w");
         bool ok = pipe_out != NULL && fwrite(&r, sizeof r, 1, pipe_out) == 1 &&
                   (r.nsamples == 0 ||
@@ -1098,18 +1116,24 @@ run_matrix(const struct matrix *mx, size_t *total_out)
         struct record *rec = &recs[k];
         const struct gc_workload_spec *ws = &mx->wspecs[rec->item.workload];
         double elapsed = (double)(gc_clock_ns() - started) / 1e9;
-        fprintf(stderr,
-                "[%zu/%zu] %s on %s%s, size %llu, rep %llu (%.1f s, ETA "
-                "%.1f s)\n",
-                k + 1, total, rec->item.collector,
-                mx->workloads[rec->item.workload],
-                rec->item.peer ? " (twin)" : "",
-                (unsigned long long)rec->item.size,
-                (unsigned long long)rec->item.rep + 1, elapsed,
-                k ? elapsed / (double)k * (double)(total - k) : 0.0);
+        if (!mx->quiet) {
+            fprintf(stderr,
+                    "[%zu/%zu] %s on %s%s, size %llu, rep %llu (%.1f s, ETA "
+                    "%.1f s)\n",
+                    k + 1, total, rec->item.collector,
+                    mx->workloads[rec->item.workload],
+                    rec->item.peer ? " (twin)" : "",
+                    (unsigned long long)rec->item.size,
+                    (unsigned long long)rec->item.rep + 1, elapsed,
+                    k ? elapsed / (double)k * (double)(total - k) : 0.0);
+        }
         rec->started = time(NULL); /* a label for the record, not a timing */
         if (rec->item.peer != NULL) {
             run_peer(&rec->item, ws, &rec->r);
+        }
+        else if (mx->in_process) {
+            run_in_child(&rec->item, ws, mx->baseline, mx->memory_cap, true,
+                         &rec->r, &rec->samples);
         }
         else {
             run_isolated(&rec->item, ws, mx->baseline, mx->memory_cap,
@@ -1281,7 +1305,7 @@ gc_cmd_run(int argc, char **argv)
     const char *peers[8];
     int npeers = 0;
     bool allow_debug = false, trace = false, pause_cpu = false;
-    bool retained = false, prefault_heap = false;
+    bool retained = false, prefault_heap = false, no_fork = false;
     uint64_t warmup = 0;
     enum gc_layout layout = GC_LAYOUT_ALLOC_ORDER;
     struct gc_shard shard = {0, 0};
@@ -1307,6 +1331,10 @@ gc_cmd_run(int argc, char **argv)
             prefault_heap = true;
             continue;
         }
+        if (strcmp(opt, "--no-fork") == 0) {
+            no_fork = true;
+            continue;
+        }
         if (strcmp(opt, "--help") == 0) {
             printf(
                 "usage: gclab run [--collector SPEC]... [--workload "
@@ -1317,7 +1345,7 @@ gc_cmd_run(int argc, char **argv)
                 "[--memory-cap-mb N] [--pause-cpu]\n"
                 "         [--layout alloc-order|shuffled] [--retained] "
                 "[--warmup N] [--prefault]\n"
-                "         [--shard I/N] [--allow-debug]\n"
+                "         [--shard I/N] [--no-fork] [--allow-debug]\n"
                 "Runs every (collector, workload, size, repetition) in a "
                 "child process of its\n"
                 "own and prints means with 95%% CIs; --out writes "
@@ -1326,7 +1354,11 @@ gc_cmd_run(int argc, char **argv)
                 "trace.json.\n"
                 "--shard I/N runs only share I of N of the matrix, balanced "
                 "by expected cost\n"
-                "(docs/sharding.md); gclab merge joins the shares.\n");
+                "(docs/sharding.md); gclab merge joins the shares.\n"
+                "--no-fork runs everything in this process, without the "
+                "memory cap or crash\n"
+                "isolation: for valgrind and debuggers (gclab check counts "
+                "instructions so).\n");
             return 0;
         }
         if (i + 1 >= argc) {
@@ -1465,7 +1497,8 @@ gc_cmd_run(int argc, char **argv)
                         .baseline = baseline, .memory_cap = memory_cap,
                         .pause_cpu = pause_cpu, .layout = layout,
                         .retained = retained, .warmup = warmup,
-                        .prefault = prefault_heap, .shard = shard};
+                        .prefault = prefault_heap, .shard = shard,
+                        .in_process = no_fork};
     size_t total;
     struct record *recs = run_matrix(&mx, &total);
     if (recs == NULL) {

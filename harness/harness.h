@@ -234,4 +234,29 @@ int gc_scenario_run_file(const char *path, const char *profile_name,
 bool gc_scenario_logs_match(const char *expected, const char *actual,
                             FILE *report);
 
+/* The scenario goldens one collector is held to (goldens.c): each
+ * NAME.scn under a directory with a NAME.PROFILE.out from real CPython,
+ * where the collector's capabilities cover what the scenario needs. */
+struct gc_golden {
+    char *scenario;      /* DIR/NAME.scn */
+    const char *profile; /* "2.7" ... "3.13" */
+    char *expected;      /* the golden log */
+};
+struct gc_goldens {
+    struct gc_golden *items;
+    size_t n;
+    size_t nscenarios; /* .scn files seen, covered or not */
+};
+/* Every golden under dir for collector (a spec), of profile only (NULL:
+ * all), in name order.  0, or -1 with a message in err: a bad spec, an
+ * unreadable directory, no memory.  Free with gc_goldens_free. */
+int gc_goldens_find(const char *dir, const char *collector, const char *only,
+                    struct gc_goldens *out, char *err, size_t err_bytes);
+void gc_goldens_free(struct gc_goldens *g);
+/* Runs one golden's scenario on collector: true when it exits 0, says
+ * nothing on stderr and its log matches; otherwise why, as TAP
+ * comments, to report (if not NULL). */
+bool gc_golden_check(const struct gc_golden *g, const char *collector,
+                     FILE *report);
+
 #endif /* GCLAB_HARNESS_H */

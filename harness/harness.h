@@ -253,6 +253,27 @@ struct gc_goldens {
 int gc_goldens_find(const char *dir, const char *collector, const char *only,
                     struct gc_goldens *out, char *err, size_t err_bytes);
 void gc_goldens_free(struct gc_goldens *g);
+/* The differential (differential.c): a seeded random program that
+ * builds, mutates and drops an object graph, collecting now and then;
+ * what survives it must be what survives it under the reference. */
+struct gc_diff_outcome {
+    int64_t ids[4096]; /* identities reachable at the end, sorted */
+    size_t n;
+    uint64_t live;     /* containers still allocated */
+    bool ok;           /* the heap was made and nothing leaked */
+};
+/* The program of seed on a heap of spec (with its profile). */
+void gc_differential_run(const char *spec, uint64_t seed,
+                         struct gc_diff_outcome *out);
+bool gc_differential_same(const struct gc_diff_outcome *a,
+                          const struct gc_diff_outcome *b);
+/* Seeds first .. first + n - 1 on collector and on cpython, on the
+ * profile collector names, else on each profile in turn (seed modulo
+ * 4).  0 when every outcome agreed; else the first seed that did not
+ * (first, for a bad spec), and one line saying how in why. */
+uint64_t gc_differential(const char *collector, uint64_t first, uint64_t n,
+                         char *why, size_t why_bytes);
+
 /* Runs one golden's scenario on collector: true when it exits 0, says
  * nothing on stderr and its log matches; otherwise why, as TAP
  * comments, to report (if not NULL). */

@@ -192,4 +192,30 @@ void results_free(struct results *res);
 int results_check_build(const char *cmd, const struct record_meta *ref,
                         const struct results *res, bool same_revision);
 
+/* ---- gclab compare as a library (compare.c) -------------------------- */
+
+/* One cell of a comparison: a metric of a matched (collector, workload,
+ * size), as the table shows it. */
+struct compare_finding {
+    char base_collector[RESULTS_FIELD_BYTES];
+    char new_collector[RESULTS_FIELD_BYTES];
+    char workload[RESULTS_FIELD_BYTES];
+    uint64_t size;
+    size_t metric; /* into gc_metric_names */
+    bool gate, exact;
+    double base_mean, new_mean, change_pct;
+    size_t runs_paired, runs_differ; /* exact cells, run by run */
+    const char *verdict; /* "same", "regressed", "worse", "slower", ... */
+};
+struct compare_findings {
+    struct compare_finding *cells; /* free() it */
+    size_t n;
+};
+/* gclab compare with argv as typed after "gclab" (argv[0] "compare"):
+ * the report in the chosen format goes to report (NULL: nowhere), every
+ * cell to found (NULL: not kept).  Returns compare's exit status: 0, 1
+ * on a regression, 2 on bad input with one line on stderr. */
+int compare_run(int argc, char **argv, FILE *report,
+                struct compare_findings *found);
+
 #endif /* GCLAB_RUN_INTERNAL_H */

@@ -114,7 +114,7 @@ int check_records(const struct record *recs, size_t total,
 int write_results(const char *out_dir, const struct record *recs,
                   size_t total, const struct matrix *mx);
 /* results.jsonl (jsonl's lines), results.csv and summary.json of recs
- * in out_dir, each atomically; workloads[] names each record's workload
+ * in out_dir, each atomically and silently; workloads[] names each record's workload
  * (its spec), build and revision are the build's that ran them.  -1
  * after a line on stderr naming cmd. */
 int write_result_files(const char *cmd, const char *out_dir,

@@ -1212,10 +1212,6 @@ write_result_files(const char *cmd, const char *out_dir,
         write_file(cmd, out_dir, "summary.json", &summary) != 0) {
         rc = -1;
     }
-    else {
-        fprintf(stderr, "gclab: wrote %s/results.jsonl, results.csv, "
-                        "summary.json\n", out_dir);
-    }
     free(csv.data);
     free(summary.data);
     return rc;
@@ -1234,6 +1230,10 @@ write_results(const char *out_dir, const struct record *recs, size_t total,
     }
     int rc = write_result_files("run", out_dir, &jsonl, recs, total,
                                 mx->workloads, build_type(), GCLAB_REVISION);
+    if (rc == 0 && !mx->quiet) {
+        fprintf(stderr, "gclab: wrote %s/results.jsonl, results.csv, "
+                        "summary.json\n", out_dir);
+    }
     free(jsonl.data);
     return rc;
 }

@@ -92,8 +92,7 @@ identity(struct gc_heap *heap, struct gc_object *obj)
     default:
         break;
     }
-    return id != NULL && id->type->kind == GC_KIND_INT ? gc_int_value(id)
-                                                        : -1;
+    return id != NULL && id->type->kind == GC_KIND_INT ? gc_int_value(id) : -1;
 }
 
 void
@@ -112,8 +111,8 @@ gc_differential_run(const char *spec, uint64_t seed,
     static const char *const slots[] = {"id", "a", "b"};
     struct gc_class_spec plain = {.name = "Plain"};
     struct gc_class_spec fin = {.name = "Fin", .finalizer = GC_FIN_FINALIZER};
-    struct gc_class_spec slot = {.name = "Slot", .has_slots = true,
-                                 .nslots = 3, .slots = slots};
+    struct gc_class_spec slot = {
+        .name = "Slot", .has_slots = true, .nslots = 3, .slots = slots};
     struct gc_class *classes[3];
     gc_class_new(heap, &plain, &classes[0]);
     gc_class_new(heap, &fin, &classes[1]);
@@ -163,8 +162,8 @@ gc_differential_run(const char *spec, uint64_t seed,
             }
             if (a->type->kind == GC_KIND_INSTANCE) {
                 struct gc_class *c = gc_instance_class(a);
-                const char *attr = c == classes[2] ? (pick(&s, 2) ? "a" : "b")
-                                                   : key;
+                const char *attr =
+                    c == classes[2] ? (pick(&s, 2) ? "a" : "b") : key;
                 gc_attr_set(heap, a, attr, b);
             }
             else if (a->type->kind == GC_KIND_LIST) {
@@ -179,9 +178,8 @@ gc_differential_run(const char *spec, uint64_t seed,
                 break;
             }
             if (a->type->kind == GC_KIND_INSTANCE) {
-                gc_attr_del(heap, a, gc_instance_class(a) == classes[2]
-                                         ? "a"
-                                         : key);
+                gc_attr_del(heap, a,
+                            gc_instance_class(a) == classes[2] ? "a" : key);
             }
             else if (a->type->kind == GC_KIND_LIST && gc_list_len(a) > 1) {
                 gc_list_remove_at(heap, a, gc_list_len(a) - 1);
@@ -268,8 +266,8 @@ with_profile(const char *collector, bool has_profile, enum gc_profile p,
 }
 
 uint64_t
-gc_differential(const char *collector, uint64_t first, uint64_t n,
-                char *why, size_t why_bytes)
+gc_differential(const char *collector, uint64_t first, uint64_t n, char *why,
+                size_t why_bytes)
 {
     struct gc_spec parsed;
     char err[256];
@@ -279,9 +277,9 @@ gc_differential(const char *collector, uint64_t first, uint64_t n,
     }
     static struct gc_diff_outcome ref, got;
     for (uint64_t seed = first; seed < first + n; seed++) {
-        enum gc_profile p =
-            parsed.has_profile ? parsed.profile
-                               : (enum gc_profile)(seed % GC_PROFILE_COUNT);
+        enum gc_profile p = parsed.has_profile
+                                ? parsed.profile
+                                : (enum gc_profile)(seed % GC_PROFILE_COUNT);
         char spec[300], ref_spec[64];
         with_profile(collector, parsed.has_profile, p, spec, sizeof spec);
         snprintf(ref_spec, sizeof ref_spec, "cpython:profile=%s",

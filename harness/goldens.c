@@ -148,9 +148,9 @@ gc_goldens_find(const char *dir, const char *collector, const char *only,
                 break;
             }
             out->items = more;
-            out->items[out->n++] = (struct gc_golden){
-                .scenario = path, .profile = profiles[p],
-                .expected = expected};
+            out->items[out->n++] = (struct gc_golden){.scenario = path,
+                                                      .profile = profiles[p],
+                                                      .expected = expected};
         }
         free(names[i]);
     }
@@ -170,8 +170,7 @@ gc_goldens_free(struct gc_goldens *g)
 }
 
 bool
-gc_golden_check(const struct gc_golden *g, const char *collector,
-                FILE *report)
+gc_golden_check(const struct gc_golden *g, const char *collector, FILE *report)
 {
     char *out = NULL, *err = NULL;
     size_t out_len = 0, err_len = 0;
@@ -179,8 +178,8 @@ gc_golden_check(const struct gc_golden *g, const char *collector,
     FILE *fe = open_memstream(&err, &err_len);
     bool ok = false;
     if (fo != NULL && fe != NULL) {
-        int rc = gc_scenario_run_file(g->scenario, g->profile, collector, fo,
-                                      fe);
+        int rc =
+            gc_scenario_run_file(g->scenario, g->profile, collector, fo, fe);
         fclose(fo);
         fclose(fe);
         fo = fe = NULL;

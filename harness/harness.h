@@ -220,6 +220,7 @@ int gc_cmd_merge(int argc, char **argv);
 int gc_cmd_bench(int argc, char **argv);
 int gc_cmd_twin(int argc, char **argv);
 int gc_cmd_sweep(int argc, char **argv);
+int gc_cmd_check(int argc, char **argv);
 
 /* Runs a scenario file (spec/scenarios.md) on the model: the event log
  * goes to out, errors to err; profile_name may be NULL (the default).

@@ -102,6 +102,11 @@ enum gc_status gc_run_measured(const struct gc_workload *w,
                                uint64_t *checksum)
     __attribute__((noinline));
 
+/* Reads exactly n bytes from fd (through short reads); false at EOF or
+ * on an error first. */
+bool read_all_fd(int fd, void *buf, size_t n);
+/* "release", "debug" or "sanitizer": what records call build_type. */
+const char *run_build_type(void);
 /* 2, with one line on stderr, when this build's numbers are not results
  * (debug, sanitizers, checks) and allow_debug is false; else 0. */
 int run_check_build(const char *command, bool allow_debug);

@@ -518,9 +518,7 @@ done:
     /* Otherwise the heap goes with the process. */
 }
 
-/* Forks, runs it in the child, and reads its result back: a crash or a
- * kill becomes a recorded result, not the end of the matrix. */
-static bool
+bool
 read_all_fd(int fd, void *buf, size_t n)
 {
     size_t got = 0;
@@ -534,6 +532,8 @@ read_all_fd(int fd, void *buf, size_t n)
     return true;
 }
 
+/* Forks, runs it in the child, and reads its result back: a crash or a
+ * kill becomes a recorded result, not the end of the matrix. */
 static void
 run_isolated(const struct item *it, const struct gc_workload_spec *ws,
              uint64_t baseline, uint64_t memory_cap,
@@ -590,8 +590,8 @@ run_isolated(const struct item *it, const struct gc_workload_spec *ws,
 /* ---- records ------------------------------------------------------------ */
 
 
-static const char *
-build_type(void)
+const char *
+run_build_type(void)
 {
 #if defined(__SANITIZE_ADDRESS__)
     return "sanitizer";
@@ -615,12 +615,13 @@ run_check_build(const char *command, bool allow_debug)
                 command);
         return 2;
     }
-    if (strcmp(build_type(), "release") != 0 || GCLAB_CHECKS_DEFAULT > 0 ||
-        getenv("GCLAB_CHECKS") || getenv("GCLAB_STRESS")) {
+    if (strcmp(run_build_type(), "release") != 0 ||
+        GCLAB_CHECKS_DEFAULT > 0 || getenv("GCLAB_CHECKS") ||
+        getenv("GCLAB_STRESS")) {
         fprintf(stderr, "gclab %s: this is a %s build with check level %d; "
                         "its numbers are not results (use a release build, "
                         "or --allow-debug)\n",
-                command, build_type(), GCLAB_CHECKS_DEFAULT);
+                command, run_build_type(), GCLAB_CHECKS_DEFAULT);
         return 2;
     }
     return 0;
@@ -694,7 +695,7 @@ record_json(struct gc_buf *b, const struct record *rec,
     gc_buf_printf(b, ",\"build_type\":\"%s\",\"check_level\":%d,"
                      "\"events\":%s,\"layout\":\"%s\","
                      "\"gclab_revision\":",
-                  build_type(), GCLAB_CHECKS_DEFAULT,
+                  run_build_type(), GCLAB_CHECKS_DEFAULT,
                   GCLAB_EVENTS ? "true" : "false",
                   gc_layout_name(rec->item.layout));
     gc_buf_json_string(b, GCLAB_REVISION);
@@ -1229,7 +1230,7 @@ write_results(const char *out_dir, const struct record *recs, size_t total,
                     &env, mx->shard);
     }
     int rc = write_result_files("run", out_dir, &jsonl, recs, total,
-                                mx->workloads, build_type(), GCLAB_REVISION);
+                                mx->workloads, run_build_type(), GCLAB_REVISION);
     if (rc == 0 && !mx->quiet) {
         fprintf(stderr, "gclab: wrote %s/results.jsonl, results.csv, "
                         "summary.json\n", out_dir);

@@ -36,9 +36,7 @@ main(int argc, char **argv)
         snprintf(name, sizeof name, "%s on %s matches CPython",
                  base != NULL ? base + 1 : g.items[i].scenario,
                  g.items[i].profile);
-        TEST(name) {
-            check(gc_golden_check(&g.items[i], collector, stdout));
-        }
+        TEST(name) { check(gc_golden_check(&g.items[i], collector, stdout)); }
     }
     tap_diag("%zu scenarios, %zu goldens", g.nscenarios, g.n);
     check(g.n > 0);

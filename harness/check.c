@@ -444,9 +444,9 @@ stage_conform(struct check *c, void *arg, struct outcome *out)
     }
     else {
         say(out, PASS,
-            "%zu cases pass, %zu skip (%d collectors, %zu "
-            "profile runs)",
-            passed, skipped, c->ncollectors, runs);
+            "%zu cases pass, %zu skip (%d collector%s, %zu profile runs)",
+            passed, skipped, c->ncollectors, c->ncollectors > 1 ? "s" : "",
+            runs);
     }
     return 0;
 }
@@ -500,8 +500,8 @@ stage_goldens(struct check *c, void *arg, struct outcome *out)
     else {
         say(out, PASS,
             "%zu goldens match CPython's logs (%zu scenarios, %d "
-            "collectors)",
-            matched, scenarios, c->ncollectors);
+            "collector%s)",
+            matched, scenarios, c->ncollectors, c->ncollectors > 1 ? "s" : "");
     }
     return 0;
 }
@@ -524,10 +524,10 @@ stage_differential(struct check *c, void *arg, struct outcome *out)
         }
     }
     say(out, PASS,
-        "%llu programs x %d collectors free what cpython frees (seeds "
+        "%llu programs x %d collector%s free what cpython frees (seeds "
         "%llu..%llu)",
         (unsigned long long)c->seeds, c->ncollectors,
-        (unsigned long long)c->first_seed,
+        c->ncollectors > 1 ? "s" : "", (unsigned long long)c->first_seed,
         (unsigned long long)(c->first_seed + c->seeds - 1));
     return 0;
 }
@@ -782,15 +782,15 @@ stage_icount(struct check *c, void *arg, struct outcome *out)
     }
     else if (compared == 0) {
         say(out, PASS,
-            "recorded for the new baseline (%d collectors, "
-            "callgrind)",
-            c->ncollectors);
+            "recorded for the new baseline (%d collector%s, callgrind)",
+            c->ncollectors, c->ncollectors > 1 ? "s" : "");
     }
     else {
         say(out, PASS,
-            "%zu collectors within +%g%% of the baseline "
+            "%zu collector%s within +%g%% of the baseline "
             "(largest change %+.4f%%: %s)",
-            compared, c->icount_limit_pct, worst, worst_at);
+            compared, compared > 1 ? "s" : "", c->icount_limit_pct, worst,
+            worst_at);
     }
     free(jsonl.data);
     return 0;
@@ -1684,9 +1684,10 @@ gc_cmd_check(int argc, char **argv)
            c->write_baseline ? "; writing " : "",
            c->write_baseline ? c->write_baseline : "");
     fflush(stdout);
-    /* The matrix runs once, here, for the stages that read it. */
-    if ((c->stages[EXACT] || c->stages[TIMING]) &&
-        (c->has_base || c->write_baseline)) {
+    /* The matrix runs once, here, for the stages that read it -- and
+     * always for a new baseline, which is whole whatever --stages says. */
+    if (c->write_baseline ||
+        ((c->stages[EXACT] || c->stages[TIMING]) && c->has_base)) {
         c->has_matrix =
             run_cells(c->collectors, c->ncollectors, c->workloads,
                       c->nworkloads, c->sizes, c->nsizes, c->repeat,

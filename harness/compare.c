@@ -936,9 +936,21 @@ keep_findings(const struct report *r, struct compare_findings *found)
     return 0;
 }
 
+bool
+compare_options_valid(int argc, char **argv)
+{
+    struct options o;
+    return parse_options(argc, argv, &o) == 0;
+}
+
 int
 gc_cmd_compare(int argc, char **argv)
 {
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--ab") == 0) {
+            return compare_ab(argc, argv);
+        }
+    }
     if (argc == 2 && strcmp(argv[1], "--help") == 0) {
         printf(
             "usage: gclab compare BASE NEW [--metric M]... [--threshold PCT]\n"
@@ -954,7 +966,17 @@ gc_cmd_compare(int argc, char **argv)
             "peak_live_bytes,\n"
             "wall_ns, and gc_cpu_ns when both sides ran with --pause-cpu). "
             "Exit 0: nothing\n"
-            "regressed; 1: a regression; 2: bad input.  docs/compare.md.\n");
+            "regressed; 1: a regression; 2: bad input.  docs/compare.md.\n"
+            "\n"
+            "       gclab compare --ab BUILD_A BUILD_B [--canary BUILD_C] "
+            "[--runs N]\n"
+            "         [--order-seed S] [--keep DIR] [compare options] "
+            "[--] [run args...]\n"
+            "runs `BUILD run ARGS` N times each (default 10), interleaved "
+            "in a seeded random\n"
+            "order, joins each side's records and compares A with B; a "
+            "canary (a build known\n"
+            "to be worse) must be flagged against A, or the job fails.\n");
         return 0;
     }
     return compare_run(argc, argv, stdout, NULL);

@@ -222,5 +222,10 @@ struct compare_findings {
  * on a regression, 2 on bad input with one line on stderr. */
 int compare_run(int argc, char **argv, FILE *report,
                 struct compare_findings *found);
+/* True when compare would take these options (argv as compare_run's);
+ * else false after one line on stderr. */
+bool compare_options_valid(int argc, char **argv);
+/* gclab compare --ab A B [--canary C] [run args...] (ab.c). */
+int compare_ab(int argc, char **argv);
 
 #endif /* GCLAB_RUN_INTERNAL_H */

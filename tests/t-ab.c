@@ -1,0 +1,243 @@
+/* tests/t-ab.c -- gclab compare --ab: two gclab binaries run in one
+ * job, interleaved round by round in a seeded order, each side's
+ * records joined and compared.  An A/A job finds no regression; a
+ * canary that collects young objects seven times as often (a wrapper
+ * script around the same binary) is flagged, as B and as the canary;
+ * a canary that is A itself is not, and fails the job; the order
+ * repeats for a seed and holds every side once a round; bad inputs are
+ * exit 2 and one line on stderr.
+ *
+ * Usage: t-ab GCLAB */
+#define _GNU_SOURCE /* mkdtemp, nftw */
+#include "cli.h"
+#include "harness.h"
+#include "tap.h"
+
+#include <ftw.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define OUT_BYTES 65536
+
+static char dir[] = "/tmp/gclab-t-ab-XXXXXX";
+static char canary[600];
+static const char *gclab;
+
+static int
+compare(char **argv, char *out, char *err)
+{
+    static char ignored[OUT_BYTES];
+    return run_captured(gc_cmd_compare, cli_argc(argv), argv,
+                        out ? out : ignored, OUT_BYTES, err,
+                        err ? OUT_BYTES : 0);
+}
+
+/* The side names of the progress lines, in order: "b a a b ...". */
+static void
+order_of(const char *err, char *out, size_t cap)
+{
+    size_t n = 0;
+    out[0] = '\0';
+    for (const char *p = err; (p = strstr(p, "] ")) != NULL; p += 2) {
+        size_t len = strcspn(p + 2, ":");
+        if (n + len + 2 < cap) {
+            n += (size_t)snprintf(out + n, cap - n, "%s%.*s", n ? " " : "",
+                                  (int)len, p + 2);
+        }
+    }
+}
+
+static void
+bad_input(const char *what, char **argv)
+{
+    char name[300], err[OUT_BYTES];
+    snprintf(name, sizeof name, "gclab compare --ab: %s: exit 2, one line",
+             what);
+    TEST(name)
+    {
+        check_int(compare(argv, NULL, err), ==, 2);
+        check_uint(count_lines(err), ==, 1);
+        if (count_lines(err) != 1) {
+            tap_diag("stderr: %s", err);
+        }
+    }
+}
+
+static int
+remove_one(const char *path, const struct stat *st, int flag, struct FTW *f)
+{
+    (void)st;
+    (void)flag;
+    (void)f;
+    return remove(path);
+}
+
+int
+main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fprintf(stderr, "usage: t-ab GCLAB\n");
+        return 2;
+    }
+    gclab = argv[1];
+    if (mkdtemp(dir) == NULL) {
+        perror("mkdtemp");
+        return 1;
+    }
+    /* The canary: the same gclab, with cpython's young threshold at 100:
+     * 7 times the young collections, 3 times the objects visited. */
+    snprintf(canary, sizeof canary, "%s/canary", dir);
+    char script[1400];
+    snprintf(script, sizeof script,
+             "#!/bin/sh\n"
+             "for a; do shift; [ \"$a\" = cpython ] && "
+             "a=cpython:threshold=100/10/10; set -- \"$@\" \"$a\"; done\n"
+             "exec '%s' \"$@\"\n",
+             gclab);
+    gc_write_atomic(canary, script, strlen(script));
+    chmod(canary, 0755);
+    char *g = (char *)gclab, *c = canary;
+    static char out[OUT_BYTES], err[OUT_BYTES];
+
+    TEST("A/A with a canary: no regression, the canary flagged, exit 0")
+    {
+        char *args[] = {"compare",
+                        "--ab",
+                        g,
+                        g,
+                        "--canary",
+                        c,
+                        "--runs",
+                        "2",
+                        "--metric",
+                        "objects_visited",
+                        "--collector",
+                        "cpython",
+                        "--workload",
+                        "alloc-churn",
+                        "--size",
+                        "2000",
+                        "--allow-debug",
+                        NULL};
+        check_int(compare(args, out, err), ==, 0);
+        check(strstr(out, "result: no regression") != NULL);
+        check(strstr(out, "flagged against") != NULL);
+        check(strstr(out, "NOT flagged") == NULL);
+        if (tap_failures() > 0) {
+            tap_diag("%s%s", out, err);
+        }
+    }
+    TEST("the canary as B: objects_visited regressed, exit 1")
+    {
+        char *args[] = {"compare",
+                        "--ab",
+                        g,
+                        c,
+                        "--runs",
+                        "2",
+                        "--metric",
+                        "objects_visited",
+                        "--format",
+                        "markdown",
+                        "--",
+                        "--collector",
+                        "cpython",
+                        "--workload",
+                        "alloc-churn",
+                        "--size",
+                        "2000",
+                        "--allow-debug",
+                        NULL};
+        check_int(compare(args, out, err), ==, 1);
+        check(strstr(out, "**1 regression:** `objects_visited`") != NULL);
+    }
+    TEST("a canary that is A itself: not flagged, exit 1")
+    {
+        char *args[] = {"compare",
+                        "--ab",
+                        g,
+                        g,
+                        "--canary",
+                        g,
+                        "--runs",
+                        "2",
+                        "--metric",
+                        "objects_visited",
+                        "--collector",
+                        "cpython",
+                        "--workload",
+                        "tuples",
+                        "--size",
+                        "300",
+                        "--allow-debug",
+                        NULL};
+        check_int(compare(args, out, err), ==, 1);
+        check(strstr(out, "NOT flagged") != NULL);
+        check(strstr(err, "was not flagged") != NULL);
+    }
+    TEST("an order seed gives one order, each side once a round")
+    {
+        char keep[700], order1[256], order2[256];
+        snprintf(keep, sizeof keep, "%s/kept", dir);
+        char *args[] = {"compare",
+                        "--ab",
+                        g,
+                        g,
+                        "--canary",
+                        c,
+                        "--runs",
+                        "4",
+                        "--order-seed",
+                        "12345",
+                        "--keep",
+                        keep,
+                        "--collector",
+                        "cpython",
+                        "--workload",
+                        "tuples",
+                        "--size",
+                        "300",
+                        "--allow-debug",
+                        NULL};
+        compare(args, NULL, err);
+        order_of(err, order1, sizeof order1);
+        compare(args, NULL, err);
+        order_of(err, order2, sizeof order2);
+        check_str(order1, order2);
+        tap_diag("order: %s", order1);
+        /* Rounds of three: a, b and canary once each. */
+        char *copy = strdup(order1), *tok = strtok(copy, " ");
+        int round[3] = {0}, k = 0, bad = 0;
+        for (; tok != NULL; tok = strtok(NULL, " "), k++) {
+            round[tok[0] == 'a' ? 0 : tok[0] == 'b' ? 1 : 2]++;
+            if (k % 3 == 2) {
+                bad += round[0] != 1 || round[1] != 1 || round[2] != 1;
+                round[0] = round[1] = round[2] = 0;
+            }
+        }
+        free(copy);
+        check_int(k, ==, 12);
+        check_int(bad, ==, 0);
+        /* Each side's records joined: 4 runs of one record each. */
+        char joined[800];
+        snprintf(joined, sizeof joined, "%s/a/results.jsonl", keep);
+        char *text = gc_read_file(joined, NULL);
+        check_uint(count_lines(text), ==, 4);
+        free(text);
+    }
+    bad_input("a binary that cannot run",
+              (char *[]){"compare", "--ab", g, "/nonexistent/gclab", NULL});
+    bad_input("--ab with one binary", (char *[]){"compare", "--ab", g, NULL});
+    bad_input("--out among the run arguments",
+              (char *[]){"compare", "--ab", g, g, "--out", "x", NULL});
+    bad_input("--runs 0",
+              (char *[]){"compare", "--ab", g, g, "--runs", "0", NULL});
+    bad_input("a bad compare option",
+              (char *[]){"compare", "--ab", g, g, "--format", "xml", NULL});
+    bad_input("a run argument gclab run refuses",
+              (char *[]){"compare", "--ab", g, g, "--runs", "1", "--workload",
+                         "bogus", "--allow-debug", NULL});
+    nftw(dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+    return tap_done();
+}

@@ -768,12 +768,16 @@ stage_icount(struct check *c, void *arg, struct outcome *out)
         }
         if (pct > c->icount_limit_pct && over++ == 0) {
             snprintf(fail, sizeof fail,
-                     "%.120s on %.120s (size %llu): %llu -> %llu "
-                     "instructions (%+.2f%%, limit +%g%%)",
+                     "%.120s on %.120s (size %llu): %llu "
+                     "-> %llu instructions (%+.2f%%)",
                      run.collector, run.workload, (unsigned long long)run.size,
                      (unsigned long long)b->instructions,
-                     (unsigned long long)run.instructions, pct,
-                     c->icount_limit_pct);
+                     (unsigned long long)run.instructions, pct);
+        }
+        else if (pct > c->icount_limit_pct) {
+            size_t n = strlen(fail);
+            snprintf(fail + n, sizeof fail - n, ", %.60s %+.2f%%",
+                     run.collector, pct);
         }
     }
     char path[4200];
@@ -782,7 +786,7 @@ stage_icount(struct check *c, void *arg, struct outcome *out)
         say(out, FAIL, "cannot write %s: %s", path, strerror(errno));
     }
     else if (over > 0) {
-        say(out, FAIL, "%s%s", fail, over > 1 ? "; and more" : "");
+        say(out, FAIL, "%s (limit +%g%%)", fail, c->icount_limit_pct);
     }
     else if (compared == 0) {
         say(out, PASS,

@@ -273,7 +273,11 @@ has_program(const char *name, char *path, size_t bytes)
         const char *end = strchr(p, ':');
         size_t n = end ? (size_t)(end - p) : strlen(p);
         snprintf(path, bytes, "%.*s/%s", (int)n, n ? p : ".", name);
-        if (access(path, X_OK) == 0) {
+        struct stat st;
+        /* A directory can be X_OK too (/usr/lib/x86_64-linux-gnu/valgrind
+         * is one, and meson puts that directory on PATH). */
+        if (stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+            access(path, X_OK) == 0) {
             return true;
         }
         p = end ? end + 1 : NULL;

@@ -12,16 +12,12 @@
  * deliberate slip); it is compared with A the same way, and if that
  * comparison does not flag it the job could not have seen a regression
  * of its size, so the A/B verdict proves nothing: exit 1 either way. */
-#define _GNU_SOURCE /* mkdtemp, nftw */
+#define _DEFAULT_SOURCE /* mkdtemp */
 #include "run-internal.h"
 
-#include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -57,20 +53,6 @@ next_random(uint64_t *s)
     z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
     z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
     return z ^ (z >> 31);
-}
-
-static bool
-parse_count(const char *text, uint64_t max, uint64_t *out)
-{
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(text, &end, 10);
-    if (end == text || *end != '\0' || errno != 0 || text[0] == '-' ||
-        v == 0 || v > max) {
-        return false;
-    }
-    *out = v;
-    return true;
 }
 
 /* compare's own options, which take a value each. */
@@ -191,29 +173,12 @@ invoke(const struct ab *ab, int side, const char *dir, const char *log)
     argv[n++] = "--out";
     argv[n++] = (char *)dir;
     argv[n] = NULL;
-    fflush(stdout);
-    fflush(stderr);
-    pid_t pid = fork();
-    if (pid < 0) {
-        return -1;
+    int err = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    int rc = run_command(argv, err);
+    if (err >= 0) {
+        close(err);
     }
-    if (pid == 0) {
-        int null = open("/dev/null", O_WRONLY);
-        int err = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        if (null >= 0) {
-            dup2(null, 1);
-        }
-        if (err >= 0) {
-            dup2(err, 2);
-        }
-        execv(argv[0], argv);
-        _exit(127);
-    }
-    int st;
-    if (waitpid(pid, &st, 0) != pid) {
-        return -1;
-    }
-    return WIFSIGNALED(st) ? 128 + WTERMSIG(st) : WEXITSTATUS(st);
+    return rc;
 }
 
 /* The first line of a file, for a one-line error. */
@@ -231,15 +196,6 @@ first_line(const char *path, char *out, size_t cap)
         snprintf(out, cap, "%.*s", (int)strcspn(p, "\n"), p);
     }
     free(text);
-}
-
-static int
-remove_one(const char *path, const struct stat *st, int flag, struct FTW *f)
-{
-    (void)st;
-    (void)flag;
-    (void)f;
-    return remove(path);
 }
 
 /* Every invocation, round by round in a shuffled order; then each
@@ -384,7 +340,7 @@ compare_ab(int argc, char **argv)
         }
     }
     if (ab.keep == NULL) {
-        nftw(ab.work, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+        gc_remove_tree(ab.work);
     }
     fflush(stdout);
     return status;

@@ -26,7 +26,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -217,52 +216,6 @@ in_child(child_fn *fn, struct check *c, void *arg, struct outcome *out,
         return 128 + WTERMSIG(st);
     }
     return ok ? WEXITSTATUS(st) : 125;
-}
-
-/* Runs argv (argv[0] a path or a name on PATH), its stdout to /dev/null
- * and stderr to err; the exit status, or 128 + signal, or -1. */
-static int
-spawn(char *const *argv, FILE *err)
-{
-    fflush(stdout);
-    fflush(stderr);
-    fflush(err);
-    pid_t pid = fork();
-    if (pid < 0) {
-        return -1;
-    }
-    if (pid == 0) {
-        int null = open("/dev/null", O_WRONLY);
-        if (null >= 0) {
-            dup2(null, 1);
-        }
-        dup2(fileno(err), 2);
-        execvp(argv[0], argv);
-        _exit(127);
-    }
-    int st;
-    if (waitpid(pid, &st, 0) != pid) {
-        return -1;
-    }
-    return WIFSIGNALED(st) ? 128 + WTERMSIG(st) : WEXITSTATUS(st);
-}
-
-static int
-remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
-
-/* rm -r of a directory this check made. */
-static void
-remove_tree(const char *dir)
-{
-    if (dir[0] != '\0') {
-        nftw(dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
-    }
 }
 
 static bool
@@ -671,7 +624,8 @@ count_instructions(struct check *c, const char *valgrind,
         printf(" %s", argv[i]);
     }
     printf("\n");
-    int rc = spawn(argv, stdout);
+    fflush(stdout);
+    int rc = run_command(argv, fileno(stdout));
     if (rc != 0) {
         snprintf(why, why_bytes, "%.120s on %.120s: valgrind exited with %d",
                  run->collector, run->workload, rc);
@@ -1015,20 +969,6 @@ stage_timing(struct check *c, void *arg, struct outcome *out)
 
 /* ---- inputs ------------------------------------------------------------- */
 
-static bool
-parse_u64(const char *text, uint64_t min, uint64_t max, uint64_t *out)
-{
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(text, &end, 10);
-    if (end == text || *end != '\0' || errno != 0 || text[0] == '-' ||
-        v < min || v > max) {
-        return false;
-    }
-    *out = v;
-    return true;
-}
-
 /* A case file: "key: value" lines, '#' comments (regressions/README.md). */
 static int
 load_case(const char *path, struct reg_case *k)
@@ -1128,14 +1068,14 @@ load_case(const char *path, struct reg_case *k)
             }
         }
         else if (strcmp(key, "size") == 0) {
-            if (!parse_u64(val, 1, 1000000000, &k->size)) {
+            if (!parse_count(val, 1000000000, &k->size)) {
                 snprintf(err, sizeof err,
                          "size needs an integer from 1 to "
                          "1e9");
             }
         }
         else if (strcmp(key, "repeat") == 0) {
-            if (!parse_u64(val, 1, 100, &k->repeat)) {
+            if (!parse_count(val, 100, &k->repeat)) {
                 snprintf(err, sizeof err,
                          "repeat needs an integer from 1 "
                          "to 100");
@@ -1279,8 +1219,8 @@ load_icounts(struct check *c)
             !json_field(line, "workload", x->workload, sizeof x->workload) ||
             !json_field(line, "size", size, sizeof size) ||
             !json_field(line, "instructions", n, sizeof n) ||
-            !parse_u64(size, 1, 1000000000, &x->size) ||
-            !parse_u64(n, 1, UINT64_MAX, &x->instructions)) {
+            !parse_count(size, 1000000000, &x->size) ||
+            !parse_count(n, UINT64_MAX, &x->instructions)) {
             fprintf(stderr,
                     "%s:%zu: error: not an instruction count "
                     "(collector, workload, size, instructions)\n",
@@ -1473,19 +1413,19 @@ parse_args(struct check *c, int argc, char **argv)
             c->gclab = val;
         }
         else if (strcmp(opt, "--seeds") == 0) {
-            if (!parse_u64(val, 1, 1000000, &c->seeds)) {
+            if (!parse_count(val, 1000000, &c->seeds)) {
                 return usage("--seeds needs an integer from 1 to 1e6, not",
                              val);
             }
         }
         else if (strcmp(opt, "--seed") == 0) {
-            if (!parse_u64(val, 1, UINT64_MAX / 2, &c->first_seed)) {
+            if (!parse_count(val, UINT64_MAX / 2, &c->first_seed)) {
                 return usage("--seed needs a positive integer, not", val);
             }
             has_seed = true;
         }
         else if (strcmp(opt, "--repeat") == 0) {
-            if (!parse_u64(val, 1, 100, &c->repeat)) {
+            if (!parse_count(val, 100, &c->repeat)) {
                 return usage("--repeat needs an integer from 1 to 100, not",
                              val);
             }
@@ -1607,11 +1547,11 @@ install_baseline(struct check *c)
             rename(old, dir);
             return -1;
         }
-        remove_tree(old);
+        gc_remove_tree(old);
         c->newbase[0] = '\0';
         return 0;
     }
-    remove_tree(c->newbase); /* now the old baseline */
+    gc_remove_tree(c->newbase); /* now the old baseline */
     c->newbase[0] = '\0';
     return 0;
 }
@@ -1683,7 +1623,7 @@ gc_cmd_check(int argc, char **argv)
     }
     if (status != 0) {
         if (c->work[0] != '\0' && strstr(c->work, "XXXXXX") == NULL) {
-            remove_tree(c->work);
+            gc_remove_tree(c->work);
         }
         results_free(&c->base);
         free(c->base_icounts);
@@ -1776,9 +1716,9 @@ gc_cmd_check(int argc, char **argv)
     fflush(stdout);
     free(details.data);
     if (c->newbase[0] != '\0') {
-        remove_tree(c->newbase);
+        gc_remove_tree(c->newbase);
     }
-    remove_tree(c->work);
+    gc_remove_tree(c->work);
     results_free(&c->base);
     free(c->base_icounts);
     free(c->cases);

@@ -177,6 +177,9 @@ void gc_buf_csv_field(struct gc_buf *b, const char *s);
  * old file or the new one.  -1 with errno on failure. */
 int gc_write_atomic(const char *path, const char *data, size_t len);
 int gc_mkdir_p(const char *dir);
+/* rm -r: dir and everything below it, links not followed.  -1 if some
+ * of it could not be removed. */
+int gc_remove_tree(const char *dir);
 /* All of a stream, NUL-terminated, its length in *len (if not NULL);
  * NULL with errno set on a read error or when memory runs out. */
 char *gc_read_stream(FILE *f, size_t *len);

@@ -102,6 +102,13 @@ enum gc_status gc_run_measured(const struct gc_workload *w,
                                uint64_t *checksum)
     __attribute__((noinline));
 
+/* A count from 1 to max, all of text; false for anything else. */
+bool parse_count(const char *text, uint64_t max, uint64_t *out);
+/* Runs argv (argv[0] a path, or a name on PATH) to the end, its stdout
+ * to /dev/null and its stderr to err_fd (left alone if negative): the
+ * exit status, 128 + the signal that ended it, or -1 if it could not be
+ * started (127: not found). */
+int run_command(char *const *argv, int err_fd);
 /* Reads exactly n bytes from fd (through short reads); false at EOF or
  * on an error first. */
 bool read_all_fd(int fd, void *buf, size_t n);

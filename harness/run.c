@@ -65,7 +65,7 @@ usage(const char *msg, const char *arg)
     return gc_usage_error("run", msg, arg);
 }
 
-static bool
+bool
 parse_count(const char *text, uint64_t max, uint64_t *out)
 {
     char *end;
@@ -585,6 +585,33 @@ run_isolated(const struct item *it, const struct gc_workload_spec *ws,
         out->status = RUN_CRASHED;
         out->signal = WIFSIGNALED(st) ? WTERMSIG(st) : 0;
     }
+}
+
+int
+run_command(char *const *argv, int err_fd)
+{
+    fflush(stdout);
+    fflush(stderr);
+    pid_t pid = fork();
+    if (pid < 0) {
+        return -1;
+    }
+    if (pid == 0) {
+        int null = open("/dev/null", O_WRONLY);
+        if (null >= 0) {
+            dup2(null, 1);
+        }
+        if (err_fd >= 0) {
+            dup2(err_fd, 2);
+        }
+        execvp(argv[0], argv);
+        _exit(127);
+    }
+    int st;
+    if (waitpid(pid, &st, 0) != pid) {
+        return -1;
+    }
+    return WIFSIGNALED(st) ? 128 + WTERMSIG(st) : WEXITSTATUS(st);
 }
 
 /* ---- records ------------------------------------------------------------ */

@@ -10,13 +10,12 @@
  * must catch and the exact counters must not see.
  *
  * Usage: t-check SOURCE_ROOT GCLAB [--slow] */
-#define _GNU_SOURCE /* mkdtemp, setenv, nftw */
+#define _GNU_SOURCE /* mkdtemp, setenv, realpath */
 #include "cli.h"
 #include "harness.h"
 #include "tap.h"
 
 #include <dirent.h>
-#include <ftw.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -26,15 +25,10 @@ static const char *root, *gclab;
 
 #define OUT_BYTES 65536
 
-/* dir/name, in one of a few rotating buffers. */
 static const char *
 at(const char *name)
 {
-    static char paths[8][512];
-    static int k;
-    char *p = paths[k++ % 8];
-    snprintf(p, 512, "%s/%s", dir, name);
-    return p;
+    return cli_path(dir, name);
 }
 
 static void
@@ -83,20 +77,10 @@ stage_is(const char *out, const char *stage, const char *verdict)
     return strncmp(stage_line(out, stage), verdict, strlen(verdict)) == 0;
 }
 
-/* Exit status 2 and exactly one line on stderr. */
 static void
 bad_input(const char *what, char **argv)
 {
-    char name[300], err[OUT_BYTES];
-    snprintf(name, sizeof name, "gclab check: %s: exit 2, one line", what);
-    TEST(name) {
-        int rc = check_cmd(argv, NULL, err);
-        check_int(rc, ==, 2);
-        check_uint(count_lines(err), ==, 1);
-        if (count_lines(err) != 1) {
-            tap_diag("stderr: %s", err);
-        }
-    }
+    check_bad_input(gc_cmd_check, what, argv);
 }
 
 /* A copy of a results.jsonl whose first record of workload has one
@@ -192,15 +176,6 @@ no_leftovers(void)
         closedir(d);
     }
     return clean;
-}
-
-static int
-remove_one(const char *path, const struct stat *st, int flag, struct FTW *f)
-{
-    (void)st;
-    (void)flag;
-    (void)f;
-    return remove(path);
 }
 
 static void
@@ -476,6 +451,15 @@ tree_passes(void)
     }
 }
 
+/* gclab check's regressions stage on one case of regressions/. */
+static int
+run_case(const char *file, bool swap, char *out)
+{
+    char *argv[] = {"check", "--stages", "regressions", "--regressions",
+                    (char *)case_dir(file, swap), NULL};
+    return check_cmd(argv, out, NULL);
+}
+
 static void
 regression_cases(void)
 {
@@ -501,13 +485,7 @@ regression_cases(void)
         snprintf(name, sizeof name, "regression case %s flags and clears",
                  names[i]);
         TEST(name) {
-            char *argv[] = {"check",
-                            "--stages",
-                            "regressions",
-                            "--regressions",
-                            (char *)case_dir(names[i], false),
-                            NULL};
-            int rc = check_cmd(argv, out, NULL);
+            int rc = run_case(names[i], false, out);
             check_int(rc, ==, 0);
             const char *line = stage_line(out, "regressions");
             check(strncmp(line, "PASS", 4) == 0);
@@ -521,13 +499,7 @@ regression_cases(void)
                  "flags: exit 1",
                  names[i]);
         TEST(name) {
-            char *argv[] = {"check",
-                            "--stages",
-                            "regressions",
-                            "--regressions",
-                            (char *)case_dir(names[i], true),
-                            NULL};
-            check_int(check_cmd(argv, out, NULL), ==, 1);
+            check_int(run_case(names[i], true, out), ==, 1);
             const char *line = stage_line(out, "regressions");
             check(strncmp(line, "FAIL", 4) == 0);
             check(strstr(line, "no longer flags") != NULL);
@@ -631,6 +603,6 @@ main(int argc, char **argv)
         baseline_tests();
         regression_cases();
     }
-    nftw(dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+    gc_remove_tree(dir);
     return tap_done();
 }

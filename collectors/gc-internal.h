@@ -143,6 +143,11 @@ struct gc_heap {
     int checks;            /* verifier level after collections */
     bool is_stress;        /* GCLAB_STRESS: also every 64th allocation */
     bool is_collect_every_alloc; /* the config's stress mode */
+    /* TEST KNOB, GCLAB_DEBUG_EXTRA_TRAVERSE=1: every collection walks its
+     * set with traverse once more, doing nothing -- extra work that no
+     * counter sees, for showing that gclab check's instruction-count
+     * gate catches it (scripts/icount-trials.sh).  Never a result. */
+    bool has_extra_traverse;
 
     struct gc_free_lists free_lists;
     struct gc_object *roots; /* dict */

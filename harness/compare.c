@@ -36,9 +36,15 @@ static const char *const shown_counters[] = {
     "objects_visited"};
 /* Exact for a seed (design.md, "Harness"): compared run by run. */
 static const char *const deterministic[] = {
-    "collections_gen0", "collections_gen1",  "collections_gen2",
-    "objects_visited",  "objects_collected", "objects_uncollectable",
-    "peak_live_bytes",  "checksum"};
+    "collections_gen0",
+    "collections_gen1",
+    "collections_gen2",
+    "objects_visited",
+    "objects_collected",
+    "objects_uncollectable",
+    "peak_live_bytes",
+    "retained_garbage_peak_bytes",
+    "checksum"};
 
 #define COUNT(a) (sizeof(a) / sizeof *(a))
 
@@ -899,9 +905,52 @@ judge(struct report *r, struct cell *cells)
     return rc;
 }
 
+/* Every cell, for a caller that judges them itself (gclab check). */
+static int
+keep_findings(const struct report *r, struct compare_findings *found)
+{
+    found->cells = calloc(r->ncells ? r->ncells : 1, sizeof *found->cells);
+    if (found->cells == NULL) {
+        return -1;
+    }
+    for (size_t i = 0; i < r->ncells; i++) {
+        const struct cell *c = &r->cells[i];
+        struct compare_finding *f = &found->cells[found->n++];
+        snprintf(f->base_collector, sizeof f->base_collector, "%s",
+                 c->m->b->collector);
+        snprintf(f->new_collector, sizeof f->new_collector, "%s",
+                 c->m->n->collector);
+        snprintf(f->workload, sizeof f->workload, "%s",
+                 r->base->res.workloads[c->m->b->workload]);
+        f->size = c->m->b->size;
+        f->metric = c->metric;
+        f->gate = c->gate;
+        f->exact = c->exact;
+        f->base_mean = c->base_mean;
+        f->new_mean = c->new_mean;
+        f->change_pct = c->change_pct;
+        f->runs_paired = c->pairs;
+        f->runs_differ = c->pairs_differ;
+        f->verdict = c->verdict;
+    }
+    return 0;
+}
+
+bool
+compare_options_valid(int argc, char **argv)
+{
+    struct options o;
+    return parse_options(argc, argv, &o) == 0;
+}
+
 int
 gc_cmd_compare(int argc, char **argv)
 {
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--ab") == 0) {
+            return compare_ab(argc, argv);
+        }
+    }
     if (argc == 2 && strcmp(argv[1], "--help") == 0) {
         printf(
             "usage: gclab compare BASE NEW [--metric M]... [--threshold PCT]\n"
@@ -917,8 +966,28 @@ gc_cmd_compare(int argc, char **argv)
             "peak_live_bytes,\n"
             "wall_ns, and gc_cpu_ns when both sides ran with --pause-cpu). "
             "Exit 0: nothing\n"
-            "regressed; 1: a regression; 2: bad input.  docs/compare.md.\n");
+            "regressed; 1: a regression; 2: bad input.  docs/compare.md.\n"
+            "\n"
+            "       gclab compare --ab BUILD_A BUILD_B [--canary BUILD_C] "
+            "[--runs N]\n"
+            "         [--order-seed S] [--keep DIR] [compare options] "
+            "[--] [run args...]\n"
+            "runs `BUILD run ARGS` N times each (default 10), interleaved "
+            "in a seeded random\n"
+            "order, joins each side's records and compares A with B; a "
+            "canary (a build known\n"
+            "to be worse) must be flagged against A, or the job fails.\n");
         return 0;
+    }
+    return compare_run(argc, argv, stdout, NULL);
+}
+
+int
+compare_run(int argc, char **argv, FILE *report,
+            struct compare_findings *found)
+{
+    if (found != NULL) {
+        *found = (struct compare_findings){0};
     }
     struct options o;
     int status = parse_options(argc, argv, &o);
@@ -994,11 +1063,15 @@ gc_cmd_compare(int argc, char **argv)
         else {
             print_table(&out, &r);
         }
-        if (out.data != NULL) {
-            fputs(out.data, stdout);
-            fflush(stdout);
+        if (out.data != NULL && report != NULL) {
+            fputs(out.data, report);
+            fflush(report);
         }
         free(out.data);
+        if (regressions >= 0 && found != NULL &&
+            keep_findings(&r, found) != 0) {
+            status = usage("out of memory", NULL);
+        }
         status = status != 0 ? status : regressions > 0 ? 1 : 0;
     }
     free(matches);

@@ -188,6 +188,9 @@ int gc_mkdir_p(const char *dir);
  * results lost.  -1 with errno, and in failed the path at fault. */
 int gc_out_dir_ready(const char *dir, const char *const *names,
                      char *failed, size_t n);
+/* rm -r: dir and everything below it, links not followed.  -1 if some
+ * of it could not be removed. */
+int gc_remove_tree(const char *dir);
 /* All of a stream, NUL-terminated, its length in *len (if not NULL);
  * NULL with errno set on a read error or when memory runs out. */
 char *gc_read_stream(FILE *f, size_t *len);
@@ -246,6 +249,7 @@ int gc_cmd_fuzz(int argc, char **argv);
 /* gclab fuzz with its report to out and usage errors to err, for
  * tests: the same exit status. */
 int gc_fuzz_run(int argc, char **argv, FILE *out, FILE *err);
+int gc_cmd_check(int argc, char **argv);
 
 /* Runs a scenario file (spec/scenarios.md) on the model: the event log
  * goes to out, errors to err; profile_name may be NULL (the default).
@@ -279,5 +283,51 @@ enum gc_status gc_scenario_run_heap(const char *path, struct gc_heap *heap,
  * both sides as TAP comments to report (if not NULL). */
 bool gc_scenario_logs_match(const char *expected, const char *actual,
                             FILE *report);
+
+/* The scenario goldens one collector is held to (goldens.c): each
+ * NAME.scn under a directory with a NAME.PROFILE.out from real CPython,
+ * where the collector's capabilities cover what the scenario needs. */
+struct gc_golden {
+    char *scenario;      /* DIR/NAME.scn */
+    const char *profile; /* "2.7" ... "3.13" */
+    char *expected;      /* the golden log */
+};
+struct gc_goldens {
+    struct gc_golden *items;
+    size_t n;
+    size_t nscenarios; /* .scn files seen, covered or not */
+};
+/* Every golden under dir for collector (a spec), of profile only (NULL:
+ * all), in name order.  0, or -1 with a message in err: a bad spec, an
+ * unreadable directory, no memory.  Free with gc_goldens_free. */
+int gc_goldens_find(const char *dir, const char *collector, const char *only,
+                    struct gc_goldens *out, char *err, size_t err_bytes);
+void gc_goldens_free(struct gc_goldens *g);
+/* The differential (differential.c): a seeded random program that
+ * builds, mutates and drops an object graph, collecting now and then;
+ * what survives it must be what survives it under the reference. */
+struct gc_diff_outcome {
+    int64_t ids[4096]; /* identities reachable at the end, sorted */
+    size_t n;
+    uint64_t live;     /* containers still allocated */
+    bool ok;           /* the heap was made and nothing leaked */
+};
+/* The program of seed on a heap of spec (with its profile). */
+void gc_differential_run(const char *spec, uint64_t seed,
+                         struct gc_diff_outcome *out);
+bool gc_differential_same(const struct gc_diff_outcome *a,
+                          const struct gc_diff_outcome *b);
+/* Seeds first .. first + n - 1 on collector and on cpython, on the
+ * profile collector names, else on each profile in turn (seed modulo
+ * 4).  0 when every outcome agreed; else the first seed that did not
+ * (first, for a bad spec), and one line saying how in why. */
+uint64_t gc_differential(const char *collector, uint64_t first, uint64_t n,
+                         char *why, size_t why_bytes);
+
+/* Runs one golden's scenario on collector: true when it exits 0, says
+ * nothing on stderr and its log matches; otherwise why, as TAP
+ * comments, to report (if not NULL). */
+bool gc_golden_check(const struct gc_golden *g, const char *collector,
+                     FILE *report);
 
 #endif /* GCLAB_HARNESS_H */

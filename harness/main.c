@@ -24,6 +24,8 @@ static const struct {
     const char *help;
 } commands[] = {
     {"bench", gc_cmd_bench, "the main job: suite, results, plots, report"},
+    {"check", gc_cmd_check, "the CI gate: conformance, goldens, counters, "
+                            "instructions"},
     {"compare", gc_cmd_compare, "base vs new results: changes, CIs, the gate"},
     {"conform", gc_cmd_conform, "the conformance suite, as TAP"},
     {"fuzz", gc_cmd_fuzz, "random programs against a reachability oracle"},

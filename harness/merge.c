@@ -183,6 +183,10 @@ gc_cmd_merge(int argc, char **argv)
                                res.meta[0].revision) != 0) {
             status = 1;
         }
+        else {
+            fprintf(stderr, "gclab: wrote %s/results.jsonl, results.csv, "
+                            "summary.json\n", out_dir);
+        }
         free(jsonl.data);
     }
     results_free(&res);

@@ -3,10 +3,12 @@
  * the same rows as CSV, and a summary; every file written atomically
  * (temp file in the same directory, fsync, rename), so a killed run
  * leaves the old file or the new one, never half of one. */
-#define _DEFAULT_SOURCE /* mkstemp, fsync */
+#define _XOPEN_SOURCE 700 /* nftw */
+#define _DEFAULT_SOURCE   /* mkstemp, fsync */
 #include "harness.h"
 
 #include <errno.h>
+#include <ftw.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -263,6 +265,21 @@ gc_out_dir_ready(const char *dir, const char *const *names, char *failed,
         }
     }
     return 0;
+}
+
+static int
+remove_one(const char *path, const struct stat *st, int flag, struct FTW *f)
+{
+    (void)st;
+    (void)flag;
+    (void)f;
+    return remove(path);
+}
+
+int
+gc_remove_tree(const char *dir)
+{
+    return nftw(dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 /* ---- the environment -------------------------------------------------- */

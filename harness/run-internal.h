@@ -72,6 +72,10 @@ struct matrix {
      * matrix (gc_shard_assign). */
     struct gc_shard shard;
     double *shard_load;
+    /* Each run in this process, not a child of its own (gclab run
+     * --no-fork: for valgrind and debuggers; a crash ends the matrix). */
+    bool in_process;
+    bool quiet; /* no progress lines on stderr */
 };
 
 /* The MMU curve of one run from its kept pauses, at windows 10 us,
@@ -94,6 +98,27 @@ struct group {
 size_t summarize(const struct record *recs, size_t total,
                  struct group *groups);
 
+/* The measured region of a run: the workload, once.  Never inlined,
+ * so that callgrind can count it alone (--toggle-collect=gc_run_measured,
+ * gclab check's instruction counts). */
+enum gc_status gc_run_measured(const struct gc_workload *w,
+                               struct gc_heap *heap,
+                               const struct gc_workload_params *p,
+                               uint64_t *checksum)
+    __attribute__((noinline));
+
+/* A count from 1 to max, all of text; false for anything else. */
+bool parse_count(const char *text, uint64_t max, uint64_t *out);
+/* Runs argv (argv[0] a path, or a name on PATH) to the end, its stdout
+ * to /dev/null and its stderr to err_fd (left alone if negative): the
+ * exit status, 128 + the signal that ended it, or -1 if it could not be
+ * started (127: not found). */
+int run_command(char *const *argv, int err_fd);
+/* Reads exactly n bytes from fd (through short reads); false at EOF or
+ * on an error first. */
+bool read_all_fd(int fd, void *buf, size_t n);
+/* "release", "debug" or "sanitizer": what records call build_type. */
+const char *run_build_type(void);
 /* 2, with one line on stderr, when this build's numbers are not results
  * (debug, sanitizers, checks) and allow_debug is false; else 0. */
 int run_check_build(const char *command, bool allow_debug);
@@ -106,7 +131,7 @@ int check_records(const struct record *recs, size_t total,
 int write_results(const char *out_dir, const struct record *recs,
                   size_t total, const struct matrix *mx);
 /* results.jsonl (jsonl's lines), results.csv and summary.json of recs
- * in out_dir, each atomically; workloads[] names each record's workload
+ * in out_dir, each atomically and silently; workloads[] names each record's workload
  * (its spec), build and revision are the build's that ran them.  -1
  * after a line on stderr naming cmd. */
 int write_result_files(const char *cmd, const char *out_dir,
@@ -183,5 +208,36 @@ void results_free(struct results *res);
  * else 0. */
 int results_check_build(const char *cmd, const struct record_meta *ref,
                         const struct results *res, bool same_revision);
+
+/* ---- gclab compare as a library (compare.c) -------------------------- */
+
+/* One cell of a comparison: a metric of a matched (collector, workload,
+ * size), as the table shows it. */
+struct compare_finding {
+    char base_collector[RESULTS_FIELD_BYTES];
+    char new_collector[RESULTS_FIELD_BYTES];
+    char workload[RESULTS_FIELD_BYTES];
+    uint64_t size;
+    size_t metric; /* into gc_metric_names */
+    bool gate, exact;
+    double base_mean, new_mean, change_pct;
+    size_t runs_paired, runs_differ; /* exact cells, run by run */
+    const char *verdict; /* "same", "regressed", "worse", "slower", ... */
+};
+struct compare_findings {
+    struct compare_finding *cells; /* free() it */
+    size_t n;
+};
+/* gclab compare with argv as typed after "gclab" (argv[0] "compare"):
+ * the report in the chosen format goes to report (NULL: nowhere), every
+ * cell to found (NULL: not kept).  Returns compare's exit status: 0, 1
+ * on a regression, 2 on bad input with one line on stderr. */
+int compare_run(int argc, char **argv, FILE *report,
+                struct compare_findings *found);
+/* True when compare would take these options (argv as compare_run's);
+ * else false after one line on stderr. */
+bool compare_options_valid(int argc, char **argv);
+/* gclab compare --ab A B [--canary C] [run args...] (ab.c). */
+int compare_ab(int argc, char **argv);
 
 #endif /* GCLAB_RUN_INTERNAL_H */

@@ -65,7 +65,7 @@ usage(const char *msg, const char *arg)
     return gc_usage_error("run", msg, arg);
 }
 
-static bool
+bool
 parse_count(const char *text, uint64_t max, uint64_t *out)
 {
     char *end;
@@ -418,9 +418,20 @@ prefault(const struct item *it, const struct gc_workload_spec *ws,
     return RUN_OK;
 }
 
+enum gc_status
+gc_run_measured(const struct gc_workload *w, struct gc_heap *heap,
+                const struct gc_workload_params *p, uint64_t *checksum)
+{
+    return w->run(heap, p, checksum);
+}
+
+/* One run.  In a child process of its own (in_process false) the
+ * address space is capped and the heap goes with the process; in
+ * process (gclab run --no-fork) there is no cap and the heap is
+ * destroyed here. */
 static void
 run_in_child(const struct item *it, const struct gc_workload_spec *ws,
-             uint64_t baseline, uint64_t memory_cap,
+             uint64_t baseline, uint64_t memory_cap, bool in_process,
              struct child_result *out, struct gc_pause_sample **samples)
 {
     memset(out, 0, sizeof *out);
@@ -429,7 +440,9 @@ run_in_child(const struct item *it, const struct gc_workload_spec *ws,
     /* AddressSanitizer reserves terabytes of shadow address space, so
      * the cap only applies where it means something. */
     struct rlimit lim = {.rlim_cur = memory_cap, .rlim_max = memory_cap};
-    setrlimit(RLIMIT_AS, &lim);
+    if (!in_process) {
+        setrlimit(RLIMIT_AS, &lim);
+    }
 #else
     (void)memory_cap;
 #endif
@@ -438,16 +451,16 @@ run_in_child(const struct item *it, const struct gc_workload_spec *ws,
     struct rusage ru_setup, ru_warm;
     getrusage(RUSAGE_SELF, &ru_setup);
     uint64_t t_setup = gc_clock_ns();
-    struct gc_heap *heap;
+    struct gc_heap *heap = NULL;
     out->status = new_run_heap(it, baseline, &heap, out->effective,
                                sizeof out->effective);
     if (out->status != RUN_OK) {
-        return;
+        goto done;
     }
     if (it->prefault) {
         out->status = prefault(it, ws, baseline, heap);
         if (out->status != RUN_OK) {
-            return;
+            goto done;
         }
     }
     getrusage(RUSAGE_SELF, &ru_warm);
@@ -465,7 +478,7 @@ run_in_child(const struct item *it, const struct gc_workload_spec *ws,
         uint64_t ignored;
         if (ws->workload->run(heap, &wp, &ignored) != GC_OK) {
             out->status = RUN_OUT_OF_MEMORY;
-            return;
+            goto done;
         }
         gc_collect(heap, 2);
     }
@@ -505,7 +518,8 @@ run_in_child(const struct item *it, const struct gc_workload_spec *ws,
     getrusage(RUSAGE_SELF, &ru0);
     uint64_t t0 = gc_clock_ns();
     log.start_ns = t0;
-    enum gc_status rc = ws->workload->run(heap, &p, &out->m.checksum);
+    enum gc_status rc = gc_run_measured(ws->workload, heap, &p,
+                                        &out->m.checksum);
     out->m.wall_ns = gc_clock_ns() - t0;
     getrusage(RUSAGE_SELF, &ru1);
     (void)c0;
@@ -553,12 +567,14 @@ run_in_child(const struct item *it, const struct gc_workload_spec *ws,
     }
     out->nsamples = (uint32_t)log.nsamples;
     *samples = log.samples;
-    /* The heap goes with the process. */
+done:
+    if (in_process && heap != NULL) {
+        gc_heap_destroy(heap);
+    }
+    /* Otherwise the heap goes with the process. */
 }
 
-/* Forks, runs it in the child, and reads its result back: a crash or a
- * kill becomes a recorded result, not the end of the matrix. */
-static bool
+bool
 read_all_fd(int fd, void *buf, size_t n)
 {
     size_t got = 0;
@@ -572,6 +588,8 @@ read_all_fd(int fd, void *buf, size_t n)
     return true;
 }
 
+/* Forks, runs it in the child, and reads its result back: a crash or a
+ * kill becomes a recorded result, not the end of the matrix. */
 static void
 run_isolated(const struct item *it, const struct gc_workload_spec *ws,
              uint64_t baseline, uint64_t memory_cap,
@@ -597,7 +615,7 @@ run_isolated(const struct item *it, const struct gc_workload_spec *ws,
         close(fds[0]);
         struct child_result r;
         struct gc_pause_sample *smp;
-        run_in_child(it, ws, baseline, memory_cap, &r, &smp);
+        run_in_child(it, ws, baseline, memory_cap, false, &r, &smp);
         FILE *pipe_out = fdopen(fds[1], "w");
         bool ok = pipe_out != NULL && fwrite(&r, sizeof r, 1, pipe_out) == 1 &&
                   (r.nsamples == 0 ||
@@ -625,11 +643,38 @@ run_isolated(const struct item *it, const struct gc_workload_spec *ws,
     }
 }
 
+int
+run_command(char *const *argv, int err_fd)
+{
+    fflush(stdout);
+    fflush(stderr);
+    pid_t pid = fork();
+    if (pid < 0) {
+        return -1;
+    }
+    if (pid == 0) {
+        int null = open("/dev/null", O_WRONLY);
+        if (null >= 0) {
+            dup2(null, 1);
+        }
+        if (err_fd >= 0) {
+            dup2(err_fd, 2);
+        }
+        execvp(argv[0], argv);
+        _exit(127);
+    }
+    int st;
+    if (waitpid(pid, &st, 0) != pid) {
+        return -1;
+    }
+    return WIFSIGNALED(st) ? 128 + WTERMSIG(st) : WEXITSTATUS(st);
+}
+
 /* ---- records ------------------------------------------------------------ */
 
 
-static const char *
-build_type(void)
+const char *
+run_build_type(void)
 {
 #if defined(__SANITIZE_ADDRESS__)
     return "sanitizer";
@@ -643,13 +688,23 @@ build_type(void)
 int
 run_check_build(const char *command, bool allow_debug)
 {
-    if (!allow_debug && (strcmp(build_type(), "release") != 0 ||
-                         GCLAB_CHECKS_DEFAULT > 0 || getenv("GCLAB_CHECKS") ||
-                         getenv("GCLAB_STRESS"))) {
+    if (allow_debug) {
+        return 0;
+    }
+    if (getenv("GCLAB_DEBUG_EXTRA_TRAVERSE")) {
+        fprintf(stderr, "gclab %s: GCLAB_DEBUG_EXTRA_TRAVERSE is set, a test "
+                        "knob that wastes work on purpose; its numbers are "
+                        "not results (unset it, or --allow-debug)\n",
+                command);
+        return 2;
+    }
+    if (strcmp(run_build_type(), "release") != 0 ||
+        GCLAB_CHECKS_DEFAULT > 0 || getenv("GCLAB_CHECKS") ||
+        getenv("GCLAB_STRESS")) {
         fprintf(stderr, "gclab %s: this is a %s build with check level %d; "
                         "its numbers are not results (use a release build, "
                         "or --allow-debug)\n",
-                command, build_type(), GCLAB_CHECKS_DEFAULT);
+                command, run_build_type(), GCLAB_CHECKS_DEFAULT);
         return 2;
     }
     return 0;
@@ -723,7 +778,7 @@ record_json(struct gc_buf *b, const struct record *rec,
     gc_buf_printf(b, ",\"build_type\":\"%s\",\"check_level\":%d,"
                      "\"events\":%s,\"layout\":\"%s\","
                      "\"gclab_revision\":",
-                  build_type(), GCLAB_CHECKS_DEFAULT,
+                  run_build_type(), GCLAB_CHECKS_DEFAULT,
                   GCLAB_EVENTS ? "true" : "false",
                   gc_layout_name(rec->item.layout));
     gc_buf_json_string(b, GCLAB_REVISION);
@@ -1214,18 +1269,24 @@ run_matrix(const struct matrix *mx, size_t *total_out)
         struct record *rec = &recs[k];
         const struct gc_workload_spec *ws = &mx->wspecs[rec->item.workload];
         double elapsed = (double)(gc_clock_ns() - started) / 1e9;
-        fprintf(stderr,
-                "[%zu/%zu] %s on %s%s, size %llu, rep %llu (%.1f s, ETA "
-                "%.1f s)\n",
-                k + 1, total, rec->item.collector,
-                mx->workloads[rec->item.workload],
-                rec->item.peer ? " (twin)" : "",
-                (unsigned long long)rec->item.size,
-                (unsigned long long)rec->item.rep + 1, elapsed,
-                k ? elapsed / (double)k * (double)(total - k) : 0.0);
+        if (!mx->quiet) {
+            fprintf(stderr,
+                    "[%zu/%zu] %s on %s%s, size %llu, rep %llu (%.1f s, ETA "
+                    "%.1f s)\n",
+                    k + 1, total, rec->item.collector,
+                    mx->workloads[rec->item.workload],
+                    rec->item.peer ? " (twin)" : "",
+                    (unsigned long long)rec->item.size,
+                    (unsigned long long)rec->item.rep + 1, elapsed,
+                    k ? elapsed / (double)k * (double)(total - k) : 0.0);
+        }
         rec->started = time(NULL); /* a label for the record, not a timing */
         if (rec->item.peer != NULL) {
             run_peer(&rec->item, ws, &rec->r, &rec->samples);
+        }
+        else if (mx->in_process) {
+            run_in_child(&rec->item, ws, mx->baseline, mx->memory_cap, true,
+                         &rec->r, &rec->samples);
         }
         else {
             run_isolated(&rec->item, ws, mx->baseline, mx->memory_cap,
@@ -1304,10 +1365,6 @@ write_result_files(const char *cmd, const char *out_dir,
         write_file(cmd, out_dir, "summary.json", &summary) != 0) {
         rc = -1;
     }
-    else {
-        fprintf(stderr, "gclab: wrote %s/results.jsonl, results.csv, "
-                        "summary.json\n", out_dir);
-    }
     free(csv.data);
     free(summary.data);
     return rc;
@@ -1325,7 +1382,11 @@ write_results(const char *out_dir, const struct record *recs, size_t total,
                     &env, mx->shard);
     }
     int rc = write_result_files("run", out_dir, &jsonl, recs, total,
-                                mx->workloads, build_type(), GCLAB_REVISION);
+                                mx->workloads, run_build_type(), GCLAB_REVISION);
+    if (rc == 0 && !mx->quiet) {
+        fprintf(stderr, "gclab: wrote %s/results.jsonl, results.csv, "
+                        "summary.json\n", out_dir);
+    }
     free(jsonl.data);
     return rc;
 }
@@ -1408,7 +1469,7 @@ gc_cmd_run(int argc, char **argv)
     const char *peers[8];
     int npeers = 0;
     bool allow_debug = false, trace = false, pause_cpu = false;
-    bool retained = false, prefault_heap = false;
+    bool retained = false, prefault_heap = false, no_fork = false;
     uint64_t warmup = 0, cascade_min = GC_CASCADE_MIN_DEFAULT;
     enum gc_layout layout = GC_LAYOUT_ALLOC_ORDER;
     struct gc_shard shard = {0, 0};
@@ -1434,6 +1495,10 @@ gc_cmd_run(int argc, char **argv)
             prefault_heap = true;
             continue;
         }
+        if (strcmp(opt, "--no-fork") == 0) {
+            no_fork = true;
+            continue;
+        }
         if (strcmp(opt, "--help") == 0) {
             printf(
                 "usage: gclab run [--collector SPEC]... [--workload "
@@ -1444,7 +1509,8 @@ gc_cmd_run(int argc, char **argv)
                 "[--memory-cap-mb N] [--pause-cpu]\n"
                 "         [--layout alloc-order|shuffled] [--retained] "
                 "[--warmup N] [--prefault]\n"
-                "         [--cascade-min N] [--shard I/N] [--allow-debug]\n"
+                "         [--cascade-min N] [--shard I/N] [--no-fork] "
+                "[--allow-debug]\n"
                 "Runs every (collector, workload, size, repetition) in a "
                 "child process of its\n"
                 "own and prints means with 95%% CIs; --out writes "
@@ -1453,7 +1519,11 @@ gc_cmd_run(int argc, char **argv)
                 "trace.json.\n"
                 "--shard I/N runs only share I of N of the matrix, balanced "
                 "by expected cost\n"
-                "(docs/sharding.md); gclab merge joins the shares.\n");
+                "(docs/sharding.md); gclab merge joins the shares.\n"
+                "--no-fork runs everything in this process, without the "
+                "memory cap or crash\n"
+                "isolation: for valgrind and debuggers (gclab check counts "
+                "instructions so).\n");
             return 0;
         }
         if (i + 1 >= argc) {
@@ -1613,7 +1683,7 @@ gc_cmd_run(int argc, char **argv)
                         .pause_cpu = pause_cpu, .layout = layout,
                         .retained = retained, .warmup = warmup,
                         .prefault = prefault_heap, .shard = shard,
-                        .cascade_min = cascade_min};
+                        .cascade_min = cascade_min, .in_process = no_fork};
     size_t total;
     struct record *recs = run_matrix(&mx, &total);
     if (recs == NULL) {

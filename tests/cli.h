@@ -5,6 +5,7 @@
 #define GCLAB_TEST_CLI_H
 
 #include "harness.h"
+#include "tap.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -92,6 +93,37 @@ static inline int
 run_quietly(int (*cmd)(int, char **), int argc, char **argv)
 {
     return run_captured(cmd, argc, argv, NULL, 0, NULL, 0);
+}
+
+/* dir/name, in one of a few rotating buffers: good until eight more. */
+static inline const char *
+cli_path(const char *dir, const char *name)
+{
+    static char paths[8][512];
+    static int k;
+    char *p = paths[k++ % 8];
+    snprintf(p, 512, "%s/%s", dir, name);
+    return p;
+}
+
+/* One TAP point: cmd on argv exits 2 and says exactly one line on
+ * stderr, as bad input must (argv[0] names the subcommand). */
+static inline void
+check_bad_input(int (*cmd)(int, char **), const char *what, char **argv)
+{
+    char name[400];
+    static char err[8192];
+    snprintf(name, sizeof name, "gclab %s: %s: exit 2, one line", argv[0],
+             what);
+    TEST(name) {
+        int rc = run_captured(cmd, cli_argc(argv), argv, NULL, 0, err,
+                              sizeof err);
+        check_int(rc, ==, 2);
+        check_uint(count_lines(err), ==, 1);
+        if (count_lines(err) != 1) {
+            tap_diag("stderr: %s", err);
+        }
+    }
 }
 
 #endif /* GCLAB_TEST_CLI_H */

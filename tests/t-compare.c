@@ -17,15 +17,10 @@
 
 static char dir[] = "/tmp/gclab-compare-XXXXXX";
 
-/* dir/name, in one of a few rotating buffers. */
 static const char *
 at(const char *name)
 {
-    static char paths[8][512];
-    static int k;
-    char *p = paths[k++ % 8];
-    snprintf(p, 512, "%s/%s", dir, name);
-    return p;
+    return cli_path(dir, name);
 }
 
 static void
@@ -69,24 +64,6 @@ results_file(const char *name, const char *collector, double mean,
     }
     write_text(name, b.data);
     free(b.data);
-}
-
-/* Exit status 2 and exactly one line on stderr. */
-static void
-check_bad_input(int (*cmd)(int, char **), const char *what, char **argv)
-{
-    char name[200], err[2048];
-    snprintf(name, sizeof name, "gclab %s: %s: exit 2, one line", argv[0],
-             what);
-    TEST(name) {
-        int rc = run_captured(cmd, cli_argc(argv), argv, NULL, 0, err,
-                              sizeof err);
-        check_int(rc, ==, 2);
-        check_uint(count_lines(err), ==, 1);
-        if (count_lines(err) != 1) {
-            tap_diag("stderr: %s", err);
-        }
-    }
 }
 
 /* gclab compare on a NULL-terminated argv, its stdout caught in out

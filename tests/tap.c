@@ -159,6 +159,15 @@ tap_diag(const char *fmt, ...)
     printf("\n");
 }
 
+void
+tap_reset(void)
+{
+    tap.count = 0;
+    tap.failures = 0;
+    tap.is_in_test = false;
+    tap.is_unbuffered = false; /* stdout may be another stream now */
+}
+
 int
 tap_failures(void)
 {

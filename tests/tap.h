@@ -34,6 +34,10 @@ void tap_diag(const char *fmt, ...);
 int tap_done(void);
 /* How many points failed so far. */
 int tap_failures(void);
+/* Starts a new stream: numbering and failures from zero.  For a forked
+ * child that runs a suite of its own (gclab check runs gclab conform
+ * so, from a test too). */
+void tap_reset(void);
 
 #define TEST(description)                                                   \
     for (int tap_once_ = tap_begin(description); tap_once_;                 \

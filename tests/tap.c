@@ -150,13 +150,23 @@ tap_skip(const char *reason)
 void
 tap_diag(const char *fmt, ...)
 {
+    /* Every line of the message is a comment: an unprefixed line in the
+     * middle of TAP is an error to the harness. */
+    char text[8192];
     va_list ap;
     setup();
-    printf("# ");
     va_start(ap, fmt);
-    vprintf(fmt, ap);
+    vsnprintf(text, sizeof text, fmt, ap);
     va_end(ap);
-    printf("\n");
+    for (const char *line = text;;) {
+        const char *eol = strchr(line, '\n');
+        int len = eol ? (int)(eol - line) : (int)strlen(line);
+        printf("# %.*s\n", len, line);
+        if (eol == NULL || eol[1] == '\0') {
+            break;
+        }
+        line = eol + 1;
+    }
 }
 
 void

@@ -32,15 +32,14 @@ static const char *const scaling_collectors[] = {"cpython",
 static const char *series[NC + 2];
 static size_t nseries;
 
-
-static double
-wall_ms(const struct gc_metrics *m)
+double
+bench_wall_ms(const struct gc_metrics *m)
 {
     return (double)m->wall_ns / 1e6;
 }
 
-static double
-gc_ms(const struct gc_metrics *m)
+double
+bench_gc_ms(const struct gc_metrics *m)
 {
     return (double)m->gc_ns / 1e6;
 }
@@ -64,10 +63,10 @@ collections_all(const struct gc_metrics *m)
                     m->collections_gen2);
 }
 
-/* Mean and CI of one metric over a group's ok repetitions. */
-struct stat_pair
-bench_metric_of(const struct record *recs, size_t total, const char *collector,
-          int workload, uint64_t size, metric_fn *fn)
+/* The summary of one metric over a group's ok repetitions. */
+static struct gc_summary
+summary_of(const struct record *recs, size_t total, const char *collector,
+           int workload, uint64_t size, metric_fn *fn)
 {
     double v[1024];
     size_t n = 0;
@@ -80,6 +79,16 @@ bench_metric_of(const struct record *recs, size_t total, const char *collector,
     }
     struct gc_summary s;
     gc_summarize(v, n, &s);
+    return s;
+}
+
+/* Mean and CI of one metric over a group's ok repetitions. */
+struct stat_pair
+bench_metric_of(const struct record *recs, size_t total, const char *collector,
+                int workload, uint64_t size, metric_fn *fn)
+{
+    struct gc_summary s =
+        summary_of(recs, total, collector, workload, size, fn);
     return (struct stat_pair){s.mean, s.ci95};
 }
 
@@ -155,11 +164,11 @@ ratio_table(const char *dir, const struct record *recs, size_t total)
     for (size_t w = 0; w < NW; w++) {
         uint64_t size = size_of(recs, total, (int)w);
         struct stat_pair ref = bench_metric_of(recs, total, main_collectors[0],
-                                         (int)w, size, wall_ms);
+                                         (int)w, size, bench_wall_ms);
         gc_buf_printf(&b, "%s", main_workloads[w]);
         for (size_t c = 0; c < nseries; c++) {
             struct stat_pair x = bench_metric_of(recs, total, series[c], (int)w,
-                                           size, wall_ms);
+                                           size, bench_wall_ms);
             double ci, ratio = ratio_of(x, ref, &ci);
             gc_buf_printf(&b, "\t%.6g\t%.6g", ratio, ci);
         }
@@ -289,7 +298,7 @@ scaling_table(const char *dir, const struct record *recs, size_t total,
         gc_buf_printf(&b, "\"%s\"\t0\n", scaling_collectors[c]);
         for (int z = 0; z < nsizes; z++) {
             struct stat_pair p = bench_metric_of(recs, total, scaling_collectors[c],
-                                           0, sizes[z], gc_ms);
+                                           0, sizes[z], bench_gc_ms);
             gc_buf_printf(&b, "%llu\t%.6g\n", (unsigned long long)sizes[z],
                           p.mean);
         }
@@ -526,7 +535,7 @@ lbo_table(struct gc_buf *b, const struct record *recs, size_t total)
         double mean[NC], bound = 0;
         for (size_t c = 0; c < NC; c++) {
             mean[c] = bench_metric_of(recs, total, main_collectors[c], (int)w,
-                                      size, wall_ms)
+                                      size, bench_wall_ms)
                           .mean;
             if (eligible[c] && mean[c] > 0 && (bound == 0 || mean[c] < bound)) {
                 bound = mean[c];
@@ -584,7 +593,7 @@ report(const char *out_dir, const char *command, const struct record *recs,
         struct stat_pair v[NC + 2];
         size_t best = 0;
         for (size_t c = 0; c < nseries; c++) {
-            v[c] = bench_metric_of(recs, total, series[c], (int)w, size, wall_ms);
+            v[c] = bench_metric_of(recs, total, series[c], (int)w, size, bench_wall_ms);
             if (v[c].mean > 0 && v[c].mean < v[best].mean) {
                 best = c;
             }
@@ -634,23 +643,16 @@ report(const char *out_dir, const char *command, const struct record *recs,
     return bench_write_text(out_dir, "index.html", &b);
 }
 
-/* The coefficient of variation of wall time over a group's ok runs,
- * and how many there are. */
+/* The coefficient of variation of wall time over a group's ok runs
+ * (at the workload's size), and how many there are. */
 static double
 wall_cv(const struct record *recs, size_t total, const char *collector,
         int workload, size_t *n)
 {
-    double v[1024];
-    *n = 0;
-    for (size_t i = 0; i < total && *n < 1024; i++) {
-        const struct record *r = &recs[i];
-        if (r->r.status == RUN_OK && r->item.workload == workload &&
-            strcmp(r->item.collector, collector) == 0) {
-            v[(*n)++] = wall_ms(&r->r.m);
-        }
-    }
-    struct gc_summary s;
-    gc_summarize(v, *n, &s);
+    struct gc_summary s =
+        summary_of(recs, total, collector, workload,
+                   size_of(recs, total, workload), bench_wall_ms);
+    *n = s.n;
     return s.cv;
 }
 
@@ -1012,8 +1014,8 @@ gc_cmd_bench(int argc, char **argv)
     }
 
     int rc = 0;
-    rc |= bar_table(data_dir, "wall.dat", recs, total, wall_ms);
-    rc |= bar_table(data_dir, "gc.dat", recs, total, gc_ms);
+    rc |= bar_table(data_dir, "wall.dat", recs, total, bench_wall_ms);
+    rc |= bar_table(data_dir, "gc.dat", recs, total, bench_gc_ms);
     rc |= bar_table(data_dir, "pause_p99.dat", recs, total, p99_ms);
     rc |= bar_table(data_dir, "gc_share.dat", recs, total, gc_share_pct);
     rc |= bar_table(data_dir, "collections.dat", recs, total,

@@ -147,6 +147,9 @@ struct stat_pair {
 };
 /* What a figure shows of one run. */
 typedef double metric_fn(const struct gc_metrics *m);
+/* Wall time and GC time of a run, in ms. */
+double bench_wall_ms(const struct gc_metrics *m);
+double bench_gc_ms(const struct gc_metrics *m);
 /* Mean and 95% CI of fn over the ok runs of (collector, workload, size). */
 struct stat_pair bench_metric_of(const struct record *recs, size_t total,
                                  const char *collector, int workload,

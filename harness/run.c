@@ -289,6 +289,14 @@ mmu_metrics(const uint64_t *at, const uint64_t *len, size_t n,
     }
 }
 
+/* The workload's parameters for an item (no request hook). */
+static struct gc_workload_params
+params_of(const struct item *it, const struct gc_workload_spec *ws)
+{
+    return (struct gc_workload_params){.size = it->size, .seed = it->seed,
+                                       .opts = ws->opts, .nopts = ws->nopts};
+}
+
 /* The heap a run measures: the item's collector and layout, the
  * interpreter's own objects in the oldest generation, collected once. */
 static enum run_status
@@ -380,8 +388,7 @@ retained_garbage_peak(const struct item *it,
     }
     struct gc_listener l = {.data = &g, .collect_begin = on_begin_garbage};
     gc_set_listener(g.heap, &l);
-    struct gc_workload_params p = {.size = it->size, .seed = it->seed,
-                                   .opts = ws->opts, .nopts = ws->nopts};
+    struct gc_workload_params p = params_of(it, ws);
     uint64_t checksum;
     enum gc_status rc = ws->workload->run(g.heap, &p, &checksum);
     garbage_sample(&g);
@@ -404,8 +411,7 @@ prefault(const struct item *it, const struct gc_workload_spec *ws,
     if (st != RUN_OK) {
         return st;
     }
-    struct gc_workload_params p = {.size = it->size, .seed = it->seed,
-                                   .opts = ws->opts, .nopts = ws->nopts};
+    struct gc_workload_params p = params_of(it, ws);
     uint64_t ignored;
     enum gc_status rc = ws->workload->run(scratch, &p, &ignored);
     uint64_t peak = gc_heap_arena_peak_bytes(scratch);
@@ -472,9 +478,7 @@ run_in_child(const struct item *it, const struct gc_workload_spec *ws,
      * collection, so the measured run starts from a heap that has
      * been used (free lists filled, arenas mapped). */
     for (uint64_t k = 0; k < it->warmup; k++) {
-        struct gc_workload_params wp = {.size = it->size,
-                                        .seed = it->seed,
-                                        .opts = ws->opts, .nopts = ws->nopts};
+        struct gc_workload_params wp = params_of(it, ws);
         uint64_t ignored;
         if (ws->workload->run(heap, &wp, &ignored) != GC_OK) {
             out->status = RUN_OUT_OF_MEMORY;
@@ -503,12 +507,9 @@ run_in_child(const struct item *it, const struct gc_workload_spec *ws,
                             .cascade_end = on_cascade_end};
     gc_set_listener(heap, &l);
     struct request_log requests = {0};
-    struct gc_workload_params p = {.size = it->size,
-                                   .seed = it->seed,
-                                   .opts = ws->opts,
-                                   .nopts = ws->nopts,
-                                   .on_request = on_request,
-                                   .request_ctx = &requests};
+    struct gc_workload_params p = params_of(it, ws);
+    p.on_request = on_request;
+    p.request_ctx = &requests;
     int64_t c0[3], c1[3];
     gc_get_count(heap, c0);
     struct gc_gen_stats s0[3], s1[3];
@@ -793,30 +794,44 @@ const uint64_t mmu_curve_window_ns[MMU_POINTS] = {
     1000000000, 2000000000, 5000000000, 10000000000,
 };
 
+/* The starts and lengths of the collections among n pause samples, in
+ * two malloc'd arrays (the caller frees both); false if memory ran
+ * out. */
+static bool
+collection_pauses(const struct gc_pause_sample *s, size_t n, uint64_t **at,
+                  uint64_t **len, size_t *count)
+{
+    *at = malloc((n ? n : 1) * sizeof **at);
+    *len = malloc((n ? n : 1) * sizeof **len);
+    *count = 0;
+    if (*at == NULL || *len == NULL) {
+        return false;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (s[i].kind == GC_PAUSE_COLLECTION) {
+            (*at)[*count] = s[i].start_ns;
+            (*len)[(*count)++] = s[i].pause_ns;
+        }
+    }
+    return true;
+}
+
 bool
 mmu_curve(const struct record *rec, double out[MMU_POINTS])
 {
     const struct gc_metrics *m = &rec->r.m;
-    uint64_t n = rec->r.nsamples, ncollections = 0;
-    for (uint64_t i = 0; rec->samples != NULL && i < n; i++) {
-        ncollections += rec->samples[i].kind == GC_PAUSE_COLLECTION;
-    }
-    if (rec->r.status != RUN_OK || (n == 0) != (rec->samples == NULL) ||
-        m->collections_gen0 + m->collections_gen1 + m->collections_gen2 >
-            ncollections) {
+    uint64_t *at, *len;
+    size_t n;
+    if (rec->r.status != RUN_OK ||
+        (rec->r.nsamples == 0) != (rec->samples == NULL)) {
         return false;
     }
-    uint64_t *at = malloc((n ? n : 1) * sizeof *at);
-    uint64_t *len = malloc((n ? n : 1) * sizeof *len);
-    bool ok = at != NULL && len != NULL;
-    uint64_t kept = 0;
-    for (uint64_t i = 0; ok && i < n; i++) {
-        if (rec->samples[i].kind == GC_PAUSE_COLLECTION) {
-            at[kept] = rec->samples[i].start_ns;
-            len[kept++] = rec->samples[i].pause_ns;
-        }
-    }
-    n = kept;
+    uint64_t collections =
+        m->collections_gen0 + m->collections_gen1 + m->collections_gen2;
+    /* Every collection's pause is needed: none may have been dropped. */
+    bool ok = collection_pauses(rec->samples, rec->r.nsamples, &at, &len,
+                                &n) &&
+              collections <= n;
     for (int k = 0; ok && k < MMU_POINTS; k++) {
         out[k] = gc_mmu(at, len, n, m->wall_ns, mmu_curve_window_ns[k]);
     }
@@ -1067,14 +1082,10 @@ static void
 mmu_metrics_of_samples(const struct gc_pause_sample *s, size_t n,
                        struct gc_metrics *m)
 {
-    uint64_t *at = malloc((n ? n : 1) * sizeof *at);
-    uint64_t *len = malloc((n ? n : 1) * sizeof *len);
-    if (at != NULL && len != NULL) {
-        for (size_t i = 0; i < n; i++) {
-            at[i] = s[i].start_ns;
-            len[i] = s[i].pause_ns;
-        }
-        mmu_metrics(at, len, n, m);
+    uint64_t *at, *len;
+    size_t count;
+    if (collection_pauses(s, n, &at, &len, &count)) {
+        mmu_metrics(at, len, count, m);
     }
     free(at);
     free(len);

@@ -63,21 +63,9 @@ spec_with(char *out, size_t bytes, const char *collector, const char *key,
 }
 
 static double
-gc_ms_of(const struct gc_metrics *m)
-{
-    return (double)m->gc_ns / 1e6;
-}
-
-static double
 retained_kib_of(const struct gc_metrics *m)
 {
     return (double)m->retained_garbage_peak_bytes / 1024.0;
-}
-
-static double
-wall_ms_of(const struct gc_metrics *m)
-{
-    return (double)m->wall_ns / 1e6;
 }
 
 int
@@ -249,9 +237,9 @@ gc_cmd_sweep(int argc, char **argv)
             struct stat_pair kib = bench_metric_of(recs, total, spec, 0,
                                                    run_size, retained_kib_of);
             struct stat_pair gc = bench_metric_of(recs, total, spec, 0,
-                                                  run_size, gc_ms_of);
+                                                  run_size, bench_gc_ms);
             struct stat_pair wall = bench_metric_of(recs, total, spec, 0,
-                                                    run_size, wall_ms_of);
+                                                    run_size, bench_wall_ms);
             gc_buf_printf(&b, "%.6g\t%.6g\t%.6g\t%.6g\t%s\t%.6g\n", kib.mean,
                           gc.mean, gc.ci, kib.ci, values[v], wall.mean);
             printf("%-36s %10s %14.1f %10.1f %12.3f %10.3f\n", collectors[c],

@@ -7,6 +7,7 @@
                  that frees them
 Prints "SHAPE best_ns_per_object" lines.  gc is disabled throughout.
 Usage: python shapes.py [N] [REPEAT]"""
+import array
 import gc
 import sys
 import time
@@ -56,7 +57,10 @@ def build(shape, n, perm):
 def main():
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 1000000
     repeat = int(sys.argv[2]) if len(sys.argv) > 2 else 3
-    perm = lcg_perm(n)
+    # An array, not a list: a list of a million ints is itself a container
+    # the timed collection would traverse, a million visits gclab's C
+    # permutation does not make.
+    perm = array.array("q", lcg_perm(n))
     gc.disable()
     for shape in ("chain", "list-chain", "shuffled", "freeing-cycles"):
         best = None

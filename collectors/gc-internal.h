@@ -62,7 +62,12 @@ struct gc_gen {
 };
 
 struct gc_class {
-    struct gc_type type; /* first: an instance's type points here */
+    /* The class as an object: an untracked GC head, then refcnt (the
+     * heap's reference and one per instance) and type gc_type_class. */
+    struct gc_head head;
+    struct gc_object ob;
+    struct gc_type type; /* an instance's type points here */
+    const struct gc_type *base; /* tp_base: object, for every class */
     struct gc_class *next_class; /* the heap's list of classes */
     char *name;
     size_t name_bytes;
@@ -77,6 +82,7 @@ struct gc_class {
      * in the order instances first stored them. */
     struct gc_object **names;
     size_t nnames, names_cap;
+    size_t keys_usable; /* 3.11+: the shared keys' dk_usable */
 };
 
 /* The pymalloc-like small-object allocator (pool.c), one per heap. */
@@ -518,6 +524,23 @@ extern const struct gc_type gc_type_tuple;
 extern const struct gc_type gc_type_dict;
 extern const struct gc_type gc_type_weakref;
 extern const struct gc_type gc_type_instance; /* template for classes */
+extern const struct gc_type gc_type_class;    /* a class as an object */
+
+/* The class whose embedded type is t: an instance's obj->type. */
+static inline struct gc_class *
+gc_class_of_type(const struct gc_type *t)
+{
+    return (struct gc_class *)((char *)(uintptr_t)t -
+                               offsetof(struct gc_class, type));
+}
+
+/* The class that is obj, an object of type gc_type_class. */
+static inline struct gc_class *
+gc_class_of_object(const struct gc_object *obj)
+{
+    return (struct gc_class *)((char *)(uintptr_t)obj -
+                               offsetof(struct gc_class, ob));
+}
 
 /* Clears every weakref to a dying object and runs the callbacks of those
  * that have one, in list order (PyObject_ClearWeakRefs).  The list head

@@ -133,6 +133,7 @@ enum gc_kind {
     GC_KIND_TUPLE,
     GC_KIND_DICT,
     GC_KIND_WEAKREF,
+    GC_KIND_TYPE, /* a class (a heap type): see gc_class_new */
 };
 
 #define GC_TYPE_GC ((uint32_t)1)        /* a container with a GC head */
@@ -457,13 +458,21 @@ struct gc_class_spec {
     const char *const *slots;
 };
 
-/* Classes belong to the heap and live until it is destroyed.  Errors:
+/* Classes belong to the heap and live until it is destroyed.  A class is
+ * also an object, as a heap type is in CPython: a GC object (kind
+ * GC_KIND_TYPE) that every instance holds a reference to and visits last
+ * in its traversal, so gc.get_referents(inst) ends with the class and a
+ * collection pays for that visit as CPython's subtype_traverse does.  It
+ * is never tracked (the model's classes are made outside the program, and
+ * tracking them would change the generations' counts), so collectors skip
+ * it.  gc_class_object gives it.  Errors:
  * GC_EINVAL for a bad spec (no name, resurrect without a list, slot
  * names repeated), GC_ENOMEM. */
 enum gc_status gc_class_new(struct gc_heap *heap,
                             const struct gc_class_spec *spec,
                             struct gc_class **out);
 const char *gc_class_name(const struct gc_class *cls);
+struct gc_object *gc_class_object(struct gc_class *cls);
 struct gc_class *gc_instance_class(const struct gc_object *inst);
 
 struct gc_object *gc_instance_new(struct gc_heap *heap, struct gc_class *cls);

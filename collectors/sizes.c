@@ -10,6 +10,8 @@
  *   __slots__ x3  72 / 56 / 56 / 56
  *   weakref.ref   88 / 72 / 80 / 80
  *   int 1000      24 / 28 / 28 / 28;  'abc' 40 / 52 / 52 / 44
+ *   class A       904 / 1064 / 1688 / 1712; with __slots__ 904+40n / 896 /
+ *                 920 / 944
  * The model's own objects are laid out for speed and differ; this table
  * is what memory accounting against CPython uses. */
 #include "gc-internal.h"
@@ -69,13 +71,25 @@ gc_object_py_sizeof(const struct gc_heap *heap, const struct gc_object *obj)
         return 64 + (size != 0 ? dict_keys_bytes(heap, size) : 0);
     }
     case GC_KIND_INSTANCE: {
-        const struct gc_class *cls = (const struct gc_class *)obj->type;
+        const struct gc_class *cls = gc_class_of_type(obj->type);
         if (cls->has_slots) {
             bool has_weak = (obj->type->flags & GC_TYPE_WEAKREFS) != 0;
             return head(heap) + 16 + 8 * (cls->nslots + has_weak);
         }
         static const size_t plain[GC_PROFILE_COUNT] = {64, 48, 56, 48};
         return plain[p];
+    }
+    case GC_KIND_TYPE: {
+        /* sys.getsizeof of the class: 2.7 counts 40 per slot member;
+         * 3.x counts the shared keys of a class without __slots__. */
+        const struct gc_class *cls = gc_class_of_object(obj);
+        static const size_t slotted[GC_PROFILE_COUNT] = {904, 896, 920, 944};
+        static const size_t keyed[GC_PROFILE_COUNT] = {904, 1064, 1688,
+                                                       1712};
+        if (is_27) {
+            return 904 + 40 * cls->nslots;
+        }
+        return cls->has_slots ? slotted[p] : keyed[p];
     }
     }
     return 0;

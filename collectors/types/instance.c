@@ -36,7 +36,7 @@ struct gc_instance {
 static struct gc_class *
 class_of(const struct gc_object *obj)
 {
-    return (struct gc_class *)obj->type;
+    return gc_class_of_type(obj->type);
 }
 
 static bool
@@ -58,28 +58,76 @@ uses_dict(const struct gc_heap *heap)
     return heap->profile < GC_PROFILE_3_11;
 }
 
+/* new_values(n) of 3.11: a prefix of n + 2 bytes rounded to a word, then
+ * the n pointers.  Allocating what CPython allocates puts the array in
+ * the same pymalloc size class, next to the same neighbours. */
+static size_t
+values_bytes(size_t n)
+{
+    return n == 0 ? 0 : ((n + 2 + 7) & ~(size_t)7) + n * sizeof(void *);
+}
+
 /* ---- the type's slots -------------------------------------------- */
 
+/* The builtin object type, base of every class the model makes.  It has
+ * no traversal of its own, which is what ends the walk up the bases. */
+static const struct gc_type object_base = {.name = "object"};
+
+/* _PyObject_VisitInstanceAttributes: the inline values, as many as the
+ * class's shared keys have entries (an instance made before a name was
+ * added may have fewer). */
 static int
-instance_traverse(struct gc_object *self, gc_visit_fn *visit, void *arg)
+visit_instance_attributes(struct gc_object *self, const struct gc_class *cls,
+                          gc_visit_fn *visit, void *arg)
 {
     struct gc_instance *inst = AS_INST(self);
-    size_t nslots = class_of(self)->nslots;
-    int rc;
-    for (size_t i = 0; i < nslots; i++) {
-        if (inst->slots[i] != NULL && (rc = visit(inst->slots[i], arg))) {
-            return rc;
-        }
+    if (inst->values == NULL) {
+        return 0;
     }
-    if (inst->dict != NULL) {
-        return visit(inst->dict, arg);
-    }
-    for (size_t i = 0; i < inst->nvalues; i++) {
+    size_t n = cls->nnames - cls->nslots;
+    n = n < inst->nvalues ? n : inst->nvalues;
+    for (size_t i = 0; i < n; i++) {
+        int rc;
         if (inst->values[i] != NULL && (rc = visit(inst->values[i], arg))) {
             return rc;
         }
     }
     return 0;
+}
+
+/* subtype_traverse, step for step: every class up the bases that shares
+ * this traversal visits its own __slots__; then the attribute values
+ * (3.11+) or the __dict__; then the reference to the heap type itself,
+ * which CPython visits on every profile; then the first base with a
+ * traversal of its own, if any. */
+static int
+instance_traverse(struct gc_object *self, gc_visit_fn *visit, void *arg)
+{
+    struct gc_instance *inst = AS_INST(self);
+    const struct gc_type *base = self->type;
+    int rc;
+    while (base->traverse == instance_traverse) {
+        const struct gc_class *c = gc_class_of_type(base);
+        for (size_t i = 0; i < c->nslots; i++) {
+            if (inst->slots[i] != NULL && (rc = visit(inst->slots[i], arg))) {
+                return rc;
+            }
+        }
+        base = c->base;
+    }
+    struct gc_class *cls = class_of(self);
+    if (!cls->has_slots) {
+        if ((rc = visit_instance_attributes(self, cls, visit, arg)) != 0) {
+            return rc;
+        }
+        if (inst->dict != NULL && (rc = visit(inst->dict, arg))) {
+            return rc;
+        }
+    }
+    if ((rc = visit(&cls->ob, arg)) != 0) {
+        return rc;
+    }
+    return base->traverse != NULL ? base->traverse(self, visit, arg) : 0;
 }
 
 static void
@@ -146,8 +194,12 @@ instance_dealloc(struct gc_heap *heap, struct gc_object *self)
         gc_untrack(self);
     }
     instance_clear(heap, self);
-    gc_mem_free(heap, inst->values, inst->nvalues * sizeof *inst->values);
-    gc_container_free(heap, self, instance_bytes(class_of(self)));
+    gc_mem_free(heap, inst->values, values_bytes(inst->nvalues));
+    struct gc_class *cls = class_of(self);
+    gc_container_free(heap, self, instance_bytes(cls));
+    /* subtype_dealloc's last step; the heap's own reference keeps the
+     * class. */
+    gc_decref(heap, &cls->ob);
 done:
     gc_trash_end(heap);
 }
@@ -172,6 +224,39 @@ gc_weaklist_of(struct gc_object *obj)
 }
 
 /* ---- classes ----------------------------------------------------- */
+
+/* type_traverse visits the class's namespace; here that is the list a
+ * resurrecting finalizer appends to. */
+static int
+class_traverse(struct gc_object *self, gc_visit_fn *visit, void *arg)
+{
+    struct gc_class *cls = gc_class_of_object(self);
+    return cls->resurrect_into != NULL ? visit(cls->resurrect_into, arg) : 0;
+}
+
+/* The heap holds a reference to each class until gc_class_free, so the
+ * count never reaches zero while anything could decrement it. */
+static void
+class_dealloc(struct gc_heap *heap, struct gc_object *self)
+{
+    (void)heap;
+    (void)self;
+    assert(!"a class outlived by its heap's reference");
+}
+
+const struct gc_type gc_type_class = {
+    .name = "type",
+    .kind = GC_KIND_TYPE,
+    .flags = GC_TYPE_GC,
+    .traverse = class_traverse,
+    .dealloc = class_dealloc,
+};
+
+struct gc_object *
+gc_class_object(struct gc_class *cls)
+{
+    return &cls->ob;
+}
 
 static ptrdiff_t
 name_index(const struct gc_class *cls, const char *name)
@@ -269,6 +354,10 @@ gc_class_new(struct gc_heap *heap, const struct gc_class_spec *spec,
         return GC_ENOMEM;
     }
     memset(cls, 0, sizeof *cls);
+    cls->ob.refcnt = 1; /* the heap's */
+    cls->base = &object_base;
+    cls->keys_usable = GC_SHARED_KEYS_MAX + 1; /* SHARED_KEYS_MAX_SIZE */
+    cls->ob.type = &gc_type_class;
     cls->name_bytes = strlen(spec->name) + 1;
     cls->name = gc_mem_alloc(heap, cls->name_bytes);
     if (cls->name == NULL) {
@@ -345,12 +434,34 @@ gc_instance_new(struct gc_heap *heap, struct gc_class *cls)
         return NULL;
     }
     struct gc_instance *inst = AS_INST(obj);
+    gc_incref(&cls->ob); /* PyType_GenericAlloc's Py_INCREF(type) */
     inst->dict = NULL;
     inst->values = NULL;
     inst->nvalues = 0;
     inst->weaklist = NULL;
     for (size_t i = 0; i < cls->nslots; i++) {
         inst->slots[i] = NULL;
+    }
+    /* 3.11+ (init_inline_values): the values array comes with the
+     * instance, sized by the class's shared keys -- the names so far
+     * plus a reserve that shrinks by one with each new instance, down to
+     * one -- so it sits next to the instances made before and after it,
+     * not wherever the first attribute store happens to run. */
+    if (!cls->has_slots && !uses_dict(heap)) {
+        if (cls->keys_usable > 1) {
+            cls->keys_usable--;
+        }
+        size_t n = cls->nnames - cls->nslots + cls->keys_usable;
+        inst->values = gc_mem_alloc(heap, values_bytes(n));
+        if (inst->values == NULL) {
+            gc_container_free(heap, obj, instance_bytes(cls));
+            gc_decref(heap, &cls->ob);
+            return NULL;
+        }
+        for (size_t i = 0; i < n; i++) {
+            inst->values[i] = NULL;
+        }
+        inst->nvalues = n;
     }
     gc_track(heap, obj);
     return obj;
@@ -389,7 +500,7 @@ materialize_dict(struct gc_heap *heap, struct gc_object *self)
     for (size_t i = 0; i < nvalues; i++) {
         gc_xdecref(heap, values[i]);
     }
-    gc_mem_free(heap, values, nvalues * sizeof *values);
+    gc_mem_free(heap, values, values_bytes(nvalues));
     return GC_OK;
 }
 
@@ -430,8 +541,8 @@ value_slot(struct gc_heap *heap, struct gc_object *self, const char *name,
         }
         size_t n = cls->nnames - cls->nslots;
         struct gc_object **values =
-            gc_mem_resize(heap, inst->values,
-                          inst->nvalues * sizeof *values, n * sizeof *values);
+            gc_mem_resize(heap, inst->values, values_bytes(inst->nvalues),
+                          values_bytes(n));
         if (values == NULL) {
             *rc = GC_ENOMEM;
             return NULL;

@@ -327,6 +327,7 @@ gc_cmd_micro(int argc, char **argv)
     size_t nsizes = 2;
     bool is_collect = false, is_shapes = false;
     int only_shape = -1;
+    const char *suite = NULL;
     struct gc_heap_config cfg;
     gc_heap_config_init(&cfg);
     for (int i = 1; i < argc; i++) {
@@ -354,6 +355,7 @@ gc_cmd_micro(int argc, char **argv)
                                 "primitives collect shapes\n", val);
                 return 2;
             }
+            suite = val;
             is_collect = strcmp(val, "collect") == 0;
             is_shapes = strcmp(val, "shapes") == 0;
         }
@@ -400,6 +402,14 @@ gc_cmd_micro(int argc, char **argv)
         }
     }
 
+    if (only_shape >= 0) {
+        if (suite != NULL && !is_shapes) {
+            fprintf(stderr, "gclab micro: --shape belongs to --suite shapes, "
+                            "not '%s'\n", suite);
+            return 2;
+        }
+        is_shapes = true; /* --shape alone means the shapes suite */
+    }
     struct micro_ctx ctx = {0};
     if (gc_heap_new(&cfg, &ctx.heap) != GC_OK) {
         fprintf(stderr, "gclab micro: cannot create a heap\n");

@@ -39,28 +39,20 @@ finalizers(struct gc_heap *heap, const struct gc_workload_params *p,
     }
     /* Out of memory anywhere: drop what is held and return, so the heap
      * keeps only what a Python program that raised MemoryError would. */
-#define STEP(x)                                                             \
-    if (rc == GC_OK && (x) == NULL) {                                       \
-        rc = GC_ENOMEM;                                                     \
-    }
-#define STEP_OK(x)                                                          \
-    if (rc == GC_OK) {                                                      \
-        rc = (x);                                                           \
-    }
     uint64_t sum = 0;
     for (uint64_t round = 0; round < rounds && rc == GC_OK; round++) {
         for (uint64_t i = 0; i < n && rc == GC_OK; i++) {
-            STEP(a = gc_instance_new(heap, f));
+            WORKLOAD_STEP(rc, a = gc_instance_new(heap, f));
             gc_safepoint(heap); /* F() is a call */
-            STEP(b = gc_instance_new(heap, f));
+            WORKLOAD_STEP(rc, b = gc_instance_new(heap, f));
             gc_safepoint(heap);
-            STEP_OK(gc_attr_set(heap, a, "other", b));
-            STEP_OK(gc_attr_set(heap, b, "other", a));
+            WORKLOAD_STEP_OK(rc, gc_attr_set(heap, a, "other", b));
+            WORKLOAD_STEP_OK(rc, gc_attr_set(heap, b, "other", a));
             if (i % every == 0) {
-                STEP(c = gc_instance_new(heap, r));
+                WORKLOAD_STEP(rc, c = gc_instance_new(heap, r));
                 gc_safepoint(heap);
-                STEP_OK(gc_attr_set(heap, c, "peer", a));
-                STEP_OK(gc_attr_set(heap, a, "peer", c));
+                WORKLOAD_STEP_OK(rc, gc_attr_set(heap, c, "peer", a));
+                WORKLOAD_STEP_OK(rc, gc_attr_set(heap, a, "peer", c));
                 gc_xdecref(heap, c);
                 c = NULL;
                 sum++;
@@ -76,8 +68,6 @@ finalizers(struct gc_heap *heap, const struct gc_workload_params *p,
             gc_safepoint(heap);
         }
     }
-#undef STEP
-#undef STEP_OK
     gc_decref(heap, saved); /* the class R keeps it */
     if (rc != GC_OK) {
         return GC_ENOMEM;

@@ -54,7 +54,8 @@ struct gc_workload {
 };
 
 /* A workload's step that allocates: NULL, or any status but GC_OK,
- * means the heap ran out, and the workload returns GC_ENOMEM. */
+ * means the heap ran out, and the workload returns GC_ENOMEM.  Only
+ * while the workload holds no reference: returning would leak it. */
 #define WORKLOAD_TRY(x)                                                     \
     do {                                                                    \
         if ((x) == NULL) {                                                  \
@@ -65,6 +66,27 @@ struct gc_workload {
     do {                                                                    \
         if ((x) != GC_OK) {                                                 \
             return GC_ENOMEM;                                               \
+        }                                                                   \
+    } while (0)
+
+/* The same steps where the workload holds references: rc keeps the
+ * first failure and later steps are skipped, so the drops after the
+ * steps (gc_xdecref of locals that start NULL) release what was made on
+ * the path a run without a failure takes too; the workload then returns
+ * GC_ENOMEM if rc is not GC_OK.  Without a failure it makes the same
+ * calls in the same order as straight-line code.  A local dropped
+ * between steps must not be assigned by a later one, which a failure
+ * would skip, leaving it to be dropped twice. */
+#define WORKLOAD_STEP(rc, x)                                                \
+    do {                                                                    \
+        if ((rc) == GC_OK && (x) == NULL) {                                 \
+            (rc) = GC_ENOMEM;                                               \
+        }                                                                   \
+    } while (0)
+#define WORKLOAD_STEP_OK(rc, x)                                             \
+    do {                                                                    \
+        if ((rc) == GC_OK) {                                                \
+            (rc) = (x);                                                     \
         }                                                                   \
     } while (0)
 

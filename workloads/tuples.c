@@ -20,30 +20,38 @@ tuples(struct gc_heap *heap, const struct gc_workload_params *p,
     if (n == 0) {
         n = p->size;
     }
+    if (n == 0) {
+        return GC_EINVAL; /* keep[-1] below: IndexError in the twin */
+    }
     uint64_t sum = 0;
-    for (uint64_t r = 0; r < rounds; r++) {
+    enum gc_status rc = GC_OK;
+    for (uint64_t r = 0; r < rounds && rc == GC_OK; r++) {
         struct gc_object *keep = gc_list_new(heap);
         if (keep == NULL) {
             return GC_ENOMEM;
         }
-        for (uint64_t i = 0; i < n; i++) {
-            struct gc_object *a = gc_int_new(heap, (int64_t)i);
-            struct gc_object *b = gc_int_new(heap, (int64_t)(i + r));
+        for (uint64_t i = 0; i < n && rc == GC_OK; i++) {
+            struct gc_object *a = NULL, *b = NULL, *t = NULL;
+            WORKLOAD_STEP(rc, a = gc_int_new(heap, (int64_t)i));
+            WORKLOAD_STEP(rc, b = gc_int_new(heap, (int64_t)(i + r)));
             struct gc_object *items[3] = {a, b, a};
-            struct gc_object *t = a && b ? gc_tuple_new(heap, 3, items) : NULL;
-            if (t == NULL) {
-                return GC_ENOMEM;
-            }
-            gc_list_append(heap, keep, t);
-            gc_decref(heap, t);
-            gc_decref(heap, a);
-            gc_decref(heap, b);
+            WORKLOAD_STEP(rc, t = gc_tuple_new(heap, 3, items));
+            WORKLOAD_STEP_OK(rc, gc_list_append(heap, keep, t));
+            gc_xdecref(heap, t);
+            gc_xdecref(heap, a);
+            gc_xdecref(heap, b);
             gc_safepoint(heap);
         }
-        sum += (uint64_t)gc_int_value(
-                   gc_tuple_get(gc_list_get(keep, gc_list_len(keep) - 1), 1)) +
-               gc_list_len(keep);
+        /* keep[-1] exists once all n >= 1 appends succeeded. */
+        if (rc == GC_OK) {
+            sum += (uint64_t)gc_int_value(gc_tuple_get(
+                       gc_list_get(keep, gc_list_len(keep) - 1), 1)) +
+                   gc_list_len(keep);
+        }
         gc_decref(heap, keep);
+    }
+    if (rc != GC_OK) {
+        return GC_ENOMEM;
     }
     *checksum = sum;
     return GC_OK;

@@ -48,44 +48,52 @@ alloc_churn(struct gc_heap *heap, const struct gc_workload_params *p,
     struct gc_object *key = gc_str_from_cstr(heap, "l"); /* a constant */
     WORKLOAD_TRY(key);
     uint64_t sum = 0, batches = allocs / (4 * batch);
-    for (uint64_t b = 0; b < batches; b++) {
-        struct gc_object *acc, *append, *bo;
-        WORKLOAD_TRY(acc = gc_list_new(heap));
-        WORKLOAD_TRY(append = gc_instance_new(heap, method));
-        gc_attr_set(heap, append, "self", acc);
-        WORKLOAD_TRY(bo = gc_int_new(heap, (int64_t)b));
-        for (uint64_t j = 0; j < batch; j++) {
-            struct gc_object *jo, *t, *l, *d, *r;
-            WORKLOAD_TRY(jo = gc_int_new(heap, (int64_t)j));
+    enum gc_status rc = GC_OK;
+    for (uint64_t b = 0; b < batches && rc == GC_OK; b++) {
+        struct gc_object *acc = NULL, *append = NULL, *bo = NULL;
+        WORKLOAD_STEP(rc, acc = gc_list_new(heap));
+        WORKLOAD_STEP(rc, append = gc_instance_new(heap, method));
+        WORKLOAD_STEP_OK(rc, gc_attr_set(heap, append, "self", acc));
+        WORKLOAD_STEP(rc, bo = gc_int_new(heap, (int64_t)b));
+        for (uint64_t j = 0; j < batch && rc == GC_OK; j++) {
+            struct gc_object *jo = NULL, *t = NULL, *l = NULL, *d = NULL,
+                             *r = NULL;
+            WORKLOAD_STEP(rc, jo = gc_int_new(heap, (int64_t)j));
             struct gc_object *items[2] = {bo, jo};
-            WORKLOAD_TRY(t = gc_tuple_new(heap, 2, items));
-            WORKLOAD_TRY(l = gc_list_new(heap));
-            gc_list_append(heap, l, t);
-            gc_list_append(heap, l, jo);
-            WORKLOAD_TRY(d = gc_dict_new(heap));
-            gc_dict_set(heap, d, key, l);
-            WORKLOAD_TRY(r = gc_instance_new(heap, rec));
-            gc_attr_set(heap, r, "d", d);
-            gc_attr_set(heap, r, "t", t);
-            gc_attr_set(heap, r, "s", jo);
-            gc_list_append(heap, acc, r);
-            gc_decref(heap, r);
-            gc_decref(heap, d);
-            gc_decref(heap, l);
-            gc_decref(heap, t);
-            gc_decref(heap, jo);
+            WORKLOAD_STEP(rc, t = gc_tuple_new(heap, 2, items));
+            WORKLOAD_STEP(rc, l = gc_list_new(heap));
+            WORKLOAD_STEP_OK(rc, gc_list_append(heap, l, t));
+            WORKLOAD_STEP_OK(rc, gc_list_append(heap, l, jo));
+            WORKLOAD_STEP(rc, d = gc_dict_new(heap));
+            WORKLOAD_STEP_OK(rc, gc_dict_set(heap, d, key, l));
+            WORKLOAD_STEP(rc, r = gc_instance_new(heap, rec));
+            WORKLOAD_STEP_OK(rc, gc_attr_set(heap, r, "d", d));
+            WORKLOAD_STEP_OK(rc, gc_attr_set(heap, r, "t", t));
+            WORKLOAD_STEP_OK(rc, gc_attr_set(heap, r, "s", jo));
+            WORKLOAD_STEP_OK(rc, gc_list_append(heap, acc, r));
+            gc_xdecref(heap, r);
+            gc_xdecref(heap, d);
+            gc_xdecref(heap, l);
+            gc_xdecref(heap, t);
+            gc_xdecref(heap, jo);
             gc_safepoint(heap); /* the loop's back-edge */
         }
-        /* The last record's j, read back through the structure. */
-        struct gc_object *last = gc_list_get(acc, gc_list_len(acc) - 1);
-        sum += (uint64_t)gc_int_value(gc_attr_get(heap, last, "s")) +
-               gc_list_len(acc);
-        gc_decref(heap, bo);
-        gc_decref(heap, acc);    /* del acc: the bound method holds it */
-        gc_decref(heap, append); /* del append: now the batch dies */
+        /* The last record's j, read back through the structure (batch
+         * >= 1, so there is one once every append succeeded). */
+        if (rc == GC_OK) {
+            struct gc_object *last = gc_list_get(acc, gc_list_len(acc) - 1);
+            sum += (uint64_t)gc_int_value(gc_attr_get(heap, last, "s")) +
+                   gc_list_len(acc);
+        }
+        gc_xdecref(heap, bo);
+        gc_xdecref(heap, acc);    /* del acc: the bound method holds it */
+        gc_xdecref(heap, append); /* del append: now the batch dies */
         gc_safepoint(heap);
     }
     gc_decref(heap, key);
+    if (rc != GC_OK) {
+        return GC_ENOMEM;
+    }
     *checksum = sum;
     return GC_OK;
 }

@@ -32,32 +32,38 @@ small_cycles(struct gc_heap *heap, const struct gc_workload_params *p,
     struct gc_object *old;
     WORKLOAD_TRY(old = gc_list_new(heap));
     uint64_t sum = 0;
-    for (uint64_t i = 0; i < n; i++) {
-        struct gc_object *a, *b, *io;
-        WORKLOAD_TRY(a = gc_instance_new(heap, pair));
+    enum gc_status rc = GC_OK;
+    for (uint64_t i = 0; i < n && rc == GC_OK; i++) {
+        struct gc_object *a = NULL, *b = NULL, *io = NULL;
+        WORKLOAD_STEP(rc, a = gc_instance_new(heap, pair));
         gc_safepoint(heap); /* Pair() is a call */
-        WORKLOAD_TRY(b = gc_instance_new(heap, pair));
+        WORKLOAD_STEP(rc, b = gc_instance_new(heap, pair));
         gc_safepoint(heap);
-        WORKLOAD_TRY_OK(gc_attr_set(heap, a, "other", b));
-        WORKLOAD_TRY_OK(gc_attr_set(heap, b, "other", a));
-        WORKLOAD_TRY(io = gc_int_new(heap, (int64_t)i));
-        WORKLOAD_TRY_OK(gc_attr_set(heap, a, "i", io));
-        gc_decref(heap, io);
+        WORKLOAD_STEP_OK(rc, gc_attr_set(heap, a, "other", b));
+        WORKLOAD_STEP_OK(rc, gc_attr_set(heap, b, "other", a));
+        WORKLOAD_STEP(rc, io = gc_int_new(heap, (int64_t)i));
+        WORKLOAD_STEP_OK(rc, gc_attr_set(heap, a, "i", io));
+        gc_xdecref(heap, io);
         if (i < m) {
-            WORKLOAD_TRY_OK(gc_list_append(heap, old, a));
+            WORKLOAD_STEP_OK(rc, gc_list_append(heap, old, a));
         }
         else {
-            WORKLOAD_TRY_OK(gc_list_set(heap, old, i % m, a));
+            WORKLOAD_STEP_OK(rc, gc_list_set(heap, old, i % m, a));
         }
-        gc_decref(heap, a);
-        gc_decref(heap, b);
-        sum += (uint64_t)gc_int_value(
-                   gc_attr_get(heap, gc_list_get(old, i % m), "i")) %
-               7;
+        gc_xdecref(heap, a);
+        gc_xdecref(heap, b);
+        if (rc == GC_OK) {
+            sum += (uint64_t)gc_int_value(
+                       gc_attr_get(heap, gc_list_get(old, i % m), "i")) %
+                   7;
+        }
         gc_safepoint(heap); /* the loop's back-edge */
     }
     sum += gc_list_len(old);
     gc_decref(heap, old);
+    if (rc != GC_OK) {
+        return GC_ENOMEM;
+    }
     *checksum = sum;
     return GC_OK;
 }

@@ -67,62 +67,76 @@ weakref_cache(struct gc_heap *heap, const struct gc_workload_params *p,
     struct gc_class_spec vs = {.name = "Value"};
     struct gc_class *value;
     WORKLOAD_TRY_OK(gc_class_new(heap, &vs, &value));
-    struct cache c;
-    struct gc_object *strong;
-    WORKLOAD_TRY(c.cache = gc_dict_new(heap)); /* module globals in the twin */
-    WORKLOAD_TRY(c.rev = gc_dict_new(heap));
-    WORKLOAD_TRY(strong = gc_list_new(heap));
+    struct cache c = {NULL, NULL};
+    struct gc_object *strong = NULL;
+    enum gc_status rc = GC_OK;
+    /* The twin's module globals. */
+    WORKLOAD_STEP(rc, c.cache = gc_dict_new(heap));
+    WORKLOAD_STEP(rc, c.rev = gc_dict_new(heap));
+    WORKLOAD_STEP(rc, strong = gc_list_new(heap));
     uint64_t sum = 0, x = p->seed;
     char buf[32];
-    for (uint64_t i = 0; i < n; i++) {
-        struct gc_object *key, *v, *no, *wr;
+    for (uint64_t i = 0; i < n && rc == GC_OK; i++) {
+        struct gc_object *key = NULL, *v = NULL, *no = NULL, *argt = NULL,
+                         *wr = NULL;
         snprintf(buf, sizeof buf, "k%llu", (unsigned long long)i);
-        WORKLOAD_TRY(key = gc_str_from_cstr(heap, buf));
-        WORKLOAD_TRY(v = gc_instance_new(heap, value));
+        WORKLOAD_STEP(rc, key = gc_str_from_cstr(heap, buf));
+        WORKLOAD_STEP(rc, v = gc_instance_new(heap, value));
         gc_safepoint(heap); /* Value() is a call */
-        WORKLOAD_TRY(no = gc_int_new(heap, (int64_t)i));
-        WORKLOAD_TRY_OK(gc_attr_set(heap, v, "n", no));
-        gc_decref(heap, no);
+        WORKLOAD_STEP(rc, no = gc_int_new(heap, (int64_t)i));
+        WORKLOAD_STEP_OK(rc, gc_attr_set(heap, v, "n", no));
+        gc_xdecref(heap, no);
         if (i % every == 0) {
-            WORKLOAD_TRY_OK(gc_attr_set(heap, v, "me", v));
+            WORKLOAD_STEP_OK(rc, gc_attr_set(heap, v, "me", v));
         }
         /* weakref.ref(v, _drop): calling the type packs its arguments in
          * a tuple, a container too (from the free list, except after a
          * full collection emptied it), freed once the weakref is made. */
-        struct gc_object *args[2] = {v, NULL}, *argt;
-        WORKLOAD_TRY(argt = gc_tuple_new(heap, 2, args));
-        WORKLOAD_TRY_OK(gc_weakref_new(heap, v, drop, &c, &wr));
-        gc_decref(heap, argt);
+        struct gc_object *args[2] = {v, NULL};
+        WORKLOAD_STEP(rc, argt = gc_tuple_new(heap, 2, args));
+        WORKLOAD_STEP_OK(rc, gc_weakref_new(heap, v, drop, &c, &wr));
+        gc_xdecref(heap, argt);
         gc_safepoint(heap); /* the call's end */
-        WORKLOAD_TRY_OK(gc_dict_set(heap, c.cache, key, wr));
+        WORKLOAD_STEP_OK(rc, gc_dict_set(heap, c.cache, key, wr));
         snprintf(buf, sizeof buf, "%p", (void *)wr);
-        WORKLOAD_TRY_OK(gc_dict_set_cstr(heap, c.rev, buf, key));
+        WORKLOAD_STEP_OK(rc, gc_dict_set_cstr(heap, c.rev, buf, key));
         if (i < keep) {
-            WORKLOAD_TRY_OK(gc_list_append(heap, strong, v));
+            WORKLOAD_STEP_OK(rc, gc_list_append(heap, strong, v));
         }
         else {
-            WORKLOAD_TRY_OK(gc_list_set(heap, strong, i % keep, v));
+            WORKLOAD_STEP_OK(rc, gc_list_set(heap, strong, i % keep, v));
         }
-        gc_decref(heap, v);
-        gc_decref(heap, wr);
-        gc_decref(heap, key);
+        /* v's death may run drop(), which needs both dicts: they exist
+         * before any weakref does. */
+        gc_xdecref(heap, v);
+        gc_xdecref(heap, wr);
+        gc_xdecref(heap, key);
+        if (rc != GC_OK) {
+            break;
+        }
         uint64_t j = i - lcg(&x) % (i + 1 < keep ? i + 1 : keep);
         snprintf(buf, sizeof buf, "k%llu", (unsigned long long)j);
         struct gc_object *ref = gc_dict_get_cstr(c.cache, buf);
         struct gc_object *hit = ref != NULL ? gc_weakref_get(ref) : NULL;
         if (hit == NULL) {
-            return GC_EINVAL; /* a strongly held value went: a bug */
+            rc = GC_EINVAL; /* a strongly held value went: a bug */
+            break;
         }
         sum += (uint64_t)gc_int_value(gc_attr_get(heap, hit, "n")) % 1000;
         gc_safepoint(heap); /* the loop's back-edge */
     }
-    sum += gc_list_len(strong);
     /* run() returns: its values die, their callbacks run; then the
      * cache goes, and with it every weakref, so no callback can run once
-     * c is gone. */
-    gc_decref(heap, strong);
-    gc_decref(heap, c.cache);
-    gc_decref(heap, c.rev);
+     * c is gone.  The same order when a step failed. */
+    if (rc == GC_OK) {
+        sum += gc_list_len(strong);
+    }
+    gc_xdecref(heap, strong);
+    gc_xdecref(heap, c.cache);
+    gc_xdecref(heap, c.rev);
+    if (rc != GC_OK) {
+        return rc == GC_EINVAL ? GC_EINVAL : GC_ENOMEM;
+    }
     *checksum = sum;
     return GC_OK;
 }

@@ -64,81 +64,89 @@ server(struct gc_heap *heap, const struct gc_workload_params *p,
     char key[32];
     struct gc_object *sessions;
     WORKLOAD_TRY(sessions = gc_dict_new(heap));
-    for (uint64_t s = 0; s < nsessions; s++) {
-        struct gc_object *sess, *hist;
-        WORKLOAD_TRY(sess = gc_instance_new(heap, session));
+    enum gc_status rc = GC_OK;
+    for (uint64_t s = 0; s < nsessions && rc == GC_OK; s++) {
+        struct gc_object *sess = NULL, *hist = NULL;
+        WORKLOAD_STEP(rc, sess = gc_instance_new(heap, session));
         gc_safepoint(heap); /* Session() is a call */
-        WORKLOAD_TRY_OK(set_int(heap, sess, "sid", (int64_t)s));
-        WORKLOAD_TRY_OK(set_int(heap, sess, "hits", 0));
-        WORKLOAD_TRY(hist = gc_list_new(heap));
-        WORKLOAD_TRY_OK(gc_attr_set(heap, sess, "history", hist));
-        gc_decref(heap, hist);
+        WORKLOAD_STEP_OK(rc, set_int(heap, sess, "sid", (int64_t)s));
+        WORKLOAD_STEP_OK(rc, set_int(heap, sess, "hits", 0));
+        WORKLOAD_STEP(rc, hist = gc_list_new(heap));
+        WORKLOAD_STEP_OK(rc, gc_attr_set(heap, sess, "history", hist));
+        gc_xdecref(heap, hist);
         snprintf(key, sizeof key, "s%llu", (unsigned long long)s);
-        WORKLOAD_TRY_OK(gc_dict_set_cstr(heap, sessions, key, sess));
-        gc_decref(heap, sess);
+        WORKLOAD_STEP_OK(rc, gc_dict_set_cstr(heap, sessions, key, sess));
+        gc_xdecref(heap, sess);
         gc_safepoint(heap); /* the loop's back-edge */
     }
     uint64_t sum = 0, x = p->seed;
-    for (uint64_t n = 0; n < requests; n++) {
+    for (uint64_t n = 0; n < requests && rc == GC_OK; n++) {
         x = x * 6364136223846793005u + 1442695040888963407u;
         uint64_t sid = (x >> 33) % nsessions;
-        struct gc_object *req, *headers, *body, *params, *v;
+        struct gc_object *req = NULL, *headers = NULL, *body = NULL,
+                         *params = NULL;
         gc_workload_request(p, false);
-        WORKLOAD_TRY(req = gc_instance_new(heap, request));
+        WORKLOAD_STEP(rc, req = gc_instance_new(heap, request));
         gc_safepoint(heap); /* Request() */
-        WORKLOAD_TRY_OK(set_int(heap, req, "sid", (int64_t)sid));
-        WORKLOAD_TRY(headers = gc_dict_new(heap));
-        WORKLOAD_TRY_OK(set_int(heap, headers, "id", (int64_t)n));
-        WORKLOAD_TRY_OK(set_int(heap, headers, "sid", (int64_t)sid));
-        WORKLOAD_TRY_OK(gc_attr_set(heap, req, "headers", headers));
-        gc_decref(heap, headers);
-        WORKLOAD_TRY(body = gc_list_new(heap));
+        WORKLOAD_STEP_OK(rc, set_int(heap, req, "sid", (int64_t)sid));
+        WORKLOAD_STEP(rc, headers = gc_dict_new(heap));
+        WORKLOAD_STEP_OK(rc, set_int(heap, headers, "id", (int64_t)n));
+        WORKLOAD_STEP_OK(rc, set_int(heap, headers, "sid", (int64_t)sid));
+        WORKLOAD_STEP_OK(rc, gc_attr_set(heap, req, "headers", headers));
+        gc_xdecref(heap, headers);
+        WORKLOAD_STEP(rc, body = gc_list_new(heap));
         int64_t items[3] = {(int64_t)n, (int64_t)sid, (int64_t)(n + sid)};
-        for (int k = 0; k < 3; k++) {
-            WORKLOAD_TRY(v = gc_int_new(heap, items[k]));
-            WORKLOAD_TRY_OK(gc_list_append(heap, body, v));
-            gc_decref(heap, v);
+        for (int k = 0; k < 3 && rc == GC_OK; k++) {
+            struct gc_object *v = NULL;
+            WORKLOAD_STEP(rc, v = gc_int_new(heap, items[k]));
+            WORKLOAD_STEP_OK(rc, gc_list_append(heap, body, v));
+            gc_xdecref(heap, v);
         }
-        WORKLOAD_TRY(params = gc_dict_new(heap));
-        WORKLOAD_TRY_OK(gc_dict_set_cstr(heap, params, "body", body));
-        WORKLOAD_TRY_OK(set_int(heap, params, "n", (int64_t)n));
+        WORKLOAD_STEP(rc, params = gc_dict_new(heap));
+        WORKLOAD_STEP_OK(rc, gc_dict_set_cstr(heap, params, "body", body));
+        WORKLOAD_STEP_OK(rc, set_int(heap, params, "n", (int64_t)n));
         if (n % cycle_every == 0) {
-            struct gc_object *h;
-            WORKLOAD_TRY(h = gc_instance_new(heap, handler));
+            struct gc_object *h = NULL;
+            WORKLOAD_STEP(rc, h = gc_instance_new(heap, handler));
             gc_safepoint(heap); /* Handler() */
-            WORKLOAD_TRY_OK(gc_attr_set(heap, h, "request", req));
-            WORKLOAD_TRY_OK(gc_attr_set(heap, req, "handler", h));
-            gc_decref(heap, h);
+            WORKLOAD_STEP_OK(rc, gc_attr_set(heap, h, "request", req));
+            WORKLOAD_STEP_OK(rc, gc_attr_set(heap, req, "handler", h));
+            gc_xdecref(heap, h);
         }
         snprintf(key, sizeof key, "s%llu", (unsigned long long)sid);
         struct gc_object *sess = gc_dict_get_cstr(sessions, key);
-        WORKLOAD_TRY_OK(
-            set_int(heap, sess, "hits",
-                    gc_int_value(gc_attr_get(heap, sess, "hits")) + 1));
+        WORKLOAD_STEP_OK(
+            rc, set_int(heap, sess, "hits",
+                        gc_int_value(gc_attr_get(heap, sess, "hits")) + 1));
         struct gc_object *hist = gc_attr_get(heap, sess, "history");
-        WORKLOAD_TRY(v = gc_int_new(heap, (int64_t)n));
-        WORKLOAD_TRY_OK(gc_list_append(heap, hist, v));
-        gc_decref(heap, v);
-        if (gc_list_len(hist) > history) {
-            WORKLOAD_TRY_OK(
-                gc_list_remove_at(heap, hist, 0)); /* del hist[0] */
+        struct gc_object *v = NULL;
+        WORKLOAD_STEP(rc, v = gc_int_new(heap, (int64_t)n));
+        WORKLOAD_STEP_OK(rc, gc_list_append(heap, hist, v));
+        gc_xdecref(heap, v);
+        if (rc == GC_OK && gc_list_len(hist) > history) {
+            rc = gc_list_remove_at(heap, hist, 0); /* del hist[0] */
         }
-        sum += gc_dict_len(params) +
-               (uint64_t)gc_int_value(gc_list_get(body, 2)) % 1000 +
-               gc_list_len(hist);
+        if (rc == GC_OK) {
+            sum += gc_dict_len(params) +
+                   (uint64_t)gc_int_value(gc_list_get(body, 2)) % 1000 +
+                   gc_list_len(hist);
+        }
         /* del req, body, params, sess, hist */
-        gc_decref(heap, req);
-        gc_decref(heap, body);
-        gc_decref(heap, params);
+        gc_xdecref(heap, req);
+        gc_xdecref(heap, body);
+        gc_xdecref(heap, params);
         gc_workload_request(p, true);
         /* Between requests: its pause delays only the requests queued
          * behind it, which the metered latency shows. */
-        if ((n + 1) % every == 0) {
+        if (rc == GC_OK && (n + 1) % every == 0) {
             gc_collect(heap, 2);
         }
         gc_safepoint(heap); /* the loop's back-edge */
     }
     gc_decref(heap, sessions);
+    if (rc != GC_OK) {
+        return GC_ENOMEM;
+    }
     *checksum = sum;
     return GC_OK;
 }

@@ -2,7 +2,9 @@
  * representative programs, on every registered collector and profile:
  * scenarios from tests/scenarios (cycles of every container kind,
  * finalizers and resurrection, weakref callbacks, legacy garbage,
- * freeze, gc.callbacks) and two workloads, finalizers and cycles.
+ * freeze, gc.callbacks) and seven workloads, each kept small: cycles,
+ * finalizers, alloc-churn, weakref-cache, server, small-cycles and
+ * tuples.
  *
  * Each run makes a heap on the failing allocator, then fails the k-th
  * allocation after the heap exists (t-oom covers heap creation), once
@@ -44,13 +46,25 @@ struct sweep {
     bool applies;     /* false: the scenario is not for this heap */
 };
 
-/* The workloads, small: a few rounds. */
-static const char *const workloads[] = {"finalizers", "cycles"};
+/* The workloads, as specs at size 24, kept small: the sweep runs each
+ * once per allocation it makes, so its time grows with the square of
+ * that count.  Each is still large enough to reach all of its steps (a
+ * slot reused, a history trimmed, a gc.collect() between requests). */
+static const char *const workloads[] = {
+    "finalizers:rounds=3",
+    "cycles:rounds=3",
+    "alloc-churn:allocs=72", /* 3 batches of 6 records */
+    "weakref-cache:n=12",    /* 6 kept, then replaced */
+    "server:requests=12,sessions=2,every=5,history=2",
+    "small-cycles:n=12", /* 6 kept, then replaced */
+    "tuples:rounds=3",
+};
 #define NWORKLOADS (sizeof workloads / sizeof *workloads)
 
-/* The program: a scenario file, or a workload by name. */
+/* The program: a scenario file, or a parsed workload spec. */
 static enum gc_status
-program(struct gc_heap *heap, const char *path, const char *workload)
+program(struct gc_heap *heap, const char *path,
+        const struct gc_workload_spec *workload)
 {
     if (workload == NULL) {
         FILE *null = fopen("/dev/null", "w");
@@ -61,11 +75,12 @@ program(struct gc_heap *heap, const char *path, const char *workload)
         fclose(null);
         return rc;
     }
-    static const struct gc_option_value opts[] = {{"rounds", "3"}};
-    struct gc_workload_params p = {
-        .size = 24, .seed = 1, .opts = opts, .nopts = 1};
+    struct gc_workload_params p = {.size = 24,
+                                   .seed = 1,
+                                   .opts = workload->opts,
+                                   .nopts = workload->nopts};
     uint64_t checksum;
-    return gc_workload_find(workload)->run(heap, &p, &checksum);
+    return workload->workload->run(heap, &p, &checksum);
 }
 
 static void
@@ -79,9 +94,9 @@ diag_run(const char *what, const char *collector, enum gc_profile profile,
 }
 
 static void
-sweep_one(const char *path, const char *workload, const char *what,
-          const struct gc_collector *collector, enum gc_profile profile,
-          bool is_persistent, struct sweep *out)
+sweep_one(const char *path, const struct gc_workload_spec *workload,
+          const char *what, const struct gc_collector *collector,
+          enum gc_profile profile, bool is_persistent, struct sweep *out)
 {
     bool injected = true;
     out->applies = true;
@@ -157,23 +172,38 @@ static void
 sweep_collector(const char *dir, const struct gc_collector *collector,
                 uint64_t *total)
 {
-    char path[1024], what[300], name[600];
+    char path[1024], what[300], name[600], err[256];
     for (size_t s = 0; s < NSCENARIOS + NWORKLOADS; s++) {
         bool is_scenario = s < NSCENARIOS;
-        const char *workload = is_scenario ? NULL : workloads[s - NSCENARIOS];
+        struct gc_workload_spec spec;
         if (is_scenario) {
             snprintf(path, sizeof path, "%s/%s", dir, scenarios[s]);
             snprintf(what, sizeof what, "%s", scenarios[s]);
         }
         else {
-            snprintf(what, sizeof what, "workload %s", workload);
+            const char *text = workloads[s - NSCENARIOS];
+            snprintf(what, sizeof what, "workload %s", text);
+            /* A bad spec fails here: run, it would only read as "not
+             * for this heap" and be skipped. */
+            enum gc_status parsed =
+                gc_workload_spec_parse(text, &spec, err, sizeof err);
+            if (parsed != GC_OK) {
+                snprintf(name, sizeof name, "%s: %s", collector->name, what);
+                TEST(name)
+                {
+                    tap_diag("%s", err);
+                    check_int(parsed, ==, GC_OK);
+                }
+                continue;
+            }
         }
         struct sweep all = {0};
         size_t applied = 0;
         for (size_t p = 0; p < NPROFILES; p++) {
             for (int persistent = 0; persistent < 2; persistent++) {
                 struct sweep one = {0};
-                sweep_one(is_scenario ? path : NULL, workload, what, collector,
+                sweep_one(is_scenario ? path : NULL,
+                          is_scenario ? NULL : &spec, what, collector,
                           profiles[p], persistent != 0, &one);
                 applied += one.applies;
                 all.points += one.points;

@@ -24,26 +24,30 @@ long_lived_growth(struct gc_heap *heap, const struct gc_workload_params *p,
         return GC_ENOMEM;
     }
     uint64_t sum = 0;
-    for (uint64_t i = 0; i < n; i++) {
-        struct gc_object *v = gc_int_new(heap, (int64_t)i);
-        struct gc_object *item = gc_list_new(heap);
-        struct gc_object *tmp = gc_list_new(heap); /* garbage at once */
-        if (v == NULL || item == NULL || tmp == NULL) {
-            return GC_ENOMEM;
-        }
-        gc_list_append(heap, item, v);
-        gc_list_append(heap, tmp, item);
-        gc_list_append(heap, keep, item);
-        gc_decref(heap, tmp);
-        gc_decref(heap, item);
-        gc_decref(heap, v);
+    enum gc_status rc = GC_OK;
+    for (uint64_t i = 0; i < n && rc == GC_OK; i++) {
+        struct gc_object *v = NULL, *item = NULL, *tmp = NULL;
+        WORKLOAD_STEP(rc, v = gc_int_new(heap, (int64_t)i));
+        WORKLOAD_STEP(rc, item = gc_list_new(heap));
+        WORKLOAD_STEP(rc, tmp = gc_list_new(heap)); /* garbage at once */
+        WORKLOAD_STEP_OK(rc, gc_list_append(heap, item, v));
+        WORKLOAD_STEP_OK(rc, gc_list_append(heap, tmp, item));
+        WORKLOAD_STEP_OK(rc, gc_list_append(heap, keep, item));
+        gc_xdecref(heap, tmp);
+        gc_xdecref(heap, item);
+        gc_xdecref(heap, v);
         gc_safepoint(heap);
     }
+    /* Safe after a failure too: an item is kept only once it holds its
+     * int. */
     for (size_t i = 0; i < gc_list_len(keep); i += 997) {
         sum += (uint64_t)gc_int_value(gc_list_get(gc_list_get(keep, i), 0));
     }
     sum += gc_list_len(keep);
     gc_decref(heap, keep);
+    if (rc != GC_OK) {
+        return GC_ENOMEM;
+    }
     *checksum = sum;
     return GC_OK;
 }

@@ -30,37 +30,44 @@ gc_traversal(struct gc_heap *heap, const struct gc_workload_params *p,
     gc_safepoint(heap);
     struct gc_object *current, *none = gc_none(heap);
     WORKLOAD_TRY(current = gc_list_new(heap));
-    for (uint64_t n = 0; n < levels; n++) {
+    enum gc_status rc = GC_OK;
+    for (uint64_t n = 0; n < levels && rc == GC_OK; n++) {
         uint64_t k = n < width ? n : width;
-        struct gc_object *one, *new_list;
-        WORKLOAD_TRY(one = gc_list_new(heap)); /* [None] */
-        WORKLOAD_TRY_OK(gc_list_append(heap, one, none));
-        WORKLOAD_TRY(new_list = gc_list_new(heap)); /* ... * k */
-        for (uint64_t i = 0; i < k; i++) {
-            WORKLOAD_TRY_OK(gc_list_append(heap, new_list, none));
+        struct gc_object *one = NULL, *new_list = NULL;
+        WORKLOAD_STEP(rc, one = gc_list_new(heap)); /* [None] */
+        WORKLOAD_STEP_OK(rc, gc_list_append(heap, one, none));
+        WORKLOAD_STEP(rc, new_list = gc_list_new(heap)); /* ... * k */
+        for (uint64_t i = 0; i < k && rc == GC_OK; i++) {
+            WORKLOAD_STEP_OK(rc, gc_list_append(heap, new_list, none));
         }
-        gc_decref(heap, one);
-        for (uint64_t i = 0; i < k; i++) {
-            WORKLOAD_TRY_OK(gc_list_set(heap, new_list, i, current));
+        gc_xdecref(heap, one);
+        for (uint64_t i = 0; i < k && rc == GC_OK; i++) {
+            WORKLOAD_STEP_OK(rc, gc_list_set(heap, new_list, i, current));
             gc_safepoint(heap); /* the inner loop's back-edge */
         }
+        /* After a failure too: the chain lives on in new_list as far
+         * as it was stored, and current (NULL if new_list was never
+         * made) is all there is to drop at the end. */
         gc_decref(heap, current);
         current = new_list;
         gc_safepoint(heap); /* the outer loop's back-edge */
     }
     uint64_t sum = 0;
-    for (uint64_t i = 0; i < loops; i++) {
+    for (uint64_t i = 0; i < loops && rc == GC_OK; i++) {
         gc_collect(heap, 2);
         gc_collect(heap, 2);
         sum += gc_list_len(current);
         gc_safepoint(heap);
     }
-    for (struct gc_object *x = current; gc_list_len(x) > 0;
+    for (struct gc_object *x = current; rc == GC_OK && gc_list_len(x) > 0;
          x = gc_list_get(x, 0)) {
         sum++;
         gc_safepoint(heap);
     }
-    gc_decref(heap, current);
+    gc_xdecref(heap, current);
+    if (rc != GC_OK) {
+        return GC_ENOMEM;
+    }
     *checksum = sum;
     return GC_OK;
 }

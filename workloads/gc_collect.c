@@ -47,20 +47,25 @@ create_cycle(struct bench *b, struct gc_object *node, uint64_t n_links)
         return GC_OK;
     }
     struct gc_object *current = gc_incref(node);
-    for (uint64_t i = 0; i < n_links; i++) {
-        struct gc_object *next_node = new_node(b);
-        if (next_node == NULL || link_next(b, current, next_node) != GC_OK) {
-            return GC_ENOMEM;
-        }
-        gc_decref(heap, current); /* current = next_node */
+    enum gc_status rc = GC_OK;
+    for (uint64_t i = 0; i < n_links && rc == GC_OK; i++) {
+        struct gc_object *next_node = NULL;
+        WORKLOAD_STEP(rc, next_node = new_node(b));
+        WORKLOAD_STEP_OK(rc, link_next(b, current, next_node));
+        /* current = next_node, after a failure too: the ring made so
+         * far hangs off node, and current (NULL if next_node was never
+         * made) is all there is to drop. */
+        gc_decref(heap, current);
         current = next_node;
         gc_safepoint(heap); /* the loop's back-edge */
     }
-    enum gc_status rc = link_next(b, current, node);
-    gc_decref(heap, current);
+    WORKLOAD_STEP_OK(rc, link_next(b, current, node));
+    gc_xdecref(heap, current);
     return rc;
 }
 
+/* A list of n_cycles rings, or NULL when memory runs out, with every
+ * ring made so far dropped. */
 static struct gc_object *
 create_gc_cycles(struct bench *b, uint64_t n_cycles, uint64_t n_links)
 {
@@ -70,14 +75,18 @@ create_gc_cycles(struct bench *b, uint64_t n_cycles, uint64_t n_links)
     if (cycles == NULL) {
         return NULL;
     }
-    for (uint64_t i = 0; i < n_cycles; i++) {
-        struct gc_object *node = new_node(b);
-        if (node == NULL || gc_list_append(heap, cycles, node) != GC_OK ||
-            create_cycle(b, node, n_links) != GC_OK) {
-            return NULL;
-        }
-        gc_decref(heap, node);
+    enum gc_status rc = GC_OK;
+    for (uint64_t i = 0; i < n_cycles && rc == GC_OK; i++) {
+        struct gc_object *node = NULL;
+        WORKLOAD_STEP(rc, node = new_node(b));
+        WORKLOAD_STEP_OK(rc, gc_list_append(heap, cycles, node));
+        WORKLOAD_STEP_OK(rc, create_cycle(b, node, n_links));
+        gc_xdecref(heap, node);
         gc_safepoint(heap); /* the loop's back-edge */
+    }
+    if (rc != GC_OK) {
+        gc_decref(heap, cycles); /* its rings are cyclic garbage now */
+        cycles = NULL;
     }
     return cycles;
 }

@@ -130,26 +130,33 @@ binary_trees(struct gc_heap *heap, const struct gc_workload_params *p,
         return GC_ENOMEM;
     }
     uint64_t sum = 0;
-    for (uint64_t d = min_depth; d <= depth; d += 2) {
-        for (uint64_t i = 0; i < ((uint64_t)4 << (depth - d)); i++) {
-            struct gc_object *tree = new_node(&t, NULL, NULL);
-            if (tree == NULL || populate(&t, d, tree) != GC_OK) {
-                return GC_ENOMEM;
+    enum gc_status rc = GC_OK;
+    for (uint64_t d = min_depth; d <= depth && rc == GC_OK; d += 2) {
+        for (uint64_t i = 0; i < ((uint64_t)4 << (depth - d)) && rc == GC_OK;
+             i++) {
+            /* Two locals, not one reused: after a failure the second
+             * tree is never made, and the first was dropped already. */
+            struct gc_object *down = NULL, *up = NULL;
+            WORKLOAD_STEP(rc, down = new_node(&t, NULL, NULL));
+            WORKLOAD_STEP_OK(rc, populate(&t, d, down));
+            if (rc == GC_OK) {
+                sum += count(&t, down);
             }
-            sum += count(&t, tree);
-            gc_decref(heap, tree);
-            tree = make_tree(&t, d);
-            if (tree == NULL) {
-                return GC_ENOMEM;
+            gc_xdecref(heap, down);
+            WORKLOAD_STEP(rc, up = make_tree(&t, d));
+            if (rc == GC_OK) {
+                sum += count(&t, up);
             }
-            sum += count(&t, tree);
-            gc_decref(heap, tree);
+            gc_xdecref(heap, up);
             gc_safepoint(heap); /* the loop's back-edge */
         }
         gc_safepoint(heap);
     }
     sum += count(&t, long_lived);
     gc_decref(heap, long_lived);
+    if (rc != GC_OK) {
+        return GC_ENOMEM;
+    }
     *checksum = sum;
     return GC_OK;
 }

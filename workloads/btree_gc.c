@@ -100,40 +100,66 @@ get_position(struct btree *t, struct gc_object *items, int64_t key)
     return n;
 }
 
+/* Moves the upper half of a full child of node into a new node after
+ * it, and the middle item up into node.  After a failure the tree is
+ * left half-split but every reference counted, for the caller to drop. */
 static enum gc_status
 split_child(struct btree *t, struct gc_object *node, size_t position,
             struct gc_object *child)
 {
     struct gc_heap *heap = t->heap;
     gc_safepoint(heap); /* the call */
-    struct gc_object *bigger, *splitting, *items;
-    WORKLOAD_TRY(bigger = new_bnode(t));
-    WORKLOAD_TRY_OK(gc_attr_set(heap, bigger, "parent", node));
+    struct gc_object *bigger = NULL, *splitting, *items;
+    enum gc_status rc = GC_OK;
+    WORKLOAD_STEP(rc, bigger = new_bnode(t));
+    WORKLOAD_STEP_OK(rc, gc_attr_set(heap, bigger, "parent", node));
     size_t middle = t->degree - 1;
     items = gc_attr_get(heap, child, "items");
     splitting = gc_incref(gc_list_get(items, middle));
-    WORKLOAD_TRY_OK(
-        move_slice(t, bigger, child, "items", middle + 1, gc_list_len(items)));
-    WORKLOAD_TRY_OK(move_slice(t, child, child, "items", 0, middle));
+    WORKLOAD_STEP_OK(rc, move_slice(t, bigger, child, "items", middle + 1,
+                                    gc_list_len(items)));
+    WORKLOAD_STEP_OK(rc, move_slice(t, child, child, "items", 0, middle));
     struct gc_object *nodes = gc_attr_get(heap, child, "nodes");
-    if (nodes != gc_none(heap)) {
-        WORKLOAD_TRY_OK(move_slice(t, bigger, child, "nodes", middle + 1,
-                                   gc_list_len(nodes)));
-        WORKLOAD_TRY_OK(move_slice(t, child, child, "nodes", 0, middle + 1));
+    if (rc == GC_OK && nodes != gc_none(heap)) {
+        WORKLOAD_STEP_OK(rc, move_slice(t, bigger, child, "nodes",
+                                        middle + 1, gc_list_len(nodes)));
+        WORKLOAD_STEP_OK(rc,
+                         move_slice(t, child, child, "nodes", 0, middle + 1));
+        /* Still None if the first slice failed: test rc first. */
         nodes = gc_attr_get(heap, bigger, "nodes");
-        for (size_t i = 0; i < gc_list_len(nodes); i++) {
-            WORKLOAD_TRY_OK(
-                gc_attr_set(heap, gc_list_get(nodes, i), "parent", bigger));
+        for (size_t i = 0; rc == GC_OK && i < gc_list_len(nodes); i++) {
+            WORKLOAD_STEP_OK(rc, gc_attr_set(heap, gc_list_get(nodes, i),
+                                             "parent", bigger));
             gc_safepoint(heap); /* the loop's back-edge */
         }
     }
-    WORKLOAD_TRY_OK(list_insert(heap, gc_attr_get(heap, node, "items"),
-                                position, splitting));
-    WORKLOAD_TRY_OK(list_insert(heap, gc_attr_get(heap, node, "nodes"),
-                                position + 1, bigger));
+    WORKLOAD_STEP_OK(rc, list_insert(heap, gc_attr_get(heap, node, "items"),
+                                     position, splitting));
+    WORKLOAD_STEP_OK(rc, list_insert(heap, gc_attr_get(heap, node, "nodes"),
+                                     position + 1, bigger));
     gc_decref(heap, splitting);
-    gc_decref(heap, bigger);
-    return GC_OK;
+    gc_xdecref(heap, bigger);
+    return rc;
+}
+
+/* The root is full: a new root above it, holding it as its one child,
+ * which is then split, so the tree grows at the top. */
+static enum gc_status
+split_root(struct btree *t, struct gc_object *tree, struct gc_object *root)
+{
+    struct gc_heap *heap = t->heap;
+    struct gc_object *node = NULL, *nodes = NULL;
+    enum gc_status rc = GC_OK;
+    WORKLOAD_STEP(rc, node = new_bnode(t));
+    WORKLOAD_STEP(rc, nodes = gc_list_new(heap)); /* [root] */
+    WORKLOAD_STEP_OK(rc, gc_list_append(heap, nodes, root));
+    WORKLOAD_STEP_OK(rc, gc_attr_set(heap, node, "nodes", nodes));
+    gc_xdecref(heap, nodes);
+    WORKLOAD_STEP_OK(rc, gc_attr_set(heap, root, "parent", node));
+    WORKLOAD_STEP_OK(rc, split_child(t, node, 0, root));
+    WORKLOAD_STEP_OK(rc, gc_attr_set(heap, tree, "root", node));
+    gc_xdecref(heap, node); /* the tree holds it */
+    return rc;
 }
 
 static enum gc_status
@@ -143,16 +169,8 @@ insert(struct btree *t, struct gc_object *tree, struct gc_object *item)
     gc_safepoint(heap); /* the call */
     struct gc_object *node = gc_attr_get(heap, tree, "root");
     if (gc_list_len(gc_attr_get(heap, node, "items")) == t->full) {
-        struct gc_object *root = node, *nodes;
-        WORKLOAD_TRY(node = new_bnode(t));
-        WORKLOAD_TRY(nodes = gc_list_new(heap)); /* [root] */
-        WORKLOAD_TRY_OK(gc_list_append(heap, nodes, root));
-        WORKLOAD_TRY_OK(gc_attr_set(heap, node, "nodes", nodes));
-        gc_decref(heap, nodes);
-        WORKLOAD_TRY_OK(gc_attr_set(heap, root, "parent", node));
-        WORKLOAD_TRY_OK(split_child(t, node, 0, root));
-        WORKLOAD_TRY_OK(gc_attr_set(heap, tree, "root", node));
-        gc_decref(heap, node); /* the tree holds it */
+        WORKLOAD_TRY_OK(split_root(t, tree, node));
+        node = gc_attr_get(heap, tree, "root");
     }
     int64_t key = gc_int_value(gc_tuple_get(item, 0));
     for (;;) {
@@ -236,64 +254,73 @@ btree_gc(struct gc_heap *heap, const struct gc_workload_params *p,
     WORKLOAD_TRY_OK(gc_class_new(heap, &bs, &t.bnode));
     WORKLOAD_TRY_OK(gc_class_new(heap, &ts, &t.tree));
     char buf[48];
-    struct gc_object *records, *ids, *v;
+    struct gc_object *records, *ids = NULL;
     WORKLOAD_TRY(records = gc_list_new(heap));
-    for (uint64_t i = 0; i < n; i++) {
-        struct gc_object *r;
-        WORKLOAD_TRY(r = gc_instance_new(heap, record));
+    enum gc_status rc = GC_OK;
+    for (uint64_t i = 0; i < n && rc == GC_OK; i++) {
+        struct gc_object *r = NULL, *a = NULL, *b = NULL;
+        WORKLOAD_STEP(rc, r = gc_instance_new(heap, record));
         gc_safepoint(heap); /* Record() is a call */
-        WORKLOAD_TRY(v = gc_int_new(heap, (int64_t)i));
-        WORKLOAD_TRY_OK(gc_attr_set(heap, r, "a", v));
-        gc_decref(heap, v);
+        WORKLOAD_STEP(rc, a = gc_int_new(heap, (int64_t)i));
+        WORKLOAD_STEP_OK(rc, gc_attr_set(heap, r, "a", a));
+        gc_xdecref(heap, a);
         snprintf(buf, sizeof buf, "node %llu", (unsigned long long)i);
-        WORKLOAD_TRY(v = gc_str_from_cstr(heap, buf));
-        WORKLOAD_TRY_OK(gc_attr_set(heap, r, "b", v));
-        gc_decref(heap, v);
-        WORKLOAD_TRY_OK(gc_list_append(heap, records, r));
-        gc_decref(heap, r);
+        WORKLOAD_STEP(rc, b = gc_str_from_cstr(heap, buf));
+        WORKLOAD_STEP_OK(rc, gc_attr_set(heap, r, "b", b));
+        gc_xdecref(heap, b);
+        WORKLOAD_STEP_OK(rc, gc_list_append(heap, records, r));
+        gc_xdecref(heap, r);
         gc_safepoint(heap); /* the loop's back-edge */
     }
-    WORKLOAD_TRY(ids = gc_list_new(heap));
-    for (uint64_t i = 0; i < n; i++) {
-        WORKLOAD_TRY(v = gc_int_new(heap, (int64_t)i));
-        WORKLOAD_TRY_OK(gc_list_append(heap, ids, v));
-        gc_decref(heap, v);
+    WORKLOAD_STEP(rc, ids = gc_list_new(heap));
+    for (uint64_t i = 0; i < n && rc == GC_OK; i++) {
+        struct gc_object *v = NULL;
+        WORKLOAD_STEP(rc, v = gc_int_new(heap, (int64_t)i));
+        WORKLOAD_STEP_OK(rc, gc_list_append(heap, ids, v));
+        gc_xdecref(heap, v);
         gc_safepoint(heap);
     }
     uint64_t x = p->seed;
-    for (uint64_t i = n > 0 ? n - 1 : 0; i > 0; i--) {
+    for (uint64_t i = n > 0 ? n - 1 : 0; i > 0 && rc == GC_OK; i--) {
         x = x * 6364136223846793005u + 1442695040888963407u;
         uint64_t j = (x >> 33) % (i + 1);
         struct gc_object *tmp = gc_incref(gc_list_get(ids, i));
-        WORKLOAD_TRY_OK(gc_list_set(heap, ids, i, gc_list_get(ids, j)));
-        WORKLOAD_TRY_OK(gc_list_set(heap, ids, j, tmp));
+        WORKLOAD_STEP_OK(rc, gc_list_set(heap, ids, i, gc_list_get(ids, j)));
+        WORKLOAD_STEP_OK(rc, gc_list_set(heap, ids, j, tmp));
         gc_decref(heap, tmp);
         gc_safepoint(heap);
     }
     uint64_t sum = 0;
-    for (uint64_t l = 0; l < loops; l++) {
-        struct gc_object *tree, *root;
-        WORKLOAD_TRY(tree = gc_instance_new(heap, t.tree));
+    for (uint64_t l = 0; l < loops && rc == GC_OK; l++) {
+        struct gc_object *tree = NULL, *root = NULL;
+        WORKLOAD_STEP(rc, tree = gc_instance_new(heap, t.tree));
         gc_safepoint(heap); /* BTree.__init__ */
-        WORKLOAD_TRY(root = new_bnode(&t));
-        WORKLOAD_TRY_OK(gc_attr_set(heap, tree, "root", root));
-        gc_decref(heap, root);
-        for (uint64_t k = 0; k < n; k++) {
-            struct gc_object *key = gc_list_get(ids, k), *item;
+        WORKLOAD_STEP(rc, root = new_bnode(&t));
+        WORKLOAD_STEP_OK(rc, gc_attr_set(heap, tree, "root", root));
+        gc_xdecref(heap, root);
+        for (uint64_t k = 0; k < n && rc == GC_OK; k++) {
+            struct gc_object *key = gc_list_get(ids, k), *item = NULL;
             struct gc_object *pair[2] = {
                 key, gc_list_get(records, (size_t)gc_int_value(key))};
-            WORKLOAD_TRY(item = gc_tuple_new(heap, 2, pair));
-            WORKLOAD_TRY_OK(insert(&t, tree, item));
-            gc_decref(heap, item);
+            WORKLOAD_STEP(rc, item = gc_tuple_new(heap, 2, pair));
+            WORKLOAD_STEP_OK(rc, insert(&t, tree, item));
+            gc_xdecref(heap, item);
             gc_safepoint(heap);
         }
-        gc_collect(heap, 2);
-        sum += count(&t, gc_attr_get(heap, tree, "root"), 1);
-        gc_decref(heap, tree); /* del tree: its nodes are cyclic garbage */
+        /* After a failure the run is over, and a failed insert may
+         * have left the tree half-split, which count cannot read. */
+        if (rc == GC_OK) {
+            gc_collect(heap, 2);
+            sum += count(&t, gc_attr_get(heap, tree, "root"), 1);
+        }
+        gc_xdecref(heap, tree); /* del tree: its nodes are cyclic garbage */
         gc_safepoint(heap);
     }
-    gc_decref(heap, ids);
+    gc_xdecref(heap, ids);
     gc_decref(heap, records);
+    if (rc != GC_OK) {
+        return GC_ENOMEM;
+    }
     *checksum = sum;
     return GC_OK;
 }

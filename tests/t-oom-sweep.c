@@ -2,9 +2,7 @@
  * representative programs, on every registered collector and profile:
  * scenarios from tests/scenarios (cycles of every container kind,
  * finalizers and resurrection, weakref callbacks, legacy garbage,
- * freeze, gc.callbacks) and seven workloads, each kept small: cycles,
- * finalizers, alloc-churn, weakref-cache, server, small-cycles and
- * tuples.
+ * freeze, gc.callbacks) and all twelve workloads, each kept small.
  *
  * Each run makes a heap on the failing allocator, then fails the k-th
  * allocation after the heap exists (t-oom covers heap creation), once
@@ -49,7 +47,8 @@ struct sweep {
 /* The workloads, as specs at size 24, kept small: the sweep runs each
  * once per allocation it makes, so its time grows with the square of
  * that count.  Each is still large enough to reach all of its steps (a
- * slot reused, a history trimmed, a gc.collect() between requests). */
+ * slot reused, a history trimmed, a gc.collect() between requests, a
+ * B-tree node split with its children). */
 static const char *const workloads[] = {
     "finalizers:rounds=3",
     "cycles:rounds=3",
@@ -58,6 +57,15 @@ static const char *const workloads[] = {
     "server:requests=12,sessions=2,every=5,history=2",
     "small-cycles:n=12", /* 6 kept, then replaced */
     "tuples:rounds=3",
+    /* Short-lived trees of depths 0 and 2, which recurse. */
+    "binary-trees:depth=2,min_depth=0",
+    /* 16 keys at degree 2: the root split as a leaf and again with
+     * children, leaves split below it; a second tree after the first
+     * is dropped. */
+    "btree-gc:n=16,loops=2,degree=2",
+    "gc-collect:loops=2,cycles=2,links=2",
+    "gc-traversal:levels=4,width=2,loops=1", /* width caps a level */
+    "long-lived-growth:n=8",
 };
 #define NWORKLOADS (sizeof workloads / sizeof *workloads)
 

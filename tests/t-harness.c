@@ -168,6 +168,24 @@ main(int argc, char **argv)
         free(csv);
         free(summary);
     }
+    TEST("gclab run counts 2.7's collections, though 2.7 has no get_stats") {
+        char out[300];
+        snprintf(out, sizeof out, "%s/run27", dir);
+        char *args[] = {"run", "--allow-debug", "--collector",
+                        "cpython:profile=2.7", "--workload", "cycles",
+                        "--size", "400", "--out", out, NULL};
+        check_int(run_quietly(gc_cmd_run, 10, args), ==, 0);
+        snprintf(path, sizeof path, "%s/results.jsonl", out);
+        char *jsonl = gc_read_file(path, NULL);
+        const char *at = jsonl ? strstr(jsonl, "\"collections_gen0\":") : NULL;
+        check(at != NULL);
+        if (at != NULL) {
+            check_uint(strtoull(at + strlen("\"collections_gen0\":"), NULL,
+                                10),
+                       >, 0);
+        }
+        free(jsonl);
+    }
     TEST("gclab report reads results back; bad files exit 2") {
         char out[300], bad[400];
         snprintf(out, sizeof out, "%s/run/nested", dir);

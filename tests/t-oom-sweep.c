@@ -239,6 +239,29 @@ sweep_collector(const char *dir, const struct gc_collector *collector,
     }
 }
 
+/* A workload added to the registry and not here would go unswept. */
+static void
+check_every_workload_swept(void)
+{
+    TEST("every registered workload is in the sweep")
+    {
+        for (size_t w = 0; gc_workloads[w] != NULL; w++) {
+            const char *name = gc_workloads[w]->name;
+            size_t len = strlen(name);
+            bool found = false;
+            for (size_t i = 0; i < NWORKLOADS && !found; i++) {
+                found = strncmp(workloads[i], name, len) == 0 &&
+                        (workloads[i][len] == '\0' ||
+                         workloads[i][len] == ':');
+            }
+            if (!found) {
+                tap_diag("workload %s has no spec in t-oom-sweep", name);
+            }
+            check(found);
+        }
+    }
+}
+
 int
 main(int argc, char **argv)
 {
@@ -253,6 +276,7 @@ main(int argc, char **argv)
             only = argv[++i];
         }
     }
+    check_every_workload_swept();
     uint64_t total = 0;
     for (size_t c = 0; gc_collectors[c] != NULL; c++) {
         if (only == NULL || strcmp(only, gc_collectors[c]->name) == 0) {

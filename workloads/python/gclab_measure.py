@@ -1,5 +1,5 @@
 """The measuring frame every Python twin shares: gclab embeds this file in
-place of the twin's `from gclab_measure import gclab_measure` line (see
+place of the twin's `from gclab_measure import ...` line (see
 scripts/embed.py), so `gclab twin NAME` prints one standalone program.
 
 gclab_measure(run, args) runs run(*args) as the measured region, after a
@@ -17,11 +17,19 @@ counting allocates nothing the collector counts.  2.7 has no
 gc.callbacks either, hence no pauses.
 
 The recorder allocates only floats and grows three lists, none of which
-the collector counts, so the collections are those of the program."""
+the collector counts, so the collections are those of the program.
+
+xrange is range on 3.x: on 2.7 range() builds a list, a tracked object
+3.x does not make, so the twins loop over xrange."""
 import gc
 import os
 import sys
 import time
+
+if sys.version_info[0] < 3:
+    xrange = xrange  # noqa: F821 -- the builtin, importable from here
+else:
+    xrange = range
 
 
 def _debug_stats_begin():

@@ -21,7 +21,7 @@ done
 root=$(pyenv root 2>/dev/null || echo "$HOME/.pyenv")
 printf '%-20s %-8s %-22s %-22s %s\n' workload profile model cpython checksums
 for w in $($gclab list | awk '$1 == "workload" { sub(":", "", $2); print $2 }'); do
-    for pv in 3.8:3.8.18 3.11:3.11.7 3.13:3.13.0; do
+    for pv in 2.7:2.7.18 3.8:3.8.18 3.11:3.11.7 3.13:3.13.0; do
         p=${pv%%:*}
         py=$root/versions/${pv#*:}/bin/python
         [ -x "$py" ] || { echo "compare-twins: no $py" >&2; continue; }

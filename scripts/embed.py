@@ -1,9 +1,10 @@
 """Writes a C file defining `const char gc_twin_NAME[]` for each Python
 twin given, so that `gclab twin` works without the source tree.  A twin's
-`from gclab_measure import gclab_measure` line is replaced by that file
-(beside the twin), so each embedded twin is one standalone program.
+`from gclab_measure import ...` line is replaced by that file (beside
+the twin), so each embedded twin is one standalone program.
 Usage: embed.py OUT.c FILE.py..."""
 import os
+import re
 import sys
 
 out = sys.argv[1]
@@ -14,10 +15,10 @@ with open(out, "w", encoding="utf-8") as f:
         with open(path, encoding="utf-8") as src:
             text = src.read()
         shared = os.path.join(os.path.dirname(path), "gclab_measure.py")
-        line = "from gclab_measure import gclab_measure\n"
-        if line in text:
+        m = re.search(r"^from gclab_measure import .*\n", text, re.M)
+        if m:
             with open(shared, encoding="utf-8") as src:
-                text = text.replace(line, src.read(), 1)
+                text = text[:m.start()] + src.read() + text[m.end():]
         f.write("const char gc_twin_%s[] =\n" % name)
         for line in text.splitlines(True):
             esc = line.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")

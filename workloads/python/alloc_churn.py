@@ -6,7 +6,7 @@ Prints collections per generation over the run and the checksum, as
 import gc
 import sys
 
-from gclab_measure import gclab_measure
+from gclab_measure import gclab_measure, xrange
 
 
 class Rec(object):
@@ -20,10 +20,10 @@ class Rec(object):
 
 def run(allocs, batch):
     total = 0
-    for b in range(allocs // (4 * batch)):
+    for b in xrange(allocs // (4 * batch)):
         acc = []
         append = acc.append
-        for j in range(batch):
+        for j in xrange(batch):
             t = (b, j)
             l = [t, j]
             d = {"l": l}

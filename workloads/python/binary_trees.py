@@ -6,7 +6,7 @@ Usage: python binary_trees.py [size=N] [depth=N] [min_depth=N]"""
 import gc
 import sys
 
-from gclab_measure import gclab_measure
+from gclab_measure import gclab_measure, xrange
 
 
 class Node(object):
@@ -41,7 +41,7 @@ def run(depth, min_depth):
     total = 0
     d = min_depth
     while d <= depth:
-        for _ in range(4 << (depth - d)):
+        for _ in xrange(4 << (depth - d)):
             t = Node(None, None)
             populate(d, t)
             total += count(t)

@@ -7,7 +7,7 @@ Usage: python btree_gc.py [size=N] [n=N] [loops=N] [degree=N] [seed=N]"""
 import gc
 import sys
 
-from gclab_measure import gclab_measure
+from gclab_measure import gclab_measure, xrange
 
 
 class Record(object):
@@ -31,7 +31,7 @@ class BTree(object):
 
 
 def get_position(items, key):
-    for position in range(len(items)):
+    for position in xrange(len(items)):
         if items[position][0] >= key:
             return position
     return len(items)
@@ -48,7 +48,7 @@ def split_child(node, position, child, degree):
         bigger.nodes = child.nodes[middle + 1:]
         child.nodes = child.nodes[:middle + 1]
         nodes = bigger.nodes
-        for i in range(len(nodes)):
+        for i in xrange(len(nodes)):
             nodes[i].parent = bigger
     node.items.insert(position, splitting)
     node.nodes.insert(position + 1, bigger)
@@ -82,37 +82,37 @@ def insert(tree, item, degree):
 def count(node, depth):
     total = 0
     items = node.items
-    for i in range(len(items)):
+    for i in xrange(len(items)):
         total += items[i][0] * depth + items[i][1].a % 3
     nodes = node.nodes
     if nodes is not None:
-        for i in range(len(nodes)):
+        for i in xrange(len(nodes)):
             total += count(nodes[i], depth + 1)
     return total
 
 
 def run(n, loops, degree, seed):
     records = []
-    for i in range(n):
+    for i in xrange(n):
         r = Record()
         r.a = i
         r.b = "node %d" % i
         records.append(r)
     del r
     ids = []
-    for i in range(n):
+    for i in xrange(n):
         ids.append(i)
     x = seed
-    for i in range(n - 1, 0, -1):
+    for i in xrange(n - 1, 0, -1):
         x = (x * 6364136223846793005 + 1442695040888963407) & 0xFFFFFFFFFFFFFFFF
         j = (x >> 33) % (i + 1)
         t = ids[i]
         ids[i] = ids[j]
         ids[j] = t
     total = 0
-    for _ in range(loops):
+    for _ in xrange(loops):
         tree = BTree()
-        for k in range(n):
+        for k in xrange(n):
             key = ids[k]
             insert(tree, (key, records[key]), degree)
         gc.collect()

@@ -3,7 +3,7 @@ workloads/cycles.c.  Usage: python cycles.py [size=N] [rounds=N] [k=N]"""
 import gc
 import sys
 
-from gclab_measure import gclab_measure
+from gclab_measure import gclab_measure, xrange
 
 
 class Node(object):
@@ -13,7 +13,7 @@ class Node(object):
 def ring(k, is_dll):
     first = Node()
     prev = first
-    for _ in range(1, k):
+    for _ in xrange(1, k):
         x = Node()
         prev.next = x
         if is_dll:
@@ -27,7 +27,7 @@ def ring(k, is_dll):
 def run(rounds, k):
     keep = []
     total = 0
-    for _ in range(rounds):
+    for _ in xrange(rounds):
         a = ring(k, False)
         b = ring(k, True)
         del keep[:]

@@ -6,7 +6,7 @@ Usage: python finalizers.py [size=N] [rounds=N] [n=N] [every=N]"""
 import gc
 import sys
 
-from gclab_measure import gclab_measure
+from gclab_measure import gclab_measure, xrange
 
 
 class F(object):
@@ -24,8 +24,8 @@ class R(object):
 
 def run(rounds, n, every):
     total = 0
-    for _ in range(rounds):
-        for i in range(n):
+    for _ in xrange(rounds):
+        for i in xrange(n):
             a = F()
             b = F()
             a.other = b

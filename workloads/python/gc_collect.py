@@ -5,7 +5,7 @@ Usage: python gc_collect.py [size=N] [loops=N] [cycles=N] [links=N]"""
 import gc
 import sys
 
-from gclab_measure import gclab_measure
+from gclab_measure import gclab_measure, xrange
 
 
 class Node(object):
@@ -22,7 +22,7 @@ def create_cycle(node, n_links):
     if n_links == 0:
         return
     current = node
-    for _ in range(n_links):
+    for _ in xrange(n_links):
         next_node = Node()
         current.link_next(next_node)
         current = next_node
@@ -31,7 +31,7 @@ def create_cycle(node, n_links):
 
 def create_gc_cycles(n_cycles, n_links):
     cycles = []
-    for _ in range(n_cycles):
+    for _ in xrange(n_cycles):
         node = Node()
         cycles.append(node)
         create_cycle(node, n_links)
@@ -40,7 +40,7 @@ def create_gc_cycles(n_cycles, n_links):
 
 def run(loops, cycles, links):
     total = 0
-    for _ in range(loops):
+    for _ in xrange(loops):
         gc.collect()
         all_cycles = create_gc_cycles(cycles, links)
         total += len(all_cycles) * (links + 1)

@@ -6,15 +6,15 @@ Usage: python gc_traversal.py [size=N] [levels=N] [width=N] [loops=N]"""
 import gc
 import sys
 
-from gclab_measure import gclab_measure
+from gclab_measure import gclab_measure, xrange
 
 
 def create_recursive_containers(n_levels, width):
     current_list = []
-    for n in range(n_levels):
+    for n in xrange(n_levels):
         k = min(n, width)
         new_list = [None] * k
-        for index in range(k):
+        for index in xrange(k):
             new_list[index] = current_list
         current_list = new_list
     return current_list
@@ -23,7 +23,7 @@ def create_recursive_containers(n_levels, width):
 def run(levels, width, loops):
     all_cycles = create_recursive_containers(levels, width)
     total = 0
-    for _ in range(loops):
+    for _ in xrange(loops):
         gc.collect()
         gc.collect()
         total += len(all_cycles)

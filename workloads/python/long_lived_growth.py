@@ -4,18 +4,18 @@ workloads/long_lived_growth.c.  Usage: python long_lived_growth.py
 import gc
 import sys
 
-from gclab_measure import gclab_measure
+from gclab_measure import gclab_measure, xrange
 
 
 def run(n):
     keep = []
-    for i in range(n):
+    for i in xrange(n):
         item = [i]
         tmp = [item]
         keep.append(item)
         del tmp
     total = 0
-    for i in range(0, len(keep), 997):
+    for i in xrange(0, len(keep), 997):
         total += keep[i][0]
     return total + len(keep)
 

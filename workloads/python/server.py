@@ -8,7 +8,7 @@ Usage: python server.py [size=N] [requests=N] [sessions=N] [every=N]
 import gc
 import sys
 
-from gclab_measure import gclab_measure
+from gclab_measure import gclab_measure, xrange
 
 
 class Session(object):
@@ -25,7 +25,7 @@ class Handler(object):
 
 def run(requests, nsessions, every, cycle_every, history, seed):
     sessions = {}
-    for s in range(nsessions):
+    for s in xrange(nsessions):
         sess = Session()
         sess.sid = s
         sess.hits = 0
@@ -34,7 +34,7 @@ def run(requests, nsessions, every, cycle_every, history, seed):
         del sess
     x = seed
     total = 0
-    for n in range(requests):
+    for n in xrange(requests):
         x = (x * 6364136223846793005 + 1442695040888963407) & 0xFFFFFFFFFFFFFFFF
         sid = (x >> 33) % nsessions
         req = Request()

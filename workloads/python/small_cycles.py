@@ -5,7 +5,7 @@ Usage: python small_cycles.py [size=N] [n=N] [m=N]"""
 import gc
 import sys
 
-from gclab_measure import gclab_measure
+from gclab_measure import gclab_measure, xrange
 
 
 class Pair(object):
@@ -15,7 +15,7 @@ class Pair(object):
 def run(n, m):
     old = []
     total = 0
-    for i in range(n):
+    for i in xrange(n):
         a = Pair()
         b = Pair()
         a.other = b

@@ -3,14 +3,14 @@ workloads/tuples.c.  Usage: python tuples.py [size=N] [n=N] [rounds=N]"""
 import gc
 import sys
 
-from gclab_measure import gclab_measure
+from gclab_measure import gclab_measure, xrange
 
 
 def run(n, rounds):
     total = 0
-    for r in range(rounds):
+    for r in xrange(rounds):
         keep = []
-        for i in range(n):
+        for i in xrange(n):
             a = i
             b = i + r
             keep.append((a, b, a))

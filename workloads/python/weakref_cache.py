@@ -9,7 +9,7 @@ import gc
 import sys
 import weakref
 
-from gclab_measure import gclab_measure
+from gclab_measure import gclab_measure, xrange
 
 
 class Value(object):
@@ -29,7 +29,7 @@ def run(n, keep, every, seed):
     strong = []
     total = 0
     x = seed
-    for i in range(n):
+    for i in xrange(n):
         key = "k%d" % i
         v = Value()
         v.n = i

@@ -15,6 +15,9 @@ import gc
 import sys
 import time
 
+# 2.7 has no perf_counter.
+clock = getattr(time, "perf_counter", time.time)
+
 
 class Node(object):
     pass
@@ -37,11 +40,11 @@ def build(n):
 def timed(n, collections):
     del ROOT[:]
     gc.collect()
-    t0 = time.perf_counter()
+    t0 = clock()
     build(n)
     for _ in range(collections):
         gc.collect()
-    t1 = time.perf_counter()
+    t1 = clock()
     del ROOT[:]
     gc.collect()
     return (t1 - t0) * 1e9
@@ -54,9 +57,9 @@ def young(repeat):
         for _ in range(200):
             gc.collect()
             keep = [Node() for _ in range(700)]
-            t0 = time.perf_counter()
+            t0 = clock()
             gc.collect(0)
-            samples.append((time.perf_counter() - t0) * 1e9)
+            samples.append((clock() - t0) * 1e9)
             del keep
         best.append(min(samples))
     return best

@@ -12,6 +12,9 @@ import gc
 import sys
 import time
 
+# 2.7 has no perf_counter.
+clock = getattr(time, "perf_counter", time.time)
+
 
 class Node(object):
     pass
@@ -60,16 +63,16 @@ def main():
     # An array, not a list: a list of a million ints is itself a container
     # the timed collection would traverse, a million visits gclab's C
     # permutation does not make.
-    perm = array.array("q", lcg_perm(n))
+    perm = array.array("l", lcg_perm(n))
     gc.disable()
     for shape in ("chain", "list-chain", "shuffled", "freeing-cycles"):
         best = None
         for _ in range(repeat):
             gc.collect()
             keep = build(shape, n, perm)
-            t0 = time.perf_counter()
+            t0 = clock()
             gc.collect()
-            ns = (time.perf_counter() - t0) * 1e9 / n
+            ns = (clock() - t0) * 1e9 / n
             best = ns if best is None else min(best, ns)
             del keep
             gc.collect()

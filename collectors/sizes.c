@@ -86,10 +86,8 @@ gc_object_py_sizeof(const struct gc_heap *heap, const struct gc_object *obj)
         static const size_t slotted[GC_PROFILE_COUNT] = {904, 896, 920, 944};
         static const size_t keyed[GC_PROFILE_COUNT] = {904, 1064, 1688,
                                                        1712};
-        if (is_27) {
-            return 904 + 40 * cls->nslots;
-        }
-        return cls->has_slots ? slotted[p] : keyed[p];
+        size_t bytes = cls->has_slots ? slotted[p] : keyed[p];
+        return is_27 ? bytes + 40 * cls->nslots : bytes;
     }
     }
     return 0;

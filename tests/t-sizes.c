@@ -21,6 +21,8 @@ static const struct expect table[] = {
     {"int('1000')", {24, 28, 28, 28}},
     {"''.join(['ab', 'c'])", {40, 52, 52, 44}},
     {"None", {16, 16, 16, 16}},
+    {"class A", {904, 1064, 1688, 1712}},
+    {"class S with 3 __slots__", {1024, 896, 920, 944}},
 };
 
 static struct gc_object *
@@ -68,8 +70,12 @@ make(struct gc_heap *heap, size_t i, struct gc_object **extra)
     case 9:
         obj = gc_str_from_cstr(heap, "abc");
         break;
-    default:
+    case 10:
         obj = gc_incref(gc_none(heap));
+        break;
+    default: /* the class itself; the heap keeps its own reference */
+        gc_class_new(heap, i == 11 ? &as : &ss, &cls);
+        obj = gc_incref(gc_class_object(cls));
         break;
     }
     gc_decref(heap, one);

@@ -736,8 +736,8 @@ bench_full(const char *out_dir, const char *plots_dir, bool allow_debug)
     }
     char dir[4096], failed[4096];
     snprintf(dir, sizeof dir, "%s/full", out_dir);
-    static const char *const outputs[] = {"results.jsonl", "results.csv",
-                                          "summary.json", NULL};
+    static const char *const outputs[] = {RESULTS_FILES,
+                                           NULL};
     if (gc_out_dir_ready(dir, outputs, failed, sizeof failed) != 0) {
         fprintf(stderr, "gclab bench: cannot write %s: %s\n", failed,
                 strerror(errno));
@@ -909,7 +909,7 @@ gc_cmd_bench(int argc, char **argv)
     snprintf(data_dir, sizeof data_dir, "%s/data", out_dir);
     snprintf(scaling_dir, sizeof scaling_dir, "%s/scaling", out_dir);
     static const char *const outputs[] = {
-        "results.jsonl", "results.csv", "summary.json", "index.html",
+        RESULTS_FILES, "index.html",
         "hyperfine.json", NULL};
     char failed[4096];
     if (gc_out_dir_ready(out_dir, outputs, failed, sizeof failed) != 0 ||

@@ -366,8 +366,7 @@ group_values(const struct side *s, const struct group *g, size_t metric,
             r->item.size == g->size &&
             strcmp(r->item.collector, g->collector) == 0) {
             v[n] = (double)gc_metric_get(&r->r.m, metric);
-            seed[n] =
-                s->res.meta[i].seed ? s->res.meta[i].seed : r->item.rep + 1;
+            seed[n] = r->item.seed ? r->item.seed : r->item.rep + 1;
             n++;
         }
     }

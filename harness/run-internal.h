@@ -4,6 +4,7 @@
 #define GCLAB_RUN_INTERNAL_H
 
 #include "harness.h"
+#include "record.h"
 #include "workload.h"
 
 #include <time.h>
@@ -85,19 +86,6 @@ struct matrix {
 extern const uint64_t mmu_curve_window_ns[MMU_POINTS];
 bool mmu_curve(const struct record *rec, double out[MMU_POINTS]);
 
-/* The ok records of one (collector, workload, size). */
-struct group {
-    const char *collector;
-    int workload;
-    uint64_t size;
-    size_t n;
-    struct gc_summary wall, gc;
-};
-/* Groups the ok records by (collector, workload, size), in the order
- * they first appear; groups has room for total. */
-size_t summarize(const struct record *recs, size_t total,
-                 struct group *groups);
-
 /* The measured region of a run: the workload, once.  Never inlined,
  * so that callgrind can count it alone (--toggle-collect=gc_run_measured,
  * gclab check's instruction counts). */
@@ -128,19 +116,6 @@ const char *peer_label(const char *python, bool has_recorder);
 void free_records(struct record *recs, size_t total);
 int check_records(const struct record *recs, size_t total,
                   const char *const *workloads);
-int write_results(const char *out_dir, const struct record *recs,
-                  size_t total, const struct matrix *mx);
-/* results.jsonl (jsonl's lines), results.csv and summary.json of recs
- * in out_dir, each atomically and silently; workloads[] names each record's workload
- * (its spec), build and revision are the build's that ran them.  -1
- * after a line on stderr naming cmd. */
-int write_result_files(const char *cmd, const char *out_dir,
-                       const struct gc_buf *jsonl, const struct record *recs,
-                       size_t total, const char *const *workloads,
-                       const char *build, const char *revision);
-void print_summary_table(const struct record *recs, size_t total,
-                         const char *reference, const char *const *workloads);
-
 /* ---- what bench and sweep share (bench.c) ---- */
 struct stat_pair {
     double mean, ci;
@@ -167,51 +142,6 @@ struct figure {
 };
 int bench_draw(const char *out_dir, const char *plots_dir,
                const struct figure *f, int nseries_all);
-/* ---- results read back (gclab report, compare, merge) ---------------- */
-
-#define RESULTS_MAX_WORKLOADS 64
-#define RESULTS_FIELD_BYTES 256
-
-/* What a read record keeps beyond struct record (whose r.effective
- * holds collector_effective): empty strings for absent fields. */
-struct record_meta {
-    char *line;         /* the JSON line as read, without its newline */
-    const char *source; /* the file it came from (struct results owns it) */
-    size_t lineno;
-    uint64_t seed;      /* the workload's seed; 0 in records without one */
-    char workload_spec[RESULTS_FIELD_BYTES];
-    char build_type[16], revision[64], check_level[16], shard[32];
-};
-
-/* Records of one or more results files.  Workloads are interned by
- * their spec ("alloc-churn", "cycles:rings=4"), so item.workload indexes
- * workloads[]. */
-struct results {
-    struct record *recs;
-    struct record_meta *meta; /* beside recs */
-    size_t total;
-    const char *workloads[RESULTS_MAX_WORKLOADS + 1];
-    int nworkloads;
-    char **sources;
-    size_t nsources;
-};
-
-/* Appends the records of DIR/results.jsonl, or of FILE, to res (zero it
- * first).  0, or 2 with one line on stderr, "gclab CMD: ..." or
- * "FILE:LINE: error: ...": an unreadable file, a line that is not a
- * flat record with schema_version first, another schema version, no
- * records (unless may_be_empty: a shard can have no share of a small
- * matrix).  results_free frees what was read either way. */
-int results_read(const char *cmd, const char *arg, bool may_be_empty,
-                 struct results *res);
-void results_free(struct results *res);
-/* 2 with one line on stderr naming cmd and both places, when a record
- * of res differs from ref in what decides whether numbers mix:
- * build_type, check_level and, with same_revision, gclab_revision;
- * else 0. */
-int results_check_build(const char *cmd, const struct record_meta *ref,
-                        const struct results *res, bool same_revision);
-
 /* ---- gclab compare as a library (compare.c) -------------------------- */
 
 /* One cell of a comparison: a metric of a matched (collector, workload,

@@ -730,82 +730,6 @@ run_check_build(const char *command, bool allow_debug)
     return 0;
 }
 
-static void
-record_json(struct gc_buf *b, const struct record *rec,
-            const struct gc_workload_spec *ws, const struct gc_env *env,
-            struct gc_shard shard)
-{
-    const struct gc_metrics *m = &rec->r.m;
-    gc_buf_printf(b, "{\"schema_version\":%d,\"collector\":",
-                  GC_SCHEMA_VERSION);
-    gc_buf_json_string(b, rec->item.collector);
-    gc_buf_printf(b, ",\"collector_effective\":");
-    gc_buf_json_string(b, rec->r.effective);
-    gc_buf_printf(b, ",\"workload\":");
-    gc_buf_json_string(b, ws->text[0] ? ws->workload->name : "");
-    gc_buf_printf(b, ",\"workload_spec\":");
-    gc_buf_json_string(b, ws->text);
-    gc_buf_printf(b, ",\"size\":%llu,\"repetition\":%llu,\"seed\":%llu,"
-                     "\"status\":\"%s\",\"signal\":%d,\"peer\":%s,"
-                     "\"peer_recorder\":%s",
-                  (unsigned long long)rec->item.size,
-                  (unsigned long long)rec->item.rep + 1,
-                  (unsigned long long)rec->item.seed,
-                  status_names[rec->r.status], rec->r.signal,
-                  rec->item.peer ? "true" : "false",
-                  rec->item.has_recorder ? "true" : "false");
-#define M(name, help) gc_buf_printf(b, ",\"%s\":%llu", #name, \
-                                    (unsigned long long)m->name);
-    GC_METRICS(M)
-#undef M
-    gc_buf_printf(b, ",\"gc_share\":%.6f",
-                  m->wall_ns ? (double)m->gc_ns / (double)m->wall_ns : 0.0);
-    double curve[MMU_POINTS];
-    if (mmu_curve(rec, curve)) {
-        gc_buf_printf(b, ",\"mmu_curve\":[");
-        for (int k = 0; k < MMU_POINTS; k++) {
-            gc_buf_printf(b, "%s[%llu,%.6f]", k ? "," : "",
-                          (unsigned long long)mmu_curve_window_ns[k],
-                          curve[k]);
-        }
-        gc_buf_printf(b, "]");
-    }
-    else {
-        gc_buf_printf(b, ",\"mmu_curve\":null");
-    }
-    if (shard.count > 0) {
-        gc_buf_printf(b, ",\"shard\":\"%u/%u\"", shard.index, shard.count);
-    }
-    else {
-        gc_buf_printf(b, ",\"shard\":null");
-    }
-    char started[32] = "";
-    struct tm tm;
-    if (rec->started != 0 && gmtime_r(&rec->started, &tm) != NULL) {
-        strftime(started, sizeof started, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    }
-    const char *env_keys[] = {"started_at", "host", "cpu_model", "kernel",
-                              "thp", "governor", "aslr"};
-    const char *env_vals[] = {started, env->host, env->cpu_model,
-                              env->kernel, env->thp, env->governor,
-                              env->aslr};
-    for (int i = 0; i < 7; i++) {
-        gc_buf_printf(b, ",\"%s\":", env_keys[i]);
-        gc_buf_json_string(b, env_vals[i]);
-    }
-    gc_buf_printf(b, ",\"compiler\":");
-    gc_buf_json_string(b, __VERSION__);
-    gc_buf_printf(b, ",\"build_type\":\"%s\",\"check_level\":%d,"
-                     "\"events\":%s,\"layout\":\"%s\","
-                     "\"gclab_revision\":",
-                  run_build_type(), GCLAB_CHECKS_DEFAULT,
-                  GCLAB_EVENTS ? "true" : "false",
-                  gc_layout_name(rec->item.layout));
-    gc_buf_json_string(b, GCLAB_REVISION);
-    gc_buf_printf(b, ",\"tree_dirty\":%s}\n",
-                  strstr(GCLAB_REVISION, "dirty") ? "true" : "false");
-}
-
 const uint64_t mmu_curve_window_ns[MMU_POINTS] = {
     10000,     20000,     50000,      100000,     200000,
     500000,    1000000,   2000000,    5000000,    10000000,
@@ -857,174 +781,6 @@ mmu_curve(const struct record *rec, double out[MMU_POINTS])
     free(at);
     free(len);
     return ok;
-}
-
-static void
-csv_header(struct gc_buf *b)
-{
-    gc_buf_printf(b, "schema_version,collector,collector_effective,workload,"
-                     "size,repetition,status");
-#define M(name, help) gc_buf_printf(b, ",%s", #name);
-    GC_METRICS(M)
-#undef M
-    gc_buf_printf(b, ",gc_share,build_type,gclab_revision\n");
-}
-
-static void
-record_csv(struct gc_buf *b, const struct record *rec, const char *workload,
-           const char *build, const char *revision)
-{
-    gc_buf_printf(b, "%d,", GC_SCHEMA_VERSION);
-    gc_buf_csv_field(b, rec->item.collector);
-    gc_buf_printf(b, ",");
-    gc_buf_csv_field(b, rec->r.effective);
-    gc_buf_printf(b, ",");
-    gc_buf_csv_field(b, workload);
-    gc_buf_printf(b, ",%llu,%llu,%s", (unsigned long long)rec->item.size,
-                  (unsigned long long)rec->item.rep + 1,
-                  status_names[rec->r.status]);
-#define M(name, help) gc_buf_printf(b, ",%llu", \
-                                    (unsigned long long)rec->r.m.name);
-    GC_METRICS(M)
-#undef M
-    gc_buf_printf(b, ",%.6f,%s,", rec->r.m.wall_ns
-                                      ? (double)rec->r.m.gc_ns /
-                                            (double)rec->r.m.wall_ns
-                                      : 0.0,
-                  build);
-    gc_buf_csv_field(b, revision);
-    gc_buf_printf(b, "\n");
-}
-
-static int
-write_file(const char *cmd, const char *dir, const char *name,
-           const struct gc_buf *b)
-{
-    char path[4096];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    if (gc_write_atomic(path, b->data ? b->data : "", b->len) != 0) {
-        fprintf(stderr, "gclab %s: cannot write %s: %s\n", cmd, path,
-                strerror(errno));
-        return -1;
-    }
-    return 0;
-}
-
-/* ---- summaries ---------------------------------------------------------- */
-
-size_t
-summarize(const struct record *recs, size_t total, struct group *groups)
-{
-    size_t ng = 0;
-    double *wall = malloc((total ? total : 1) * sizeof *wall);
-    double *gc = malloc((total ? total : 1) * sizeof *gc);
-    for (size_t i = 0; i < total && wall && gc; i++) {
-        const struct item *it = &recs[i].item;
-        size_t g = 0;
-        while (g < ng && !(strcmp(groups[g].collector, it->collector) == 0 &&
-                           groups[g].workload == it->workload &&
-                           groups[g].size == it->size)) {
-            g++;
-        }
-        if (g < ng) {
-            continue;
-        }
-        size_t n = 0;
-        for (size_t j = i; j < total; j++) {
-            const struct item *o = &recs[j].item;
-            if (recs[j].r.status == RUN_OK &&
-                strcmp(o->collector, it->collector) == 0 &&
-                o->workload == it->workload && o->size == it->size) {
-                wall[n] = (double)recs[j].r.m.wall_ns;
-                gc[n] = (double)recs[j].r.m.gc_ns;
-                n++;
-            }
-        }
-        groups[ng] = (struct group){.collector = it->collector,
-                                    .workload = it->workload,
-                                    .size = it->size, .n = n};
-        gc_summarize(wall, n, &groups[ng].wall);
-        gc_summarize(gc, n, &groups[ng].gc);
-        ng++;
-    }
-    free(wall);
-    free(gc);
-    return ng;
-}
-
-static const struct group *
-reference_of(const struct group *groups, size_t ng, const struct group *g,
-             const char *reference)
-{
-    for (size_t i = 0; i < ng; i++) {
-        if (strcmp(groups[i].collector, reference) == 0 &&
-            groups[i].workload == g->workload && groups[i].size == g->size) {
-            return &groups[i];
-        }
-    }
-    return NULL;
-}
-
-void
-print_summary_table(const struct record *recs, size_t total,
-                    const char *reference, const char *const *workloads)
-{
-    struct group *groups = calloc(total ? total : 1, sizeof *groups);
-    if (groups == NULL) {
-        return;
-    }
-    size_t ng = summarize(recs, total, groups);
-    printf("%-22s %-34s %8s %3s %12s %10s %12s %10s %7s %9s\n", "workload",
-           "collector", "size", "n", "wall_ms", "+-ci95", "gc_ms", "+-ci95",
-           "gc_%", "vs_ref");
-    for (size_t g = 0; g < ng; g++) {
-        const struct group *x = &groups[g];
-        const struct group *ref = reference_of(groups, ng, x, reference);
-        double share = x->wall.mean > 0 ? 100.0 * x->gc.mean / x->wall.mean
-                                        : 0.0;
-        char ratio[32] = "-";
-        if (ref != NULL && ref->wall.mean > 0 && x->n > 0) {
-            snprintf(ratio, sizeof ratio, "%.3f", x->wall.mean / ref->wall.mean);
-        }
-        printf("%-22.22s %-34.34s %8llu %3zu %12.3f %10.3f %12.3f %10.3f "
-               "%7.2f %9s\n",
-               workloads[x->workload], x->collector,
-               (unsigned long long)x->size, x->n, x->wall.mean / 1e6,
-               x->wall.ci95 / 1e6, x->gc.mean / 1e6, x->gc.ci95 / 1e6, share,
-               ratio);
-    }
-    free(groups);
-}
-
-static void
-summary_json(struct gc_buf *b, const struct record *recs, size_t total,
-             const char *const *workloads)
-{
-    struct group *groups = calloc(total ? total : 1, sizeof *groups);
-    if (groups == NULL) {
-        return;
-    }
-    size_t ng = summarize(recs, total, groups);
-    gc_buf_printf(b, "{\"schema_version\":%d,\"groups\":[", GC_SCHEMA_VERSION);
-    for (size_t g = 0; g < ng; g++) {
-        const struct group *x = &groups[g];
-        const struct group *ref =
-            reference_of(groups, ng, x, recs[0].item.collector);
-        gc_buf_printf(b, "%s{\"collector\":", g ? "," : "");
-        gc_buf_json_string(b, x->collector);
-        gc_buf_printf(b, ",\"workload\":");
-        gc_buf_json_string(b, workloads[x->workload]);
-        gc_buf_printf(
-            b,
-            ",\"size\":%llu,\"n\":%zu,\"wall_ns_mean\":%.1f,"
-            "\"wall_ns_ci95\":%.1f,\"wall_ns_cv\":%.5f,\"gc_ns_mean\":%.1f,"
-            "\"gc_ns_ci95\":%.1f,\"wall_ratio_to_reference\":%.5f}",
-            (unsigned long long)x->size, x->n, x->wall.mean, x->wall.ci95,
-            x->wall.cv, x->gc.mean, x->gc.ci95,
-            ref && ref->wall.mean > 0 ? x->wall.mean / ref->wall.mean : 0.0);
-    }
-    gc_buf_printf(b, "]}\n");
-    free(groups);
 }
 
 /* ---- peers: the twins on a real interpreter ------------------------------ */
@@ -1376,51 +1132,6 @@ check_records(const struct record *recs, size_t total,
     return status;
 }
 
-int
-write_result_files(const char *cmd, const char *out_dir,
-                   const struct gc_buf *jsonl, const struct record *recs,
-                   size_t total, const char *const *workloads,
-                   const char *build, const char *revision)
-{
-    struct gc_buf csv = {0}, summary = {0};
-    csv_header(&csv);
-    for (size_t i = 0; i < total; i++) {
-        record_csv(&csv, &recs[i], workloads[recs[i].item.workload], build,
-                   revision);
-    }
-    summary_json(&summary, recs, total, workloads);
-    int rc = 0;
-    if (write_file(cmd, out_dir, "results.jsonl", jsonl) != 0 ||
-        write_file(cmd, out_dir, "results.csv", &csv) != 0 ||
-        write_file(cmd, out_dir, "summary.json", &summary) != 0) {
-        rc = -1;
-    }
-    free(csv.data);
-    free(summary.data);
-    return rc;
-}
-
-int
-write_results(const char *out_dir, const struct record *recs, size_t total,
-              const struct matrix *mx)
-{
-    struct gc_env env;
-    gc_env_read(&env);
-    struct gc_buf jsonl = {0};
-    for (size_t i = 0; i < total; i++) {
-        record_json(&jsonl, &recs[i], &mx->wspecs[recs[i].item.workload],
-                    &env, mx->shard);
-    }
-    int rc = write_result_files("run", out_dir, &jsonl, recs, total,
-                                mx->workloads, run_build_type(), GCLAB_REVISION);
-    if (rc == 0 && !mx->quiet) {
-        fprintf(stderr, "gclab: wrote %s/results.jsonl, results.csv, "
-                        "summary.json\n", out_dir);
-    }
-    free(jsonl.data);
-    return rc;
-}
-
 /* Chrome's trace-event format (loads in Perfetto and chrome://tracing):
  * each run is a process of its own, holding its measured region and
  * every kept pause, in microseconds from the region's start. */
@@ -1479,7 +1190,13 @@ write_trace(const char *out_dir, const struct record *recs, size_t total,
         }
     }
     gc_buf_printf(&b, "\n]}\n");
-    int rc = write_file("run", out_dir, "trace.json", &b);
+    char path[4096];
+    snprintf(path, sizeof path, "%s/trace.json", out_dir);
+    int rc = gc_write_atomic(path, b.data, b.len);
+    if (rc != 0) {
+        fprintf(stderr, "gclab run: cannot write %s: %s\n", path,
+                strerror(errno));
+    }
     free(b.data);
     return rc;
 }
@@ -1694,8 +1411,8 @@ gc_cmd_run(int argc, char **argv)
             return 2;
         }
     }
-    static const char *const outputs[] = {"results.jsonl", "results.csv",
-                                          "summary.json", "trace.json",
+    static const char *const outputs[] = {RESULTS_FILES,
+                                           "trace.json",
                                           NULL};
     char failed[4096];
     if (out_dir != NULL &&

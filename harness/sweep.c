@@ -198,8 +198,8 @@ gc_cmd_sweep(int argc, char **argv)
     }
     char data_dir[4096], failed[4096];
     snprintf(data_dir, sizeof data_dir, "%s/data", out_dir);
-    static const char *const outputs[] = {"results.jsonl", "results.csv",
-                                          "summary.json", "pareto.png",
+    static const char *const outputs[] = {RESULTS_FILES,
+                                           "pareto.png",
                                           "pareto.svg", NULL};
     static const char *const data_outputs[] = {"sweep.dat", NULL};
     if (gc_out_dir_ready(out_dir, outputs, failed, sizeof failed) != 0 ||

@@ -36,7 +36,7 @@ gclab_ensure_deps() {
 }
 
 # What building and testing need.
-GCLAB_BUILD_DEPS="meson:meson ninja-build:ninja gcc:gcc g++:g++ pkg-config:pkg-config python3:python3 libbenchmark-dev:/usr/include/benchmark/benchmark.h"
+GCLAB_BUILD_DEPS="meson:meson ninja-build:ninja gcc:gcc g++:g++ pkg-config:pkg-config python3:python3 libbenchmark-dev:/usr/include/benchmark/benchmark.h libjansson-dev:/usr/include/jansson.h"
 
 # gclab_release_build [DIR]: a release build in DIR (build-release by
 # default), set up if missing and brought up to date; prints nothing.

@@ -130,6 +130,17 @@ int gc_shard_assign(const double *cost, size_t n, unsigned nshards,
     M(objects_visited, "objects examined by collections")                  \
     M(objects_collected, "objects collections freed")                      \
     M(objects_uncollectable, "objects found uncollectable")                \
+    M(phase_update_refs_ns, "collections' time in update_refs")            \
+    M(phase_subtract_refs_ns, "collections' time in subtract_refs")        \
+    M(phase_move_unreachable_ns, "collections' time in move_unreachable")  \
+    M(phase_untrack_ns, "collections' time untracking")                    \
+    M(phase_move_legacy_finalizers_ns,                                     \
+      "collections' time in move_legacy_finalizers")                       \
+    M(phase_handle_weakrefs_ns, "collections' time in handle_weakrefs")    \
+    M(phase_finalize_garbage_ns, "collections' time in finalize_garbage")  \
+    M(phase_handle_resurrected_objects_ns,                                 \
+      "collections' time in handle_resurrected_objects")                   \
+    M(phase_delete_garbage_ns, "collections' time in delete_garbage")      \
     M(pause_p50_ns, "median pause")                                        \
     M(pause_p95_ns, "95th percentile pause")                               \
     M(pause_p99_ns, "99th percentile pause")                               \
@@ -166,6 +177,7 @@ extern const char *const gc_metric_names[];
  * value of metric i. */
 size_t gc_metric_find(const char *name);
 uint64_t gc_metric_get(const struct gc_metrics *m, size_t i);
+void gc_metric_set(struct gc_metrics *m, size_t i, uint64_t v);
 #define GC_SCHEMA_VERSION 1
 
 /* A growing string, for records. */

@@ -44,6 +44,19 @@ gc_metric_get(const struct gc_metrics *m, size_t i)
     return 0;
 }
 
+void
+gc_metric_set(struct gc_metrics *m, size_t i, uint64_t v)
+{
+    size_t k = 0;
+#define M(name, help)                                                       \
+    if (i == k++) {                                                         \
+        m->name = v;                                                        \
+        return;                                                             \
+    }
+    GC_METRICS(M)
+#undef M
+}
+
 int
 gc_usage_error(const char *cmd, const char *msg, const char *arg)
 {

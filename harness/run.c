@@ -118,6 +118,9 @@ struct pause_log {
     struct gc_pause_sample *samples; /* for the timeline and CDF */
     size_t nsamples;
     uint64_t collections[3]; /* per generation, seen by the listener */
+    /* Time in each phase of the collections (phase_end events): from
+     * the collection's start or the previous phase's end. */
+    uint64_t phase_ns[GC_PHASE_COUNT], phase_mark_ns;
 };
 
 #define MAX_SAMPLES 100000
@@ -141,7 +144,34 @@ on_begin(void *data, int gen, enum gc_reason why)
     log->begin_gen = gen;
     log->begin_reason = why;
     log->begin_ns = gc_clock_ns();
+    log->phase_mark_ns = log->begin_ns;
 }
+
+static void
+on_phase_end(void *data, enum gc_phase phase)
+{
+    struct pause_log *log = data;
+    uint64_t now = gc_clock_ns();
+    log->phase_ns[phase] += now - log->phase_mark_ns;
+    log->phase_mark_ns = now;
+}
+
+/* Each phase's time into the metric named phase_<its name>_ns (the
+ * names are GC_METRICS'; t-harness checks that every phase has one). */
+static void
+phase_metrics(const uint64_t *phase_ns, struct gc_metrics *m)
+{
+    for (int p = 0; p < GC_PHASE_COUNT; p++) {
+        char name[64];
+        snprintf(name, sizeof name, "phase_%s_ns",
+                 gc_phase_name((enum gc_phase)p));
+        size_t i = gc_metric_find(name);
+        if (i < GC_METRIC_COUNT) {
+            gc_metric_set(m, i, phase_ns[p]);
+        }
+    }
+}
+
 
 static void
 on_end(void *data, int gen, uint64_t visited, uint64_t collected,
@@ -528,6 +558,7 @@ run_in_child(const struct item *it, const struct gc_workload_spec *ws,
     }
     log.cascade_min = it->cascade_min;
     struct gc_listener l = {.data = &log, .collect_begin = on_begin,
+                            .phase_end = on_phase_end,
                             .collect_end = on_end,
                             .cascade_begin = on_cascade_begin,
                             .cascade_end = on_cascade_end};
@@ -553,6 +584,7 @@ run_in_child(const struct item *it, const struct gc_workload_spec *ws,
     out->m.mutator_ns =
         out->m.wall_ns > out->m.gc_ns ? out->m.wall_ns - out->m.gc_ns : 0;
     mmu_metrics(log.at, log.ns, log.n, &out->m);
+    phase_metrics(log.phase_ns, &out->m);
     if (log.hist != NULL) {
         out->m.pause_p50_ns = gc_hist_percentile(log.hist, 0.50);
         out->m.pause_p95_ns = gc_hist_percentile(log.hist, 0.95);

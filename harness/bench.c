@@ -1,15 +1,13 @@
 /* harness/bench.c -- gclab bench, the main job: a focused default suite
  * (the reference on 3.11 and 3.13, full, incremental and trialdel on
  * four workloads), a scaling sweep of long-lived-growth with and without
- * the 25% rule, results, plots (gnuplot only draws; every number is
- * computed here) and one static HTML report. */
-#define _DEFAULT_SOURCE /* readlink */
+ * the 25% rule, whole-process timings, then the results' figures and
+ * report (gclab plot, plot.c). */
 #include "harness.h"
 #include "run-internal.h"
-#include "version.h"
 
 #include <errno.h>
-#include <math.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -27,620 +25,75 @@ static const char *const scaling_collectors[] = {"cpython",
 #define NC (sizeof main_collectors / sizeof *main_collectors)
 #define NW (sizeof main_workloads / sizeof *main_workloads)
 
-/* The bars: the collectors, then the peer's two rows when there is one
- * (its twin without and with the gc.callbacks recorder). */
-static const char *series[NC + 2];
-static size_t nseries;
-
-double
-bench_wall_ms(const struct gc_metrics *m)
-{
-    return (double)m->wall_ns / 1e6;
-}
-
-double
-bench_gc_ms(const struct gc_metrics *m)
-{
-    return (double)m->gc_ns / 1e6;
-}
-
-static double
-p99_ms(const struct gc_metrics *m)
-{
-    return (double)m->pause_p99_ns / 1e6;
-}
-
-static double
-gc_share_pct(const struct gc_metrics *m)
-{
-    return m->wall_ns ? 100.0 * (double)m->gc_ns / (double)m->wall_ns : 0;
-}
-
-static double
-collections_all(const struct gc_metrics *m)
-{
-    return (double)(m->collections_gen0 + m->collections_gen1 +
-                    m->collections_gen2);
-}
-
-/* The summary of one metric over a group's ok repetitions. */
-static struct gc_summary
-summary_of(const struct record *recs, size_t total, const char *collector,
-           int workload, uint64_t size, metric_fn *fn)
-{
-    double v[1024];
-    size_t n = 0;
-    for (size_t i = 0; i < total && n < 1024; i++) {
-        const struct record *r = &recs[i];
-        if (r->r.status == RUN_OK && r->item.workload == workload &&
-            r->item.size == size && strcmp(r->item.collector, collector) == 0) {
-            v[n++] = fn(&r->r.m);
-        }
-    }
-    struct gc_summary s;
-    gc_summarize(v, n, &s);
-    return s;
-}
-
-/* Mean and CI of one metric over a group's ok repetitions. */
-struct stat_pair
-bench_metric_of(const struct record *recs, size_t total, const char *collector,
-                int workload, uint64_t size, metric_fn *fn)
-{
-    struct gc_summary s =
-        summary_of(recs, total, collector, workload, size, fn);
-    return (struct stat_pair){s.mean, s.ci95};
-}
-
-static uint64_t
-size_of(const struct record *recs, size_t total, int workload)
-{
-    for (size_t i = 0; i < total; i++) {
-        if (recs[i].item.workload == workload) {
-            return recs[i].item.size;
-        }
-    }
-    return 0;
-}
-
-int
-bench_write_text(const char *dir, const char *name, struct gc_buf *b)
-{
-    char path[8192];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    int rc = gc_write_atomic(path, b->data ? b->data : "", b->len);
-    if (rc != 0) {
-        fprintf(stderr, "gclab bench: cannot write %s: %s\n", path,
-                strerror(errno));
-    }
-    free(b->data);
-    *b = (struct gc_buf){0};
-    return rc;
-}
-
-/* x / ref, and the ratio's 95% half-width by propagating both relative
- * intervals (first order). */
-static double
-ratio_of(struct stat_pair x, struct stat_pair ref, double *ci)
-{
-    return gc_ratio(x.mean, x.ci, ref.mean, ref.ci, ci);
-}
-
+/* s as one word of a POSIX shell command: in single quotes, each of its
+ * own written '\''. */
 static void
-series_header(struct gc_buf *b)
+shell_word(struct gc_buf *b, const char *s)
 {
-    gc_buf_printf(b, "workload");
-    for (size_t c = 0; c < nseries; c++) {
-        gc_buf_printf(b, "\t\"%s\"\t\"ci\"", series[c]);
+    gc_buf_printf(b, "'");
+    for (; *s; s++) {
+        gc_buf_printf(b, *s == '\'' ? "'\\''" : "%c", *s);
     }
-    gc_buf_printf(b, "\n");
-}
-
-/* A bar table: workload, then mean and ci per collector. */
-static int
-bar_table(const char *dir, const char *name, const struct record *recs,
-          size_t total, metric_fn *fn)
-{
-    struct gc_buf b = {0};
-    series_header(&b);
-    for (size_t w = 0; w < NW; w++) {
-        gc_buf_printf(&b, "%s", main_workloads[w]);
-        uint64_t size = size_of(recs, total, (int)w);
-        for (size_t c = 0; c < nseries; c++) {
-            struct stat_pair p = bench_metric_of(recs, total, series[c], (int)w,
-                                           size, fn);
-            gc_buf_printf(&b, "\t%.6g\t%.6g", p.mean, p.ci);
-        }
-        gc_buf_printf(&b, "\n");
-    }
-    return bench_write_text(dir, name, &b);
-}
-
-static int
-ratio_table(const char *dir, const struct record *recs, size_t total)
-{
-    struct gc_buf b = {0};
-    series_header(&b);
-    for (size_t w = 0; w < NW; w++) {
-        uint64_t size = size_of(recs, total, (int)w);
-        struct stat_pair ref = bench_metric_of(recs, total, main_collectors[0],
-                                         (int)w, size, bench_wall_ms);
-        gc_buf_printf(&b, "%s", main_workloads[w]);
-        for (size_t c = 0; c < nseries; c++) {
-            struct stat_pair x = bench_metric_of(recs, total, series[c], (int)w,
-                                           size, bench_wall_ms);
-            double ci, ratio = ratio_of(x, ref, &ci);
-            gc_buf_printf(&b, "\t%.6g\t%.6g", ratio, ci);
-        }
-        gc_buf_printf(&b, "\n");
-    }
-    return bench_write_text(dir, "ratio.dat", &b);
-}
-
-static int
-cmp_u64(const void *a, const void *b)
-{
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return (x > y) - (x < y);
-}
-
-/* MMU curves of one workload, per collector: the mean over the
- * repetitions whose every pause was kept. */
-static int
-mmu_table(const char *dir, const struct record *recs, size_t total,
-          int workload)
-{
-    struct gc_buf b = {0};
-    for (size_t c = 0; c < NC; c++) {
-        double sum[MMU_POINTS] = {0}, one[MMU_POINTS];
-        int n = 0;
-        for (size_t i = 0; i < total; i++) {
-            if (recs[i].item.workload == workload &&
-                strcmp(recs[i].item.collector, main_collectors[c]) == 0 &&
-                mmu_curve(&recs[i], one)) {
-                for (int k = 0; k < MMU_POINTS; k++) {
-                    sum[k] += one[k];
-                }
-                n++;
-            }
-        }
-        gc_buf_printf(&b, "\"%s\"\t0\n", main_collectors[c]);
-        for (int k = 0; n > 0 && k < MMU_POINTS; k++) {
-            gc_buf_printf(&b, "%.6g\t%.6g\n",
-                          (double)mmu_curve_window_ns[k] / 1e6, sum[k] / n);
-        }
-        gc_buf_printf(&b, "\n\n");
-    }
-    return bench_write_text(dir, "mmu.dat", &b);
-}
-
-/* Pause CDF, live memory over time and the pause timeline, from the
- * server workload's raw pauses. */
-static int
-pause_tables(const char *dir, const struct record *recs, size_t total)
-{
-    int server = 3;
-    struct gc_buf cdf = {0}, mem = {0}, tl = {0};
-    for (size_t c = 0; c < NC; c++) {
-        size_t n = 0;
-        for (size_t i = 0; i < total; i++) {
-            if (recs[i].item.workload == server &&
-                strcmp(recs[i].item.collector, main_collectors[c]) == 0) {
-                n += recs[i].r.nsamples;
-            }
-        }
-        uint64_t *v = malloc((n ? n : 1) * sizeof *v);
-        if (v == NULL) {
-            return -1;
-        }
-        size_t k = 0;
-        const struct record *first = NULL;
-        for (size_t i = 0; i < total; i++) {
-            const struct record *r = &recs[i];
-            if (r->item.workload != server ||
-                strcmp(r->item.collector, main_collectors[c]) != 0) {
-                continue;
-            }
-            if (first == NULL) {
-                first = r;
-            }
-            for (size_t j = 0; j < r->r.nsamples; j++) {
-                if (r->samples[j].kind == GC_PAUSE_COLLECTION) {
-                    v[k++] = r->samples[j].pause_ns;
-                }
-            }
-        }
-        qsort(v, k, sizeof *v, cmp_u64);
-        gc_buf_printf(&cdf, "\"%s\"\t0\n", main_collectors[c]);
-        for (size_t j = 0; j < k; j++) {
-            gc_buf_printf(&cdf, "%.6g\t%.6g\n", (double)v[j] / 1e6,
-                          (double)(j + 1) / (double)k);
-        }
-        gc_buf_printf(&cdf, "\n\n");
-        free(v);
-        gc_buf_printf(&mem, "\"%s\"\t0\t0\n", main_collectors[c]);
-        for (size_t j = 0; first && j < first->r.nsamples; j++) {
-            if (first->samples[j].kind != GC_PAUSE_COLLECTION) {
-                continue;
-            }
-            gc_buf_printf(&mem, "%.6g\t%.6g\t%.6g\n",
-                          (double)first->samples[j].start_ns / 1e6,
-                          (double)first->samples[j].live_bytes / 1e6,
-                          (double)first->samples[j].garbage_bytes / 1e6);
-        }
-        gc_buf_printf(&mem, "\n\n");
-        if (c == 0) {
-            for (size_t j = 0; first && j < first->r.nsamples; j++) {
-                const struct gc_pause_sample *s = &first->samples[j];
-                if (s->kind != GC_PAUSE_COLLECTION) {
-                    continue;
-                }
-                gc_buf_printf(&tl, "%.6g\t%.6g\t%u\t%.6g\n",
-                              (double)s->start_ns / 1e6,
-                              (double)s->pause_ns / 1e6, s->gen,
-                              (double)s->live_bytes / 1e6);
-            }
-        }
-    }
-    int rc = mmu_table(dir, recs, total, server);
-    rc |= bench_write_text(dir, "cdf.dat", &cdf);
-    rc |= bench_write_text(dir, "memory.dat", &mem);
-    rc |= bench_write_text(dir, "timeline.dat", &tl);
-    return rc;
-}
-
-static int
-scaling_table(const char *dir, const struct record *recs, size_t total,
-              const uint64_t *sizes, int nsizes)
-{
-    struct gc_buf b = {0};
-    for (size_t c = 0; c < 2; c++) {
-        gc_buf_printf(&b, "\"%s\"\t0\n", scaling_collectors[c]);
-        for (int z = 0; z < nsizes; z++) {
-            struct stat_pair p = bench_metric_of(recs, total, scaling_collectors[c],
-                                           0, sizes[z], bench_gc_ms);
-            gc_buf_printf(&b, "%llu\t%.6g\n", (unsigned long long)sizes[z],
-                          p.mean);
-        }
-        gc_buf_printf(&b, "\n\n");
-    }
-    return bench_write_text(dir, "scaling.dat", &b);
-}
-
-/* ---- figures ------------------------------------------------------------ */
-
-static const struct figure figures[] = {
-    {"throughput", "bars.gp", -1,
-     "file='wall.dat'; title='Wall time per run (mean, 95% CI)'; "
-     "ytitle='wall time (ms)'",
-     "Wall time of each workload's measured region, per collector."},
-    {"gc_time", "bars.gp", -1,
-     "file='gc.dat'; title='Time in collections (mean, 95% CI)'; "
-     "ytitle='GC time (ms)'",
-     "Wall time inside collections, from start to stop as gc.callbacks "
-     "see it."},
-    {"gc_share", "bars.gp", -1,
-     "file='gc_share.dat'; title='Share of wall time in collections'; "
-     "ytitle='GC share (%)'",
-     "GC time over wall time."},
-    {"pause_p99", "bars.gp", -1,
-     "file='pause_p99.dat'; title='99th percentile pause (mean, 95% CI)'; "
-     "ytitle='pause (ms)'",
-     "The 99th percentile of collection pauses in each run."},
-    {"collections", "bars.gp", -1,
-     "file='collections.dat'; title='Collections per run'; "
-     "ytitle='collections (all generations)'",
-     "Collections of any generation; exact for a seed."},
-    {"ratio", "bars.gp", -1,
-     "file='ratio.dat'; title='Wall time relative to cpython:profile=3.11 "
-     "(95% CI)'; ytitle='ratio to the reference'",
-     "A/B ratios to the reference collector, with propagated intervals."},
-    {"pause_cdf", "lines.gp", NC,
-     "file='cdf.dat'; title='Pause time CDF, server workload'; "
-     "xtitle='pause (ms)'; ytitle='fraction of pauses <= x'; logx=1; "
-     "logy=0; style='steps'",
-     "Distribution of pauses over all repetitions of the server workload."},
-    {"mmu", "lines.gp", NC,
-     "file='mmu.dat'; title='Minimum mutator utilisation, server workload'; "
-     "xtitle='window (ms)'; ytitle='MMU'; logx=1; logy=0; "
-     "style='linespoints'",
-     "For each window length, the smallest share of any window of that "
-     "length left to the program (mean over repetitions); the curve "
-     "flattens at 1 - GC share once the window spans the run."},
-    {"memory", "memory.gp", NC,
-     "file='memory.dat'; title='Live heap and retained garbage over time, "
-     "server workload'",
-     "Live bytes of the model's heap at the end of each collection (solid), "
-     "and the garbage it held as that collection began (dashed): bytes no "
-     "outside reference reaches, found by an oracle mark in an accounting "
-     "run (first repetition)."},
-    {"pause_timeline", "timeline.gp", 1,
-     "file='timeline.dat'; title='Pauses over time, server workload, "
-     "cpython:profile=3.11'",
-     "Each pause at its start time, coloured by generation, with the live "
-     "heap."},
-    {"scaling", "lines.gp", 2,
-     "file='scaling.dat'; title='GC time vs heap size, long-lived-growth'; "
-     "xtitle='objects kept (size)'; ytitle='GC time (ms)'; logx=1; logy=1; "
-     "style='linespoints'",
-     "The 25% rule keeps full collections amortised linear; without it "
-     "they grow quadratically."},
-};
-
-bool
-bench_has_program(const char *name)
-{
-    char cmd[256];
-    snprintf(cmd, sizeof cmd, "command -v %s >/dev/null 2>&1", name);
-    return system(cmd) == 0;
+    gc_buf_printf(b, "'");
 }
 
 /* Whole-process timings of each collector on each workload's CLI run,
- * stored beside the results (hyperfine.json), not in results.jsonl. */
+ * stored beside the results (hyperfine.json), not in results.jsonl.
+ * hyperfine is started with an argument vector; the commands it times
+ * are shell commands of its own, with this binary's path quoted. */
 static int
 hyperfine(const char *out_dir, const char *self, bool quick)
 {
-    if (!bench_has_program("hyperfine")) {
+    char json[4200], log[4200];
+    snprintf(json, sizeof json, "%s/hyperfine.json", out_dir);
+    snprintf(log, sizeof log, "%s/data/hyperfine.log", out_dir);
+    unlink(json); /* no stale timings beside new results */
+    if (!plot_has_program("hyperfine")) {
         fprintf(stderr, "gclab bench: hyperfine is not installed; "
                         "whole-process timings skipped\n");
         return 0;
     }
-    struct gc_buf cmd = {0};
-    gc_buf_printf(&cmd, "hyperfine --style none --runs %d --warmup 1 "
-                        "--export-json '%s/hyperfine.json'",
-                  quick ? 2 : 5, out_dir);
+    enum { NFIXED = 9 };
+    char *argv[NFIXED + 4 * NC * NW + 1];
+    struct gc_buf words[2 * NC * NW];
+    int argc = 0;
+    argv[argc++] = "hyperfine";
+    argv[argc++] = "--style";
+    argv[argc++] = "none";
+    argv[argc++] = "--runs";
+    argv[argc++] = quick ? "2" : "5";
+    argv[argc++] = "--warmup";
+    argv[argc++] = "1";
+    argv[argc++] = "--export-json";
+    argv[argc++] = json;
     for (size_t w = 0; w < NW; w++) {
         for (size_t c = 0; c < NC; c++) {
-            gc_buf_printf(&cmd, " -n '%s %s' '%s run --allow-debug "
-                                "--collector %s --workload %s'",
-                          main_collectors[c], main_workloads[w], self,
+            struct gc_buf *name = &words[2 * (w * NC + c)], *cmd = name + 1;
+            *name = *cmd = (struct gc_buf){0};
+            gc_buf_printf(name, "%s %s", main_collectors[c], main_workloads[w]);
+            shell_word(cmd, self);
+            gc_buf_printf(cmd, " run --allow-debug --collector %s --workload %s",
                           main_collectors[c], main_workloads[w]);
+            argv[argc++] = "-n";
+            argv[argc++] = name->data;
+            argv[argc++] = cmd->data;
         }
     }
-    gc_buf_printf(&cmd, " >/dev/null 2>'%s/data/hyperfine.log'", out_dir);
-    int rc = system(cmd.data);
-    free(cmd.data);
+    argv[argc] = NULL;
+    int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+    int rc = run_command(argv, fd);
+    if (fd >= 0) {
+        close(fd);
+    }
+    for (size_t i = 0; i < 2 * NC * NW; i++) {
+        free(words[i].data);
+    }
     if (rc != 0) {
-        fprintf(stderr, "gclab bench: hyperfine failed (see "
-                        "%s/data/hyperfine.log)\n", out_dir);
+        fprintf(stderr, "gclab bench: hyperfine failed (exit %d; see %s)\n", rc,
+                log);
         return -1;
     }
     return 0;
-}
-
-int
-bench_draw(const char *out_dir, const char *plots_dir, const struct figure *f,
-           int nseries_all)
-{
-    static const char *const formats[] = {"png", "svg"};
-    for (int i = 0; i < 2; i++) {
-        char cmd[8192];
-        snprintf(cmd, sizeof cmd,
-                 "cd '%s/..' && gnuplot -e \"dir='%s/data'; out='%s/%s'; "
-                 "fmt='%s'; n=%d; %s\" '%s/%s' 2>'%s/data/%s.%s.log'",
-                 plots_dir, out_dir, out_dir, f->name, formats[i],
-                 f->series < 0 ? nseries_all : f->series,
-                 f->args, plots_dir, f->script, out_dir, f->name, formats[i]);
-        if (system(cmd) != 0) {
-            fprintf(stderr, "gclab: gnuplot failed on %s (see "
-                            "%s/data/%s.%s.log)\n",
-                    f->name, out_dir, f->name, formats[i]);
-            return -1;
-        }
-    }
-    return 0;
-}
-
-/* ---- the report ------------------------------------------------------- */
-
-static void
-html_escape(struct gc_buf *b, const char *s)
-{
-    for (; *s; s++) {
-        switch (*s) {
-        case '<':
-            gc_buf_printf(b, "&lt;");
-            break;
-        case '>':
-            gc_buf_printf(b, "&gt;");
-            break;
-        case '&':
-            gc_buf_printf(b, "&amp;");
-            break;
-        default:
-            gc_buf_printf(b, "%c", *s);
-        }
-    }
-}
-
-/* Whether the spec's collector frees cyclic garbage: the lower bound
- * is taken over those only, as refcounting alone never pays for it. */
-static bool
-frees_cycles(const char *spec)
-{
-    struct gc_heap *heap;
-    char err[256];
-    if (gc_heap_new_spec(spec, NULL, &heap, err, sizeof err) != GC_OK) {
-        return false;
-    }
-    bool yes = (gc_heap_caps(heap) & GC_CAP_CYCLES) != 0;
-    gc_heap_destroy(heap);
-    return yes;
-}
-
-/* LBO (Cai et al., "Distilling the Real Cost of Production Garbage
- * Collectors", 2022): per workload, each collector's wall time (mutator
- * plus GC) over the lower bound, the cheapest mean wall time observed
- * among the collectors that free everything.  1.00 is the best seen;
- * the bound is empirical, so it only ever tightens as collectors join. */
-static double wall_cv(const struct record *recs, size_t total,
-                      const char *collector, int workload, size_t *n);
-
-/* Repetitions run and the CV of wall time they reached, per cell: the
- * default suite adds repetitions until CV <= 5% where the machine and
- * the time budget allow (extend_repetitions). */
-static void
-cv_table(struct gc_buf *b, const struct record *recs, size_t total)
-{
-    gc_buf_printf(b, "<h2>Repetitions and variation</h2><p>Runs per cell "
-                     "and the coefficient of variation of wall time; "
-                     "repetitions are added (five at a time, up to 40, "
-                     "within 100 s) while it is above 5%%.</p><table><tr>"
-                     "<th>workload</th>");
-    for (size_t c = 0; c < NC; c++) {
-        gc_buf_printf(b, "<th>%s</th>", main_collectors[c]);
-    }
-    gc_buf_printf(b, "</tr>");
-    printf("# repetitions and CV of wall time\n");
-    for (size_t w = 0; w < NW; w++) {
-        gc_buf_printf(b, "<tr><td>%s</td>", main_workloads[w]);
-        printf("%-20s", main_workloads[w]);
-        for (size_t c = 0; c < NC; c++) {
-            size_t n;
-            double cv = wall_cv(recs, total, main_collectors[c], (int)w, &n);
-            gc_buf_printf(b, "<td%s>n=%zu, CV %.1f%%</td>",
-                          cv <= 0.05 ? " class='best'" : "", n, 100 * cv);
-            printf("  n=%-3zu CV %5.1f%%", n, 100 * cv);
-        }
-        gc_buf_printf(b, "</tr>");
-        printf("\n");
-    }
-    gc_buf_printf(b, "</table>");
-}
-
-static void
-lbo_table(struct gc_buf *b, const struct record *recs, size_t total)
-{
-    bool eligible[NC];
-    for (size_t c = 0; c < NC; c++) {
-        eligible[c] = frees_cycles(main_collectors[c]);
-    }
-    gc_buf_printf(b, "<h2>LBO: wall time over the lower bound</h2><p>Per "
-                     "workload, the cheapest mean wall time among the "
-                     "collectors that free cycles is the bound; each cell "
-                     "is a collector's mean over it.</p><table><tr>"
-                     "<th>workload</th><th>bound (ms)</th>");
-    for (size_t c = 0; c < NC; c++) {
-        gc_buf_printf(b, "<th>%s</th>", main_collectors[c]);
-    }
-    gc_buf_printf(b, "</tr>");
-    printf("# LBO (wall time over the cheapest collector that frees "
-           "cycles)\n%-20s %12s", "workload", "bound_ms");
-    for (size_t c = 0; c < NC; c++) {
-        printf(" %22s", main_collectors[c]);
-    }
-    printf("\n");
-    for (size_t w = 0; w < NW; w++) {
-        uint64_t size = size_of(recs, total, (int)w);
-        double mean[NC], bound = 0;
-        for (size_t c = 0; c < NC; c++) {
-            mean[c] = bench_metric_of(recs, total, main_collectors[c], (int)w,
-                                      size, bench_wall_ms)
-                          .mean;
-            if (eligible[c] && mean[c] > 0 && (bound == 0 || mean[c] < bound)) {
-                bound = mean[c];
-            }
-        }
-        gc_buf_printf(b, "<tr><td>%s</td><td>%.2f</td>", main_workloads[w],
-                      bound);
-        printf("%-20s %12.2f", main_workloads[w], bound);
-        for (size_t c = 0; c < NC; c++) {
-            double lbo = bound > 0 ? mean[c] / bound : 0;
-            gc_buf_printf(b, "<td%s>%.2f</td>",
-                          lbo > 0 && lbo < 1.0005 ? " class='best'" : "", lbo);
-            printf(" %22.2f", lbo);
-        }
-        gc_buf_printf(b, "</tr>");
-        printf("\n");
-    }
-    gc_buf_printf(b, "</table>");
-}
-
-static int
-report(const char *out_dir, const char *command, const struct record *recs,
-       size_t total, bool drew, double seconds)
-{
-    struct gc_env env;
-    gc_env_read(&env);
-    struct gc_buf b = {0};
-    gc_buf_printf(&b,
-                  "<!doctype html><html><head><meta charset='utf-8'>"
-                  "<title>gclab bench</title><style>body{font-family:sans-"
-                  "serif;max-width:1000px;margin:2em auto}table{border-"
-                  "collapse:collapse}td,th{border:1px solid #ccc;padding:"
-                  "3px 8px;text-align:right}td:first-child,th:first-child"
-                  "{text-align:left}.best{background:#d8f0d8;font-weight:"
-                  "bold}img{max-width:100%%}</style></head><body>"
-                  "<h1>gclab bench</h1><p>Command: <code>");
-    html_escape(&b, command);
-    gc_buf_printf(&b, "</code> (%.1f s)</p><p>Machine: ", seconds);
-    html_escape(&b, env.cpu_model);
-    gc_buf_printf(&b, "; kernel ");
-    html_escape(&b, env.kernel);
-    gc_buf_printf(&b, "; THP ");
-    html_escape(&b, env.thp);
-    gc_buf_printf(&b, "; gclab %s; compiler %s</p>", GCLAB_REVISION,
-                  __VERSION__);
-    gc_buf_printf(&b, "<h2>Wall time relative to %s</h2><table><tr>"
-                      "<th>workload</th>",
-                  main_collectors[0]);
-    for (size_t c = 0; c < nseries; c++) {
-        gc_buf_printf(&b, "<th>%s</th>", series[c]);
-    }
-    gc_buf_printf(&b, "</tr>");
-    for (size_t w = 0; w < NW; w++) {
-        uint64_t size = size_of(recs, total, (int)w);
-        struct stat_pair v[NC + 2];
-        size_t best = 0;
-        for (size_t c = 0; c < nseries; c++) {
-            v[c] = bench_metric_of(recs, total, series[c], (int)w, size, bench_wall_ms);
-            if (v[c].mean > 0 && v[c].mean < v[best].mean) {
-                best = c;
-            }
-        }
-        gc_buf_printf(&b, "<tr><td>%s (size %llu)</td>", main_workloads[w],
-                      (unsigned long long)size);
-        for (size_t c = 0; c < nseries; c++) {
-            double ci, ratio = ratio_of(v[c], v[0], &ci);
-            /* Verdict: the ratio's interval excludes 1. */
-            const char *verdict = c == 0              ? "reference"
-                                  : ratio - ci > 1.0  ? "slower"
-                                  : ratio + ci < 1.0  ? "faster"
-                                                      : "same";
-            gc_buf_printf(&b,
-                          "<td%s>%.3f &plusmn; %.3f<br><small>%.2f ms, "
-                          "%s</small></td>",
-                          c == best ? " class='best'" : "", ratio, ci,
-                          v[c].mean, verdict);
-        }
-        gc_buf_printf(&b, "</tr>");
-    }
-    gc_buf_printf(&b, "</table>");
-    lbo_table(&b, recs, total);
-    cv_table(&b, recs, total);
-    gc_buf_printf(&b, "<h2>Figures</h2>");
-    for (size_t i = 0; i < sizeof figures / sizeof *figures; i++) {
-        if (drew) {
-            gc_buf_printf(&b,
-                          "<h3>%s</h3><p>%s</p><img src='%s.png' alt='%s'>"
-                          "<p><a href='%s.svg'>SVG</a></p>",
-                          figures[i].name, figures[i].caption,
-                          figures[i].name, figures[i].name, figures[i].name);
-        }
-        else {
-            gc_buf_printf(&b, "<p>%s: skipped, gnuplot is not installed.</p>",
-                          figures[i].name);
-        }
-    }
-    gc_buf_printf(&b, "<h2>Raw data</h2><ul><li><a href='results.jsonl'>"
-                      "results.jsonl</a></li><li><a href='results.csv'>"
-                      "results.csv</a></li><li><a href='summary.json'>"
-                      "summary.json</a></li><li><a href='scaling/results."
-                      "jsonl'>scaling/results.jsonl</a></li><li><a "
-                      "href='hyperfine.json'>hyperfine.json</a> "
-                      "(whole-process timings)</li></ul>"
-                      "</body></html>\n");
-    return bench_write_text(out_dir, "index.html", &b);
 }
 
 /* The coefficient of variation of wall time over a group's ok runs
@@ -649,9 +102,15 @@ static double
 wall_cv(const struct record *recs, size_t total, const char *collector,
         int workload, size_t *n)
 {
-    struct gc_summary s =
-        summary_of(recs, total, collector, workload,
-                   size_of(recs, total, workload), bench_wall_ms);
+    uint64_t size = 0;
+    for (size_t i = 0; i < total; i++) {
+        if (recs[i].item.workload == workload) {
+            size = recs[i].item.size;
+            break;
+        }
+    }
+    struct gc_summary s = records_summary(recs, total, collector, workload,
+                                          size, plot_wall_ms);
     *n = s.n;
     return s.cv;
 }
@@ -779,43 +238,29 @@ bench_full(const char *out_dir, const char *plots_dir, bool allow_debug)
     free_records(all, all_total);
 
     static const struct {
-        const char *name, *collectors[2], *knob, *workload;
+        const char *name, *collectors[2], *values[4];
     } sweeps[] = {
-        {"threshold0", {"cpython", "full"}, "threshold0=100,700,2000,10000",
-         "small-cycles"},
-        {"buffer", {"trialdel", NULL}, "buffer=1000,10000,100000",
-         "small-cycles"},
-        {"budget", {"incremental", NULL}, "budget=0,100,1000,10000",
-         "small-cycles"},
+        {"threshold0", {"cpython", "full"}, {"100", "700", "2000", "10000"}},
+        {"buffer", {"trialdel", NULL}, {"1000", "10000", "100000", NULL}},
+        {"budget", {"incremental", NULL}, {"0", "100", "1000", "10000"}},
     };
     for (size_t i = 0; i < sizeof sweeps / sizeof *sweeps; i++) {
         char sweep_dir[4096];
         snprintf(sweep_dir, sizeof sweep_dir, "%s/sweep-%s", out_dir,
                  sweeps[i].name);
-        char *argv[24];
-        int argc = 0;
-        argv[argc++] = "sweep";
+        struct sweep_options so = {.knob = sweeps[i].name,
+                                   .workload = "small-cycles",
+                                   .out_dir = sweep_dir,
+                                   .plots_dir = plots_dir,
+                                   .size = 20000, .repeat = 3,
+                                   .allow_debug = allow_debug};
         for (int c = 0; c < 2 && sweeps[i].collectors[c] != NULL; c++) {
-            argv[argc++] = "--collector";
-            argv[argc++] = (char *)sweeps[i].collectors[c];
+            so.collectors[so.ncollectors++] = sweeps[i].collectors[c];
         }
-        argv[argc++] = "--knob";
-        argv[argc++] = (char *)sweeps[i].knob;
-        argv[argc++] = "--workload";
-        argv[argc++] = (char *)sweeps[i].workload;
-        argv[argc++] = "--size";
-        argv[argc++] = "20000";
-        argv[argc++] = "--repeat";
-        argv[argc++] = "3";
-        argv[argc++] = "--out";
-        argv[argc++] = sweep_dir;
-        argv[argc++] = "--plots";
-        argv[argc++] = (char *)plots_dir;
-        if (allow_debug) {
-            argv[argc++] = "--allow-debug";
+        for (int v = 0; v < 4 && sweeps[i].values[v] != NULL; v++) {
+            so.values[so.nvalues++] = sweeps[i].values[v];
         }
-        argv[argc] = NULL;
-        status |= gc_cmd_sweep(argc, argv) != 0;
+        status |= sweep_run(&so) != 0;
     }
     return status;
 }
@@ -902,9 +347,6 @@ gc_cmd_bench(int argc, char **argv)
         return 2;
     }
 #endif
-    if (plots_dir == NULL) {
-        plots_dir = getenv("GCLAB_PLOTS") ? getenv("GCLAB_PLOTS") : "plots";
-    }
     char data_dir[4096], scaling_dir[4096];
     snprintf(data_dir, sizeof data_dir, "%s/data", out_dir);
     snprintf(scaling_dir, sizeof scaling_dir, "%s/scaling", out_dir);
@@ -944,14 +386,9 @@ gc_cmd_bench(int argc, char **argv)
         }
         peer = peer_path;
     }
-    for (size_t c = 0; c < NC; c++) {
-        series[nseries++] = main_collectors[c];
-    }
     if (peer[0] != '\0' && strcmp(peer, "none") != 0 &&
         peer_label(peer, false) != NULL) {
         peers[npeers++] = peer;
-        series[nseries++] = peer_label(peer, false);
-        series[nseries++] = peer_label(peer, true);
     }
     else {
         fprintf(stderr, "gclab bench: no CPython 3.11 at '%s'; the peer row "
@@ -1013,37 +450,19 @@ gc_cmd_bench(int argc, char **argv)
         return status;
     }
 
-    int rc = 0;
-    rc |= bar_table(data_dir, "wall.dat", recs, total, bench_wall_ms);
-    rc |= bar_table(data_dir, "gc.dat", recs, total, bench_gc_ms);
-    rc |= bar_table(data_dir, "pause_p99.dat", recs, total, p99_ms);
-    rc |= bar_table(data_dir, "gc_share.dat", recs, total, gc_share_pct);
-    rc |= bar_table(data_dir, "collections.dat", recs, total,
-                    collections_all);
-    rc |= ratio_table(data_dir, recs, total);
-    rc |= pause_tables(data_dir, recs, total);
-    rc |= scaling_table(data_dir, srecs, stotal, ss, nss);
     char self[4096];
     ssize_t len = readlink("/proc/self/exe", self, sizeof self - 1);
     self[len > 0 ? len : 0] = '\0';
-    rc |= len > 0 ? hyperfine(out_dir, self, quick) : 0;
-    bool drew = bench_has_program("gnuplot");
-    if (!drew) {
-        fprintf(stderr, "gclab bench: gnuplot is not installed; results are "
-                        "written, figures skipped\n");
-    }
-    for (size_t i = 0; drew && i < sizeof figures / sizeof *figures; i++) {
-        if (bench_draw(out_dir, plots_dir, &figures[i], (int)nseries) != 0) {
-            rc = -1;
-        }
-    }
+    int rc = len > 0 ? hyperfine(out_dir, self, quick) : 0;
     char command[1024] = "gclab bench";
     for (int i = 1; i < argc; i++) {
         strncat(command, " ", sizeof command - strlen(command) - 1);
         strncat(command, argv[i], sizeof command - strlen(command) - 1);
     }
     double seconds = (double)(gc_clock_ns() - t0) / 1e9;
-    rc |= report(out_dir, command, recs, total, drew, seconds);
+    struct plot_options po = {.dir = out_dir, .plots_dir = plots_dir,
+                              .command = command, .seconds = seconds};
+    rc |= plot_results(&po) != 0;
     print_summary_table(recs, total, main_collectors[0], main_workloads);
     printf("# report: %s/index.html (%.1f s)\n", out_dir, seconds);
     if (full) {

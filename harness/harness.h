@@ -257,6 +257,7 @@ int gc_cmd_merge(int argc, char **argv);
 int gc_cmd_bench(int argc, char **argv);
 int gc_cmd_twin(int argc, char **argv);
 int gc_cmd_sweep(int argc, char **argv);
+int gc_cmd_plot(int argc, char **argv);
 int gc_cmd_fuzz(int argc, char **argv);
 /* gclab fuzz with its report to out and usage errors to err, for
  * tests: the same exit status. */

@@ -271,6 +271,26 @@ summarize(const struct record *recs, size_t total, struct group *groups)
     return ng;
 }
 
+struct gc_summary
+records_summary(const struct record *recs, size_t total,
+                const char *collector, int workload, uint64_t size,
+                metric_fn *fn)
+{
+    double *v = malloc((total ? total : 1) * sizeof *v);
+    size_t n = 0;
+    for (size_t i = 0; v != NULL && i < total; i++) {
+        const struct record *r = &recs[i];
+        if (r->r.status == RUN_OK && r->item.workload == workload &&
+            r->item.size == size && strcmp(r->item.collector, collector) == 0) {
+            v[n++] = fn(&r->r.m);
+        }
+    }
+    struct gc_summary s;
+    gc_summarize(v, n, &s);
+    free(v);
+    return s;
+}
+
 static const struct group *
 reference_of(const struct group *groups, size_t ng, const struct group *g,
              const char *reference)
@@ -451,27 +471,6 @@ record_text(const struct record_meta *m, const char *key, char *buf,
         snprintf(buf, n, "%s", json_is_true(v) ? "true" : "false");
     }
     return buf;
-}
-
-bool
-record_mmu_curve(const struct record_meta *m, double *out, size_t npoints)
-{
-    const json_t *curve = json_object_get(m->json, "mmu_curve");
-    if (!json_is_array(curve) || json_array_size(curve) != npoints) {
-        return false;
-    }
-    for (size_t k = 0; k < npoints; k++) {
-        const json_t *p = json_array_get(curve, k);
-        const json_t *w = json_array_get(p, 0);
-        const json_t *v = json_array_get(p, 1);
-        if (json_array_size(p) != 2 || !json_is_integer(w) ||
-            (uint64_t)json_integer_value(w) != mmu_curve_window_ns[k] ||
-            !json_is_number(v)) {
-            return false;
-        }
-        out[k] = json_number_value(v);
-    }
-    return true;
 }
 
 /* One record's reading: its line, and what went wrong. */

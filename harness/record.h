@@ -67,11 +67,6 @@ void results_free(struct results *res);
  * string. */
 const char *record_text(const struct record_meta *m, const char *key,
                         char *buf, size_t n);
-/* The MMU curve a record carries (mmu_curve), at mmu_curve_window_ns;
- * false when it has none. */
-bool record_mmu_curve(const struct record_meta *m, double *out,
-                      size_t npoints);
-
 /* 2 with one line on stderr naming cmd and both places, when a record
  * of res differs from ref in what decides whether numbers mix:
  * build_type, check_level and, with same_revision, gclab_revision;
@@ -103,6 +98,12 @@ struct group {
  * they first appear; groups has room for total. */
 size_t summarize(const struct record *recs, size_t total,
                  struct group *groups);
+/* What a figure or a table shows of one run. */
+typedef double metric_fn(const struct gc_metrics *m);
+/* fn over the ok runs of (collector, workload, size) among recs. */
+struct gc_summary records_summary(const struct record *recs, size_t total,
+                                  const char *collector, int workload,
+                                  uint64_t size, metric_fn *fn);
 void print_summary_table(const struct record *recs, size_t total,
                          const char *reference, const char *const *workloads);
 

@@ -102,6 +102,9 @@ bool parse_count(const char *text, uint64_t max, uint64_t *out);
  * exit status, 128 + the signal that ended it, or -1 if it could not be
  * started (127: not found). */
 int run_command(char *const *argv, int err_fd);
+/* The same in directory dir (NULL: this one); 126 if it cannot go
+ * there.  No shell is involved: any path works as an argument. */
+int run_command_in(const char *dir, char *const *argv, int err_fd);
 /* Reads exactly n bytes from fd (through short reads); false at EOF or
  * on an error first. */
 bool read_all_fd(int fd, void *buf, size_t n);
@@ -116,32 +119,43 @@ const char *peer_label(const char *python, bool has_recorder);
 void free_records(struct record *recs, size_t total);
 int check_records(const struct record *recs, size_t total,
                   const char *const *workloads);
-/* ---- what bench and sweep share (bench.c) ---- */
-struct stat_pair {
-    double mean, ci;
-};
-/* What a figure shows of one run. */
-typedef double metric_fn(const struct gc_metrics *m);
+/* ---- figures and the report (plot.c) ---------------------------------- */
+
 /* Wall time and GC time of a run, in ms. */
-double bench_wall_ms(const struct gc_metrics *m);
-double bench_gc_ms(const struct gc_metrics *m);
-/* Mean and 95% CI of fn over the ok runs of (collector, workload, size). */
-struct stat_pair bench_metric_of(const struct record *recs, size_t total,
-                                 const char *collector, int workload,
-                                 uint64_t size, metric_fn *fn);
-/* Writes DIR/name atomically and empties b; -1 (with a message) on
- * failure. */
-int bench_write_text(const char *dir, const char *name, struct gc_buf *b);
-bool bench_has_program(const char *name);
-/* A figure: plots/SCRIPT draws DIR/NAME.png and .svg from DIR/data;
- * series < 0 means nseries_all. */
-struct figure {
-    const char *name, *script;
-    int series;
-    const char *args, *caption;
+double plot_wall_ms(const struct gc_metrics *m);
+double plot_gc_ms(const struct gc_metrics *m);
+/* Whether name is a program on PATH. */
+bool plot_has_program(const char *name);
+struct plot_options {
+    const char *dir;       /* the results directory */
+    const char *plots_dir; /* NULL: --plots's default (plot.c) */
+    const char *command;   /* for the report; NULL: gclab plot DIR */
+    double seconds;        /* what making the results took, or 0 */
 };
-int bench_draw(const char *out_dir, const char *plots_dir,
-               const struct figure *f, int nseries_all);
+/* Every figure the results in o->dir allow, drawn into it, and its
+ * index.html, which links only what is there.  0; 1 when a figure
+ * could not be drawn (each named on stderr, with why); 2 when the
+ * results cannot be read or the plot scripts found. */
+int plot_results(const struct plot_options *o);
+
+/* ---- gclab sweep as a library (sweep.c) ------------------------------- */
+
+#define SWEEP_MAX_COLLECTORS 8
+#define SWEEP_MAX_VALUES 16
+struct sweep_options {
+    const char *collectors[SWEEP_MAX_COLLECTORS];
+    int ncollectors;
+    const char *knob;                     /* a name, e.g. threshold0 */
+    const char *values[SWEEP_MAX_VALUES]; /* its values, as text */
+    int nvalues;
+    const char *workload, *out_dir, *plots_dir;
+    uint64_t size, repeat; /* size 0: the workload's default */
+    bool allow_debug;
+};
+/* Runs the sweep, writes its results and table, and plots them; the
+ * exit status of gclab sweep. */
+int sweep_run(const struct sweep_options *o);
+
 /* ---- gclab compare as a library (compare.c) -------------------------- */
 
 /* One cell of a comparison: a metric of a matched (collector, workload,

@@ -172,7 +172,6 @@ phase_metrics(const uint64_t *phase_ns, struct gc_metrics *m)
     }
 }
 
-
 static void
 on_end(void *data, int gen, uint64_t visited, uint64_t collected,
        uint64_t uncollectable)
@@ -698,6 +697,12 @@ run_isolated(const struct item *it, const struct gc_workload_spec *ws,
 int
 run_command(char *const *argv, int err_fd)
 {
+    return run_command_in(NULL, argv, err_fd);
+}
+
+int
+run_command_in(const char *dir, char *const *argv, int err_fd)
+{
     fflush(stdout);
     fflush(stderr);
     pid_t pid = fork();
@@ -711,6 +716,9 @@ run_command(char *const *argv, int err_fd)
         }
         if (err_fd >= 0) {
             dup2(err_fd, 2);
+        }
+        if (dir != NULL && chdir(dir) != 0) {
+            _exit(126);
         }
         execvp(argv[0], argv);
         _exit(127);

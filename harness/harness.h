@@ -191,7 +191,9 @@ void gc_buf_json_string(struct gc_buf *b, const char *s);
 void gc_buf_csv_field(struct gc_buf *b, const char *s);
 
 /* Writes path through a temporary file and a rename: readers see the
- * old file or the new one.  -1 with errno on failure. */
+ * old file or the new one.  The file gets the mode a new file gets,
+ * 0666 less the umask (0644 under umask 022).  -1 with errno on
+ * failure. */
 int gc_write_atomic(const char *path, const char *data, size_t len);
 int gc_mkdir_p(const char *dir);
 /* Before a long run: makes dir, checks that a file can be created in it

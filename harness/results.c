@@ -195,6 +195,19 @@ gc_write_atomic(const char *path, const char *data, size_t len)
     if (fd < 0) {
         return -1;
     }
+    /* mkstemp makes the file 0600; give it the mode a new file gets
+     * (0666 less the umask, as cp or a shell redirect leave it), so
+     * that others can read results and reports where the umask allows.
+     * umask() can only be read by setting it: set it straight back. */
+    mode_t mask = umask(077);
+    umask(mask);
+    if (fchmod(fd, 0666 & ~mask) != 0) {
+        int saved = errno;
+        close(fd);
+        unlink(tmp);
+        errno = saved;
+        return -1;
+    }
     FILE *f = fdopen(fd, "w");
     if (f == NULL) {
         close(fd);

@@ -1207,7 +1207,7 @@ write_report(const struct plot *p, const struct plot_options *o,
         "table{border-collapse:collapse;margin:0.5em 0}"
         "td,th{border:1px solid #ccc;padding:3px 8px;text-align:right;"
         "vertical-align:top}"
-        "td:first-child,th:first-child{text-align:left}"
+        "td:first-child,th:first-child{text-align:left;white-space:nowrap}"
         "th{background:#f4f4f4;font-weight:600}"
         "td.num{white-space:nowrap;font-variant-numeric:tabular-nums}"
         ".best{background:#d8f0d8;font-weight:bold}"

@@ -42,6 +42,9 @@ GCLAB_BUILD_DEPS="meson:meson ninja-build:ninja gcc:gcc g++:g++ pkg-config:pkg-c
 # tests/t-plot.c and t-sweep.c check.
 GCLAB_TEST_DEPS="gnuplot-nox:gnuplot"
 
+# Only the browser test of the report (tests/browser/run.sh, .ci/run).
+GCLAB_BROWSER_DEPS="chromium:chromium"
+
 # gclab_release_build [DIR]: a release build in DIR (build-release by
 # default), set up if missing and brought up to date; prints nothing.
 gclab_release_build() {

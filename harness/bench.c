@@ -143,6 +143,8 @@ extend_repetitions(const struct matrix *mx, struct record *recs,
                 one.wspecs = &mx->wspecs[w];
                 one.nworkloads = 1;
                 one.npeers = 0;
+                one.reference =
+                    mx->reference ? mx->reference : mx->collectors[0];
                 one.repeat = 5;
                 one.first_rep = n;
                 size_t k;

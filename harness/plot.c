@@ -98,8 +98,8 @@ struct plot {
     struct results scaling; /* DIR/scaling, if there is one */
     /* Both sets of records in one order, whatever the files' order. */
     struct record *recs, *srecs;
-    /* Collectors: the model's in byte order, then the peers'.  The
-     * first is the reference of ratios. */
+    /* Collectors: the reference of ratios first (the records' own
+     * "reference"), then the model's in byte order, then the peers'. */
     const char **series;
     size_t nseries, nmodel;
     struct cluster *clusters; /* in workload, then size order */
@@ -110,10 +110,43 @@ struct plot {
 
 static const struct results *sorting; /* qsort has no context argument */
 
+static const char *reference; /* for the comparison: qsort has no context */
+
 static int
 cmp_collector(const char *a, bool a_peer, const char *b, bool b_peer)
 {
+    bool a_ref = reference && strcmp(a, reference) == 0;
+    bool b_ref = reference && strcmp(b, reference) == 0;
+    if (a_ref != b_ref) {
+        return a_ref ? -1 : 1;
+    }
     return a_peer != b_peer ? (a_peer ? 1 : -1) : strcmp(a, b);
+}
+
+/* The collector the records name as their reference, by majority (ties
+ * to the first in byte order), if it ran; else NULL. */
+static const char *
+reference_of_records(const struct results *res)
+{
+    const char *best = NULL;
+    size_t best_n = 0;
+    for (size_t i = 0; i < res->total; i++) {
+        char buf[8];
+        const char *r = record_text(&res->meta[i], "reference", buf,
+                                    sizeof buf);
+        size_t n = 0;
+        bool ran = false;
+        for (size_t j = 0; j < res->total && r[0]; j++) {
+            n += strcmp(record_text(&res->meta[j], "reference", buf,
+                                    sizeof buf), r) == 0;
+            ran |= strcmp(res->recs[j].item.collector, r) == 0;
+        }
+        if (ran && (n > best_n || (n == best_n && strcmp(r, best) < 0))) {
+            best = r;
+            best_n = n;
+        }
+    }
+    return best;
 }
 
 static int
@@ -143,6 +176,7 @@ sorted_records(const struct results *res)
     if (recs != NULL) {
         memcpy(recs, res->recs, res->total * sizeof *recs);
         sorting = res;
+        reference = reference_of_records(res);
         qsort(recs, res->total, sizeof *recs, cmp_record);
     }
     return recs;

@@ -66,7 +66,7 @@ count(uint64_t v)
 /* The record of one run of the matrix. */
 static json_t *
 record_of_run(const struct record *rec, const struct gc_workload_spec *ws,
-              const struct gc_env *env, struct gc_shard shard)
+              const struct gc_env *env, const struct matrix *mx)
 {
     const struct gc_metrics *m = &rec->r.m;
     json_t *o = json_object();
@@ -74,6 +74,8 @@ record_of_run(const struct record *rec, const struct gc_workload_spec *ws,
     put(o, "schema_version", json_integer(GC_SCHEMA_VERSION), &ok);
     put(o, "collector", text(rec->item.collector), &ok);
     put(o, "collector_effective", text(rec->r.effective), &ok);
+    put(o, "reference",
+        text(mx->reference ? mx->reference : mx->collectors[0]), &ok);
     put(o, "workload", text(ws->text[0] ? ws->workload->name : ""), &ok);
     put(o, "workload_spec", text(ws->text), &ok);
     put(o, "size", count(rec->item.size), &ok);
@@ -98,8 +100,9 @@ record_of_run(const struct record *rec, const struct gc_workload_spec *ws,
     }
     put(o, "mmu_curve", points, &ok);
     put(o, "shard",
-        shard.count > 0 ? json_sprintf("%u/%u", shard.index, shard.count)
-                        : json_null(),
+        mx->shard.count > 0
+            ? json_sprintf("%u/%u", mx->shard.index, mx->shard.count)
+            : json_null(),
         &ok);
     char started[32] = "";
     struct tm tm;
@@ -436,7 +439,7 @@ write_results(const char *out_dir, const struct record *recs, size_t total,
     for (size_t i = 0; i < total; i++) {
         meta[i].json = record_of_run(&recs[i],
                                      &mx->wspecs[recs[i].item.workload], &env,
-                                     mx->shard);
+                                     mx);
     }
     int rc = write_files("run", out_dir, recs, meta, total, mx->workloads);
     if (rc == 0 && !mx->quiet) {

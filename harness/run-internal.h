@@ -48,6 +48,10 @@ struct record {
 struct matrix {
     const char *const *collectors;
     int ncollectors;
+    /* The collector ratios are taken to, recorded in every record (so
+     * that plots agree however records are split or ordered); NULL:
+     * collectors[0]. */
+    const char *reference;
     const char *const *workloads;
     const struct gc_workload_spec *wspecs;
     int nworkloads;

@@ -2,8 +2,10 @@
  * three shards it writes the same .dat files as on one directory
  * holding the same records in another order; a figure that fails is
  * named with why, left out of index.html, and the exit status is 1;
- * index.html links only files that are there; a results directory whose
- * path holds a space, quotes and a $ draws like any other.
+ * ratios are to the run's first collector however the records are
+ * ordered; index.html links only files that are there; a results
+ * directory whose path holds a space, quotes and a $ draws like any
+ * other.
  *
  * Usage: t-plot PLOTS_DIR (meson passes the source tree's plots/). */
 #define _DEFAULT_SOURCE /* mkdtemp */
@@ -128,8 +130,8 @@ main(int argc, char **argv)
         for (int i = 0; i < 3; i++) {
             char share[8];
             snprintf(share, sizeof share, "%d/3", i + 1);
-            char *args[] = {"run", "--allow-debug", "--collector", "cpython",
-                            "--collector", "full", "--collector", "trialdel",
+            char *args[] = {"run", "--allow-debug", "--collector", "trialdel",
+                            "--collector", "cpython", "--collector", "full",
                             "--workload", "server", "--workload", "cycles",
                             "--size", "300", "--repeat", "2", "--retained",
                             "--shard", share, "--out", shard[i], NULL};
@@ -176,6 +178,12 @@ main(int argc, char **argv)
             }
         }
         check(!exists(merged, "data/scaling.dat")); /* no DIR/scaling */
+        /* The reference is the run's first collector, not the first in
+         * any order the records happen to be in. */
+        char *ratio = gc_read_file(cli_path(merged, "data/ratio.dat"), NULL);
+        static const char head[] = "workload\t\"trialdel\"\t";
+        check(ratio && strncmp(ratio, head, sizeof head - 1) == 0);
+        free(ratio);
     }
     TEST("index.html links only what is there") {
         check_uint(links_resolve(merged), >, 5);

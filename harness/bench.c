@@ -25,18 +25,6 @@ static const char *const scaling_collectors[] = {"cpython",
 #define NC (sizeof main_collectors / sizeof *main_collectors)
 #define NW (sizeof main_workloads / sizeof *main_workloads)
 
-/* s as one word of a POSIX shell command: in single quotes, each of its
- * own written '\''. */
-static void
-shell_word(struct gc_buf *b, const char *s)
-{
-    gc_buf_printf(b, "'");
-    for (; *s; s++) {
-        gc_buf_printf(b, *s == '\'' ? "'\\''" : "%c", *s);
-    }
-    gc_buf_printf(b, "'");
-}
-
 /* Whole-process timings of each collector on each workload's CLI run,
  * stored beside the results (hyperfine.json), not in results.jsonl.
  * hyperfine is started with an argument vector; the commands it times
@@ -71,7 +59,7 @@ hyperfine(const char *out_dir, const char *self, bool quick)
             struct gc_buf *name = &words[2 * (w * NC + c)], *cmd = name + 1;
             *name = *cmd = (struct gc_buf){0};
             gc_buf_printf(name, "%s %s", main_collectors[c], main_workloads[w]);
-            shell_word(cmd, self);
+            gc_buf_quoted(cmd, self, "'\\''"); /* a shell word */
             gc_buf_printf(cmd, " run --allow-debug --collector %s --workload %s",
                           main_collectors[c], main_workloads[w]);
             argv[argc++] = "-n";

@@ -189,12 +189,19 @@ void gc_buf_printf(struct gc_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void gc_buf_json_string(struct gc_buf *b, const char *s);
 void gc_buf_csv_field(struct gc_buf *b, const char *s);
+/* s in single quotes, each single quote of its own written as
+ * quote_as: "''" for gnuplot, "'\\''" for a POSIX shell. */
+void gc_buf_quoted(struct gc_buf *b, const char *s, const char *quote_as);
 
 /* Writes path through a temporary file and a rename: readers see the
  * old file or the new one.  The file gets the mode a new file gets,
  * 0666 less the umask (0644 under umask 022).  -1 with errno on
  * failure. */
 int gc_write_atomic(const char *path, const char *data, size_t len);
+/* gc_write_atomic of b to dir/name; -1 after one line on stderr,
+ * "gclab CMD: cannot write PATH: WHY". */
+int gc_write_named(const char *cmd, const char *dir, const char *name,
+                   const struct gc_buf *b);
 int gc_mkdir_p(const char *dir);
 /* Before a long run: makes dir, checks that a file can be created in it
  * and that none of names (NULL-terminated) is there as anything rename()

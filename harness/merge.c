@@ -30,17 +30,7 @@ cmp_key(const void *x, const void *y)
     const struct record *a = &sorting->recs[*(const size_t *)x];
     const struct record *b = &sorting->recs[*(const size_t *)y];
     int c = strcmp(a->item.collector, b->item.collector);
-    if (c == 0) {
-        c = strcmp(sorting->workloads[a->item.workload],
-                   sorting->workloads[b->item.workload]);
-    }
-    if (c == 0) {
-        c = (a->item.size > b->item.size) - (a->item.size < b->item.size);
-    }
-    if (c == 0) {
-        c = (a->item.rep > b->item.rep) - (a->item.rep < b->item.rep);
-    }
-    return c;
+    return c != 0 ? c : records_cmp_run(sorting, a, b);
 }
 
 /* 2 with one line on stderr at the first key twice, else 0. */

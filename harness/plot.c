@@ -132,13 +132,14 @@ reference_of_records(const struct results *res)
     size_t best_n = 0;
     for (size_t i = 0; i < res->total; i++) {
         char buf[8];
-        const char *r = record_text(&res->meta[i], "reference", buf,
-                                    sizeof buf);
+        const char *r =
+            record_text(&res->meta[i], "reference", buf, sizeof buf);
         size_t n = 0;
         bool ran = false;
         for (size_t j = 0; j < res->total && r[0]; j++) {
-            n += strcmp(record_text(&res->meta[j], "reference", buf,
-                                    sizeof buf), r) == 0;
+            n += strcmp(
+                     record_text(&res->meta[j], "reference", buf, sizeof buf),
+                     r) == 0;
             ran |= strcmp(res->recs[j].item.collector, r) == 0;
         }
         if (ran && (n > best_n || (n == best_n && strcmp(r, best) < 0))) {
@@ -155,17 +156,7 @@ cmp_record(const void *x, const void *y)
     const struct record *a = x, *b = y;
     int c = cmp_collector(a->item.collector, a->item.peer != NULL,
                           b->item.collector, b->item.peer != NULL);
-    if (c == 0) {
-        c = strcmp(sorting->workloads[a->item.workload],
-                   sorting->workloads[b->item.workload]);
-    }
-    if (c == 0) {
-        c = (a->item.size > b->item.size) - (a->item.size < b->item.size);
-    }
-    if (c == 0) {
-        c = (a->item.rep > b->item.rep) - (a->item.rep < b->item.rep);
-    }
-    return c;
+    return c != 0 ? c : records_cmp_run(sorting, a, b);
 }
 
 /* res's records, copied and put in order. */
@@ -226,8 +217,8 @@ plot_shape(struct plot *p)
     }
     p->one_size_each = true;
     for (size_t c = 1; c < p->nclusters; c++) {
-        p->one_size_each &= p->clusters[c].workload !=
-                            p->clusters[c - 1].workload;
+        p->one_size_each &=
+            p->clusters[c].workload != p->clusters[c - 1].workload;
     }
     /* The pause figures show one cluster: server's, the workload made to
      * show pauses, else the first whose runs kept any. */
@@ -240,8 +231,8 @@ plot_shape(struct plot *p)
                    p->recs[i].item.size == p->clusters[c].size &&
                    p->recs[i].r.nsamples > 0;
         }
-        if (kept && (p->pause_cluster == p->nclusters ||
-                     strcmp(w, "server") == 0)) {
+        if (kept &&
+            (p->pause_cluster == p->nclusters || strcmp(w, "server") == 0)) {
             p->pause_cluster = c;
         }
         if (kept && strcmp(w, "server") == 0) {
@@ -289,11 +280,7 @@ cluster_label(struct gc_buf *b, const struct plot *p, const struct cluster *c)
 static void
 gp_string(struct gc_buf *b, const char *s)
 {
-    gc_buf_printf(b, "'");
-    for (; *s; s++) {
-        gc_buf_printf(b, *s == '\'' ? "''" : "%c", *s);
-    }
-    gc_buf_printf(b, "'");
+    gc_buf_quoted(b, s, "''");
 }
 
 /* ---- the figures' numbers ---------------------------------------------- */
@@ -301,8 +288,16 @@ gp_string(struct gc_buf *b, const char *s)
 /* Each writes its .dat into dat and its gnuplot settings into args, and
  * returns the number of series to draw: 0 when the records do not allow
  * the figure. */
-typedef size_t figure_fn(const struct plot *p, struct gc_buf *dat,
-                         struct gc_buf *args);
+struct figure;
+typedef size_t figure_fn(const struct plot *p, const struct figure *f,
+                         struct gc_buf *dat, struct gc_buf *args);
+struct figure {
+    const char *name, *script;
+    figure_fn *data;
+    const char *caption;
+    metric_fn *metric;    /* for fig_bars: what each bar shows */
+    const char *settings; /* for fig_bars: title and axis */
+};
 
 static void
 series_header(struct gc_buf *b, const struct plot *p)
@@ -333,56 +328,25 @@ bars(const struct plot *p, struct gc_buf *dat, metric_fn *fn)
     return p->nclusters > 0 ? p->nseries : 0;
 }
 
+/* A bar figure of its metric, with its own settings. */
 static size_t
-fig_wall(const struct plot *p, struct gc_buf *dat, struct gc_buf *args)
+fig_bars(const struct plot *p, const struct figure *f, struct gc_buf *dat,
+         struct gc_buf *args)
 {
-    gc_buf_printf(args, "title='Wall time per run (mean, 95%% CI)'; "
-                        "ytitle='wall time (ms)'");
-    return bars(p, dat, plot_wall_ms);
+    gc_buf_printf(args, "%s", f->settings);
+    return bars(p, dat, f->metric);
 }
 
 static size_t
-fig_gc(const struct plot *p, struct gc_buf *dat, struct gc_buf *args)
+fig_ratio(const struct plot *p, const struct figure *f, struct gc_buf *dat,
+          struct gc_buf *args)
 {
-    gc_buf_printf(args, "title='Time in collections (mean, 95%% CI)'; "
-                        "ytitle='GC time (ms)'");
-    return bars(p, dat, plot_gc_ms);
-}
-
-static size_t
-fig_gc_share(const struct plot *p, struct gc_buf *dat, struct gc_buf *args)
-{
-    gc_buf_printf(args, "title='Share of wall time in collections'; "
-                        "ytitle='GC share (%%)'");
-    return bars(p, dat, gc_share_pct);
-}
-
-static size_t
-fig_p99(const struct plot *p, struct gc_buf *dat, struct gc_buf *args)
-{
-    gc_buf_printf(args, "title='99th percentile pause (mean, 95%% CI)'; "
-                        "ytitle='pause (ms)'");
-    return bars(p, dat, p99_ms);
-}
-
-static size_t
-fig_collections(const struct plot *p, struct gc_buf *dat,
-                struct gc_buf *args)
-{
-    gc_buf_printf(args, "title='Collections per run'; "
-                        "ytitle='collections (all generations)'");
-    return bars(p, dat, collections_all);
-}
-
-static size_t
-fig_ratio(const struct plot *p, struct gc_buf *dat, struct gc_buf *args)
-{
+    (void)f;
     if (p->nseries < 2) {
         return 0;
     }
     struct gc_buf title = {0};
-    gc_buf_printf(&title, "Wall time relative to %s (95%% CI)",
-                  p->series[0]);
+    gc_buf_printf(&title, "Wall time relative to %s (95%% CI)", p->series[0]);
     gc_buf_printf(args, "title=");
     gp_string(args, title.data);
     gc_buf_printf(args, "; ytitle='ratio to the reference'");
@@ -393,8 +357,10 @@ fig_ratio(const struct plot *p, struct gc_buf *dat, struct gc_buf *args)
         struct gc_summary ref = summary_of(p, p->series[0], cl, plot_wall_ms);
         cluster_label(dat, p, cl);
         for (size_t s = 0; s < p->nseries; s++) {
-            struct gc_summary x = summary_of(p, p->series[s], cl, plot_wall_ms);
-            double ci, ratio = gc_ratio(x.mean, x.ci95, ref.mean, ref.ci95, &ci);
+            struct gc_summary x =
+                summary_of(p, p->series[s], cl, plot_wall_ms);
+            double ci,
+                ratio = gc_ratio(x.mean, x.ci95, ref.mean, ref.ci95, &ci);
             gc_buf_printf(dat, "\t%.6g\t%.6g", ratio, ci);
         }
         gc_buf_printf(dat, "\n");
@@ -438,8 +404,10 @@ mean_ms(const struct plot *p, const char *collector, const struct cluster *c,
  * collections, a segment per phase that any of them spent time in,
  * and "other", the rest of the GC time (between and around the phases). */
 static size_t
-fig_phases(const struct plot *p, struct gc_buf *dat, struct gc_buf *args)
+fig_phases(const struct plot *p, const struct figure *f, struct gc_buf *dat,
+           struct gc_buf *args)
 {
+    (void)f;
     size_t idx[GC_METRIC_COUNT], shown[GC_METRIC_COUNT];
     size_t nphases = phase_metrics(idx), nshown = 0;
     size_t gc = gc_metric_find("gc_ns");
@@ -523,8 +491,10 @@ cmp_double(const void *a, const void *b)
 }
 
 static size_t
-fig_cdf(const struct plot *p, struct gc_buf *dat, struct gc_buf *args)
+fig_cdf(const struct plot *p, const struct figure *f, struct gc_buf *dat,
+        struct gc_buf *args)
 {
+    (void)f;
     if (p->pause_cluster == p->nclusters) {
         return 0;
     }
@@ -565,8 +535,10 @@ fig_cdf(const struct plot *p, struct gc_buf *dat, struct gc_buf *args)
 }
 
 static size_t
-fig_mmu(const struct plot *p, struct gc_buf *dat, struct gc_buf *args)
+fig_mmu(const struct plot *p, const struct figure *f, struct gc_buf *dat,
+        struct gc_buf *args)
 {
+    (void)f;
     if (p->pause_cluster == p->nclusters) {
         return 0;
     }
@@ -615,8 +587,10 @@ first_run(const struct plot *p, size_t s)
 }
 
 static size_t
-fig_memory(const struct plot *p, struct gc_buf *dat, struct gc_buf *args)
+fig_memory(const struct plot *p, const struct figure *f, struct gc_buf *dat,
+           struct gc_buf *args)
 {
+    (void)f;
     if (p->pause_cluster == p->nclusters) {
         return 0;
     }
@@ -645,11 +619,13 @@ fig_memory(const struct plot *p, struct gc_buf *dat, struct gc_buf *args)
 }
 
 static size_t
-fig_timeline(const struct plot *p, struct gc_buf *dat, struct gc_buf *args)
+fig_timeline(const struct plot *p, const struct figure *f, struct gc_buf *dat,
+             struct gc_buf *args)
 {
-    const struct record *r =
-        p->pause_cluster < p->nclusters && p->nmodel > 0 ? first_run(p, 0)
-                                                         : NULL;
+    (void)f;
+    const struct record *r = p->pause_cluster < p->nclusters && p->nmodel > 0
+                                 ? first_run(p, 0)
+                                 : NULL;
     if (r == NULL) {
         return 0;
     }
@@ -670,8 +646,10 @@ fig_timeline(const struct plot *p, struct gc_buf *dat, struct gc_buf *args)
 
 /* GC time against size, from DIR/scaling: one line per collector. */
 static size_t
-fig_scaling(const struct plot *p, struct gc_buf *dat, struct gc_buf *args)
+fig_scaling(const struct plot *p, const struct figure *f, struct gc_buf *dat,
+            struct gc_buf *args)
 {
+    (void)f;
     const struct results *sr = &p->scaling;
     if (sr->total == 0) {
         return 0;
@@ -680,17 +658,17 @@ fig_scaling(const struct plot *p, struct gc_buf *dat, struct gc_buf *args)
     for (size_t i = 0; i < sr->total; i++) {
         const struct record *r = &p->srecs[i];
         if (r->item.peer != NULL ||
-            (i > 0 && strcmp(p->srecs[i - 1].item.collector,
-                             r->item.collector) == 0 &&
+            (i > 0 &&
+             strcmp(p->srecs[i - 1].item.collector, r->item.collector) == 0 &&
              p->srecs[i - 1].item.workload == r->item.workload)) {
             continue; /* one block per (collector, workload) */
         }
         dat_label(dat, r->item.collector);
         gc_buf_printf(dat, "\t0\n");
-        for (size_t j = i; j < sr->total &&
-                           strcmp(p->srecs[j].item.collector,
-                                  r->item.collector) == 0 &&
-                           p->srecs[j].item.workload == r->item.workload;
+        for (size_t j = i;
+             j < sr->total &&
+             strcmp(p->srecs[j].item.collector, r->item.collector) == 0 &&
+             p->srecs[j].item.workload == r->item.workload;
              j++) {
             uint64_t size = p->srecs[j].item.size;
             if (j > i && p->srecs[j - 1].item.size == size) {
@@ -752,8 +730,10 @@ cmp_value(const char *a, const char *b)
 }
 
 static size_t
-fig_pareto(const struct plot *p, struct gc_buf *dat, struct gc_buf *args)
+fig_pareto(const struct plot *p, const struct figure *f, struct gc_buf *dat,
+           struct gc_buf *args)
 {
+    (void)f;
     if (p->nclusters != 1 || p->nmodel < 2) {
         return 0;
     }
@@ -830,8 +810,9 @@ fig_pareto(const struct plot *p, struct gc_buf *dat, struct gc_buf *args)
     gc_buf_printf(dat, "\n\n");
     free(order);
     struct gc_buf title = {0};
-    gc_buf_printf(&title, "GC time against retained garbage: %s, %s (size "
-                          "%llu)",
+    gc_buf_printf(&title,
+                  "GC time against retained garbage: %s, %s (size "
+                  "%llu)",
                   keys, p->res.workloads[cl->workload],
                   (unsigned long long)cl->size);
     gc_buf_printf(args, "title=");
@@ -842,51 +823,60 @@ fig_pareto(const struct plot *p, struct gc_buf *dat, struct gc_buf *args)
     return n;
 }
 
-struct figure {
-    const char *name, *script;
-    figure_fn *data;
-    const char *caption;
-};
-
 static const struct figure figures[] = {
-    {"throughput", "bars.gp", fig_wall,
-     "Wall time of each workload's measured region, per collector."},
-    {"gc_time", "bars.gp", fig_gc,
+    {"throughput", "bars.gp", fig_bars,
+     "Wall time of each workload's measured region, per collector.",
+     plot_wall_ms,
+     "title='Wall time per run (mean, 95% CI)'; ytitle='wall time (ms)'"},
+    {"gc_time", "bars.gp", fig_bars,
      "Wall time inside collections, from start to stop as gc.callbacks "
-     "see it."},
-    {"gc_share", "bars.gp", fig_gc_share, "GC time over wall time."},
-    {"pause_p99", "bars.gp", fig_p99,
-     "The 99th percentile of collection pauses in each run."},
-    {"collections", "bars.gp", fig_collections,
-     "Collections of any generation; exact for a seed."},
+     "see it.",
+     plot_gc_ms,
+     "title='Time in collections (mean, 95% CI)'; ytitle='GC time (ms)'"},
+    {"gc_share", "bars.gp", fig_bars, "GC time over wall time.", gc_share_pct,
+     "title='Share of wall time in collections'; ytitle='GC share (%)'"},
+    {"pause_p99", "bars.gp", fig_bars,
+     "The 99th percentile of collection pauses in each run.", p99_ms,
+     "title='99th percentile pause (mean, 95% CI)'; ytitle='pause (ms)'"},
+    {"collections", "bars.gp", fig_bars,
+     "Collections of any generation; exact for a seed.", collections_all,
+     "title='Collections per run'; ytitle='collections (all generations)'"},
     {"ratio", "bars.gp", fig_ratio,
      "A/B ratios to the reference collector (the first), with propagated "
-     "intervals."},
+     "intervals.",
+     NULL, NULL},
     {"phases", "phases.gp", fig_phases,
      "Where the time in collections goes: each phase the collectors "
      "announce (phase_end events), from the collection's start or the "
      "previous phase's end, mean per run; other is the rest of the GC "
-     "time.  The variants report their single pass as untrack."},
+     "time.  The variants report their single pass as untrack.",
+     NULL, NULL},
     {"pause_cdf", "lines.gp", fig_cdf,
-     "Distribution of pauses over all repetitions of one workload."},
+     "Distribution of pauses over all repetitions of one workload.", NULL,
+     NULL},
     {"mmu", "lines.gp", fig_mmu,
      "For each window length, the smallest share of any window of that "
      "length left to the program (mean over repetitions); the curve "
-     "flattens at 1 - GC share once the window spans the run."},
+     "flattens at 1 - GC share once the window spans the run.",
+     NULL, NULL},
     {"memory", "memory.gp", fig_memory,
      "Live bytes of the model's heap at the end of each collection (solid), "
      "and the garbage it held as that collection began (dashed): bytes no "
      "outside reference reaches, found by an oracle mark in an accounting "
-     "run (--retained; first repetition)."},
+     "run (--retained; first repetition).",
+     NULL, NULL},
     {"pause_timeline", "timeline.gp", fig_timeline,
      "Each pause at its start time, coloured by generation, with the live "
-     "heap (first repetition of the first collector)."},
+     "heap (first repetition of the first collector).",
+     NULL, NULL},
     {"scaling", "lines.gp", fig_scaling,
      "GC time against heap size (DIR/scaling): the 25% rule keeps full "
-     "collections amortised linear; without it they grow quadratically."},
+     "collections amortised linear; without it they grow quadratically.",
+     NULL, NULL},
     {"pareto", "pareto.gp", fig_pareto,
      "GC time against retained garbage, one curve per collector, a point "
-     "per knob value: a time-space trade-off."},
+     "per knob value: a time-space trade-off.",
+     NULL, NULL},
 };
 #define NFIGURES (sizeof figures / sizeof *figures)
 
@@ -940,8 +930,8 @@ plots_look(const char *given, char *out, size_t n)
             return true;
         }
     }
-    if (snprintf(out, n, "%s/../share/gclab/plots or %s/../plots", exe,
-                 exe) >= (int)n) {
+    if (snprintf(out, n, "%s/../share/gclab/plots or %s/../plots", exe, exe) >=
+        (int)n) {
         snprintf(out, n, "the directories beside the gclab binary");
     }
     return false;
@@ -982,8 +972,9 @@ draw(const struct plot *p, const char *plots, const struct figure *f,
         snprintf(common, sizeof common, "%s/common.gp", plots);
         snprintf(script, sizeof script, "%s/%s", plots, f->script);
         struct gc_buf vars = {0};
-        gc_buf_printf(&vars, "dir='data'; file='%s.dat'; out='%s'; "
-                             "fmt='%s'; n=%zu; %s",
+        gc_buf_printf(&vars,
+                      "dir='data'; file='%s.dat'; out='%s'; "
+                      "fmt='%s'; n=%zu; %s",
                       f->name, f->name, formats[i], nseries, args);
         char *argv[] = {"gnuplot", "-e", vars.data, common, script, NULL};
         unlink(out); /* an old figure must not pass for a new one */
@@ -1011,7 +1002,8 @@ draw(const struct plot *p, const char *plots, const struct figure *f,
     return true;
 }
 
-/* ---- the report ---------------------------------------------------------- */
+/* ---- the report ----------------------------------------------------------
+ */
 
 static void
 html_escape(struct gc_buf *b, const char *s)
@@ -1092,20 +1084,21 @@ ratio_table(struct gc_buf *b, const struct plot *p)
         size_t best = 0;
         for (size_t s = 0; s < p->nseries; s++) {
             v[s] = summary_of(p, p->series[s], cl, plot_wall_ms);
-            if (v[s].mean > 0 && (v[best].mean <= 0 || v[s].mean < v[best].mean)) {
+            if (v[s].mean > 0 &&
+                (v[best].mean <= 0 || v[s].mean < v[best].mean)) {
                 best = s;
             }
         }
         gc_buf_printf(b, "<tr>");
         cluster_cell(b, p, cl);
         for (size_t s = 0; s < p->nseries; s++) {
-            double ci, ratio =
-                gc_ratio(v[s].mean, v[s].ci95, v[0].mean, v[0].ci95, &ci);
-            const char *verdict = s == 0              ? "reference"
-                                  : v[s].n == 0       ? "no runs"
-                                  : ratio - ci > 1.0  ? "slower"
-                                  : ratio + ci < 1.0  ? "faster"
-                                                      : "same";
+            double ci, ratio = gc_ratio(v[s].mean, v[s].ci95, v[0].mean,
+                                        v[0].ci95, &ci);
+            const char *verdict = s == 0             ? "reference"
+                                  : v[s].n == 0      ? "no runs"
+                                  : ratio - ci > 1.0 ? "slower"
+                                  : ratio + ci < 1.0 ? "faster"
+                                                     : "same";
             gc_buf_printf(b,
                           "<td class='num%s'>%.3f&nbsp;&plusmn;&nbsp;%.3f"
                           "<br><small>%.2f&nbsp;ms, %s</small></td>",
@@ -1159,7 +1152,8 @@ lbo_table(struct gc_buf *b, const struct plot *p)
                      "is a collector's mean over it.</p><div class='wide'>");
     series_heads(b, p, nm, "workload");
     printf("# LBO (wall time over the cheapest collector that frees "
-           "cycles)\n%-24s %12s", "workload", "bound_ms");
+           "cycles)\n%-24s %12s",
+           "workload", "bound_ms");
     for (size_t s = 0; s < nm; s++) {
         printf(" %22.22s", p->series[s]);
     }
@@ -1169,7 +1163,8 @@ lbo_table(struct gc_buf *b, const struct plot *p)
         double bound = 0;
         for (size_t s = 0; s < nm; s++) {
             mean[s] = summary_of(p, p->series[s], cl, plot_wall_ms).mean;
-            if (eligible[s] && mean[s] > 0 && (bound == 0 || mean[s] < bound)) {
+            if (eligible[s] && mean[s] > 0 &&
+                (bound == 0 || mean[s] < bound)) {
                 bound = mean[s];
             }
         }
@@ -1205,7 +1200,8 @@ cv_table(struct gc_buf *b, const struct plot *p)
         cluster_cell(b, p, cl);
         printf("%-24.24s", p->res.workloads[cl->workload]);
         for (size_t s = 0; s < p->nseries; s++) {
-            struct gc_summary x = summary_of(p, p->series[s], cl, plot_wall_ms);
+            struct gc_summary x =
+                summary_of(p, p->series[s], cl, plot_wall_ms);
             gc_buf_printf(b, "<td class='num%s'>n=%zu, CV&nbsp;%.1f%%</td>",
                           x.n > 1 && x.cv <= 0.05 ? " best" : "", x.n,
                           100 * x.cv);
@@ -1232,24 +1228,23 @@ write_report(const struct plot *p, const struct plot_options *o,
     const struct record_meta *m = &p->res.meta[0];
     struct gc_buf b = {0};
     gc_buf_printf(
-        &b,
-        "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
-        "<meta name='viewport' content='width=device-width'>"
-        "<title>gclab results</title><style>"
-        "body{font-family:sans-serif;max-width:1200px;margin:2em auto;"
-        "padding:0 1em;line-height:1.4;color:#222}"
-        "table{border-collapse:collapse;margin:0.5em 0}"
-        "td,th{border:1px solid #ccc;padding:3px 8px;text-align:right;"
-        "vertical-align:top}"
-        "td:first-child,th:first-child{text-align:left;white-space:nowrap}"
-        "th{background:#f4f4f4;font-weight:600}"
-        "td.num{white-space:nowrap;font-variant-numeric:tabular-nums}"
-        ".best{background:#d8f0d8;font-weight:bold}"
-        ".wide{overflow-x:auto}"
-        "figure{margin:1.5em 0}img{max-width:100%%;height:auto;"
-        "border:1px solid #eee}figcaption{color:#444;max-width:960px}"
-        ".failed{color:#a00}code{word-break:break-all}"
-        "</style></head><body><h1>gclab results</h1><p>");
+        &b, "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
+            "<meta name='viewport' content='width=device-width'>"
+            "<title>gclab results</title><style>"
+            "body{font-family:sans-serif;max-width:1200px;margin:2em auto;"
+            "padding:0 1em;line-height:1.4;color:#222}"
+            "table{border-collapse:collapse;margin:0.5em 0}"
+            "td,th{border:1px solid #ccc;padding:3px 8px;text-align:right;"
+            "vertical-align:top}"
+            "td:first-child,th:first-child{text-align:left;white-space:nowrap}"
+            "th{background:#f4f4f4;font-weight:600}"
+            "td.num{white-space:nowrap;font-variant-numeric:tabular-nums}"
+            ".best{background:#d8f0d8;font-weight:bold}"
+            ".wide{overflow-x:auto}"
+            "figure{margin:1.5em 0}img{max-width:100%%;height:auto;"
+            "border:1px solid #eee}figcaption{color:#444;max-width:960px}"
+            ".failed{color:#a00}code{word-break:break-all}"
+            "</style></head><body><h1>gclab results</h1><p>");
     gc_buf_printf(&b, "Command: <code>");
     if (o->command != NULL) {
         html_escape(&b, o->command);
@@ -1304,18 +1299,13 @@ write_report(const struct plot *p, const struct plot_options *o,
     link_if_there(&b, p, "scaling/results.jsonl", "");
     link_if_there(&b, p, "hyperfine.json", " (whole-process timings)");
     gc_buf_printf(&b, "</ul></body></html>\n");
-    char path[4200];
-    snprintf(path, sizeof path, "%s/index.html", p->dir);
-    int rc = gc_write_atomic(path, b.data, b.len);
-    if (rc != 0) {
-        fprintf(stderr, "gclab plot: cannot write %s: %s\n", path,
-                strerror(errno));
-    }
+    int rc = gc_write_named("plot", p->dir, "index.html", &b);
     free(b.data);
     return rc;
 }
 
-/* ---- gclab plot ---------------------------------------------------------- */
+/* ---- gclab plot ----------------------------------------------------------
+ */
 
 static void
 plot_free(struct plot *p)
@@ -1360,8 +1350,9 @@ plot_results(const struct plot_options *o)
     snprintf(p.data_dir, sizeof p.data_dir, "%s/data", o->dir);
     int status = plot_read(&p);
     if (status == 0 && !plots_find(o->plots_dir, plots, sizeof plots)) {
-        fprintf(stderr, "gclab plot: no plot scripts (common.gp) in %s; "
-                        "--plots DIR names them\n",
+        fprintf(stderr,
+                "gclab plot: no plot scripts (common.gp) in %s; "
+                "--plots DIR names them\n",
                 plots);
         status = 2;
     }
@@ -1380,7 +1371,7 @@ plot_results(const struct plot_options *o)
     for (size_t i = 0; i < NFIGURES; i++) {
         const struct figure *f = &figures[i];
         struct gc_buf dat = {0}, args = {0};
-        size_t nseries = f->data(&p, &dat, &args);
+        size_t nseries = f->data(&p, f, &dat, &args);
         char name[64], path[4200];
         snprintf(name, sizeof name, "%s.dat", f->name);
         drawn[i].applies = nseries > 0;
@@ -1395,17 +1386,19 @@ plot_results(const struct plot_options *o)
         }
         else if (snprintf(path, sizeof path, "%s/%s", p.data_dir, name),
                  gc_write_atomic(path, dat.data, dat.len) != 0) {
-            snprintf(drawn[i].why, sizeof drawn[i].why, "cannot write "
-                     "data/%s: %s", name, strerror(errno));
+            snprintf(drawn[i].why, sizeof drawn[i].why,
+                     "cannot write "
+                     "data/%s: %s",
+                     name, strerror(errno));
         }
         else if (!gnuplot) {
             snprintf(drawn[i].why, sizeof drawn[i].why,
                      "gnuplot is not installed (Debian: gnuplot-nox)");
         }
         else {
-            drawn[i].ok = draw(&p, plots, f, nseries,
-                               args.data ? args.data : "", drawn[i].why,
-                               sizeof drawn[i].why);
+            drawn[i].ok =
+                draw(&p, plots, f, nseries, args.data ? args.data : "",
+                     drawn[i].why, sizeof drawn[i].why);
         }
         if (drawn[i].applies && !drawn[i].ok) {
             if (gnuplot) {
@@ -1418,8 +1411,9 @@ plot_results(const struct plot_options *o)
         free(args.data);
     }
     if (!gnuplot && failed > 0) {
-        fprintf(stderr, "gclab plot: gnuplot is not installed (Debian: "
-                        "gnuplot-nox); no figure drawn, %zu skipped\n",
+        fprintf(stderr,
+                "gclab plot: gnuplot is not installed (Debian: "
+                "gnuplot-nox); no figure drawn, %zu skipped\n",
                 failed);
     }
     if (write_report(&p, o, drawn) != 0) {
@@ -1435,22 +1429,24 @@ gc_cmd_plot(int argc, char **argv)
     struct plot_options o = {0};
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--help") == 0) {
-            printf("usage: gclab plot DIR [--plots DIR]\n"
-                   "Draws every figure the results in DIR allow (DIR/NAME.png "
-                   "and .svg, their\nnumbers in DIR/data/NAME.dat) and writes "
-                   "DIR/index.html, from DIR/results.jsonl,\npauses.jsonl and "
-                   "DIR/scaling/ if there: what gclab run, bench, sweep or "
-                   "merge\nwrote.  --plots names the gnuplot scripts (default: "
-                   "beside the gclab binary).\nExit 1 when a figure could "
-                   "not be drawn, naming it and why.\n");
+            printf(
+                "usage: gclab plot DIR [--plots DIR]\n"
+                "Draws every figure the results in DIR allow (DIR/NAME.png "
+                "and .svg, their\nnumbers in DIR/data/NAME.dat) and writes "
+                "DIR/index.html, from DIR/results.jsonl,\npauses.jsonl and "
+                "DIR/scaling/ if there: what gclab run, bench, sweep or "
+                "merge\nwrote.  --plots names the gnuplot scripts (default: "
+                "beside the gclab binary).\nExit 1 when a figure could "
+                "not be drawn, naming it and why.\n");
             return 0;
         }
         if (strcmp(argv[i], "--plots") == 0 && i + 1 < argc) {
             o.plots_dir = argv[++i];
         }
         else if (argv[i][0] == '-' || o.dir != NULL) {
-            return gc_usage_error("plot", "usage: gclab plot DIR [--plots "
-                                          "DIR]; not",
+            return gc_usage_error("plot",
+                                  "usage: gclab plot DIR [--plots "
+                                  "DIR]; not",
                                   argv[i]);
         }
         else {

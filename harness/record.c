@@ -94,8 +94,8 @@ record_of_run(const struct record *rec, const struct gc_workload_spec *ws,
     double curve[MMU_POINTS];
     json_t *points = mmu_curve(rec, curve) ? json_array() : json_null();
     for (int k = 0; json_is_array(points) && k < MMU_POINTS; k++) {
-        json_t *point = json_pack("[I,f]", (json_int_t)mmu_curve_window_ns[k],
-                                  curve[k]);
+        json_t *point =
+            json_pack("[I,f]", (json_int_t)mmu_curve_window_ns[k], curve[k]);
         ok &= point != NULL && json_array_append_new(points, point) == 0;
     }
     put(o, "mmu_curve", points, &ok);
@@ -174,14 +174,12 @@ pauses_line(struct gc_buf *b, const struct record *rec, const char *workload)
     put(o, "repetition", count(rec->item.rep + 1), &ok);
     for (uint32_t i = 0; ok && i < rec->r.nsamples; i++) {
         const struct gc_pause_sample *s = &rec->samples[i];
-        json_t *p = json_pack("[IIIIIIIIII]", (json_int_t)s->start_ns,
-                              (json_int_t)s->pause_ns, (json_int_t)s->gen,
-                              (json_int_t)s->reason, (json_int_t)s->kind,
-                              (json_int_t)s->live_bytes,
-                              (json_int_t)s->garbage_bytes,
-                              (json_int_t)s->cpu_ns,
-                              (json_int_t)s->minor_faults,
-                              (json_int_t)s->ctx_switches);
+        json_t *p = json_pack(
+            "[IIIIIIIIII]", (json_int_t)s->start_ns, (json_int_t)s->pause_ns,
+            (json_int_t)s->gen, (json_int_t)s->reason, (json_int_t)s->kind,
+            (json_int_t)s->live_bytes, (json_int_t)s->garbage_bytes,
+            (json_int_t)s->cpu_ns, (json_int_t)s->minor_faults,
+            (json_int_t)s->ctx_switches);
         ok = p != NULL && json_array_append_new(list, p) == 0;
     }
     json_incref(list);
@@ -211,21 +209,21 @@ record_csv(struct gc_buf *b, const struct record *rec,
     gc_buf_printf(b, "%d,", GC_SCHEMA_VERSION);
     gc_buf_csv_field(b, rec->item.collector);
     gc_buf_printf(b, ",");
-    gc_buf_csv_field(b, record_text(meta, "collector_effective", buf,
-                                    sizeof buf));
+    gc_buf_csv_field(
+        b, record_text(meta, "collector_effective", buf, sizeof buf));
     gc_buf_printf(b, ",");
     gc_buf_csv_field(b, workload);
     gc_buf_printf(b, ",%llu,%llu,%s", (unsigned long long)rec->item.size,
                   (unsigned long long)rec->item.rep + 1,
                   status_names[rec->r.status]);
-#define M(name, help) gc_buf_printf(b, ",%llu", \
-                                    (unsigned long long)rec->r.m.name);
+#define M(name, help)                                                         \
+    gc_buf_printf(b, ",%llu", (unsigned long long)rec->r.m.name);
     GC_METRICS(M)
 #undef M
-    gc_buf_printf(b, ",%.6f,", rec->r.m.wall_ns
-                                   ? (double)rec->r.m.gc_ns /
-                                         (double)rec->r.m.wall_ns
-                                   : 0.0);
+    gc_buf_printf(b, ",%.6f,",
+                  rec->r.m.wall_ns
+                      ? (double)rec->r.m.gc_ns / (double)rec->r.m.wall_ns
+                      : 0.0);
     gc_buf_csv_field(b, record_text(meta, "build_type", buf, sizeof buf));
     gc_buf_printf(b, ",");
     gc_buf_csv_field(b, record_text(meta, "gclab_revision", buf, sizeof buf));
@@ -264,7 +262,8 @@ summarize(const struct record *recs, size_t total, struct group *groups)
         }
         groups[ng] = (struct group){.collector = it->collector,
                                     .workload = it->workload,
-                                    .size = it->size, .n = n};
+                                    .size = it->size,
+                                    .n = n};
         gc_summarize(wall, n, &groups[ng].wall);
         gc_summarize(gc, n, &groups[ng].gc);
         ng++;
@@ -275,16 +274,16 @@ summarize(const struct record *recs, size_t total, struct group *groups)
 }
 
 struct gc_summary
-records_summary(const struct record *recs, size_t total,
-                const char *collector, int workload, uint64_t size,
-                metric_fn *fn)
+records_summary(const struct record *recs, size_t total, const char *collector,
+                int workload, uint64_t size, metric_fn *fn)
 {
     double *v = malloc((total ? total : 1) * sizeof *v);
     size_t n = 0;
     for (size_t i = 0; v != NULL && i < total; i++) {
         const struct record *r = &recs[i];
         if (r->r.status == RUN_OK && r->item.workload == workload &&
-            r->item.size == size && strcmp(r->item.collector, collector) == 0) {
+            r->item.size == size &&
+            strcmp(r->item.collector, collector) == 0) {
             v[n++] = fn(&r->r.m);
         }
     }
@@ -322,11 +321,12 @@ print_summary_table(const struct record *recs, size_t total,
     for (size_t g = 0; g < ng; g++) {
         const struct group *x = &groups[g];
         const struct group *ref = reference_of(groups, ng, x, reference);
-        double share = x->wall.mean > 0 ? 100.0 * x->gc.mean / x->wall.mean
-                                        : 0.0;
+        double share =
+            x->wall.mean > 0 ? 100.0 * x->gc.mean / x->wall.mean : 0.0;
         char ratio[32] = "-";
         if (ref != NULL && ref->wall.mean > 0 && x->n > 0) {
-            snprintf(ratio, sizeof ratio, "%.3f", x->wall.mean / ref->wall.mean);
+            snprintf(ratio, sizeof ratio, "%.3f",
+                     x->wall.mean / ref->wall.mean);
         }
         printf("%-22.22s %-34.34s %8llu %3zu %12.3f %10.3f %12.3f %10.3f "
                "%7.2f %9s\n",
@@ -369,21 +369,22 @@ summary_json(struct gc_buf *b, const struct record *recs, size_t total,
     free(groups);
 }
 
-/* ---- the files ---------------------------------------------------------- */
-
-static int
-write_file(const char *cmd, const char *dir, const char *name,
-           const struct gc_buf *b)
+int
+records_cmp_run(const struct results *res, const struct record *a,
+                const struct record *b)
 {
-    char path[4096];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    if (gc_write_atomic(path, b->data ? b->data : "", b->len) != 0) {
-        fprintf(stderr, "gclab %s: cannot write %s: %s\n", cmd, path,
-                strerror(errno));
-        return -1;
+    int c = strcmp(res->workloads[a->item.workload],
+                   res->workloads[b->item.workload]);
+    if (c == 0) {
+        c = (a->item.size > b->item.size) - (a->item.size < b->item.size);
     }
-    return 0;
+    if (c == 0) {
+        c = (a->item.rep > b->item.rep) - (a->item.rep < b->item.rep);
+    }
+    return c;
 }
+
+/* ---- the files ---------------------------------------------------------- */
 
 static int
 write_files(const char *cmd, const char *dir, const struct record *recs,
@@ -405,10 +406,10 @@ write_files(const char *cmd, const char *dir, const struct record *recs,
         fprintf(stderr, "gclab %s: out of memory writing %s\n", cmd, dir);
         rc = -1;
     }
-    else if (write_file(cmd, dir, "results.jsonl", &jsonl) != 0 ||
-             write_file(cmd, dir, "pauses.jsonl", &pauses) != 0 ||
-             write_file(cmd, dir, "results.csv", &csv) != 0 ||
-             write_file(cmd, dir, "summary.json", &summary) != 0) {
+    else if (gc_write_named(cmd, dir, "results.jsonl", &jsonl) != 0 ||
+             gc_write_named(cmd, dir, "pauses.jsonl", &pauses) != 0 ||
+             gc_write_named(cmd, dir, "results.csv", &csv) != 0 ||
+             gc_write_named(cmd, dir, "summary.json", &summary) != 0) {
         rc = -1;
     }
     free(jsonl.data);
@@ -437,14 +438,15 @@ write_results(const char *out_dir, const struct record *recs, size_t total,
         return -1;
     }
     for (size_t i = 0; i < total; i++) {
-        meta[i].json = record_of_run(&recs[i],
-                                     &mx->wspecs[recs[i].item.workload], &env,
-                                     mx);
+        meta[i].json = record_of_run(
+            &recs[i], &mx->wspecs[recs[i].item.workload], &env, mx);
     }
     int rc = write_files("run", out_dir, recs, meta, total, mx->workloads);
     if (rc == 0 && !mx->quiet) {
-        fprintf(stderr, "gclab: wrote %s/results.jsonl, results.csv, "
-                        "summary.json\n", out_dir);
+        fprintf(stderr,
+                "gclab: wrote %s/results.jsonl, results.csv, "
+                "summary.json\n",
+                out_dir);
     }
     for (size_t i = 0; i < total; i++) {
         json_decref(meta[i].json);
@@ -456,8 +458,7 @@ write_results(const char *out_dir, const struct record *recs, size_t total,
 /* ---- reading ------------------------------------------------------------ */
 
 const char *
-record_text(const struct record_meta *m, const char *key, char *buf,
-            size_t n)
+record_text(const struct record_meta *m, const char *key, char *buf, size_t n)
 {
     const json_t *v = json_object_get(m->json, key);
     buf[0] = '\0';
@@ -496,6 +497,15 @@ fail(struct line *l, const char *fmt, ...)
     return false;
 }
 
+static const char *
+skip_space(const char *p, const char *end)
+{
+    while (p < end && isspace((unsigned char)*p)) {
+        p++;
+    }
+    return p;
+}
+
 /* A record starts {"schema_version":N.  That is checked on the text
  * first, so that another version is named as such even where the rest
  * of the line would not parse. */
@@ -504,29 +514,21 @@ check_schema_first(struct line *l)
 {
     const char *p = l->text, *end = l->text + l->len;
     static const char key[] = "\"schema_version\"";
-    while (p < end && isspace((unsigned char)*p)) {
-        p++;
-    }
+    p = skip_space(p, end);
     if (p == end || *p++ != '{') {
         return fail(l, "a record must be a JSON object");
     }
-    while (p < end && isspace((unsigned char)*p)) {
-        p++;
-    }
+    p = skip_space(p, end);
     if ((size_t)(end - p) < sizeof key - 1 ||
         memcmp(p, key, sizeof key - 1) != 0) {
         return fail(l, "the first member is not schema_version");
     }
     p += sizeof key - 1;
-    while (p < end && isspace((unsigned char)*p)) {
-        p++;
-    }
+    p = skip_space(p, end);
     if (p == end || *p++ != ':') {
         return fail(l, "a member lacks ':'");
     }
-    while (p < end && isspace((unsigned char)*p)) {
-        p++;
-    }
+    p = skip_space(p, end);
     char token[41];
     size_t n = 0;
     while (p < end && n + 1 < sizeof token &&
@@ -535,7 +537,8 @@ check_schema_first(struct line *l)
     }
     token[n] = '\0';
     if (strcmp(token, "1") != 0) {
-        snprintf(l->err, sizeof l->err, "schema_version %s; this gclab reads %d",
+        snprintf(l->err, sizeof l->err,
+                 "schema_version %s; this gclab reads %d",
                  n ? token : "missing", GC_SCHEMA_VERSION);
         return false;
     }
@@ -548,7 +551,8 @@ shallow_array(const json_t *a, int depth)
 {
     size_t i;
     const json_t *v;
-    json_array_foreach(a, i, v) {
+    json_array_foreach(a, i, v)
+    {
         if (json_is_object(v) ||
             (json_is_array(v) && (depth > 0 || !shallow_array(v, 1)))) {
             return false;
@@ -593,7 +597,8 @@ read_members(struct line *l, const json_t *o, struct record *rec,
 {
     const char *key;
     const json_t *v;
-    json_object_foreach((json_t *)o, key, v) {
+    json_object_foreach((json_t *)o, key, v)
+    {
         if (json_is_object(v)) {
             return fail(l, "member '%.60s' is an object; records are flat",
                         key);
@@ -634,17 +639,17 @@ read_members(struct line *l, const json_t *o, struct record *rec,
     }
     rec->item.seed = seed ? (uint64_t)json_integer_value(seed) : 0;
     const json_t *signal = json_object_get(o, "signal");
-    rec->r.signal = json_is_integer(signal) ? (int)json_integer_value(signal)
-                                            : 0;
+    rec->r.signal =
+        json_is_integer(signal) ? (int)json_integer_value(signal) : 0;
     if (json_is_true(json_object_get(o, "peer"))) {
         rec->item.peer = rec->item.collector;
     }
     rec->item.has_recorder = json_is_true(json_object_get(o, "peer_recorder"));
-#define M(name, help)                                                       \
-    v = json_object_get(o, #name);                                          \
-    if (v != NULL && !is_count(v)) {                                        \
-        return fail(l, "metric %s is not a count", #name);                  \
-    }                                                                       \
+#define M(name, help)                                                         \
+    v = json_object_get(o, #name);                                            \
+    if (v != NULL && !is_count(v)) {                                          \
+        return fail(l, "metric %s is not a count", #name);                    \
+    }                                                                         \
     rec->r.m.name = v ? (uint64_t)json_integer_value(v) : 0;
     GC_METRICS(M)
 #undef M
@@ -695,8 +700,8 @@ results_free(struct results *res)
 static bool
 results_grow(struct results *res, size_t more, const char *path)
 {
-    char **sources = realloc(res->sources,
-                             (res->nsources + 1) * sizeof *sources);
+    char **sources =
+        realloc(res->sources, (res->nsources + 1) * sizeof *sources);
     if (sources == NULL) {
         return false;
     }
@@ -729,8 +734,9 @@ each_line(const char *cmd, const char *path, const char *text, size_t len,
           bool (*fn)(struct line *, void *), void *ctx, FILE *err)
 {
     if (memchr(text, '\0', len) != NULL) {
-        fprintf(err, "gclab %s: cannot read %s: it holds NUL bytes, so it "
-                     "is not a results file\n",
+        fprintf(err,
+                "gclab %s: cannot read %s: it holds NUL bytes, so it "
+                "is not a results file\n",
                 cmd, path);
         return 2;
     }
@@ -769,8 +775,8 @@ record_line(struct line *l, void *ctx)
 /* The records in the len bytes of text, appended to res; 0, or 2 with
  * one line on err naming path (and the line). */
 static int
-results_parse(const char *cmd, const char *path, const char *text,
-              size_t len, bool may_be_empty, struct results *res, FILE *err)
+results_parse(const char *cmd, const char *path, const char *text, size_t len,
+              bool may_be_empty, struct results *res, FILE *err)
 {
     size_t lines = 1, first = res->total;
     for (size_t i = 0; i < len; i++) {
@@ -823,8 +829,8 @@ results_read(const char *cmd, const char *arg, bool may_be_empty,
                 strerror(errno));
         return 2;
     }
-    int status = results_parse(cmd, path, text, len, may_be_empty, res,
-                               stderr);
+    int status =
+        results_parse(cmd, path, text, len, may_be_empty, res, stderr);
     free(text);
     return status;
 }
@@ -876,8 +882,8 @@ pause_line(struct line *l, void *ctx)
     size_t found = res->total;
     for (size_t k = 0; k < res->total - pr->first && found == res->total;
          k++) {
-        size_t i = pr->first + (pr->next - pr->first + k) %
-                                   (res->total - pr->first);
+        size_t i =
+            pr->first + (pr->next - pr->first + k) % (res->total - pr->first);
         const struct item *it = &res->recs[i].item;
         if (res->recs[i].samples == NULL &&
             it->size == (uint64_t)json_integer_value(size) &&
@@ -909,12 +915,16 @@ pause_line(struct line *l, void *ctx)
             json_decref(o);
             return fail(l, "a pause is not ten counts");
         }
-        s[i] = (struct gc_pause_sample){
-            .start_ns = (uint64_t)v[0], .pause_ns = (uint64_t)v[1],
-            .gen = (uint32_t)v[2], .reason = (uint32_t)v[3],
-            .kind = (uint32_t)v[4], .live_bytes = (uint64_t)v[5],
-            .garbage_bytes = (uint64_t)v[6], .cpu_ns = (uint64_t)v[7],
-            .minor_faults = (uint64_t)v[8], .ctx_switches = (uint64_t)v[9]};
+        s[i] = (struct gc_pause_sample){.start_ns = (uint64_t)v[0],
+                                        .pause_ns = (uint64_t)v[1],
+                                        .gen = (uint32_t)v[2],
+                                        .reason = (uint32_t)v[3],
+                                        .kind = (uint32_t)v[4],
+                                        .live_bytes = (uint64_t)v[5],
+                                        .garbage_bytes = (uint64_t)v[6],
+                                        .cpu_ns = (uint64_t)v[7],
+                                        .minor_faults = (uint64_t)v[8],
+                                        .ctx_switches = (uint64_t)v[9]};
     }
     json_decref(o);
     if (s == NULL) {

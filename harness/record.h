@@ -19,7 +19,7 @@ struct record;
 struct matrix;
 
 /* The files results_write writes, for gc_out_dir_ready's lists. */
-#define RESULTS_FILES                                                       \
+#define RESULTS_FILES                                                         \
     "results.jsonl", "pauses.jsonl", "results.csv", "summary.json"
 
 #define RESULTS_MAX_WORKLOADS 64
@@ -58,8 +58,7 @@ int results_read(const char *cmd, const char *arg, bool may_be_empty,
  * it): DIR/pauses.jsonl, or pauses.jsonl beside a FILE named
  * results.jsonl, if there is one.  0, or 2 with one line on stderr: an
  * unreadable or malformed file, or pauses of a run that has no record. */
-int results_read_pauses(const char *cmd, const char *arg,
-                        struct results *res);
+int results_read_pauses(const char *cmd, const char *arg, struct results *res);
 void results_free(struct results *res);
 
 /* A member of a record as text: a string as it is, a number or a bool as
@@ -81,8 +80,8 @@ int results_write(const char *cmd, const char *dir, const struct results *res);
 /* The same for the records of a run of mx (run_matrix): each made into
  * a record with the environment read now, the build's type and revision
  * and the matrix's shard. */
-int write_results(const char *out_dir, const struct record *recs,
-                  size_t total, const struct matrix *mx);
+int write_results(const char *out_dir, const struct record *recs, size_t total,
+                  const struct matrix *mx);
 
 /* ---- summaries over records ------------------------------------------- */
 
@@ -104,6 +103,10 @@ typedef double metric_fn(const struct gc_metrics *m);
 struct gc_summary records_summary(const struct record *recs, size_t total,
                                   const char *collector, int workload,
                                   uint64_t size, metric_fn *fn);
+/* Two records of res by workload (its spec, in byte order), size and
+ * repetition: with the collector, what names a run. */
+int records_cmp_run(const struct results *res, const struct record *a,
+                    const struct record *b);
 void print_summary_table(const struct record *recs, size_t total,
                          const char *reference, const char *const *workloads);
 

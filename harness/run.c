@@ -1230,13 +1230,7 @@ write_trace(const char *out_dir, const struct record *recs, size_t total,
         }
     }
     gc_buf_printf(&b, "\n]}\n");
-    char path[4096];
-    snprintf(path, sizeof path, "%s/trace.json", out_dir);
-    int rc = gc_write_atomic(path, b.data, b.len);
-    if (rc != 0) {
-        fprintf(stderr, "gclab run: cannot write %s: %s\n", path,
-                strerror(errno));
-    }
+    int rc = gc_write_named("run", out_dir, "trace.json", &b);
     free(b.data);
     return rc;
 }

@@ -126,22 +126,27 @@ main(int argc, char **argv)
     snprintf(merged, sizeof merged, "%s/merged", dir);
     snprintf(one, sizeof one, "%s/one", dir);
 
-    TEST("three shards of a matrix, and their merge") {
+    TEST("three shards of a matrix, and their merge")
+    {
         for (int i = 0; i < 3; i++) {
             char share[8];
             snprintf(share, sizeof share, "%d/3", i + 1);
-            char *args[] = {"run", "--allow-debug", "--collector", "trialdel",
-                            "--collector", "cpython", "--collector", "full",
-                            "--workload", "server", "--workload", "cycles",
-                            "--size", "300", "--repeat", "2", "--retained",
-                            "--shard", share, "--out", shard[i], NULL};
+            char *args[] = {"run",         "--allow-debug", "--collector",
+                            "trialdel",    "--collector",   "cpython",
+                            "--collector", "full",          "--workload",
+                            "server",      "--workload",    "cycles",
+                            "--size",      "300",           "--repeat",
+                            "2",           "--retained",    "--shard",
+                            share,         "--out",         shard[i],
+                            NULL};
             check_int(run_quietly(gc_cmd_run, cli_argc(args), args), ==, 0);
         }
-        char *args[] = {"merge", shard[0], shard[1], shard[2], "--out",
-                        merged, NULL};
+        char *args[] = {"merge", shard[0], shard[1], shard[2],
+                        "--out", merged,   NULL};
         check_int(run_quietly(gc_cmd_merge, cli_argc(args), args), ==, 0);
     }
-    TEST("one directory with the same records, in another order") {
+    TEST("one directory with the same records, in another order")
+    {
         static const char *const files[] = {"results.jsonl", "pauses.jsonl"};
         check_int(gc_mkdir_p(one), ==, 0);
         for (int f = 0; f < 2; f++) {
@@ -158,7 +163,8 @@ main(int argc, char **argv)
         }
     }
     TEST("gclab plot on the merge and on the one directory: the same "
-         ".dat files") {
+         ".dat files")
+    {
         char *a[] = {"plot", merged, "--plots", (char *)plots, NULL};
         char *b[] = {"plot", one, "--plots", (char *)plots, NULL};
         int ra = run_quietly(gc_cmd_plot, 4, a);
@@ -168,8 +174,8 @@ main(int argc, char **argv)
         check_uint(same_dat_files(merged, one), >=, 10);
         check_uint(same_dat_files(one, merged), >=, 10);
         static const char *const some[] = {
-            "data/throughput.dat", "data/ratio.dat", "data/phases.dat",
-            "data/pause_cdf.dat", "data/mmu.dat", "data/memory.dat",
+            "data/throughput.dat",     "data/ratio.dat", "data/phases.dat",
+            "data/pause_cdf.dat",      "data/mmu.dat",   "data/memory.dat",
             "data/pause_timeline.dat", "index.html"};
         for (size_t i = 0; i < sizeof some / sizeof *some; i++) {
             if (!exists(merged, some[i])) {
@@ -185,14 +191,16 @@ main(int argc, char **argv)
         check(ratio && strncmp(ratio, head, sizeof head - 1) == 0);
         free(ratio);
     }
-    TEST("index.html links only what is there") {
+    TEST("index.html links only what is there")
+    {
         check_uint(links_resolve(merged), >, 5);
         if (gnuplot) {
             check(exists(merged, "throughput.png"));
             check(exists(merged, "phases.svg"));
         }
     }
-    TEST("a figure that fails is named, left out, and exits 1") {
+    TEST("a figure that fails is named, left out, and exits 1")
+    {
         if (!gnuplot) {
             tap_skip("gnuplot is not installed");
             continue;
@@ -200,8 +208,8 @@ main(int argc, char **argv)
         char broken[300];
         snprintf(broken, sizeof broken, "%s/plots-broken", dir);
         check_int(gc_mkdir_p(broken), ==, 0);
-        static const char *const scripts[] = {"common.gp", "lines.gp",
-                                              "memory.gp", "phases.gp",
+        static const char *const scripts[] = {"common.gp",   "lines.gp",
+                                              "memory.gp",   "phases.gp",
                                               "timeline.gp", "pareto.gp"};
         for (size_t i = 0; i < sizeof scripts / sizeof *scripts; i++) {
             size_t n;
@@ -212,8 +220,9 @@ main(int argc, char **argv)
             free(text);
         }
         static const char bad[] = "plot nosuchfunction(x)\n";
-        check_int(gc_write_atomic(cli_path(broken, "bars.gp"), bad,
-                                  strlen(bad)), ==, 0);
+        check_int(
+            gc_write_atomic(cli_path(broken, "bars.gp"), bad, strlen(bad)), ==,
+            0);
         static char err[16384];
         char *args[] = {"plot", merged, "--plots", broken, NULL};
         check_int(run_captured(gc_cmd_plot, 4, args, NULL, 0, err, sizeof err),
@@ -231,11 +240,13 @@ main(int argc, char **argv)
         links_resolve(merged);
     }
     TEST("a results path with a space, quotes and a $ draws like any "
-         "other") {
+         "other")
+    {
         char odd[400];
         snprintf(odd, sizeof odd, "%s/o'brien \"run\" $HOME/r", dir);
-        char *run[] = {"run", "--allow-debug", "--workload", "server",
-                       "--size", "200", "--out", odd, NULL};
+        char *run[] = {"run",    "--allow-debug", "--workload", "server",
+                       "--size", "200",           "--out",      odd,
+                       NULL};
         check_int(run_quietly(gc_cmd_run, cli_argc(run), run), ==, 0);
         char *args[] = {"plot", odd, "--plots", (char *)plots, NULL};
         check_int(run_quietly(gc_cmd_plot, 4, args), ==, gnuplot ? 0 : 1);

@@ -83,25 +83,33 @@ main(void)
     snprintf(odd_again, sizeof odd_again, "%s/odd-again", dir);
     snprintf(merged, sizeof merged, "%s/merged", dir);
 
-    TEST("gclab run writes records and pauses") {
-        char *args[] = {"run", "--allow-debug", "--collector", "cpython",
-                        "--collector", "full", "--workload", "server",
-                        "--workload", "cycles", "--size", "300",
-                        "--repeat", "2", "--out", run, NULL};
+    TEST("gclab run writes records and pauses")
+    {
+        char *args[] = {"run",         "--allow-debug",
+                        "--collector", "cpython",
+                        "--collector", "full",
+                        "--workload",  "server",
+                        "--workload",  "cycles",
+                        "--size",      "300",
+                        "--repeat",    "2",
+                        "--out",       run,
+                        NULL};
         check_int(run_quietly(gc_cmd_run, cli_argc(args), args), ==, 0);
         char *pauses = gc_read_file(cli_path(run, "pauses.jsonl"), NULL);
         check_uint(count_lines(pauses), >, 0);
         free(pauses);
     }
     TEST("a run's records and pauses, read and written again, are the "
-         "same bytes") {
+         "same bytes")
+    {
         check_int(read_and_write(run, again), ==, 0);
         check(same_file(run, again, "results.jsonl"));
         check(same_file(run, again, "pauses.jsonl"));
         check(same_file(run, again, "results.csv"));
         check(same_file(run, again, "summary.json"));
     }
-    TEST("gclab merge of one directory gives the same files") {
+    TEST("gclab merge of one directory gives the same files")
+    {
         char *args[] = {"merge", run, "--out", merged, NULL};
         check_int(run_quietly(gc_cmd_merge, cli_argc(args), args), ==, 0);
         check(same_file(run, merged, "results.jsonl"));
@@ -118,7 +126,8 @@ main(void)
     spec[2000] = '\0';
     char collector[2100];
     snprintf(collector, sizeof collector, "\"collector\":\"%s\"", spec);
-    TEST("a 2,000-character spec and a \\u00e9 escape round-trip") {
+    TEST("a 2,000-character spec and a \\u00e9 escape round-trip")
+    {
         char *jsonl = gc_read_file(cli_path(run, "results.jsonl"), NULL);
         char *pauses = gc_read_file(cli_path(run, "pauses.jsonl"), NULL);
         check(jsonl != NULL && pauses != NULL);
@@ -135,10 +144,12 @@ main(void)
         char *p2 = replace_all(p1, edits[2][0], edits[2][1]);
         check(strstr(j3, spec) != NULL && strstr(j3, "caf\\u00e9") != NULL);
         check_int(gc_mkdir_p(odd), ==, 0);
-        check_int(gc_write_atomic(cli_path(odd, "results.jsonl"), j3,
-                                  strlen(j3)), ==, 0);
-        check_int(gc_write_atomic(cli_path(odd, "pauses.jsonl"), p2,
-                                  strlen(p2)), ==, 0);
+        check_int(
+            gc_write_atomic(cli_path(odd, "results.jsonl"), j3, strlen(j3)),
+            ==, 0);
+        check_int(
+            gc_write_atomic(cli_path(odd, "pauses.jsonl"), p2, strlen(p2)), ==,
+            0);
         check_int(read_and_write(odd, odd_again), ==, 0);
         check(same_file(odd, odd_again, "results.jsonl"));
         check(same_file(odd, odd_again, "pauses.jsonl"));
@@ -176,12 +187,14 @@ main(void)
         free(p1);
         free(p2);
     }
-    TEST("pauses of a run that has no record are refused") {
+    TEST("pauses of a run that has no record are refused")
+    {
         static const char line[] =
             "{\"schema_version\":1,\"collector\":\"nosuch\",\"workload\":"
             "\"server\",\"size\":300,\"repetition\":1,\"pauses\":[]}\n";
         check_int(gc_write_atomic(cli_path(again, "pauses.jsonl"), line,
-                                  strlen(line)), ==, 0);
+                                  strlen(line)),
+                  ==, 0);
         struct results res = {0};
         check_int(results_read("test", again, false, &res), ==, 0);
         check_int(results_read_pauses("test", again, &res), ==, 2);

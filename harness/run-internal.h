@@ -109,6 +109,10 @@ int run_command(char *const *argv, int err_fd);
 /* The same in directory dir (NULL: this one); 126 if it cannot go
  * there.  No shell is involved: any path works as an argument. */
 int run_command_in(const char *dir, char *const *argv, int err_fd);
+/* Runs argv as run_command does, its stderr to /dev/null, and returns
+ * what it wrote on stdout (NUL-terminated, malloc'd; NULL if it could
+ * not be started or memory ran out), its exit status in *status. */
+char *run_capture(char *const *argv, int *status);
 /* Reads exactly n bytes from fd (through short reads); false at EOF or
  * on an error first. */
 bool read_all_fd(int fd, void *buf, size_t n);

@@ -848,8 +848,9 @@ static const struct figure figures[] = {
     {"phases", "phases.gp", fig_phases,
      "Where the time in collections goes: each phase the collectors "
      "announce (phase_end events), from the collection's start or the "
-     "previous phase's end, mean per run; other is the rest of the GC "
-     "time.  The variants report their single pass as untrack.",
+     "previous phase's end, mean per run; untrack includes each "
+     "collector's own work between the shared passes (merging lists, "
+     "survivors); other is the rest of the GC time.",
      NULL, NULL},
     {"pause_cdf", "lines.gp", fig_cdf,
      "Distribution of pauses over all repetitions of one workload.", NULL,

@@ -164,7 +164,7 @@ static struct record *
 sorted_records(const struct results *res)
 {
     struct record *recs = malloc((res->total ? res->total : 1) * sizeof *recs);
-    if (recs != NULL) {
+    if (recs != NULL && res->total > 0) {
         memcpy(recs, res->recs, res->total * sizeof *recs);
         sorting = res;
         reference = reference_of_records(res);

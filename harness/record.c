@@ -733,7 +733,7 @@ static int
 each_line(const char *cmd, const char *path, const char *text, size_t len,
           bool (*fn)(struct line *, void *), void *ctx, FILE *err)
 {
-    if (memchr(text, '\0', len) != NULL) {
+    if (len > 0 && memchr(text, '\0', len) != NULL) {
         fprintf(err,
                 "gclab %s: cannot read %s: it holds NUL bytes, so it "
                 "is not a results file\n",

@@ -313,7 +313,9 @@ step(struct run *r, const struct scn_stmt *st, FILE *err)
 {
     struct gc_heap *heap = r->heap;
     const struct scn_program *p = r->prog;
-    const char *tname = st->target >= 0 ? p->labels[st->target].name : NULL;
+    const char *tname = st->target >= 0 || st->target == SCN_SAVED
+                            ? scn_operand_name(p, st->target)
+                            : NULL;
     struct gc_object *obj;
     char buf[64];
     switch (st->verb) {
@@ -431,7 +433,8 @@ step(struct run *r, const struct scn_stmt *st, FILE *err)
     case SCN_SAME: {
         bool same = value_of(r, st->values[0]) == value_of(r, st->values[1]);
         fprintf(r->out, "%d: same %s %s %s\n", r->line,
-                p->labels[st->values[0]].name, p->labels[st->values[1]].name,
+                scn_operand_name(p, st->values[0]),
+                scn_operand_name(p, st->values[1]),
                 same ? "True" : "False");
         break;
     }
@@ -451,11 +454,11 @@ step(struct run *r, const struct scn_stmt *st, FILE *err)
     case SCN_REFCOUNT: {
         obj = value_of(r, st->target);
         intptr_t n = gc_refcount(obj);
-        if (st->target == SCN_SAVED) {
+        if (obj == r->saved) { /* also through an alias */
             n -= r->nresurrecting; /* the classes' own references */
         }
-        fprintf(r->out, "%d: refcount %s %lld\n", r->line,
-                st->target == SCN_SAVED ? "saved" : tname, (long long)n);
+        fprintf(r->out, "%d: refcount %s %lld\n", r->line, tname,
+                (long long)n);
         break;
     }
     case SCN_ALIVE: {

@@ -358,8 +358,8 @@ verb_profiles(enum scn_verb v)
     case SCN_UNFREEZE:
     case SCN_CALLBACKS:
         return all & ~(1u << GC_PROFILE_2_7);
-    case SCN_FINALIZED:
-        return (1u << GC_PROFILE_3_11) | (1u << GC_PROFILE_3_13);
+    case SCN_FINALIZED: /* gc.is_finalized: 3.9 and later */
+        return all & ~((1u << GC_PROFILE_2_7) | (1u << GC_PROFILE_3_8));
     default:
         return all;
     }
@@ -399,7 +399,7 @@ check_stmt(struct checker *c, struct scn_stmt *st, char **tok, int ntok)
         for (int i = 1; i < ntok; i++) {
             enum gc_profile pr;
             if (gc_profile_parse(tok[i], &pr) != GC_OK) {
-                fail(c, "unknown profile '%s'; profiles: 2.7 3.8 3.11 3.13",
+                fail(c, "unknown profile '%s'; profiles: " GC_PROFILE_NAMES,
                      tok[i]);
                 return;
             }
@@ -503,7 +503,7 @@ check_stmt(struct checker *c, struct scn_stmt *st, char **tok, int ntok)
         if (st->target >= 0) {
             p->labels[st->target].is_small_int =
                 st->num[0] >= GC_SMALL_INT_MIN &&
-                st->num[0] <= GC_SMALL_INT_MAX;
+                st->num[0] <= GC_SMALL_INT_MAX_3_15; /* cached somewhere */
         }
         return;
     case SCN_ALIAS: {
@@ -910,13 +910,13 @@ scn_applicable_profiles(const struct scn_program *prog, int *why_line)
 enum gc_profile
 scn_default_profile(const struct scn_program *prog)
 {
-    if (prog->profiles & (1u << GC_PROFILE_3_11)) {
-        return GC_PROFILE_3_11;
+    if (prog->profiles & (1u << GC_PROFILE_DEFAULT)) {
+        return GC_PROFILE_DEFAULT;
     }
     for (int p = 0; p < GC_PROFILE_COUNT; p++) {
         if (prog->profiles & (1u << p)) {
             return (enum gc_profile)p;
         }
     }
-    return GC_PROFILE_3_11;
+    return GC_PROFILE_DEFAULT;
 }

@@ -363,7 +363,8 @@ step(struct run *r, const struct scn_stmt *st, FILE *err)
     }
     case SCN_INT:
         TRY_NEW(obj, gc_int_new(heap, st->num[0]));
-        if (st->num[0] >= GC_SMALL_INT_MIN && st->num[0] <= GC_SMALL_INT_MAX) {
+        if (st->num[0] >= GC_SMALL_INT_MIN &&
+            st->num[0] <= gc_small_int_max(gc_heap_profile(heap))) {
             /* Shared: the object keeps the label it was first given. */
             if (map_get(&r->labels, obj) == NULL) {
                 map_set(&r->labels, obj, tname);

@@ -4,6 +4,7 @@
 #define GCLAB_RUN_INTERNAL_H
 
 #include "harness.h"
+#include "place-internal.h"
 #include "workload.h"
 
 #include <time.h>
@@ -35,6 +36,7 @@ struct item {
     uint64_t warmup;       /* unmeasured runs before the measured one */
     bool prefault;         /* map and write the run's arenas in set-up */
     uint64_t cascade_min;  /* objects a refcount cascade frees to count */
+    int cpu;               /* the CPU it is pinned to; -1: not pinned */
 };
 
 struct record {
@@ -76,6 +78,8 @@ struct matrix {
      * --no-fork: for valgrind and debuggers; a crash ends the matrix). */
     bool in_process;
     bool quiet; /* no progress lines on stderr */
+    /* --cpu and --order (place.c); NULL: unpinned, in matrix order. */
+    const struct gc_place *place;
 };
 
 /* The MMU curve of one run from its kept pauses, at windows 10 us,
@@ -123,6 +127,15 @@ const char *run_build_type(void);
  * (debug, sanitizers, checks) and allow_debug is false; else 0. */
 int run_check_build(const char *command, bool allow_debug);
 struct record *run_matrix(const struct matrix *mx, size_t *total);
+/* What run_matrix is made of, for a caller that picks its own items
+ * (bench's extra repetitions): the item of collector c on workload w at
+ * size, repetition rep (from 0); the records' rounds (runs of equal
+ * repetition) shuffled as mx->place says; and the runs themselves. */
+struct item matrix_item(const struct matrix *mx, int c, int w,
+                        uint64_t size, uint64_t rep);
+void order_rounds(const struct matrix *mx, struct record *recs,
+                  size_t total);
+void run_records(const struct matrix *mx, struct record *recs, size_t total);
 /* "python3.11.7" for an interpreter, or NULL if it does not answer. */
 const char *peer_label(const char *python, bool has_recorder);
 void free_records(struct record *recs, size_t total);
@@ -181,6 +194,7 @@ struct record_meta {
     uint64_t seed;      /* the workload's seed; 0 in records without one */
     char workload_spec[RESULTS_FIELD_BYTES];
     char build_type[16], revision[64], check_level[16], shard[32];
+    char host[64], cpu[16]; /* where it ran; cpu "null" when unpinned */
 };
 
 /* Records of one or more results files.  Workloads are interned by

@@ -129,12 +129,13 @@ int run_check_build(const char *command, bool allow_debug);
 struct record *run_matrix(const struct matrix *mx, size_t *total);
 /* What run_matrix is made of, for a caller that picks its own items
  * (bench's extra repetitions): the item of collector c on workload w at
- * size, repetition rep (from 0); the records' rounds (runs of equal
- * repetition) shuffled as mx->place says; and the runs themselves. */
+ * size, repetition rep (from 0); n records (one round) shuffled as
+ * mx->place says, by its seed and salt (rounds differ in salt); and the
+ * runs themselves. */
 struct item matrix_item(const struct matrix *mx, int c, int w,
                         uint64_t size, uint64_t rep);
-void order_rounds(const struct matrix *mx, struct record *recs,
-                  size_t total);
+void order_shuffle(const struct matrix *mx, struct record *recs, size_t n,
+                   uint64_t salt);
 void run_records(const struct matrix *mx, struct record *recs, size_t total);
 /* "python3.11.7" for an interpreter, or NULL if it does not answer. */
 const char *peer_label(const char *python, bool has_recorder);

@@ -1280,23 +1280,28 @@ matrix_item(const struct matrix *mx, int c, int w, uint64_t size,
         .cpu = mx->place ? mx->place->cpu : -1};
 }
 
-/* Each round (a run of records of one repetition) in a shuffled order,
- * so that no cell always runs first or last in it; the generator
- * starts from the seed and the round's repetition, so that rounds run
- * later (bench's extra repetitions) get orders of their own. */
 void
+order_shuffle(const struct matrix *mx, struct record *recs, size_t n,
+              uint64_t salt)
+{
+    if (mx->place != NULL && !mx->place->is_sequential) {
+        uint64_t rng = mx->place->order_seed ^ (salt * 0xd1b54a32d192ed03ULL);
+        gc_shuffle(recs, n, sizeof *recs, &rng);
+    }
+}
+
+/* Each round (a run of records of one repetition) in a shuffled order,
+ * so that no cell always runs first or last in it; the round's
+ * repetition salts the generator, so that rounds run later (bench's
+ * extra repetitions) get orders of their own. */
+static void
 order_rounds(const struct matrix *mx, struct record *recs, size_t total)
 {
-    if (mx->place == NULL || mx->place->is_sequential) {
-        return;
-    }
     for (size_t i = 0, j; i < total; i = j) {
         for (j = i + 1; j < total && recs[j].item.rep == recs[i].item.rep;
              j++) {
         }
-        uint64_t rng =
-            mx->place->order_seed ^ (recs[i].item.rep * 0xd1b54a32d192ed03ULL);
-        gc_shuffle(&recs[i], j - i, sizeof *recs, &rng);
+        order_shuffle(mx, &recs[i], j - i, recs[i].item.rep);
     }
 }
 
@@ -1475,6 +1480,13 @@ write_results(const char *out_dir, const struct record *recs, size_t total,
     }
     int rc = write_result_files("run", out_dir, &jsonl, recs, total,
                                 mx->workloads, run_build_type(), GCLAB_REVISION);
+    /* What the machine was doing, beside the numbers (gclab system). */
+    if (rc == 0 &&
+        gc_system_write(out_dir, mx->place ? mx->place->cpu : -1) != 0) {
+        fprintf(stderr, "gclab: cannot write %s/system.json: %s\n", out_dir,
+                strerror(errno));
+        rc = -1;
+    }
     if (rc == 0 && !mx->quiet) {
         fprintf(stderr, "gclab: wrote %s/results.jsonl, results.csv, "
                         "summary.json\n", out_dir);
@@ -1774,7 +1786,7 @@ gc_cmd_run(int argc, char **argv)
     }
     static const char *const outputs[] = {"results.jsonl", "results.csv",
                                           "summary.json", "trace.json",
-                                          NULL};
+                                          "system.json", NULL};
     char failed[4096];
     if (out_dir != NULL &&
         gc_out_dir_ready(out_dir, outputs, failed, sizeof failed) != 0) {
@@ -1818,8 +1830,8 @@ int
 gc_cmd_twin(int argc, char **argv)
 {
     if (argc < 2) {
-        fprintf(stderr, "gclab twin: usage: gclab twin WORKLOAD [--python "
-                        "PATH [key=value...]]\n");
+        fprintf(stderr, "gclab twin: usage: gclab twin WORKLOAD [[--cpu "
+                        "N|auto|none] --python PATH [key=value...]]\n");
         return 2;
     }
     const struct gc_workload *w = gc_workload_find(argv[1]);
@@ -1834,9 +1846,26 @@ gc_cmd_twin(int argc, char **argv)
         fputs(w->twin, stdout);
         return 0;
     }
+    /* gclab twin W [--cpu N|auto|none] --python PATH ...: the
+     * interpreter runs pinned, as a peer of gclab run does. */
+    struct gc_place place;
+    gc_place_init(&place);
+    int placed =
+        argc >= 4 ? gc_place_option(&place, "twin", argv[2], argv[3]) : 0;
+    if (placed == 2) {
+        return 2;
+    }
+    if (placed == 1) {
+        argv += 2;
+        argc -= 2;
+    }
     if (strcmp(argv[2], "--python") != 0 || argc < 4) {
         fprintf(stderr, "gclab twin: expected --python PATH, not '%s'\n",
                 argv[2]);
+        return 2;
+    }
+    if (gc_place_setup(&place, "twin") != 0 ||
+        gc_place_pin_self(place.cpu) != 0) {
         return 2;
     }
     /* Run it: python -c TEXT args... */

@@ -162,6 +162,28 @@ main(void)
         }
     }
 
+    TEST("compare warns when the sides ran on different CPUs, only then") {
+        char err[1024];
+        char *argv[] = {"compare", a, d, NULL};
+        run_captured(gc_cmd_compare, 3, argv, NULL, 0, err, sizeof err);
+        check(strstr(err, "warning: BASE ran on host") != NULL);
+        check(strstr(err, "CPU unpinned; NEW on host") != NULL);
+        char *same[] = {"compare", a, c, NULL};
+        run_captured(gc_cmd_compare, 3, same, NULL, 0, err, sizeof err);
+        check(strstr(err, "warning") == NULL);
+    }
+
+    TEST("compare gives the MDE of each tested cell") {
+        char out[16384];
+        char *argv[] = {"compare", a, c, "--format", "json", NULL};
+        run_captured(gc_cmd_compare, 5, argv, out, sizeof out, NULL, 0);
+        const char *wall = strstr(out, "\"metric\":\"wall_ns\"");
+        const char *mde = wall ? strstr(wall, "\"mde_pct\":") : NULL;
+        check(mde != NULL);
+        double v = mde ? strtod(mde + strlen("\"mde_pct\":"), NULL) : 0;
+        check(v > 0 && v < 1000);
+    }
+
     TEST("pinning a process leaves it on that CPU alone") {
         check_int(gc_place_pin_self(0), ==, 0);
         cpu_set_t now;

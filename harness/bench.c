@@ -786,7 +786,7 @@ extend_repetitions(const struct matrix *mx, struct record *recs,
             }
             order_shuffle(mx, round, ncells, pass * 1000003u + r);
         }
-        run_records(mx, extra, k);
+        run_records(mx, extra, k, *total);
         *total += k;
     }
     return recs;

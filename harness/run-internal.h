@@ -37,6 +37,9 @@ struct item {
     bool prefault;         /* map and write the run's arenas in set-up */
     uint64_t cascade_min;  /* objects a refcount cascade frees to count */
     int cpu;               /* the CPU it is pinned to; -1: not pinned */
+    size_t slot;           /* its place in matrix order */
+    size_t run_index;      /* 1 + how many runs of the invocation ran
+                            * before it: the order they really ran in */
 };
 
 struct record {
@@ -126,6 +129,8 @@ const char *run_build_type(void);
 /* 2, with one line on stderr, when this build's numbers are not results
  * (debug, sanitizers, checks) and allow_debug is false; else 0. */
 int run_check_build(const char *command, bool allow_debug);
+/* Runs the matrix (its share, in its order) and returns its records in
+ * matrix order, whatever order they ran in (item.run_index says). */
 struct record *run_matrix(const struct matrix *mx, size_t *total);
 /* What run_matrix is made of, for a caller that picks its own items
  * (bench's extra repetitions): the item of collector c on workload w at
@@ -136,7 +141,8 @@ struct item matrix_item(const struct matrix *mx, int c, int w,
                         uint64_t size, uint64_t rep);
 void order_shuffle(const struct matrix *mx, struct record *recs, size_t n,
                    uint64_t salt);
-void run_records(const struct matrix *mx, struct record *recs, size_t total);
+void run_records(const struct matrix *mx, struct record *recs, size_t total,
+                 size_t first_index);
 /* "python3.11.7" for an interpreter, or NULL if it does not answer. */
 const char *peer_label(const char *python, bool has_recorder);
 void free_records(struct record *recs, size_t total);

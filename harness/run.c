@@ -791,6 +791,7 @@ record_json(struct gc_buf *b, const struct record *rec,
     }
     gc_buf_printf(b, ",\"cpu_pin\":");
     gc_buf_json_string(b, place ? place->cpu_pin : "none");
+    gc_buf_printf(b, ",\"run_index\":%zu", rec->item.run_index);
     if (place != NULL && !place->is_sequential) {
         gc_buf_printf(b, ",\"order\":\"random\",\"order_seed\":%llu",
                       (unsigned long long)place->order_seed);
@@ -1306,7 +1307,8 @@ order_rounds(const struct matrix *mx, struct record *recs, size_t total)
 }
 
 void
-run_records(const struct matrix *mx, struct record *recs, size_t total)
+run_records(const struct matrix *mx, struct record *recs, size_t total,
+            size_t first_index)
 {
     if (mx->in_process && total > 0 && recs[0].item.cpu >= 0) {
         gc_place_pin_self(recs[0].item.cpu); /* this process is measured */
@@ -1328,6 +1330,7 @@ run_records(const struct matrix *mx, struct record *recs, size_t total)
                     k ? elapsed / (double)k * (double)(total - k) : 0.0);
         }
         rec->started = time(NULL); /* a label for the record, not a timing */
+        rec->item.run_index = first_index + k + 1;
         if (rec->item.peer != NULL) {
             run_peer(&rec->item, ws, &rec->r, &rec->samples);
         }
@@ -1340,6 +1343,14 @@ run_records(const struct matrix *mx, struct record *recs, size_t total)
                          &rec->r, &rec->samples);
         }
     }
+}
+
+static int
+by_slot(const void *a, const void *b)
+{
+    size_t x = ((const struct record *)a)->item.slot;
+    size_t y = ((const struct record *)b)->item.slot;
+    return (x > y) - (x < y);
 }
 
 struct record *
@@ -1388,8 +1399,14 @@ run_matrix(const struct matrix *mx, size_t *total_out)
         free(recs);
         return NULL;
     }
+    for (k = 0; k < total; k++) {
+        recs[k].item.slot = k;
+    }
     order_rounds(mx, recs, total);
-    run_records(mx, recs, total);
+    run_records(mx, recs, total, 0);
+    /* Back in matrix order: tables and files list cells as the matrix
+     * does, not as the shuffle happened to run them. */
+    qsort(recs, total, sizeof *recs, by_slot);
     *total_out = total;
     return recs;
 }

@@ -15,29 +15,49 @@
 #include <string.h>
 #include <unistd.h>
 
-/* The (collector, repetition) of each record of DIR/results.jsonl, in
- * file order (the order they ran), as "c:r c:r ..." into out. */
+/* The (collector, repetition) of each record of DIR/results.jsonl in
+ * the order they ran (run_index), as "c:r c:r ..." into out; the
+ * file itself is in matrix order, which *matrix_order says. */
 static void
-run_order(const char *dir, char *out, size_t cap)
+run_order(const char *dir, char *out, size_t cap, bool *matrix_order)
 {
     char path[400];
     snprintf(path, sizeof path, "%s/results.jsonl", dir);
     char *text = gc_read_file(path, NULL);
-    size_t len = 0;
-    out[0] = '\0';
-    for (const char *p = text; p != NULL && *p; p = strchr(p, '\n')) {
+    char item[64][48];
+    size_t n = 0;
+    bool ordered = true;
+    for (const char *p = text; p != NULL && *p && n < 64;
+         p = strchr(p, '\n')) {
         p += *p == '\n';
         const char *c = strstr(p, "\"collector\":\"");
         const char *r = strstr(p, "\"repetition\":");
-        if (c == NULL || r == NULL || len + 64 > cap) {
+        const char *k = strstr(p, "\"run_index\":");
+        if (c == NULL || r == NULL || k == NULL) {
             break;
         }
         c += strlen("\"collector\":\"");
-        len += (size_t)snprintf(out + len, cap - len, "%.*s:%ld ",
-                                (int)strcspn(c, "\""), c,
-                                strtol(r + strlen("\"repetition\":"), NULL,
-                                       10));
+        long rep = strtol(r + strlen("\"repetition\":"), NULL, 10);
+        long at = strtol(k + strlen("\"run_index\":"), NULL, 10);
+        if (at < 1 || at > 64) {
+            break;
+        }
+        /* Matrix order: repetitions ascending, cpython, full, none. */
+        ordered &= n / 3 + 1 == (size_t)rep &&
+                   strncmp(c, n % 3 == 0   ? "cpython"
+                              : n % 3 == 1 ? "full"
+                                           : "none",
+                           4) == 0;
+        snprintf(item[at - 1], sizeof item[at - 1], "%.*s:%ld ",
+                 (int)strcspn(c, "\""), c, rep);
+        n++;
     }
+    size_t len = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < n && len + 48 < cap; i++) {
+        len += (size_t)snprintf(out + len, cap - len, "%s", item[i]);
+    }
+    *matrix_order = ordered && n > 0;
     free(text);
 }
 
@@ -106,9 +126,11 @@ main(void)
         check_int(run(a, "none", "random", "7"), ==, 0);
         check_int(run(b, "none", "random", "7"), ==, 0);
         char oa[4096], ob[4096];
-        run_order(a, oa, sizeof oa);
-        run_order(b, ob, sizeof ob);
+        bool file_a, file_b;
+        run_order(a, oa, sizeof oa, &file_a);
+        run_order(b, ob, sizeof ob, &file_b);
         check_str(oa, ob);
+        check(file_a); /* written in matrix order, whatever ran when */
         /* Round r is records 3r..3r+2: repetition r + 1 of each. */
         bool rounds_ok = true, any_shuffled = false;
         const char *p = oa;
@@ -138,7 +160,9 @@ main(void)
     TEST("--order sequential: matrix order, and the records say so") {
         check_int(run(c, "none", "sequential", "7"), ==, 0);
         char oc[4096];
-        run_order(c, oc, sizeof oc);
+        bool file_c;
+        run_order(c, oc, sizeof oc, &file_c);
+        check(file_c);
         check(strncmp(oc, "cpython:1 full:1 none:1 cpython:2 full:2 none:2 ",
                       48) == 0);
         check(file_has(c, "results.jsonl", "\"order\":\"sequential\","

@@ -765,10 +765,19 @@ extend_repetitions(const struct matrix *mx, struct record *recs,
                 cell_n[ncells++] = n;
             }
         }
-        if (ncells == 0) {
+        /* As many rounds as the budget has room for, at the mean cost
+         * of a run so far, so that the last pass does not overrun it. */
+        uint64_t spent = gc_clock_ns() - t0;
+        double per_run = (double)spent / (double)(*total ? *total : 1);
+        double room = spent < ADAPT_BUDGET_NS
+                          ? (double)(ADAPT_BUDGET_NS - spent) /
+                                (per_run * (double)(ncells ? ncells : 1))
+                          : 0.0;
+        size_t rounds = room >= ADAPT_STEP ? ADAPT_STEP : (size_t)room;
+        if (ncells == 0 || rounds == 0) {
             break;
         }
-        size_t k = ncells * ADAPT_STEP;
+        size_t k = ncells * rounds;
         struct record *grown = realloc(recs, (*total + k) * sizeof *recs);
         if (grown == NULL) {
             return recs;
@@ -776,7 +785,7 @@ extend_repetitions(const struct matrix *mx, struct record *recs,
         recs = grown;
         struct record *extra = recs + *total;
         memset(extra, 0, k * sizeof *extra);
-        for (size_t r = 0; r < ADAPT_STEP; r++) {
+        for (size_t r = 0; r < rounds; r++) {
             struct record *round = extra + r * ncells;
             for (size_t i = 0; i < ncells; i++) {
                 round[i].item =

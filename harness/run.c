@@ -1833,6 +1833,20 @@ gc_cmd_run(int argc, char **argv)
     }
     int status = check_records(recs, total, workloads);
     print_summary_table(recs, total, collectors[0], workloads);
+    if (place.cpu >= 0) {
+        printf("# each run pinned to CPU %d (--cpu %s)", place.cpu,
+               place.cpu_pin);
+    }
+    else {
+        printf("# runs not pinned (--cpu %s)", place.cpu_pin);
+    }
+    if (place.is_sequential) {
+        printf("; in matrix order\n");
+    }
+    else {
+        printf("; rounds in random order, --order-seed %llu\n",
+               (unsigned long long)place.order_seed);
+    }
     if (out_dir != NULL && write_results(out_dir, recs, total, &mx) != 0) {
         status = 1;
     }

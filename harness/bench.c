@@ -562,7 +562,7 @@ cv_table(struct gc_buf *b, const struct record *recs, size_t total,
         gc_buf_printf(b, "</tr>");
         printf("\n");
     }
-    gc_buf_printf(b, "</table><p><b>%zu of %zu cells</b> reached CV <= 5%% "
+    gc_buf_printf(b, "</table><p><b>%zu of %zu cells</b> reached CV &le; 5%% "
                      "in both wall and GC time; the suite took %.1f s.</p>",
                   met, NC * NW, seconds);
     printf("# %zu of %zu cells reached CV <= 5%% in wall and GC time "

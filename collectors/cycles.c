@@ -138,7 +138,7 @@ gc_cycles_deduce_unreachable(struct gc_heap *heap, struct gc_head *young,
     gc_emit_phase_end(heap, GC_PHASE_UPDATE_REFS);
     subtract_refs(young);
     if (heap->debug_hook != NULL) {
-        heap->debug_hook(heap, young); /* test knobs only (debug.c) */
+        heap->debug_hook(heap, young, n); /* test knobs only (debug.c) */
     }
     gc_emit_phase_end(heap, GC_PHASE_SUBTRACT_REFS);
     gc_glist_init(unreachable);

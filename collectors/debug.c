@@ -12,7 +12,8 @@
  * reference and changing nothing -- the kind of slip that leaves every
  * counter exact and only time and instruction counts show.  100 is one
  * whole extra pass (what "1" meant before it took a percentage); 5
- * traverses every 20th member; up to 10000 (a hundred passes).  How
+ * traverses the first 5% of the set once more; up to 10000 (a hundred
+ * passes).  How
  * much that adds to gc_cpu_ns depends on the workload: the collection
  * does more than traverse (scripts/compare-trials.sh measures it). */
 #include "gc-internal.h"
@@ -30,20 +31,27 @@ visit_nothing(struct gc_object *obj, void *arg)
     return 0;
 }
 
-/* A Bresenham walk: each member adds pct to a sum that pays 100 per
- * traverse, so the extra work is spread evenly over the set whatever
- * its order, and is exactly pct% of a pass over any stretch of it. */
+/* Whole passes first, then the first (pct mod 100)% of the set once
+ * more: the walk itself touches every member it passes (a cache miss
+ * each on a large set), so a small share must walk only its share, or
+ * 1% would cost nearly what a pass costs. */
 static void
-extra_traverse(struct gc_heap *heap, struct gc_head *set)
+extra_traverse(struct gc_heap *heap, struct gc_head *set, size_t n)
 {
-    uint64_t visits = 0, owed = 0;
+    uint64_t visits = 0;
     uint32_t pct = heap->debug_extra_traverse_pct;
-    for (struct gc_head *h = gc_head_next(set); h != set;
-         h = gc_head_next(h)) {
-        struct gc_object *obj = gc_object_of(h);
-        for (owed += pct; owed >= 100; owed -= 100) {
+    for (uint32_t pass = 0; pass < pct / 100; pass++) {
+        for (struct gc_head *h = gc_head_next(set); h != set;
+             h = gc_head_next(h)) {
+            struct gc_object *obj = gc_object_of(h);
             obj->type->traverse(obj, visit_nothing, &visits);
         }
+    }
+    size_t share = (size_t)((uint64_t)n * (pct % 100) / 100);
+    struct gc_head *h = gc_head_next(set);
+    for (size_t i = 0; i < share && h != set; i++, h = gc_head_next(h)) {
+        struct gc_object *obj = gc_object_of(h);
+        obj->type->traverse(obj, visit_nothing, &visits);
     }
 }
 

@@ -115,9 +115,10 @@ size_t gc_pool_arena_count(const struct gc_pool *pool);
 enum gc_status gc_pool_prefault(struct gc_pool *pool, uint64_t bytes);
 
 /* A test knob's hook (debug.c): run inside a collection on the set
- * being collected, after subtract_refs.  It may traverse; it must not
- * change any object, list or count. */
-typedef void gc_debug_hook_fn(struct gc_heap *heap, struct gc_head *set);
+ * being collected (n objects), after subtract_refs.  It may traverse;
+ * it must not change any object, list or count. */
+typedef void gc_debug_hook_fn(struct gc_heap *heap, struct gc_head *set,
+                              size_t n);
 /* Reads the knobs from the environment into a new heap. */
 void gc_debug_init(struct gc_heap *heap);
 

@@ -66,29 +66,6 @@ subtract_refs(struct gc_head *containers)
     }
 }
 
-/* TEST KNOB (GCLAB_DEBUG_EXTRA_TRAVERSE=1, gc-internal.h): one more
- * traverse of every member, visiting each reference and changing
- * nothing -- the kind of slip that leaves every counter exact and only
- * the instruction count shows. */
-static int
-visit_nothing(struct gc_object *obj, void *arg)
-{
-    (void)obj;
-    ++*(uint64_t *)arg;
-    return 0;
-}
-
-static void
-extra_traverse(struct gc_head *containers)
-{
-    uint64_t visits = 0;
-    for (struct gc_head *h = gc_head_next(containers); h != containers;
-         h = gc_head_next(h)) {
-        struct gc_object *obj = gc_object_of(h);
-        obj->type->traverse(obj, visit_nothing, &visits);
-    }
-}
-
 static int
 visit_reachable(struct gc_object *obj, void *arg)
 {
@@ -160,8 +137,8 @@ gc_cycles_deduce_unreachable(struct gc_heap *heap, struct gc_head *young,
     size_t n = update_refs(young);
     gc_emit_phase_end(heap, GC_PHASE_UPDATE_REFS);
     subtract_refs(young);
-    if (heap->has_extra_traverse) {
-        extra_traverse(young); /* TEST KNOB: wasted work, on request */
+    if (heap->debug_hook != NULL) {
+        heap->debug_hook(heap, young, n); /* test knobs only (debug.c) */
     }
     gc_emit_phase_end(heap, GC_PHASE_SUBTRACT_REFS);
     gc_glist_init(unreachable);

@@ -114,6 +114,14 @@ void gc_pool_fini(struct gc_pool *pool);
 size_t gc_pool_arena_count(const struct gc_pool *pool);
 enum gc_status gc_pool_prefault(struct gc_pool *pool, uint64_t bytes);
 
+/* A test knob's hook (debug.c): run inside a collection on the set
+ * being collected (n objects), after subtract_refs.  It may traverse;
+ * it must not change any object, list or count. */
+typedef void gc_debug_hook_fn(struct gc_heap *heap, struct gc_head *set,
+                              size_t n);
+/* Reads the knobs from the environment into a new heap. */
+void gc_debug_init(struct gc_heap *heap);
+
 struct gc_heap {
     struct gc_heap_inline pub; /* first: gc_decref reads it */
     enum gc_profile profile;
@@ -151,11 +159,13 @@ struct gc_heap {
     int checks;            /* verifier level after collections */
     bool is_stress;        /* GCLAB_STRESS: also every 64th allocation */
     bool is_collect_every_alloc; /* the config's stress mode */
-    /* TEST KNOB, GCLAB_DEBUG_EXTRA_TRAVERSE=1: every collection walks its
-     * set with traverse once more, doing nothing -- extra work that no
-     * counter sees, for showing that gclab check's instruction-count
-     * gate catches it (scripts/icount-trials.sh).  Never a result. */
-    bool has_extra_traverse;
+    /* TEST KNOBS (debug.c): called inside each collection, after
+     * subtract_refs, on the set being collected; NULL unless a knob is
+     * set (GCLAB_DEBUG_EXTRA_TRAVERSE=PCT).  A hook, not a listener: it
+     * wastes work on purpose so that gclab's gates can be shown to see
+     * it, and never reads a clock.  Never a result. */
+    gc_debug_hook_fn *debug_hook;
+    uint32_t debug_extra_traverse_pct;
 
     struct gc_free_lists free_lists;
     struct gc_object *roots; /* dict */

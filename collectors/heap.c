@@ -321,7 +321,7 @@ use_system_malloc(void)
 /* The verifier level: the build's default, raised by GCLAB_CHECKS=N;
  * GCLAB_STRESS=1 means level 2, also every 64th allocation.  Neither
  * changes when collections happen, and neither does the test knob
- * GCLAB_DEBUG_EXTRA_TRAVERSE=1 (wasted work for gclab check to find). */
+ * GCLAB_DEBUG_EXTRA_TRAVERSE=PCT (wasted work for the gates to find). */
 static void
 read_check_level(struct gc_heap *heap)
 {
@@ -336,9 +336,8 @@ read_check_level(struct gc_heap *heap)
         heap->checks = 2;
         heap->is_stress = true;
     }
-    /* A test knob, not a setting: see has_extra_traverse. */
-    env = getenv("GCLAB_DEBUG_EXTRA_TRAVERSE");
-    heap->has_extra_traverse = env != NULL && strcmp(env, "1") == 0;
+    /* Test knobs, not settings (debug.c). */
+    gc_debug_init(heap);
 }
 
 static void

@@ -138,6 +138,7 @@ struct check {
     bool has_matrix;    /* the matrix ran (into target) */
     char matrix_why[400];
     size_t matrix_runs;
+    struct gc_place place; /* --cpu, --order, --order-seed */
 };
 
 static int
@@ -247,8 +248,8 @@ has_program(const char *name, char *path, size_t bytes)
 static int
 run_cells(const char *const *collectors, int nc, const char *const *workloads,
           int nw, const uint64_t *sizes, int ns, uint64_t repeat,
-          uint64_t seed, bool retained, const char *dir, size_t *nruns,
-          char *why, size_t why_bytes)
+          uint64_t seed, bool retained, const struct gc_place *place,
+          const char *dir, size_t *nruns, char *why, size_t why_bytes)
 {
     struct gc_workload_spec *wspecs = calloc((size_t)nw, sizeof *wspecs);
     if (wspecs == NULL) {
@@ -276,7 +277,8 @@ run_cells(const char *const *collectors, int nc, const char *const *workloads,
                         .baseline = UINT64_MAX,
                         .memory_cap = (uint64_t)4 << 30,
                         .retained = retained,
-                        .quiet = true};
+                        .quiet = true,
+                        .place = place};
     size_t total = 0;
     struct record *recs = run_matrix(&mx, &total);
     int rc = recs != NULL ? 0 : -1;
@@ -825,7 +827,8 @@ run_case(struct check *c, const struct reg_case *k, size_t index, char *why,
         size_t nruns;
         char err[400];
         if (run_cells(collectors, 1, workloads, 1, &k->size, 1, k->repeat, 1,
-                      false, dirs[r], &nruns, err, sizeof err) != 0) {
+                      false, &c->place, dirs[r], &nruns, err,
+                      sizeof err) != 0) {
             snprintf(why, why_bytes, "%s: %.300s", k->name, err);
             return false;
         }
@@ -1369,6 +1372,7 @@ parse_args(struct check *c, int argc, char **argv)
     c->seeds = DEFAULT_SEEDS;
     c->repeat = DEFAULT_REPEAT;
     c->icount_limit_pct = ICOUNT_LIMIT_PCT;
+    gc_place_init(&c->place);
     bool has_seed = false;
     for (int i = 1; i < argc; i++) {
         const char *opt = argv[i];
@@ -1380,6 +1384,13 @@ parse_args(struct check *c, int argc, char **argv)
             return usage("unknown or incomplete option", opt);
         }
         const char *val = argv[++i];
+        int placed = gc_place_option(&c->place, "check", opt, val);
+        if (placed != 0) {
+            if (placed == 2) {
+                return 2;
+            }
+            continue;
+        }
         if (strcmp(opt, "--collector") == 0) {
             char err[256];
             if (c->ncollectors == MAX_COLLECTORS) {
@@ -1577,6 +1588,8 @@ help(void)
            "[--icount-limit PCT]\n"
            "         [--scenarios DIR] [--regressions DIR] [--gclab PATH] "
            "[--verbose]\n"
+           "         [--cpu N|auto|none] [--order random|sequential] "
+           "[--order-seed S]\n"
            "The CI gate for a collector change, one line per stage:\n"
            "  conform       the conformance suite, every profile\n"
            "  goldens       the scenario goldens from real CPython\n"
@@ -1610,6 +1623,9 @@ gc_cmd_check(int argc, char **argv)
     int status = parse_args(c, argc, argv);
     if (status == 0) {
         status = validate(c);
+    }
+    if (status == 0) {
+        status = gc_place_setup(&c->place, "check");
     }
     const char *tmp = getenv("TMPDIR");
     snprintf(c->work, sizeof c->work, "%s/gclab-check-XXXXXX",
@@ -1656,7 +1672,8 @@ gc_cmd_check(int argc, char **argv)
         c->has_matrix =
             run_cells(c->collectors, c->ncollectors, c->workloads,
                       c->nworkloads, c->sizes, c->nsizes, c->repeat,
-                      c->matrix_seed, true, c->target, &c->matrix_runs,
+                      c->matrix_seed, true, &c->place, c->target,
+                      &c->matrix_runs,
                       c->matrix_why, sizeof c->matrix_why) == 0;
     }
     struct gc_buf details = {0};

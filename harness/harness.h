@@ -75,6 +75,15 @@ void gc_test_welch(const double *a, size_t na, const double *b, size_t nb,
 void gc_test_mann_whitney(const double *a, size_t na, const double *b,
                           size_t nb, struct gc_test *out);
 
+/* The minimum detectable effect of that test (Welch's): the smallest
+ * difference of means that a two-sided test at level alpha detects with
+ * probability power, for sides with standard deviations sd_a, sd_b
+ * over na, nb runs: (t(1 - alpha/2) + t(power)) * standard error, on
+ * Welch's degrees of freedom.  0 when both sides are constant; NaN
+ * with fewer than 2 runs a side. */
+double gc_mde(double sd_a, size_t na, double sd_b, size_t nb, double alpha,
+              double power);
+
 /* Holm's step-down adjustment of m p-values (family-wise error): the
  * k-th smallest (from 0) times m - k, made monotonic, capped at 1. */
 void gc_holm(const double *p, size_t m, double *adj);
@@ -250,6 +259,7 @@ int gc_cmd_fuzz(int argc, char **argv);
  * tests: the same exit status. */
 int gc_fuzz_run(int argc, char **argv, FILE *out, FILE *err);
 int gc_cmd_check(int argc, char **argv);
+int gc_cmd_system(int argc, char **argv);
 
 /* Runs a scenario file (spec/scenarios.md) on the model: the event log
  * goes to out, errors to err; profile_name may be NULL (the default).

@@ -644,9 +644,11 @@ run_isolated(const struct item *it, const struct gc_workload_spec *ws,
     }
     if (pid == 0) {
         close(fds[0]);
-        struct child_result r;
-        struct gc_pause_sample *smp;
-        run_in_child(it, ws, baseline, memory_cap, false, &r, &smp);
+        struct child_result r = {.status = RUN_FAILED};
+        struct gc_pause_sample *smp = NULL;
+        if (gc_place_pin_self(it->cpu) == 0) {
+            run_in_child(it, ws, baseline, memory_cap, false, &r, &smp);
+        }
         FILE *pipe_out = fdopen(fds[1], "w");
         bool ok = pipe_out != NULL && fwrite(&r, sizeof r, 1, pipe_out) == 1 &&
                   (r.nsamples == 0 ||
@@ -744,7 +746,7 @@ run_check_build(const char *command, bool allow_debug)
 static void
 record_json(struct gc_buf *b, const struct record *rec,
             const struct gc_workload_spec *ws, const struct gc_env *env,
-            struct gc_shard shard)
+            struct gc_shard shard, const struct gc_place *place)
 {
     const struct gc_metrics *m = &rec->r.m;
     gc_buf_printf(b, "{\"schema_version\":%d,\"collector\":",
@@ -789,6 +791,24 @@ record_json(struct gc_buf *b, const struct record *rec,
     }
     else {
         gc_buf_printf(b, ",\"shard\":null");
+    }
+    /* Where it ran and in what order (place.c): records of different
+     * CPUs do not compare, and gclab compare says so. */
+    if (rec->item.cpu >= 0) {
+        gc_buf_printf(b, ",\"cpu\":%d", rec->item.cpu);
+    }
+    else {
+        gc_buf_printf(b, ",\"cpu\":null");
+    }
+    gc_buf_printf(b, ",\"cpu_pin\":");
+    gc_buf_json_string(b, place ? place->cpu_pin : "none");
+    gc_buf_printf(b, ",\"run_index\":%zu", rec->item.run_index);
+    if (place != NULL && !place->is_sequential) {
+        gc_buf_printf(b, ",\"order\":\"random\",\"order_seed\":%llu",
+                      (unsigned long long)place->order_seed);
+    }
+    else {
+        gc_buf_printf(b, ",\"order\":\"sequential\",\"order_seed\":null");
     }
     char started[32] = "";
     struct tm tm;
@@ -1162,6 +1182,9 @@ run_peer(const struct item *it, const struct gc_workload_spec *ws,
             dup2(devnull, 2);
         }
         setenv("GCLAB_RECORD_GC", it->has_recorder ? "1" : "0", 1);
+        if (gc_place_pin_self(it->cpu) != 0) {
+            _exit(126);
+        }
         execv(it->peer, args);
         _exit(127);
     }
@@ -1255,58 +1278,54 @@ keep_shard(const struct matrix *mx, struct record *recs, size_t *total)
     return rc;
 }
 
-struct record *
-run_matrix(const struct matrix *mx, size_t *total_out)
+struct item
+matrix_item(const struct matrix *mx, int c, int w, uint64_t size,
+            uint64_t rep)
 {
-    int nsizes = mx->nsizes ? mx->nsizes : 1;
-    /* Each peer runs twice, with and without the callbacks recorder, so
-     * the recorder's own cost is known. */
-    size_t total = (size_t)(mx->ncollectors + 2 * mx->npeers) *
-                   (size_t)mx->nworkloads * (size_t)nsizes * mx->repeat;
-    struct record *recs = calloc(total ? total : 1, sizeof *recs);
-    if (recs == NULL) {
-        return NULL;
+    return (struct item){
+        .collector = mx->collectors[c], .workload = w, .size = size,
+        .rep = rep, .seed = mx->seed + rep, .pause_cpu = mx->pause_cpu,
+        .layout = mx->layout, .retained = mx->retained, .warmup = mx->warmup,
+        .prefault = mx->prefault,
+        .cascade_min =
+            mx->cascade_min ? mx->cascade_min : GC_CASCADE_MIN_DEFAULT,
+        .cpu = mx->place ? mx->place->cpu : -1};
+}
+
+void
+order_shuffle(const struct matrix *mx, struct record *recs, size_t n,
+              uint64_t salt)
+{
+    if (mx->place != NULL && !mx->place->is_sequential) {
+        uint64_t rng = mx->place->order_seed ^ (salt * 0xd1b54a32d192ed03ULL);
+        gc_shuffle(recs, n, sizeof *recs, &rng);
     }
-    size_t k = 0;
-    /* Repetitions outermost, so collectors interleave and drift hits
-     * them alike. */
-    for (uint64_t r = 0; r < mx->repeat; r++) {
-        for (int w = 0; w < mx->nworkloads; w++) {
-            for (int z = 0; z < nsizes; z++) {
-                uint64_t size = mx->nsizes
-                                    ? mx->sizes[z]
-                                    : mx->wspecs[w].workload->default_size;
-                for (int c = 0; c < mx->ncollectors; c++) {
-                    recs[k++].item = (struct item){
-                        .collector = mx->collectors[c], .workload = w,
-                        .size = size, .rep = mx->first_rep + r,
-                        .seed = mx->seed + mx->first_rep + r,
-                        .pause_cpu = mx->pause_cpu, .layout = mx->layout,
-                        .retained = mx->retained, .warmup = mx->warmup,
-                        .prefault = mx->prefault,
-                        .cascade_min = mx->cascade_min
-                                           ? mx->cascade_min
-                                           : GC_CASCADE_MIN_DEFAULT};
-                }
-                for (int p = 0; p < 2 * mx->npeers; p++) {
-                    const char *python = mx->peers[p / 2];
-                    bool has_recorder = (p + (int)r) % 2 == 1; /* alternate */
-                    const char *label = peer_label(python, has_recorder);
-                    recs[k++].item = (struct item){
-                        .collector = label ? label : python, .workload = w,
-                        .size = size, .rep = mx->first_rep + r,
-                        .seed = mx->seed + mx->first_rep + r,
-                        .peer = python, .has_recorder = has_recorder};
-                }
-            }
+}
+
+/* Each round (a run of records of one repetition) in a shuffled order,
+ * so that no cell always runs first or last in it; the round's
+ * repetition salts the generator, so that rounds run later (bench's
+ * extra repetitions) get orders of their own. */
+static void
+order_rounds(const struct matrix *mx, struct record *recs, size_t total)
+{
+    for (size_t i = 0, j; i < total; i = j) {
+        for (j = i + 1; j < total && recs[j].item.rep == recs[i].item.rep;
+             j++) {
         }
+        order_shuffle(mx, &recs[i], j - i, recs[i].item.rep);
     }
-    if (mx->shard.count > 0 && keep_shard(mx, recs, &total) != 0) {
-        free(recs);
-        return NULL;
+}
+
+void
+run_records(const struct matrix *mx, struct record *recs, size_t total,
+            size_t first_index)
+{
+    if (mx->in_process && total > 0 && recs[0].item.cpu >= 0) {
+        gc_place_pin_self(recs[0].item.cpu); /* this process is measured */
     }
     uint64_t started = gc_clock_ns();
-    for (k = 0; k < total; k++) {
+    for (size_t k = 0; k < total; k++) {
         struct record *rec = &recs[k];
         const struct gc_workload_spec *ws = &mx->wspecs[rec->item.workload];
         double elapsed = (double)(gc_clock_ns() - started) / 1e9;
@@ -1322,6 +1341,7 @@ run_matrix(const struct matrix *mx, size_t *total_out)
                     k ? elapsed / (double)k * (double)(total - k) : 0.0);
         }
         rec->started = time(NULL); /* a label for the record, not a timing */
+        rec->item.run_index = first_index + k + 1;
         if (rec->item.peer != NULL) {
             run_peer(&rec->item, ws, &rec->r, &rec->samples);
         }
@@ -1334,6 +1354,70 @@ run_matrix(const struct matrix *mx, size_t *total_out)
                          &rec->r, &rec->samples);
         }
     }
+}
+
+static int
+by_slot(const void *a, const void *b)
+{
+    size_t x = ((const struct record *)a)->item.slot;
+    size_t y = ((const struct record *)b)->item.slot;
+    return (x > y) - (x < y);
+}
+
+struct record *
+run_matrix(const struct matrix *mx, size_t *total_out)
+{
+    int nsizes = mx->nsizes ? mx->nsizes : 1;
+    /* Each peer runs twice, with and without the callbacks recorder, so
+     * the recorder's own cost is known. */
+    size_t total = (size_t)(mx->ncollectors + 2 * mx->npeers) *
+                   (size_t)mx->nworkloads * (size_t)nsizes * mx->repeat;
+    struct record *recs = calloc(total ? total : 1, sizeof *recs);
+    if (recs == NULL) {
+        return NULL;
+    }
+    size_t k = 0;
+    /* Repetitions outermost: each is a round of every cell, which
+     * order_rounds shuffles, so collectors interleave and drift hits
+     * them alike. */
+    for (uint64_t r = 0; r < mx->repeat; r++) {
+        for (int w = 0; w < mx->nworkloads; w++) {
+            for (int z = 0; z < nsizes; z++) {
+                uint64_t size = mx->nsizes
+                                    ? mx->sizes[z]
+                                    : mx->wspecs[w].workload->default_size;
+                for (int c = 0; c < mx->ncollectors; c++) {
+                    recs[k++].item =
+                        matrix_item(mx, c, w, size, mx->first_rep + r);
+                }
+                for (int p = 0; p < 2 * mx->npeers; p++) {
+                    const char *python = mx->peers[p / 2];
+                    bool has_recorder = (p + (int)r) % 2 == 1; /* alternate */
+                    const char *label = peer_label(python, has_recorder);
+                    recs[k++].item = (struct item){
+                        .collector = label ? label : python, .workload = w,
+                        .size = size, .rep = mx->first_rep + r,
+                        .seed = mx->seed + mx->first_rep + r,
+                        .peer = python, .has_recorder = has_recorder,
+                        .cpu = mx->place ? mx->place->cpu : -1};
+                }
+            }
+        }
+    }
+    /* Shares are cut from the matrix order, the same in every shard
+     * whatever its order seed; each share then shuffles its own. */
+    if (mx->shard.count > 0 && keep_shard(mx, recs, &total) != 0) {
+        free(recs);
+        return NULL;
+    }
+    for (k = 0; k < total; k++) {
+        recs[k].item.slot = k;
+    }
+    order_rounds(mx, recs, total);
+    run_records(mx, recs, total, 0);
+    /* Back in matrix order: tables and files list cells as the matrix
+     * does, not as the shuffle happened to run them. */
+    qsort(recs, total, sizeof *recs, by_slot);
     *total_out = total;
     return recs;
 }
@@ -1420,10 +1504,17 @@ write_results(const char *out_dir, const struct record *recs, size_t total,
     struct gc_buf jsonl = {0};
     for (size_t i = 0; i < total; i++) {
         record_json(&jsonl, &recs[i], &mx->wspecs[recs[i].item.workload],
-                    &env, mx->shard);
+                    &env, mx->shard, mx->place);
     }
     int rc = write_result_files("run", out_dir, &jsonl, recs, total,
                                 mx->workloads, run_build_type(), GCLAB_REVISION);
+    /* What the machine was doing, beside the numbers (gclab system). */
+    if (rc == 0 &&
+        gc_system_write(out_dir, mx->place ? mx->place->cpu : -1) != 0) {
+        fprintf(stderr, "gclab: cannot write %s/system.json: %s\n", out_dir,
+                strerror(errno));
+        rc = -1;
+    }
     if (rc == 0 && !mx->quiet) {
         fprintf(stderr, "gclab: wrote %s/results.jsonl, results.csv, "
                         "summary.json\n", out_dir);
@@ -1514,6 +1605,8 @@ gc_cmd_run(int argc, char **argv)
     uint64_t warmup = 0, cascade_min = GC_CASCADE_MIN_DEFAULT;
     enum gc_layout layout = GC_LAYOUT_ALLOC_ORDER;
     struct gc_shard shard = {0, 0};
+    struct gc_place place;
+    gc_place_init(&place);
     for (int i = 1; i < argc; i++) {
         const char *opt = argv[i];
         if (strcmp(opt, "--allow-debug") == 0) {
@@ -1552,6 +1645,8 @@ gc_cmd_run(int argc, char **argv)
                 "[--warmup N] [--prefault]\n"
                 "         [--cascade-min N] [--shard I/N] [--no-fork] "
                 "[--allow-debug]\n"
+                "         [--cpu N|auto|none] [--order random|sequential] "
+                "[--order-seed S]\n"
                 "Runs every (collector, workload, size, repetition) in a "
                 "child process of its\n"
                 "own and prints means with 95%% CIs; --out writes "
@@ -1564,13 +1659,25 @@ gc_cmd_run(int argc, char **argv)
                 "--no-fork runs everything in this process, without the "
                 "memory cap or crash\n"
                 "isolation: for valgrind and debuggers (gclab check counts "
-                "instructions so).\n");
+                "instructions so).\n"
+                "--cpu pins each run to one CPU (default auto: the same CPU "
+                "every time,\n"
+                "docs/placement.md); --order random (default) shuffles each "
+                "round of\n"
+                "repetitions by a seed that the records keep.\n");
             return 0;
         }
         if (i + 1 >= argc) {
             return usage("unknown or incomplete option", opt);
         }
         const char *val = argv[++i];
+        int placed = gc_place_option(&place, "run", opt, val);
+        if (placed == 2) {
+            return 2;
+        }
+        if (placed == 1) {
+            continue;
+        }
         if (strcmp(opt, "--collector") == 0 && ncollectors < MAX_ITEMS) {
             collectors[ncollectors++] = val;
         }
@@ -1707,12 +1814,15 @@ gc_cmd_run(int argc, char **argv)
     }
     static const char *const outputs[] = {"results.jsonl", "results.csv",
                                           "summary.json", "trace.json",
-                                          NULL};
+                                          "system.json", NULL};
     char failed[4096];
     if (out_dir != NULL &&
         gc_out_dir_ready(out_dir, outputs, failed, sizeof failed) != 0) {
         fprintf(stderr, "gclab run: cannot write %s: %s\n", failed,
                 strerror(errno));
+        return 2;
+    }
+    if (gc_place_setup(&place, "run") != 0) {
         return 2;
     }
     struct matrix mx = {.collectors = collectors, .ncollectors = ncollectors,
@@ -1724,7 +1834,8 @@ gc_cmd_run(int argc, char **argv)
                         .pause_cpu = pause_cpu, .layout = layout,
                         .retained = retained, .warmup = warmup,
                         .prefault = prefault_heap, .shard = shard,
-                        .cascade_min = cascade_min, .in_process = no_fork};
+                        .cascade_min = cascade_min, .in_process = no_fork,
+                        .place = &place};
     size_t total;
     struct record *recs = run_matrix(&mx, &total);
     if (recs == NULL) {
@@ -1733,6 +1844,20 @@ gc_cmd_run(int argc, char **argv)
     }
     int status = check_records(recs, total, workloads);
     print_summary_table(recs, total, collectors[0], workloads);
+    if (place.cpu >= 0) {
+        printf("# each run pinned to CPU %d (--cpu %s)", place.cpu,
+               place.cpu_pin);
+    }
+    else {
+        printf("# runs not pinned (--cpu %s)", place.cpu_pin);
+    }
+    if (place.is_sequential) {
+        printf("; in matrix order\n");
+    }
+    else {
+        printf("; rounds in random order, --order-seed %llu\n",
+               (unsigned long long)place.order_seed);
+    }
     if (out_dir != NULL && write_results(out_dir, recs, total, &mx) != 0) {
         status = 1;
     }
@@ -1747,8 +1872,8 @@ int
 gc_cmd_twin(int argc, char **argv)
 {
     if (argc < 2) {
-        fprintf(stderr, "gclab twin: usage: gclab twin WORKLOAD [--python "
-                        "PATH [key=value...]]\n");
+        fprintf(stderr, "gclab twin: usage: gclab twin WORKLOAD [[--cpu "
+                        "N|auto|none] --python PATH [key=value...]]\n");
         return 2;
     }
     const struct gc_workload *w = gc_workload_find(argv[1]);
@@ -1763,9 +1888,26 @@ gc_cmd_twin(int argc, char **argv)
         fputs(w->twin, stdout);
         return 0;
     }
+    /* gclab twin W [--cpu N|auto|none] --python PATH ...: the
+     * interpreter runs pinned, as a peer of gclab run does. */
+    struct gc_place place;
+    gc_place_init(&place);
+    int placed =
+        argc >= 4 ? gc_place_option(&place, "twin", argv[2], argv[3]) : 0;
+    if (placed == 2) {
+        return 2;
+    }
+    if (placed == 1) {
+        argv += 2;
+        argc -= 2;
+    }
     if (strcmp(argv[2], "--python") != 0 || argc < 4) {
         fprintf(stderr, "gclab twin: expected --python PATH, not '%s'\n",
                 argv[2]);
+        return 2;
+    }
+    if (gc_place_setup(&place, "twin") != 0 ||
+        gc_place_pin_self(place.cpu) != 0) {
         return 2;
     }
     /* Run it: python -c TEXT args... */

@@ -710,6 +710,83 @@ CASE(trash_weakref_to_outside_object_is_cleared_first)
     cf_done(heap);
 }
 
+/* bpo-38006 on every profile, measured (2.7.18, 3.8.18, 3.11.7, 3.13.0):
+ *   outside = A(); gc.collect()
+ *   l = [outside]; w = weakref.ref(outside, cb); l.insert(0, w)
+ *   l.append(l); del w, outside, l; gc.collect(0)  -> 2 everywhere
+ * Clearing l drops l, outside (which dies: it is old, so not examined)
+ * and w, last to first, while w, allocated after l, is not cleared yet.
+ * 2.7 then calls back once; 3.8+ cleared the trash weakref first and
+ * never does. */
+CASE(trash_weakref_calls_back_on_27_only)
+{
+    struct gc_heap *heap = cf_heap(env);
+    struct gc_class *acls = cf_class(heap, env, "A", GC_FIN_NONE);
+    struct gc_object *outside = cf_new(heap, acls, env, "outside");
+    check_int(gc_root_set(heap, "outside", outside), ==, GC_OK);
+    gc_decref(heap, outside);
+    check_int(gc_collect(heap, 2), ==, 0); /* outside is old now */
+    struct gc_object *l = gc_list_new(heap);
+    struct wr_box box = {.heap = heap};
+    struct gc_object *w;
+    check_int(gc_weakref_new(heap, outside, wr_callback, &box, &w), ==,
+              GC_OK);
+    gc_list_append(heap, l, w);
+    gc_list_append(heap, l, outside);
+    gc_list_append(heap, l, l); /* [w, outside, l] */
+    gc_decref(heap, w);
+    gc_decref(heap, l);
+    gc_root_del(heap, "outside");
+    check_int(gc_collect(heap, 0), ==, 2);
+    check_int(box.calls, ==, is(env, GC_PROFILE_2_7) ? 1 : 0);
+    check_int(box.saw_referent, ==, 0);
+    cf_done(heap);
+}
+
+/* A finalizer reads a weakref to another object of its garbage, measured:
+ *   a = A(); d = D(); d.w = weakref.ref(a); a.d = d; d.a = a; del a, d
+ *   gc.collect() -> 5 (2.7, 3.8), 3 (3.11+)
+ * 3.x clears weakrefs to the garbage before any finalizer runs, so
+ * D.__del__ sees d.w() is None.  2.7 never finalizes a __del__ cycle: D
+ * goes to gc.garbage and its weakref still reads a. */
+static void
+read_weakref(struct gc_heap *heap, struct gc_object *self, void *data)
+{
+    int *seen = data; /* 1: w() was None, 2: it was not */
+    struct gc_object *w = gc_attr_get(heap, self, "w");
+    *seen = w != NULL && gc_weakref_get(w) == NULL ? 1 : 2;
+}
+
+CASE(finalizer_sees_weakref_to_cogarbage_cleared)
+{
+    struct gc_heap *heap = cf_heap(env);
+    int seen = 0;
+    struct gc_class_spec spec = {.name = "D",
+                                 .finalizer = GC_FIN_FINALIZER,
+                                 .on_finalize = read_weakref,
+                                 .data = &seen};
+    struct gc_class *dcls;
+    check_int(gc_class_new(heap, &spec, &dcls), ==, GC_OK);
+    struct gc_class *acls = cf_class(heap, env, "A", GC_FIN_NONE);
+    struct gc_object *a = cf_new(heap, acls, env, "a");
+    struct gc_object *d = gc_instance_new(heap, dcls);
+    struct gc_object *w;
+    check_int(gc_weakref_new(heap, a, NULL, NULL, &w), ==, GC_OK);
+    cf_set(heap, d, "w", w);
+    gc_decref(heap, w);
+    cf_pair(heap, a, d);
+    check_int(gc_collect(heap, 2), ==, 2 * cf_inst_weight(env) + 1);
+    if (is(env, GC_PROFILE_2_7)) {
+        check_int(seen, ==, 0);
+        check_int(cf_len(gc_garbage(heap)), ==, 1);
+        check(gc_weakref_get(w) == a);
+    }
+    else {
+        check_int(seen, ==, 1);
+    }
+    cf_done(heap);
+}
+
 /* test_bug1055820c-like: a callback of a live weakref to garbage sees
  * the referent gone, never a cleared object. */
 CASE(callbacks_see_none_never_cleared_objects)
@@ -981,6 +1058,10 @@ const struct conform_case conform_cycle_cases[] = {
      weakref_inside_the_garbage_gets_no_callback},
     {"trash weakref to an outside object is cleared first", "cycles",
      GC_CAP_GENERATIONS, PY3, trash_weakref_to_outside_object_is_cleared_first},
+    {"bpo-38006: a trash weakref calls back on 2.7 only", "cycles",
+     GC_CAP_GENERATIONS, 0, trash_weakref_calls_back_on_27_only},
+    {"a finalizer sees its weakref to co-garbage cleared (3.x)", "cycles",
+     0, 0, finalizer_sees_weakref_to_cogarbage_cleared},
     {"callbacks on garbage see None, never cleared objects", "cycles", 0,
      0, callbacks_see_none_never_cleared_objects},
     {"DEBUG_SAVEALL keeps a dead self-list in gc.garbage", "cycles", 0, 0,

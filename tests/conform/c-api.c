@@ -423,6 +423,26 @@ CASE(collection_waits_for_a_safepoint)
     cf_done(heap);
 }
 
+/* gc.disable() between the allocation that crosses the threshold and
+ * the next safepoint, measured (set_threshold(5); a function builds a
+ * list of 11 lists, calls gc.disable() and returns): 3.11.7 collects
+ * inside the allocations, 3.13.0 never runs the scheduled collection. */
+CASE(scheduled_collection_skipped_once_disabled)
+{
+    struct gc_heap *heap = cf_heap_enabled(env);
+    int64_t five = 5;
+    gc_set_threshold(heap, 1, &five);
+    struct gc_object *keep = gc_list_new(heap);
+    gc_safepoint(heap);
+    gc_collect(heap, 2);
+    grow(heap, keep, 11, false);
+    gc_disable(heap);
+    gc_safepoint(heap);
+    check_uint(gc_heap_count0(heap), ==, 11); /* nothing ran */
+    gc_decref(heap, keep);
+    cf_done(heap);
+}
+
 /* ---- callbacks and stats ------------------------------------------- */
 
 struct cb_log {
@@ -1265,6 +1285,9 @@ const struct conform_case conform_api_cases[] = {
     {"3.13: the collection waits for the next safepoint", "api",
      GC_CAP_AUTOMATIC | GC_CAP_GENERATIONS | GC_CAP_DEFERRED,
      PROFILE_BIT(GC_PROFILE_3_13), collection_waits_for_a_safepoint},
+    {"3.13: a scheduled collection does not run once gc is disabled",
+     "api", GC_CAP_AUTOMATIC | GC_CAP_DEFERRED, PROFILE_BIT(GC_PROFILE_3_13),
+     scheduled_collection_skipped_once_disabled},
     {"callbacks: start and stop, info, add and remove", "api",
      GC_CAP_CALLBACKS, 0, callbacks_start_and_stop},
     {"callbacks: stop reports collected for collect(1) of a 2-cycle",

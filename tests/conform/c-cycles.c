@@ -607,6 +607,48 @@ CASE(collect_from_a_finalizer_returns_zero)
     cf_done(heap);
 }
 
+/* Finalizers run in the order of the collected list: the old
+ * generation's objects, then generation 0's, then generation 1's
+ * (semantics.md 4.1), measured on 3.8.18, 3.11.7 and 3.13.0:
+ *   n = [F(0), F(1)]; n[0].nx = n[1]; hold = n[:2]; gc.collect()
+ *   n += [F(2), F(3)]; link 1 -> 2 -> 3; gc.collect(0)
+ *   n += [F(4), F(5)]; link 3 -> 4 -> 5 -> 0; del hold[:], n[:]
+ *   gc.collect()  ->  __del__ order 0, 1, 4, 5, 2, 3 */
+CASE(finalizers_run_old_then_young_then_middle)
+{
+    struct gc_heap *heap = cf_heap(env);
+    struct gc_class *fcls = cf_class(heap, env, "F", GC_FIN_FINALIZER);
+    static const char *const names[6] = {"0", "1", "2", "3", "4", "5"};
+    struct gc_object *f[6];
+    struct gc_object *hold = gc_list_new(heap);
+    gc_root_set(heap, "hold", hold);
+    gc_decref(heap, hold);
+    for (int i = 0; i < 6; i++) {
+        f[i] = cf_new(heap, fcls, env, names[i]);
+        if (i > 0) {
+            cf_set(heap, f[i - 1], "nx", f[i]);
+        }
+        if (i < 2) {
+            gc_list_append(heap, hold, f[i]);
+        }
+        if (i == 1) {
+            gc_collect(heap, 2); /* 0, 1 in generation 2 */
+        }
+        if (i == 3) {
+            gc_collect(heap, 0); /* 2, 3 in generation 1 */
+        }
+    }
+    cf_set(heap, f[5], "nx", f[0]);
+    gc_list_clear(heap, hold);
+    for (int i = 0; i < 6; i++) {
+        gc_decref(heap, f[i]);
+    }
+    check_int(gc_collect(heap, 2), ==, 6 * cf_inst_weight(env));
+    check_str(env->ev.text, "finalize 0, finalize 1, finalize 4, finalize 5, "
+                            "finalize 2, finalize 3");
+    cf_done(heap);
+}
+
 /* ---- weakrefs -------------------------------------------------------- */
 
 struct wr_box {
@@ -1046,6 +1088,8 @@ const struct conform_case conform_cycle_cases[] = {
      resurrection_is_transitive},
     {"resurrection does not block cleanup of 100 others", "cycles",
      GC_CAP_STATS, PY39UP, resurrection_does_not_block_others},
+    {"finalizers run old, then generation 0, then generation 1", "cycles",
+     GC_CAP_GENERATIONS, PY3, finalizers_run_old_then_young_then_middle},
     {"finalizers mutating cyclic trash (bug 21435)", "cycles", 0, PY3,
      finalizer_mutating_garbage},
     {"gc.collect() inside a collection's finalizer returns 0", "cycles", 0,

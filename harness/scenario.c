@@ -1,6 +1,7 @@
 /* harness/scenario.c -- gclab scenario and gclab oracle: run a scenario
  * on the model, translate it to Python, compare event logs (statement
- * order significant, events of one statement a multiset), and hold any
+ * order significant; within one, kinds of event in order, each run of
+ * one kind a multiset), and hold any
  * interpreter up against the committed goldens. */
 #define _DEFAULT_SOURCE /* popen, mkstemp */
 #include "harness.h"

@@ -334,7 +334,10 @@ move_legacy_finalizer_reachable(struct gc_head *finalizers)
 /* Clears every weakref to an unreachable object before anything can
  * run, so that no callback can reach one.  Callbacks run only for
  * weakrefs that are not garbage themselves.  Returns how many weakrefs
- * their callback's end freed; those count as collected. */
+ * their callback's end freed; those count as collected.  3.15 leaves
+ * the weakrefs without a callback for clear_plain_weakrefs, after the
+ * finalizers (measured on 3.15.2: a __del__ reads a weakref to its own
+ * garbage as alive, and a resurrected object keeps its weakrefs). */
 static int64_t
 handle_weakrefs(struct gc_heap *heap, struct gc_head *unreachable,
                 struct gc_head *old)
@@ -345,26 +348,30 @@ handle_weakrefs(struct gc_heap *heap, struct gc_head *unreachable,
      * first, so its callback cannot run from delete_garbage when its
      * referent dies outside the set.  2.7 never did this. */
     bool clear_trash_weakrefs = heap->profile >= GC_PROFILE_3_8;
+    bool is_plain_later = heap->profile >= GC_PROFILE_3_15;
     struct gc_head *next;
     for (struct gc_head *h = gc_head_next(unreachable); h != unreachable;
          h = next) {
         struct gc_object *obj = gc_object_of(h);
         next = gc_head_next(h);
-        if (clear_trash_weakrefs && obj->type->kind == GC_KIND_WEAKREF) {
+        if (clear_trash_weakrefs && obj->type->kind == GC_KIND_WEAKREF &&
+            !(is_plain_later && gc_weakref_callback(obj, NULL) == NULL)) {
             gc_weakref_clear_ref(obj);
         }
         struct gc_object **wrlist = gc_weaklist_of(obj);
         if (wrlist == NULL) {
             continue;
         }
-        while (*wrlist != NULL) {
-            struct gc_object *wr = *wrlist;
-            gc_weakref_clear_ref(wr); /* advances *wrlist */
-            if (gc_weakref_callback(wr, NULL) == NULL) {
+        struct gc_object *wr_next;
+        for (struct gc_object *wr = *wrlist; wr != NULL; wr = wr_next) {
+            wr_next = gc_weakref_next(wr);
+            bool has_callback = gc_weakref_callback(wr, NULL) != NULL;
+            if (!has_callback && is_plain_later) {
                 continue;
             }
+            gc_weakref_clear_ref(wr);
             /* A weakref that is garbage too gets no callback. */
-            if (gc_is_collecting(gc_head_of(wr))) {
+            if (!has_callback || gc_is_collecting(gc_head_of(wr))) {
                 continue;
             }
             gc_incref(wr); /* so it cannot go before its callback ran */
@@ -392,6 +399,33 @@ handle_weakrefs(struct gc_heap *heap, struct gc_head *unreachable,
     }
     gc_emit_phase_end(heap, GC_PHASE_WEAKREFS);
     return freed;
+}
+
+/* 3.15: the weakrefs without a callback that handle_weakrefs left --
+ * in what is still garbage after the finalizers, or to it -- are
+ * cleared before anything is cleared.  (One with a callback that a
+ * finalizer made calls back when its referent dies, as on every
+ * profile.) */
+static void
+clear_plain_weakrefs(struct gc_head *collectable)
+{
+    for (struct gc_head *h = gc_head_next(collectable); h != collectable;
+         h = gc_head_next(h)) {
+        struct gc_object *obj = gc_object_of(h);
+        if (obj->type->kind == GC_KIND_WEAKREF &&
+            gc_weakref_callback(obj, NULL) == NULL) {
+            gc_weakref_clear_ref(obj);
+        }
+        struct gc_object **wrlist = gc_weaklist_of(obj);
+        struct gc_object *wr_next;
+        for (struct gc_object *wr = wrlist != NULL ? *wrlist : NULL;
+             wr != NULL; wr = wr_next) {
+            wr_next = gc_weakref_next(wr);
+            if (gc_weakref_callback(wr, NULL) == NULL) {
+                gc_weakref_clear_ref(wr);
+            }
+        }
+    }
 }
 
 /* ---- finalizers and resurrection ----------------------------------- */
@@ -552,6 +586,9 @@ gc_cycles_handle_unreachable(struct gc_heap *heap,
             handle_resurrected_objects(heap, unreachable, &final_unreachable,
                                        kept);
             m += (int64_t)gc_glist_size(&final_unreachable);
+            if (heap->profile >= GC_PROFILE_3_15) {
+                clear_plain_weakrefs(&final_unreachable);
+            }
             delete_garbage(heap, &final_unreachable, old);
         }
         else if (check_garbage(unreachable)) {

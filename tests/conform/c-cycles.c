@@ -786,11 +786,13 @@ CASE(trash_weakref_calls_back_on_27_only)
 }
 
 /* A finalizer reads a weakref to another object of its garbage, measured:
- *   a = A(); d = D(); d.w = weakref.ref(a); a.d = d; d.a = a; del a, d
- *   gc.collect() -> 5 (2.7, 3.8), 3 (3.11+)
- * 3.x clears weakrefs to the garbage before any finalizer runs, so
- * D.__del__ sees d.w() is None.  2.7 never finalizes a __del__ cycle: D
- * goes to gc.garbage and its weakref still reads a. */
+ *   a = A(); d = D(); d.w = weakref.ref(a[, cb]); a.d = d; d.a = a
+ *   del a, d; gc.collect() -> 5 (2.7, 3.8), 3 (3.11+)
+ * 3.8-3.14 clear weakrefs to the garbage before any finalizer runs, so
+ * D.__del__ sees d.w() is None.  3.15.2 does so only for weakrefs with a
+ * callback: one without still reads a.  2.7 never finalizes a __del__
+ * cycle: D goes to gc.garbage and its weakref still reads a.  arg 1:
+ * with a callback (a C one here, so no function object is garbage). */
 static void
 read_weakref(struct gc_heap *heap, struct gc_object *self, void *data)
 {
@@ -813,19 +815,54 @@ CASE(finalizer_sees_weakref_to_cogarbage_cleared)
     struct gc_object *a = cf_new(heap, acls, env, "a");
     struct gc_object *d = gc_instance_new(heap, dcls);
     struct gc_object *w;
-    check_int(gc_weakref_new(heap, a, NULL, NULL, &w), ==, GC_OK);
+    struct wr_box box = {.heap = heap};
+    check_int(gc_weakref_new(heap, a, env->arg ? wr_callback : NULL, &box,
+                             &w),
+              ==, GC_OK);
     cf_set(heap, d, "w", w);
     gc_decref(heap, w);
     cf_pair(heap, a, d);
     check_int(gc_collect(heap, 2), ==, 2 * cf_inst_weight(env) + 1);
+    check_int(box.calls, ==, 0); /* the weakref is garbage too */
     if (is(env, GC_PROFILE_2_7)) {
         check_int(seen, ==, 0);
         check_int(cf_len(gc_garbage(heap)), ==, 1);
         check(gc_weakref_get(w) == a);
     }
+    else if (env->profile >= GC_PROFILE_3_15 && !env->arg) {
+        check_int(seen, ==, 2);
+    }
     else {
         check_int(seen, ==, 1);
     }
+    cf_done(heap);
+}
+
+/* Weakrefs to a resurrected cycle, measured:
+ *   r = R(); a = A(); r.a = a; a.r = r; w = weakref.ref(r)
+ *   wa = weakref.ref(a); del r, a; gc.collect()
+ * 3.8-3.14: 0, and both weakrefs read None (cleared before the
+ * finalizer resurrected r); 3.15.2: 0, both still read their objects;
+ * 2.7: 4, r in gc.garbage, both still set (legacy garbage is never
+ * handed to handle_weakrefs). */
+CASE(weakrefs_to_a_resurrected_cycle)
+{
+    struct gc_heap *heap = cf_heap(env);
+    struct gc_class *rcls = cf_resurrecting(heap, env);
+    struct gc_class *acls = cf_class(heap, env, "A", GC_FIN_NONE);
+    struct gc_object *r = cf_new(heap, rcls, env, "r");
+    struct gc_object *a = cf_new(heap, acls, env, "a");
+    struct gc_object *w, *wa;
+    check_int(gc_weakref_new(heap, r, NULL, NULL, &w), ==, GC_OK);
+    check_int(gc_weakref_new(heap, a, NULL, NULL, &wa), ==, GC_OK);
+    cf_pair(heap, r, a);
+    bool is_27 = is(env, GC_PROFILE_2_7);
+    check_int(gc_collect(heap, 2), ==, is_27 ? 2 * cf_inst_weight(env) : 0);
+    bool is_kept = is_27 || env->profile >= GC_PROFILE_3_15;
+    check(gc_weakref_get(w) == (is_kept ? r : NULL));
+    check(gc_weakref_get(wa) == (is_kept ? a : NULL));
+    gc_decref(heap, w);
+    gc_decref(heap, wa);
     cf_done(heap);
 }
 
@@ -1113,8 +1150,12 @@ const struct conform_case conform_cycle_cases[] = {
      GC_CAP_GENERATIONS, PY3, trash_weakref_to_outside_object_is_cleared_first},
     {"bpo-38006: a trash weakref calls back on 2.7 only", "cycles",
      GC_CAP_GENERATIONS, 0, trash_weakref_calls_back_on_27_only},
-    {"a finalizer sees its weakref to co-garbage cleared (3.x)", "cycles",
-     0, 0, finalizer_sees_weakref_to_cogarbage_cleared},
+    {"a finalizer sees its weakref to co-garbage cleared (3.8-3.14)",
+     "cycles", 0, 0, finalizer_sees_weakref_to_cogarbage_cleared, 0},
+    {"weakrefs to a resurrected cycle: cleared on 3.8-3.14 only", "cycles",
+     0, 0, weakrefs_to_a_resurrected_cycle},
+    {"a finalizer sees its weakref with a callback to co-garbage cleared",
+     "cycles", 0, 0, finalizer_sees_weakref_to_cogarbage_cleared, 1},
     {"callbacks on garbage see None, never cleared objects", "cycles", 0,
      0, callbacks_see_none_never_cleared_objects},
     {"DEBUG_SAVEALL keeps a dead self-list in gc.garbage", "cycles", 0, 0,

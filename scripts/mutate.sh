@@ -36,6 +36,8 @@ tests=(
     conform-full-3.13 conform-incremental-2.7 conform-incremental-3.8
     conform-incremental-3.11 conform-incremental-3.13 conform-trialdel-2.7
     conform-trialdel-3.8 conform-trialdel-3.11 conform-trialdel-3.13
+    conform-cpython-3.14 conform-cpython-3.15 conform-full-3.15
+    conform-incremental-3.15 conform-trialdel-3.15
     conform-cpython-threshold-100-5-5 conform-cpython-threshold-5000-20-20
     conform-cpython-pending-rule-off conform-cpython-generations-1
     conform-cpython-generations-2 !conform-none-2.7-cycles

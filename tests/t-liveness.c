@@ -222,7 +222,8 @@ main(void)
         {"full", 0},          {"incremental", 100},
         {"incremental:budget=64", 0}, {"trialdel:buffer=500", 0},
     };
-    static const char *const profiles[] = {"2.7", "3.8", "3.11", "3.13"};
+    static const char *const profiles[] = {"2.7",  "3.8",  "3.11",
+                                           "3.13", "3.14", "3.15"};
     char spec[128], name[256];
     for (size_t s = 0; s < sizeof runs / sizeof *runs; s++) {
         for (size_t p = 0; p < sizeof profiles / sizeof *profiles; p++) {

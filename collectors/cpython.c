@@ -28,6 +28,7 @@
 struct cpython_state {
     uint64_t long_lived_total;   /* survivors of the last full collection */
     uint64_t long_lived_pending; /* promoted into gen 2 since then */
+    uint64_t full_collections;   /* the sweeps: each examines all */
     bool has_pending_rule;
     bool has_custom_thresholds;
     int ngens;                   /* generations=: 1, 2 or 3 */
@@ -39,6 +40,7 @@ static gc_caps_fn cpython_caps;
 static gc_collect_fn cpython_collect;
 static gc_trigger_fn cpython_trigger;
 static gc_retrigger_fn cpython_retrigger;
+static gc_sweeps_fn cpython_sweeps;
 
 /* Parses "T0[/T1[/T2]]": each a C int, as gc.set_threshold takes. */
 static bool
@@ -221,6 +223,7 @@ cpython_collect(struct gc_heap *heap, int gen, enum gc_reason why,
     gc_cycles_handle_unreachable(heap, &unreachable, old, old, res);
     if (gen == GC_NGENS - 1) {
         gc_free_lists_clear(heap); /* clear_freelists, full only */
+        st->full_collections++;
     }
 
     if (heap->debug & GC_DEBUG_STATS) {
@@ -287,6 +290,15 @@ cpython_retrigger(struct gc_heap *heap)
     }
 }
 
+/* Liveness: a full collection examines every generation, so garbage is
+ * freed by the next one (the 25% rule only delays it). */
+static uint64_t
+cpython_sweeps(const struct gc_heap *heap, const void *state)
+{
+    (void)heap;
+    return ((const struct cpython_state *)state)->full_collections;
+}
+
 static const struct gc_option cpython_options[] = {
     {"threshold", "700/10/10",
      "T0[/T1[/T2]]: generation thresholds (3.13 profile: 2000/10/10)"},
@@ -306,4 +318,6 @@ const struct gc_collector gc_collector_cpython = {
     .collect = cpython_collect,
     .trigger = cpython_trigger,
     .retrigger = cpython_retrigger,
+    .sweeps = cpython_sweeps,
+    .sweep_bound = 1,
 };

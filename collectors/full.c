@@ -23,6 +23,7 @@ struct full_state {
     double ratio;
     uint64_t min;
     uint64_t survivors; /* tracked objects after the last collection */
+    uint64_t collections; /* the sweeps: each examines all */
 };
 
 static gc_init_fn full_init;
@@ -31,6 +32,7 @@ static gc_caps_fn full_caps;
 static gc_collect_fn full_collect;
 static gc_trigger_fn full_trigger;
 static gc_retrigger_fn full_retrigger;
+static gc_sweeps_fn full_sweeps;
 
 static enum gc_status
 full_init(struct gc_heap *heap, const struct gc_option_value *opts,
@@ -75,6 +77,7 @@ full_init(struct gc_heap *heap, const struct gc_option_value *opts,
     st->ratio = ratio;
     st->min = min;
     st->survivors = 0;
+    st->collections = 0;
     *state = st;
     return GC_OK;
 }
@@ -129,6 +132,7 @@ full_collect(struct gc_heap *heap, int gen, enum gc_reason why,
     gc_emit_phase_end(heap, GC_PHASE_UNTRACK);
     gc_cycles_handle_unreachable(heap, &unreachable, all, all, res);
     gc_free_lists_clear(heap); /* every collection is a full one */
+    st->collections++;
     full_retrigger(heap);
 }
 
@@ -142,6 +146,14 @@ full_trigger(struct gc_heap *heap, bool is_safepoint)
     if (heap->is_enabled && heap->gens[0].count > heap->trigger_count) {
         gc_collect_with_callback(heap, GC_NGENS - 1, GC_REASON_THRESHOLD);
     }
+}
+
+/* Liveness: every collection examines the whole heap. */
+static uint64_t
+full_sweeps(const struct gc_heap *heap, const void *state)
+{
+    (void)heap;
+    return ((const struct full_state *)state)->collections;
 }
 
 static const struct gc_option full_options[] = {
@@ -161,4 +173,6 @@ const struct gc_collector gc_collector_full = {
     .collect = full_collect,
     .trigger = full_trigger,
     .retrigger = full_retrigger,
+    .sweeps = full_sweeps,
+    .sweep_bound = 1,
 };

@@ -774,6 +774,14 @@ typedef void gc_retrigger_fn(struct gc_heap *heap);
 /* With has_decref_hook: a decrement left obj's count above zero, and a
  * container is about to be freed (forget it). */
 typedef void gc_object_fn(struct gc_heap *heap, struct gc_object *obj);
+/* Liveness, what a cycle collector promises without gc.collect(2): the
+ * sweeps it has completed, each a run of collections that together
+ * examined every object tracked when the run began with all it reaches.
+ * Garbage there is when this reads E is freed by the time it reads E +
+ * the collector's sweep_bound.  Not promised for what legacy finalizers,
+ * frozen objects or gc.garbage keep; on 3.8 a batch that a resurrection
+ * kept starts counting again. */
+typedef uint64_t gc_sweeps_fn(const struct gc_heap *heap, const void *state);
 
 struct gc_collector {
     const char *name;        /* CLI and results key, e.g. "cpython" */
@@ -787,6 +795,8 @@ struct gc_collector {
     gc_retrigger_fn *retrigger; /* NULL: the trigger never fires */
     gc_object_fn *decref_hook;  /* NULL: no candidate roots */
     gc_object_fn *forget;       /* with decref_hook */
+    gc_sweeps_fn *sweeps;       /* NULL: no liveness promise */
+    unsigned sweep_bound;       /* in sweeps, at least 1 */
 };
 
 /* The registry (registry.c): NULL-terminated, the reference first. */
@@ -820,6 +830,10 @@ enum gc_status gc_heap_new_spec(const char *spec,
                                 struct gc_heap **out, char *err,
                                 size_t err_bytes);
 const struct gc_collector *gc_heap_collector(const struct gc_heap *heap);
+/* The heap's collector's liveness promise (gc_sweeps_fn): false if it
+ * makes none; else the sweeps completed so far and the bound. */
+bool gc_heap_sweeps(const struct gc_heap *heap, uint64_t *sweeps,
+                    unsigned *bound);
 
 /* ---- verification -------------------------------------------------- */
 

@@ -72,6 +72,17 @@ gc_heap_collector(const struct gc_heap *heap)
     return heap->collector;
 }
 
+bool
+gc_heap_sweeps(const struct gc_heap *heap, uint64_t *sweeps, unsigned *bound)
+{
+    if (heap->collector->sweeps == NULL) {
+        return false;
+    }
+    *sweeps = heap->collector->sweeps(heap, heap->collector_state);
+    *bound = heap->collector->sweep_bound;
+    return true;
+}
+
 /* ---- collections -------------------------------------------------- */
 
 void

@@ -64,6 +64,7 @@ struct inc_state {
     uint64_t budget;     /* 0: automatic */
     bool count_tracked;
     uint64_t old_estimate; /* objects in pending + visited, roughly */
+    uint64_t old_cycles;   /* the sweeps: old cycles done, collect(2)s */
 };
 
 static gc_init_fn inc_init;
@@ -72,6 +73,7 @@ static gc_caps_fn inc_caps;
 static gc_collect_fn inc_collect;
 static gc_trigger_fn inc_trigger;
 static gc_retrigger_fn inc_retrigger;
+static gc_sweeps_fn inc_sweeps;
 
 static enum gc_status
 inc_init(struct gc_heap *heap, const struct gc_option_value *opts,
@@ -115,6 +117,7 @@ inc_init(struct gc_heap *heap, const struct gc_option_value *opts,
     st->budget = budget;
     st->count_tracked = count_tracked;
     st->old_estimate = 0;
+    st->old_cycles = 0;
     *state = st;
     return GC_OK;
 }
@@ -233,9 +236,11 @@ inc_collect(struct gc_heap *heap, int gen, enum gc_reason why,
     gc_cycles_handle_unreachable(heap, &unreachable, old, old, res);
     if (gen == 2) {
         gc_free_lists_clear(heap);
+        st->old_cycles++;
     }
     if (gen == 1 && gc_glist_is_empty(pending)) {
         gc_glist_merge(visited, pending); /* the old cycle is done */
+        st->old_cycles++;
     }
     inc_retrigger(heap);
 }
@@ -264,6 +269,17 @@ inc_trigger(struct gc_heap *heap, bool is_safepoint)
     gc_collect_with_callback(heap, 1, GC_REASON_THRESHOLD);
 }
 
+/* Liveness: by the end of an old cycle every object that was old when
+ * it began has been a seed or in a seed's closure; garbage found in the
+ * middle of one is all old (pending) after the flip that ends it, so the
+ * next whole cycle frees it: two sweeps. */
+static uint64_t
+inc_sweeps(const struct gc_heap *heap, const void *state)
+{
+    (void)heap;
+    return ((const struct inc_state *)state)->old_cycles;
+}
+
 static const struct gc_option inc_options[] = {
     {"budget", "0",
      "objects per increment; 0: young count + old size / threshold1, as "
@@ -287,4 +303,6 @@ const struct gc_collector gc_collector_incremental = {
     .collect = inc_collect,
     .trigger = inc_trigger,
     .retrigger = inc_retrigger,
+    .sweeps = inc_sweeps,
+    .sweep_bound = 2,
 };

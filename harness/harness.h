@@ -288,9 +288,11 @@ int gc_results_check(const char *name, const char *data, size_t len,
  * the heap holding only what the scenario rooted. */
 enum gc_status gc_scenario_run_heap(const char *path, struct gc_heap *heap,
                                     FILE *out, FILE *err);
-/* Compares two event logs: statements in order, the events of one
- * statement as a multiset.  On a difference, writes the statement and
- * both sides as TAP comments to report (if not NULL). */
+/* Compares two event logs: statements in order; within one, the kinds
+ * of event in the order CPython fixes (callbacks, finalizers, the
+ * collect line), and each run of one kind as a multiset.  On a
+ * difference, writes the statement and both sides as TAP comments to
+ * report (if not NULL). */
 bool gc_scenario_logs_match(const char *expected, const char *actual,
                             FILE *report);
 

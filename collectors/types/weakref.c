@@ -164,13 +164,6 @@ gc_weakref_callback(const struct gc_object *wr, void **data)
     return w->callback;
 }
 
-struct gc_object *
-gc_weakref_next(const struct gc_object *wr)
-{
-    const struct gc_weakref *w = (const struct gc_weakref *)wr;
-    return w->next != NULL ? &w->next->ob : NULL;
-}
-
 size_t
 gc_weakref_count(const struct gc_object *obj)
 {

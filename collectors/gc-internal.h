@@ -568,6 +568,8 @@ void gc_weakref_forget(struct gc_object *wr);
 void gc_weakref_clear_ref(struct gc_object *wr);
 gc_weakref_callback_fn *gc_weakref_callback(const struct gc_object *wr,
                                             void **data);
+/* The weakref after wr in its referent's list, or NULL. */
+struct gc_object *gc_weakref_next(const struct gc_object *wr);
 
 /* The address of an object's weakref list head, or NULL if its type does
  * not support weakrefs. */

@@ -62,16 +62,17 @@ const char *gc_status_str(enum gc_status status);
 enum gc_profile {
     GC_PROFILE_2_7,  /* 2.7.18: legacy __del__, separate instance dicts */
     GC_PROFILE_3_8,  /* 3.8.18 (3.4-3.10): PEP 442, separate dicts */
-    GC_PROFILE_3_11, /* 3.11.7 (3.11-3.12): inline values; the default */
+    GC_PROFILE_3_11, /* 3.11.7 (3.11-3.12): inline values */
     GC_PROFILE_3_13, /* 3.13.0: as 3.11, threshold 2000, deferred gc */
-    GC_PROFILE_3_14, /* 3.14.10 (3.14.5+, generational again): dicts
+    GC_PROFILE_3_14, /* 3.14.10 (3.14.5+, generational again; the
+                      * default, the release most people run): dicts
                       * tracked from creation and never untracked, a
                       * tuple of atoms untracked from creation */
     GC_PROFILE_3_15, /* 3.15.2: as 3.14; stats and callbacks carry
                       * candidates and duration; small ints to 1024 */
 };
 #define GC_PROFILE_COUNT 6
-#define GC_PROFILE_DEFAULT GC_PROFILE_3_11
+#define GC_PROFILE_DEFAULT GC_PROFILE_3_14
 
 const char *gc_profile_name(enum gc_profile profile); /* "3.11" */
 /* Every profile's name, space-separated, for messages. */

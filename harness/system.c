@@ -25,6 +25,8 @@
 #include <unistd.h>
 
 #define FACT_BYTES 256
+/* Advice quotes a fact (the busy processes) in a sentence of its own. */
+#define ADVICE_BYTES (2 * FACT_BYTES)
 #define MAX_FACTS 32
 #define MAX_ADVICE 12
 #define MAX_PROCS 8192
@@ -38,7 +40,7 @@ struct facts {
     const char *names[MAX_FACTS];
     char values[MAX_FACTS][FACT_BYTES];
     size_t n;
-    char advice[MAX_ADVICE][FACT_BYTES];
+    char advice[MAX_ADVICE][ADVICE_BYTES];
     size_t nadvice;
 };
 
@@ -62,7 +64,7 @@ advise(struct facts *f, const char *fmt, ...)
     }
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(f->advice[f->nadvice++], FACT_BYTES, fmt, ap);
+    vsnprintf(f->advice[f->nadvice++], ADVICE_BYTES, fmt, ap);
     va_end(ap);
 }
 

@@ -466,7 +466,10 @@ gc_heap_destroy(struct gc_heap *heap)
     heap->is_destroying = true;
     heap->trigger_count = UINT64_MAX;
     heap->pub.has_decref_hook = false;
-    if (heap->collector != NULL && heap->collector->destroy != NULL) {
+    /* No state: heap creation failed before the collector's init ran
+     * (or in it, which leaves nothing behind). */
+    if (heap->collector != NULL && heap->collector->destroy != NULL &&
+        heap->collector_state != NULL) {
         heap->collector->destroy(heap, heap->collector_state);
     }
     heap->collector_state = NULL;

@@ -107,9 +107,10 @@ struct gc_pool {
     bool is_shuffled;
     uint64_t rng;
     struct gc_pool_reserve reserve[GC_POOL_CLASSES];
+    size_t threshold; /* largest small request: 512, or 256 on 2.7 */
 };
 void gc_pool_init(struct gc_pool *pool, enum gc_layout layout,
-                  uint64_t seed, struct gc_allocator *out);
+                  uint64_t seed, size_t threshold, struct gc_allocator *out);
 void gc_pool_fini(struct gc_pool *pool);
 size_t gc_pool_arena_count(const struct gc_pool *pool);
 enum gc_status gc_pool_prefault(struct gc_pool *pool, uint64_t bytes);
@@ -117,6 +118,16 @@ enum gc_status gc_pool_prefault(struct gc_pool *pool, uint64_t bytes);
 struct gc_heap {
     struct gc_heap_inline pub; /* first: gc_decref reads it */
     enum gc_profile profile;
+    /* pymalloc's SMALL_REQUEST_THRESHOLD on the profile: 512 on 3.x,
+     * 256 on 2.7.  Requests up to it are small blocks (arenas). */
+    size_t small_threshold;
+    /* Byte events: gross_allocated_bytes reaching next_byte_event calls
+     * gc_byte_event, which schedules a byte-triggered collection at
+     * trigger_bytes (UINT64_MAX: none) and samples memory at
+     * next_sample_bytes (UINT64_MAX: no series).  One compare per
+     * allocation either way. */
+    uint64_t next_byte_event, trigger_bytes, next_sample_bytes;
+    bool is_bytes_due;     /* the byte trigger fired; not yet collected */
     struct gc_allocator alloc;
     bool has_pool;         /* alloc is &pool's */
     struct gc_pool pool;
@@ -177,6 +188,40 @@ struct gc_heap {
 
 /* ---- memory ------------------------------------------------------ */
 
+void gc_byte_event(struct gc_heap *heap);
+/* Arms the byte trigger for bytes more of gross allocation from now (0:
+ * disarms it). */
+void gc_heap_set_trigger_bytes(struct gc_heap *heap, uint64_t bytes);
+
+/* Live bytes by path (gc_heap_stats): small, medium or big. */
+static inline void
+gc_mem_account(struct gc_heap *heap, uint64_t n_bytes, bool is_add)
+{
+    struct gc_heap_stats *s = &heap->stats;
+    if (n_bytes <= heap->small_threshold) {
+        if (!is_add) {
+            s->small_live_bytes -= n_bytes;
+        }
+        else if ((s->small_live_bytes += n_bytes) > s->small_peak_bytes) {
+            s->small_peak_bytes = s->small_live_bytes;
+        }
+    }
+    else if (n_bytes < GC_MMAP_THRESHOLD) {
+        if (!is_add) {
+            s->medium_live_bytes -= n_bytes;
+        }
+        else if ((s->medium_live_bytes += n_bytes) > s->medium_peak_bytes) {
+            s->medium_peak_bytes = s->medium_live_bytes;
+        }
+    }
+    else if (is_add) {
+        s->big_live_bytes += n_bytes;
+    }
+    else {
+        s->big_live_bytes -= n_bytes;
+    }
+}
+
 static inline void *
 gc_mem_alloc(struct gc_heap *heap, size_t n_bytes)
 {
@@ -189,6 +234,14 @@ gc_mem_alloc(struct gc_heap *heap, size_t n_bytes)
     heap->stats.live_bytes += n_bytes;
     if (heap->stats.live_bytes > heap->stats.peak_bytes) {
         heap->stats.peak_bytes = heap->stats.live_bytes;
+    }
+    gc_mem_account(heap, n_bytes, true);
+    /* Only here, not in resize: an event may walk the heap (the
+     * accounting run's mark), and a fresh block is not yet referenced
+     * by anything, whereas a resized one may be half moved. */
+    if ((heap->stats.gross_allocated_bytes += n_bytes) >=
+        heap->next_byte_event) {
+        gc_byte_event(heap);
     }
     return p;
 }
@@ -209,6 +262,11 @@ gc_mem_resize(struct gc_heap *heap, void *ptr, size_t old_bytes,
     if (heap->stats.live_bytes > heap->stats.peak_bytes) {
         heap->stats.peak_bytes = heap->stats.live_bytes;
     }
+    gc_mem_account(heap, old_bytes, false);
+    gc_mem_account(heap, new_bytes, true);
+    if (new_bytes > old_bytes) {
+        heap->stats.gross_allocated_bytes += new_bytes - old_bytes;
+    }
     return p;
 }
 
@@ -221,6 +279,7 @@ gc_mem_free(struct gc_heap *heap, void *ptr, size_t n_bytes)
     assert(heap->stats.live_bytes >= n_bytes);
     heap->stats.frees++;
     heap->stats.live_bytes -= n_bytes;
+    gc_mem_account(heap, n_bytes, false);
     heap->alloc.free(heap->alloc.ctx, ptr, n_bytes);
 }
 
@@ -461,6 +520,22 @@ gc_glist_size(const struct gc_head *list)
 #endif
 
 static inline void
+gc_emit_skip(struct gc_heap *heap, int gen, enum gc_skip why)
+{
+    if (GCLAB_EVENTS && heap->listener.skip != NULL) {
+        heap->listener.skip(heap->listener.data, gen, why);
+    }
+}
+
+static inline void
+gc_emit_promoted(struct gc_heap *heap, int gen, uint64_t objects)
+{
+    if (GCLAB_EVENTS && objects > 0 && heap->listener.promoted != NULL) {
+        heap->listener.promoted(heap->listener.data, gen, objects);
+    }
+}
+
+static inline void
 gc_emit_phase_end(struct gc_heap *heap, enum gc_phase phase)
 {
     if (GCLAB_EVENTS && heap->listener.phase_end != NULL) {
@@ -519,6 +594,7 @@ void gc_cycles_handle_unreachable(struct gc_heap *heap,
 extern const struct gc_type gc_type_none;
 extern const struct gc_type gc_type_int;
 extern const struct gc_type gc_type_str;
+extern const struct gc_type gc_type_bytes;
 extern const struct gc_type gc_type_list;
 extern const struct gc_type gc_type_tuple;
 extern const struct gc_type gc_type_dict;

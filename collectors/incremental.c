@@ -31,7 +31,12 @@
  * trigger counts: 3.14.0 counted every container allocated, which made
  * programs that make many untracked containers collect far too often,
  * CPython issue 139951; `tracked` counts only young objects still
- * tracked). */
+ * tracked), and trigger=3.14.0|3.14.2, the same choice by the release
+ * that made it: 3.14.2 took the backport of PR 140262, which counts
+ * tracked objects (CPython issue 142516 bisected its memory growth to
+ * it).  That PR also stopped tracking most untrackable tuples at
+ * creation, which the model does not do.  Give count or trigger, not
+ * both. */
 #include "gc-internal.h"
 
 #include <errno.h>
@@ -61,9 +66,26 @@ inc_init(struct gc_heap *heap, const struct gc_option_value *opts,
 {
     uint64_t budget = 0;
     bool count_tracked = true;
+    int nchoices = 0;
     *state = NULL;
     for (size_t i = 0; i < nopts; i++) {
         const char *v = opts[i].value;
+        if (strcmp(opts[i].key, "trigger") == 0) {
+            if (strcmp(v, "3.14.0") != 0 && strcmp(v, "3.14.2") != 0) {
+                snprintf(err, err_bytes,
+                         "collector 'incremental': bad trigger '%s'; "
+                         "expected 3.14.0 or 3.14.2",
+                         v);
+                return GC_EINVAL;
+            }
+            count_tracked = strcmp(v, "3.14.2") == 0;
+            if (++nchoices > 1) {
+                snprintf(err, err_bytes,
+                         "collector 'incremental': give count or trigger, "
+                         "not both");
+                return GC_EINVAL;
+            }
+        }
         if (strcmp(opts[i].key, "budget") == 0) {
             char *end;
             errno = 0;
@@ -87,6 +109,12 @@ inc_init(struct gc_heap *heap, const struct gc_option_value *opts,
                 return GC_EINVAL;
             }
             count_tracked = strcmp(v, "tracked") == 0;
+            if (++nchoices > 1) {
+                snprintf(err, err_bytes,
+                         "collector 'incremental': give count or trigger, "
+                         "not both");
+                return GC_EINVAL;
+            }
         }
     }
     struct inc_state *st = gc_mem_alloc(heap, sizeof *st);
@@ -206,6 +234,7 @@ inc_collect(struct gc_heap *heap, int gen, enum gc_reason why,
     }
     else {
         uint64_t survivors = gc_glist_size(young);
+        gc_emit_promoted(heap, VISITED, survivors);
         st->old_estimate = st->old_estimate > taken
                                ? st->old_estimate - taken + survivors
                                : survivors;
@@ -251,6 +280,8 @@ static const struct gc_option inc_options[] = {
      "objects per increment; 0: young count + old size / threshold1"},
     {"count", "tracked",
      "tracked|trackable: what the allocation trigger counts"},
+    {"trigger", "count",
+     "3.14.0|3.14.2: count=trackable or count=tracked, by release"},
     {NULL, NULL, NULL},
 };
 

@@ -193,6 +193,18 @@ void gc_byte_event(struct gc_heap *heap);
  * disarms it). */
 void gc_heap_set_trigger_bytes(struct gc_heap *heap, uint64_t bytes);
 
+/* The OS-visible bytes only rise when a peak or the big blocks do. */
+static inline void
+gc_os_peak_update(struct gc_heap *heap)
+{
+    struct gc_heap_stats *s = &heap->stats;
+    uint64_t os = ((s->small_peak_bytes + 0xfffff) & ~(uint64_t)0xfffff) +
+                  s->medium_peak_bytes + s->big_live_bytes;
+    if (os > s->os_peak_bytes) {
+        s->os_peak_bytes = os;
+    }
+}
+
 /* Live bytes by path (gc_heap_stats): small, medium or big. */
 static inline void
 gc_mem_account(struct gc_heap *heap, uint64_t n_bytes, bool is_add)
@@ -204,6 +216,7 @@ gc_mem_account(struct gc_heap *heap, uint64_t n_bytes, bool is_add)
         }
         else if ((s->small_live_bytes += n_bytes) > s->small_peak_bytes) {
             s->small_peak_bytes = s->small_live_bytes;
+            gc_os_peak_update(heap);
         }
     }
     else if (n_bytes < GC_MMAP_THRESHOLD) {
@@ -212,10 +225,12 @@ gc_mem_account(struct gc_heap *heap, uint64_t n_bytes, bool is_add)
         }
         else if ((s->medium_live_bytes += n_bytes) > s->medium_peak_bytes) {
             s->medium_peak_bytes = s->medium_live_bytes;
+            gc_os_peak_update(heap);
         }
     }
     else if (is_add) {
         s->big_live_bytes += n_bytes;
+        gc_os_peak_update(heap);
     }
     else {
         s->big_live_bytes -= n_bytes;

@@ -325,6 +325,7 @@ struct gc_heap_stats {
     uint64_t small_live_bytes, small_peak_bytes;
     uint64_t medium_live_bytes, medium_peak_bytes;
     uint64_t big_live_bytes;
+    uint64_t os_peak_bytes; /* the highest gc_heap_os_bytes yet */
 };
 /* glibc's default M_MMAP_THRESHOLD: blocks from here up are mapped on
  * their own and unmapped when freed; smaller ones come from a heap
@@ -360,6 +361,8 @@ uint64_t gc_heap_arena_peak_bytes(const struct gc_heap *heap);
  * never falls while the small and medium blocks stay at their peak:
  * what a process's size does under an allocator that keeps pages. */
 uint64_t gc_heap_os_bytes(const struct gc_heap *heap);
+/* Starts peak_bytes over from the live bytes now, for a region's peak. */
+void gc_heap_reset_peak(struct gc_heap *heap);
 /* Maps and writes arenas for bytes more of small objects now, kept
  * mapped while empty, so that a measured region that follows does not
  * pay first-touch page faults for them.  Nothing on malloc heaps. */
@@ -874,8 +877,9 @@ enum gc_status gc_heap_verify(struct gc_heap *heap, int level, char *err,
  * gc_object_py_sizeof counts them.  Found as a full collection finds
  * them (refcounts less internal references give the roots; a mark from
  * the roots), but without changing anything, so the harness can call it
- * from a collection's begin event.  Untracked objects held only by the
- * garbage (atoms, untracked tuples) are not counted.  O(tracked); one
+ * from a collection's begin event.  Payloads (bytes) that only the
+ * garbage holds are counted; other untracked objects held only by the
+ * garbage (ints, str, untracked tuples and dicts) are not.  O(tracked); one
  * malloc'd stack.  GC_ENOMEM, or GC_EINVAL if a refcount is below the
  * references to it (as gc_heap_verify level 2 reports). */
 enum gc_status gc_heap_garbage(struct gc_heap *heap, uint64_t *objects,

@@ -532,6 +532,12 @@ gc_heap_os_bytes(const struct gc_heap *heap)
            s->medium_peak_bytes + s->big_live_bytes;
 }
 
+void
+gc_heap_reset_peak(struct gc_heap *heap)
+{
+    heap->stats.peak_bytes = heap->stats.live_bytes;
+}
+
 /* The next byte event: the trigger's or the sample's, whichever is
  * first. */
 static void

@@ -89,6 +89,26 @@ main(void)
         check_uint(fa.failures, ==, 1);
         check_uint(gc_heap_destroy(heap), ==, 0);
     }
+    TEST("the oracle mark counts payloads only the garbage holds") {
+        struct gc_heap *heap = new_heap(GC_PROFILE_3_13);
+        struct gc_object *l = gc_list_new(heap), *b, *shared;
+        check_int(gc_bytes_new(heap, 10000, &b), ==, GC_OK);
+        check_int(gc_bytes_new(heap, 5000, &shared), ==, GC_OK);
+        gc_list_append(heap, l, b);
+        gc_list_append(heap, l, b); /* twice: both references garbage's */
+        gc_list_append(heap, l, shared);
+        gc_list_append(heap, l, l);
+        uint64_t list_bytes = gc_object_py_sizeof(heap, l);
+        gc_decref(heap, b);
+        gc_decref(heap, l);
+        uint64_t objects, bytes;
+        check_int(gc_heap_garbage(heap, &objects, &bytes), ==, GC_OK);
+        /* shared is held from here too, so it would outlive the cycle */
+        check_uint(objects, ==, 2);
+        check_uint(bytes, ==, list_bytes + 10033);
+        gc_decref(heap, shared);
+        check_uint(gc_heap_destroy(heap), ==, 0);
+    }
     TEST("OS-visible memory holds the small and medium peaks, not big") {
         struct gc_heap *heap = new_heap(GC_PROFILE_3_13);
         uint64_t os0 = gc_heap_os_bytes(heap);

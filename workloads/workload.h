@@ -39,6 +39,11 @@ gc_workload_request(const struct gc_workload_params *p, bool is_end)
 typedef enum gc_status gc_workload_fn(struct gc_heap *heap,
                                       const struct gc_workload_params *p,
                                       uint64_t *checksum);
+/* Checks the option values of p (size may be anything): false with one
+ * line in err for a value out of range, so that a bad spec is refused
+ * before anything runs. */
+typedef bool gc_workload_check_fn(const struct gc_workload_params *p,
+                                  char *err, size_t err_bytes);
 
 struct gc_workload {
     const char *name;
@@ -51,6 +56,7 @@ struct gc_workload {
     const struct gc_option *options; /* terminated by a NULL name */
     gc_workload_fn *run;
     const char *twin; /* the Python twin's source text */
+    gc_workload_check_fn *check; /* NULL: values are checked when run */
 };
 
 /* A workload's step that allocates: NULL, or any status but GC_OK,

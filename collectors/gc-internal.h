@@ -205,35 +205,27 @@ gc_os_peak_update(struct gc_heap *heap)
     }
 }
 
-/* Live bytes by path (gc_heap_stats): small, medium or big. */
+/* Blocks above the small threshold, by path (gc_heap_stats): medium
+ * from malloc's heap, big mapped alone.  Out of line: rare. */
+void gc_mem_account_large(struct gc_heap *heap, uint64_t n_bytes,
+                          bool is_add);
+
+/* After live_bytes rose by a small block: the small blocks' peak (live
+ * less the large ones), and the OS-visible peak when that crosses into
+ * another arena.  Small blocks are most allocations, so this is one
+ * subtraction and a compare unless the heap is at its peak. */
 static inline void
-gc_mem_account(struct gc_heap *heap, uint64_t n_bytes, bool is_add)
+gc_mem_small_added(struct gc_heap *heap)
 {
     struct gc_heap_stats *s = &heap->stats;
-    if (n_bytes <= heap->small_threshold) {
-        if (!is_add) {
-            s->small_live_bytes -= n_bytes;
-        }
-        else if ((s->small_live_bytes += n_bytes) > s->small_peak_bytes) {
-            s->small_peak_bytes = s->small_live_bytes;
+    uint64_t small = s->live_bytes - s->medium_live_bytes - s->big_live_bytes;
+    if (small > s->small_peak_bytes) {
+        bool is_new_arena = (small - 1) >> 20 != (s->small_peak_bytes - 1) >> 20 ||
+                            s->small_peak_bytes == 0;
+        s->small_peak_bytes = small;
+        if (is_new_arena) {
             gc_os_peak_update(heap);
         }
-    }
-    else if (n_bytes < GC_MMAP_THRESHOLD) {
-        if (!is_add) {
-            s->medium_live_bytes -= n_bytes;
-        }
-        else if ((s->medium_live_bytes += n_bytes) > s->medium_peak_bytes) {
-            s->medium_peak_bytes = s->medium_live_bytes;
-            gc_os_peak_update(heap);
-        }
-    }
-    else if (is_add) {
-        s->big_live_bytes += n_bytes;
-        gc_os_peak_update(heap);
-    }
-    else {
-        s->big_live_bytes -= n_bytes;
     }
 }
 
@@ -250,7 +242,12 @@ gc_mem_alloc(struct gc_heap *heap, size_t n_bytes)
     if (heap->stats.live_bytes > heap->stats.peak_bytes) {
         heap->stats.peak_bytes = heap->stats.live_bytes;
     }
-    gc_mem_account(heap, n_bytes, true);
+    if (n_bytes > heap->small_threshold) {
+        gc_mem_account_large(heap, n_bytes, true);
+    }
+    else {
+        gc_mem_small_added(heap);
+    }
     /* Only here, not in resize: an event may walk the heap (the
      * accounting run's mark), and a fresh block is not yet referenced
      * by anything, whereas a resized one may be half moved. */
@@ -277,8 +274,15 @@ gc_mem_resize(struct gc_heap *heap, void *ptr, size_t old_bytes,
     if (heap->stats.live_bytes > heap->stats.peak_bytes) {
         heap->stats.peak_bytes = heap->stats.live_bytes;
     }
-    gc_mem_account(heap, old_bytes, false);
-    gc_mem_account(heap, new_bytes, true);
+    if (old_bytes > heap->small_threshold) {
+        gc_mem_account_large(heap, old_bytes, false);
+    }
+    if (new_bytes > heap->small_threshold) {
+        gc_mem_account_large(heap, new_bytes, true);
+    }
+    else if (new_bytes > old_bytes || old_bytes > heap->small_threshold) {
+        gc_mem_small_added(heap);
+    }
     if (new_bytes > old_bytes) {
         heap->stats.gross_allocated_bytes += new_bytes - old_bytes;
     }
@@ -294,7 +298,9 @@ gc_mem_free(struct gc_heap *heap, void *ptr, size_t n_bytes)
     assert(heap->stats.live_bytes >= n_bytes);
     heap->stats.frees++;
     heap->stats.live_bytes -= n_bytes;
-    gc_mem_account(heap, n_bytes, false);
+    if (n_bytes > heap->small_threshold) {
+        gc_mem_account_large(heap, n_bytes, false);
+    }
     heap->alloc.free(heap->alloc.ctx, ptr, n_bytes);
 }
 

@@ -322,7 +322,7 @@ struct gc_heap_stats {
      * mapped on their own -- with the peaks that gc_heap_os_bytes
      * needs. */
     uint64_t gross_allocated_bytes;
-    uint64_t small_live_bytes, small_peak_bytes;
+    uint64_t small_peak_bytes; /* small live = live - medium - big */
     uint64_t medium_live_bytes, medium_peak_bytes;
     uint64_t big_live_bytes;
     uint64_t os_peak_bytes; /* the highest gc_heap_os_bytes yet */

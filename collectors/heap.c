@@ -533,6 +533,28 @@ gc_heap_os_bytes(const struct gc_heap *heap)
 }
 
 void
+gc_mem_account_large(struct gc_heap *heap, uint64_t n_bytes, bool is_add)
+{
+    struct gc_heap_stats *s = &heap->stats;
+    if (n_bytes < GC_MMAP_THRESHOLD) {
+        if (!is_add) {
+            s->medium_live_bytes -= n_bytes;
+        }
+        else if ((s->medium_live_bytes += n_bytes) > s->medium_peak_bytes) {
+            s->medium_peak_bytes = s->medium_live_bytes;
+            gc_os_peak_update(heap);
+        }
+    }
+    else if (is_add) {
+        s->big_live_bytes += n_bytes;
+        gc_os_peak_update(heap);
+    }
+    else {
+        s->big_live_bytes -= n_bytes;
+    }
+}
+
+void
 gc_heap_reset_peak(struct gc_heap *heap)
 {
     heap->stats.peak_bytes = heap->stats.live_bytes;

@@ -31,7 +31,7 @@ icount() { # BINARY WORKLOAD SIZE -> instructions of the measured region
     sed -n 's/^summary: *\([0-9]*\).*/\1/p' "$tmp/cg.out"
 }
 sampling() { # the inclusive instructions of gc_byte_event in cg.out
-    callgrind_annotate --inclusive=yes "$tmp/cg.out" 2>/dev/null |
+    callgrind_annotate --inclusive=yes --threshold=100 "$tmp/cg.out" 2>/dev/null |
         awk '/gc_byte_event/ { gsub(",", "", $1); print $1; exit }'
 }
 printf '%-20s %14s %14s %9s %12s %9s\n' workload "$rev" this change \

@@ -127,6 +127,35 @@ main(void)
         check_uint(gc_heap_os_bytes(heap) % 1024, ==, 10033 % 1024);
         check_uint(gc_heap_destroy(heap), ==, 0);
     }
+    TEST("OS-visible memory is the same on the pool and on malloc") {
+        uint64_t os[2], peak[2];
+        for (int k = 0; k < 2; k++) {
+            struct gc_heap_config cfg;
+            gc_heap_config_init(&cfg);
+            cfg.profile = GC_PROFILE_3_13;
+            cfg.allocator = k ? &gc_allocator_system : NULL;
+            struct gc_heap *heap = NULL;
+            check_int(gc_heap_new(&cfg, &heap), ==, GC_OK);
+            struct gc_object *keep = gc_list_new(heap);
+            for (int i = 0; i < 3000; i++) {
+                struct gc_object *l = gc_list_new(heap), *b;
+                gc_bytes_new(heap, (uint64_t)(i % 7) * 5000, &b);
+                gc_list_append(heap, l, b);
+                gc_decref(heap, b);
+                if (i % 3 == 0) {
+                    gc_list_append(heap, keep, l);
+                }
+                gc_decref(heap, l);
+            }
+            gc_decref(heap, keep);
+            os[k] = gc_heap_os_bytes(heap);
+            peak[k] = gc_heap_stats(heap)->os_peak_bytes;
+            check_uint(gc_heap_destroy(heap), ==, 0);
+        }
+        check_uint(os[0], ==, os[1]);
+        check_uint(peak[0], ==, peak[1]);
+        check_uint(peak[0], >, 3000 / 3 * 10000);
+    }
     TEST("the byte trigger: a young collection after N kB, at a safepoint") {
         struct gc_heap *heap = heap_of("cpython:profile=3.13,bytes=64");
         struct gc_gen_stats st[3];

@@ -98,7 +98,7 @@ http_client(struct gc_heap *heap, const struct gc_workload_params *p,
     uint64_t sum = 0;
     for (uint64_t i = 0; i < o.n && rc == GC_OK; i++) {
         struct gc_object *conn = gc_list_get(pool, i % o.pool);
-        struct gc_object *r = NULL, *headers = NULL, *body = NULL,
+        struct gc_object *r = NULL, *headers = NULL,
                          *io = NULL, *wconn = NULL, *s = NULL, *back = NULL;
         WORKLOAD_STEP(rc, r = gc_instance_new(heap, resp_class));
         gc_safepoint(heap); /* Response() */
@@ -107,12 +107,7 @@ http_client(struct gc_heap *heap, const struct gc_workload_params *p,
         WORKLOAD_STEP_OK(rc, gc_dict_set(heap, headers, consts[2], consts[3]));
         WORKLOAD_STEP_OK(rc, gc_attr_set(heap, r, "headers", headers));
         gc_xdecref(heap, headers);
-        if (o.body > 0) {
-            WORKLOAD_STEP_OK(rc, gc_bytes_new(heap, o.body, &body));
-        }
-        WORKLOAD_STEP_OK(rc, gc_attr_set(heap, r, "body",
-                                         body ? body : gc_none(heap)));
-        gc_xdecref(heap, body);
+        WORKLOAD_STEP_OK(rc, gc_workload_set_payload(heap, r, "body", o.body));
         WORKLOAD_STEP(rc, io = gc_int_new(heap, (int64_t)i));
         WORKLOAD_STEP_OK(rc, gc_attr_set(heap, r, "i", io));
         gc_xdecref(heap, io);

@@ -59,8 +59,7 @@ payload_cycles(struct gc_heap *heap, const struct gc_workload_params *p,
     uint64_t sum = 0;
     enum gc_status rc = GC_OK;
     for (uint64_t i = 0; i < o.n && rc == GC_OK; i++) {
-        struct gc_object *first = NULL, *prev = NULL, *payload = NULL,
-                         *io = NULL;
+        struct gc_object *first = NULL, *prev = NULL, *io = NULL;
         WORKLOAD_STEP(rc, first = gc_instance_new(heap, item));
         gc_safepoint(heap); /* Item() is a call */
         if (first != NULL) {
@@ -80,21 +79,12 @@ payload_cycles(struct gc_heap *heap, const struct gc_workload_params *p,
         if (prev != NULL) {
             WORKLOAD_STEP_OK(rc, gc_attr_set(heap, prev, "next", first));
         }
-        if (o.payload > 0) {
-            WORKLOAD_STEP_OK(rc, gc_bytes_new(heap, o.payload, &payload));
-        }
-        WORKLOAD_STEP_OK(rc, gc_attr_set(heap, first, "payload",
-                                         payload ? payload : gc_none(heap)));
-        gc_xdecref(heap, payload);
+        WORKLOAD_STEP_OK(rc, gc_workload_set_payload(heap, first, "payload",
+                                                     o.payload));
         WORKLOAD_STEP(rc, io = gc_int_new(heap, (int64_t)i));
         WORKLOAD_STEP_OK(rc, gc_attr_set(heap, first, "i", io));
         gc_xdecref(heap, io);
-        if (i < o.live) {
-            WORKLOAD_STEP_OK(rc, gc_list_append(heap, rings, first));
-        }
-        else {
-            WORKLOAD_STEP_OK(rc, gc_list_set(heap, rings, i % o.live, first));
-        }
+        WORKLOAD_STEP_OK(rc, gc_workload_hold(heap, rings, i, o.live, first));
         gc_xdecref(heap, first);
         gc_xdecref(heap, prev);
         if (rc == GC_OK) {

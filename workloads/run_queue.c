@@ -61,25 +61,16 @@ run_queue(struct gc_heap *heap, const struct gc_workload_params *p,
     uint64_t sum = 0;
     enum gc_status rc = GC_OK;
     for (uint64_t i = 0; i < o.n && rc == GC_OK; i++) {
-        struct gc_object *node = NULL, *payload = NULL, *io = NULL;
+        struct gc_object *node = NULL, *io = NULL;
         WORKLOAD_STEP(rc, node = gc_instance_new(heap, node_class));
         gc_safepoint(heap); /* Node() is a call */
         WORKLOAD_STEP_OK(rc, gc_attr_set(heap, node, "me", node));
-        if (o.payload > 0) {
-            WORKLOAD_STEP_OK(rc, gc_bytes_new(heap, o.payload, &payload));
-        }
-        WORKLOAD_STEP_OK(rc, gc_attr_set(heap, node, "payload",
-                                         payload ? payload : gc_none(heap)));
-        gc_xdecref(heap, payload);
+        WORKLOAD_STEP_OK(rc, gc_workload_set_payload(heap, node, "payload",
+                                                     o.payload));
         WORKLOAD_STEP(rc, io = gc_int_new(heap, (int64_t)i));
         WORKLOAD_STEP_OK(rc, gc_attr_set(heap, node, "i", io));
         gc_xdecref(heap, io);
-        if (i < o.live) {
-            WORKLOAD_STEP_OK(rc, gc_list_append(heap, queue, node));
-        }
-        else {
-            WORKLOAD_STEP_OK(rc, gc_list_set(heap, queue, i % o.live, node));
-        }
+        WORKLOAD_STEP_OK(rc, gc_workload_hold(heap, queue, i, o.live, node));
         gc_xdecref(heap, node);
         if (rc == GC_OK) {
             sum += (uint64_t)gc_int_value(gc_attr_get(

@@ -96,6 +96,16 @@ struct gc_workload {
         }                                                                   \
     } while (0)
 
+/* The payload workloads' shared steps (payload.c): obj.NAME =
+ * bytes(n_bytes), or None when n_bytes is 0; and list[i % live] = obj,
+ * appending while i < live. */
+enum gc_status gc_workload_set_payload(struct gc_heap *heap,
+                                       struct gc_object *obj,
+                                       const char *name, uint64_t n_bytes);
+enum gc_status gc_workload_hold(struct gc_heap *heap, struct gc_object *list,
+                                uint64_t i, uint64_t live,
+                                struct gc_object *obj);
+
 /* NULL-terminated. */
 extern const struct gc_workload *const gc_workloads[];
 const struct gc_workload *gc_workload_find(const char *name);

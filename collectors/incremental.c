@@ -26,17 +26,34 @@
  *   - Frozen objects sit in no space, and a closure could not tell them
  *     from old ones, so this collector does not offer gc.freeze.
  *
- * Options: budget (objects per increment, 0 = as 3.14: young count plus
- * old size / threshold1), count=tracked|trackable (what the allocation
- * trigger counts: 3.14.0 counted every container allocated, which made
- * programs that make many untracked containers collect far too often,
- * CPython issue 139951; `tracked` counts only young objects still
- * tracked), and trigger=3.14.0|3.14.2, the same choice by the release
- * that made it: 3.14.2 took the backport of PR 140262, which counts
- * tracked objects (CPython issue 142516 bisected its memory growth to
- * it).  That PR also stopped tracking most untrackable tuples at
- * creation, which the model does not do.  Give count or trigger, not
- * both. */
+ * What it models: CPython 3.14.0-3.14.4, the releases that shipped the
+ * incremental collector; 3.14.5 went back to the generational one
+ * (python/cpython#148726), which is profile 3.14 of `cpython`.  No
+ * 3.14.0-3.14.4 interpreter is in Debian's archive today, so this
+ * collector is held to the semantics every collector keeps
+ * (conformance, the differential test), not to an oracle's logs; its
+ * trigger and budget come from reading 3.14's Python/gc.c, not from a
+ * measurement.
+ *
+ * Options and where their defaults come from:
+ *   budget=0    objects per increment; 0 as 3.14.0's gc.c: the young
+ *               count plus old size / threshold1.
+ *   count=      what the allocation trigger counts.
+ *     trackable 3.14.0: every container allocated, tracked or not, which
+ *               made programs making many untracked tuples collect far
+ *               too often (CPython issue 139951).
+ *     tracked   (default) 3.14.2 and later, as the issue filed for this
+ *               collector puts it: the fix, GH-140262, backported to 3.14
+ *               as GH-140447 in October 2025, counts only objects still
+ *               tracked and leaves tuples of atoms untracked from
+ *               creation; the latter is profile 3.14's tuple rule.
+ *   trigger=    the same choice named by release: 3.14.0 is
+ *               count=trackable, 3.14.2 count=tracked (CPython issue
+ *               142516 bisected its memory growth to that backport).
+ *               Give count or trigger, not both.
+ * Thresholds are the profile's (2000/10/10 on 3.13+); 3.14.0 reported
+ * (2000, 10, 0) and ignored threshold2, which this collector never
+ * reads either. */
 #include "gc-internal.h"
 
 #include <errno.h>
@@ -229,7 +246,7 @@ inc_collect(struct gc_heap *heap, int gen, enum gc_reason why,
     res->visited = gc_cycles_deduce_unreachable(heap, young, &unreachable);
     gc_cycles_untrack_tuples(young);
     if (gen == 2) {
-        gc_cycles_untrack_dicts(young);
+        gc_cycles_untrack_dicts(heap, young);
         st->old_estimate = gc_glist_size(young);
     }
     else {
@@ -277,9 +294,11 @@ inc_trigger(struct gc_heap *heap, bool is_safepoint)
 
 static const struct gc_option inc_options[] = {
     {"budget", "0",
-     "objects per increment; 0: young count + old size / threshold1"},
+     "objects per increment; 0: young count + old size / threshold1, as "
+     "3.14.0's gc.c"},
     {"count", "tracked",
-     "tracked|trackable: what the allocation trigger counts"},
+     "tracked|trackable: what the allocation trigger counts (tracked: "
+     "3.14.2+, trackable: 3.14.0)"},
     {"trigger", "count",
      "3.14.0|3.14.2: count=trackable or count=tracked, by release"},
     {NULL, NULL, NULL},
@@ -287,8 +306,10 @@ static const struct gc_option inc_options[] = {
 
 const struct gc_collector gc_collector_incremental = {
     .name = "incremental",
-    .description = "young collections plus increments of the old space "
-                   "(CPython 3.14.0's design)",
+    .description = "young collections plus increments of the old space: "
+                   "CPython 3.14.0-3.14.4's collector (count=trackable: "
+                   "3.14.0's trigger, count=tracked: 3.14.2+'s; no such "
+                   "interpreter in Debian's archive to measure)",
     .options = inc_options,
     .init = inc_init,
     .destroy = inc_destroy,

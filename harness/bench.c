@@ -1,5 +1,5 @@
 /* harness/bench.c -- gclab bench, the main job: a focused default suite
- * (the reference on 3.11 and 3.13, full, incremental and trialdel on
+ * (the reference on 3.14, 3.13 and 3.15, full, incremental and trialdel on
  * four workloads), a scaling sweep of long-lived-growth with and without
  * the 25% rule, results, plots (gnuplot only draws; every number is
  * computed here) and one static HTML report. */
@@ -8,15 +8,18 @@
 #include "run-internal.h"
 #include "version.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+/* The first is the reference every ratio is taken to: 3.14, the release
+ * most people run. */
 static const char *const main_collectors[] = {
-    "cpython:profile=3.11", "cpython:profile=3.13", "full", "incremental",
-    "trialdel",
+    "cpython:profile=3.14", "cpython:profile=3.13", "cpython:profile=3.15",
+    "full",                 "incremental",          "trialdel",
 };
 /* http-client: one workload with payloads (issue 17), kept short. */
 static const char *const main_workloads[] = {"alloc-churn",
@@ -334,7 +337,7 @@ static const struct figure figures[] = {
      "ytitle='collections (all generations)'",
      "Collections of any generation; exact for a seed."},
     {"ratio", "bars.gp", -1,
-     "file='ratio.dat'; title='Wall time relative to cpython:profile=3.11 "
+     "file='ratio.dat'; title='Wall time relative to cpython:profile=3.14 "
      "(95% CI)'; ytitle='ratio to the reference'",
      "A/B ratios to the reference collector, with propagated intervals."},
     {"pause_cdf", "lines.gp", NC,
@@ -358,7 +361,7 @@ static const struct figure figures[] = {
      "run (first repetition)."},
     {"pause_timeline", "timeline.gp", 1,
      "file='timeline.dat'; title='Pauses over time, server workload, "
-     "cpython:profile=3.11'",
+     "cpython:profile=3.14'",
      "Each pause at its start time, coloured by generation, with the live "
      "heap."},
     {"scaling", "lines.gp", 2,
@@ -728,6 +731,80 @@ extend_repetitions(const struct matrix *mx, struct record *recs,
     return recs;
 }
 
+/* "3.14.10" or "3.14" into a number that orders versions; 0 if it is
+ * not one. */
+static unsigned long
+version_key(const char *name)
+{
+    unsigned long major, minor, patch = 0;
+    char *end;
+    major = strtoul(name, &end, 10);
+    if (end == name || *end != '.') {
+        return 0;
+    }
+    minor = strtoul(end + 1, &end, 10);
+    if (*end == '.') {
+        patch = strtoul(end + 1, &end, 10);
+    }
+    return *end != '\0' ? 0 : (major * 1000 + minor) * 1000 + patch;
+}
+
+/* Looks in dir for VERSION/SUFFIX and keeps the newest executable one
+ * in best (key *best_key). */
+static void
+scan_pythons(const char *dir, const char *suffix, char *best, size_t n,
+             unsigned long *best_key)
+{
+    DIR *d = opendir(dir);
+    if (d == NULL) {
+        return;
+    }
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        unsigned long key = version_key(e->d_name);
+        char path[1024];
+        if (key <= *best_key ||
+            snprintf(path, sizeof path, "%s/%s/%s", dir, e->d_name, suffix) >=
+                (int)sizeof path ||
+            access(path, X_OK) != 0) {
+            continue;
+        }
+        *best_key = key;
+        snprintf(best, n, "%s", path);
+    }
+    closedir(d);
+}
+
+/* The newest interpreter already here: pyenv's versions, and those
+ * scripts/get-python.sh unpacked into its cache.  Nothing is fetched. */
+static bool
+newest_python(char *out, size_t n)
+{
+    unsigned long key = 0;
+    char dir[1024];
+    const char *root = getenv("PYENV_ROOT"), *home = getenv("HOME");
+    const char *cache = getenv("XDG_CACHE_HOME");
+    if (root != NULL) {
+        snprintf(dir, sizeof dir, "%s/versions", root);
+        scan_pythons(dir, "bin/python", out, n, &key);
+    }
+    else if (home != NULL) {
+        snprintf(dir, sizeof dir, "%s/.pyenv/versions", home);
+        scan_pythons(dir, "bin/python", out, n, &key);
+    }
+    if (getenv("GCLAB_PYTHON_CACHE") != NULL) {
+        snprintf(dir, sizeof dir, "%s", getenv("GCLAB_PYTHON_CACHE"));
+        scan_pythons(dir, "python", out, n, &key);
+    }
+    else if (cache != NULL || home != NULL) {
+        snprintf(dir, sizeof dir, "%s%s/gclab/python",
+                 cache != NULL ? cache : home,
+                 cache != NULL ? "" : "/.cache");
+        scan_pythons(dir, "python", out, n, &key);
+    }
+    return key != 0;
+}
+
 /* --full: every registered collector (the reference on each profile it
  * models) on every workload at 1x, 4x and 16x its default size, into
  * DIR/full; then the knob sweeps, each into DIR/sweep-KNOB with its
@@ -742,7 +819,8 @@ bench_full(const char *out_dir, const char *plots_dir, bool allow_debug)
 {
     static const char *const specs[] = {
         "cpython:profile=2.7", "cpython:profile=3.8", "cpython:profile=3.11",
-        "cpython:profile=3.13", "cpython:pending-rule=off", "full",
+        "cpython:profile=3.13", "cpython:profile=3.14", "cpython:profile=3.15",
+        "cpython:pending-rule=off", "full",
         "incremental", "incremental:count=trackable", "trialdel", "none",
     };
     enum { NSPECS = sizeof specs / sizeof *specs };
@@ -949,21 +1027,13 @@ gc_cmd_bench(int argc, char **argv)
     if (prepare(scaling_collectors, 2, scaling_workload, 1, sspec) != 0) {
         return 2;
     }
-    /* CPython 3.11 as a peer row, when this machine has it. */
+    /* The newest CPython already on this machine as a peer row; bench
+     * never downloads one. */
     const char *peers[1];
     int npeers = 0;
     static char peer_path[1024];
-    const char *root = getenv("PYENV_ROOT");
     if (peer == NULL) {
-        if (root != NULL) {
-            snprintf(peer_path, sizeof peer_path,
-                     "%s/versions/3.11.7/bin/python", root);
-        }
-        else if (getenv("HOME") != NULL) {
-            snprintf(peer_path, sizeof peer_path,
-                     "%s/.pyenv/versions/3.11.7/bin/python", getenv("HOME"));
-        }
-        peer = peer_path;
+        peer = newest_python(peer_path, sizeof peer_path) ? peer_path : "";
     }
     for (size_t c = 0; c < NC; c++) {
         series[nseries++] = main_collectors[c];
@@ -975,9 +1045,10 @@ gc_cmd_bench(int argc, char **argv)
         series[nseries++] = peer_label(peer, true);
     }
     else {
-        fprintf(stderr, "gclab bench: no CPython 3.11 at '%s'; the peer row "
-                        "is skipped (--peer PYTHON names another)\n",
-                peer);
+        fprintf(stderr, "gclab bench: no CPython %s%s%s; the peer row is "
+                        "skipped (--peer PYTHON names one)\n",
+                peer[0] ? "at '" : "under pyenv or get-python.sh's cache",
+                peer, peer[0] ? "'" : "");
     }
     struct matrix mx = {.collectors = main_collectors, .ncollectors = NC,
                         .workloads = main_workloads, .wspecs = wspecs,

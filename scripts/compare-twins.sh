@@ -8,6 +8,8 @@
 # ratio, and the twin's peak RSS for information.
 # Usage: scripts/compare-twins.sh [size=N] [memory] [WORKLOAD[:opts]...]
 #        (release build; no workloads: every workload)
+# Interpreters: 2.7.18, 3.8.18, 3.11.7 and 3.13.0 from pyenv; 3.14 and
+# 3.15 from pyenv or, failing that, scripts/get-python.sh.
 set -eu
 cd "$(dirname "$0")/.."
 [ -f build-release/build.ninja ] ||
@@ -29,6 +31,26 @@ done
 [ -n "$chosen" ] ||
     chosen=$($gclab list | awk '$1 == "workload" { sub(":", "", $2); print $2 }')
 root=$(pyenv root 2>/dev/null || echo "$HOME/.pyenv")
+# pyenv's interpreters; 3.14 and 3.15 from pyenv when it has them, else
+# Debian's through scripts/get-python.sh (fetched once into a cache).
+interpreter() {
+    case $1 in
+        3.14 | 3.15)
+            found=$(ls -d "$root/versions/$1".* 2>/dev/null | sort -V | tail -n1)
+            if [ -n "$found" ] && [ -x "$found/bin/python" ]; then
+                echo "$found/bin/python"
+            else
+                scripts/get-python.sh "$1" || true
+            fi
+            ;;
+        *) echo "$root/versions/$2/bin/python" ;;
+    esac
+}
+all_pvs="2.7:2.7.18 3.8:3.8.18 3.11:3.11.7 3.13:3.13.0 3.14: 3.15:"
+for pv in $all_pvs; do
+    py=$(interpreter "${pv%%:*}" "${pv#*:}")
+    eval "py_$(echo "${pv%%:*}" | tr -d .)=\$py"
+done
 if [ $memory = 1 ]; then
     printf '%-36s %-6s %-12s %-12s %-8s %-12s %-12s %-6s %s\n' workload profile \
         model cpython checksum model_peak tracemalloc ratio twin_rss
@@ -39,12 +61,13 @@ for w in $chosen; do
     name=${w%%:*}
     opts=""
     case $w in *:*) opts=$(echo "${w#*:}" | tr ',' ' ') ;; esac
-    pvs="2.7:2.7.18 3.8:3.8.18 3.11:3.11.7 3.13:3.13.0"
-    [ $memory = 1 ] && pvs="3.8:3.8.18 3.11:3.11.7 3.13:3.13.0"
+    pvs=$all_pvs
+    # 2.7 has no tracemalloc.
+    [ $memory = 1 ] && pvs=${all_pvs#2.7:2.7.18 }
     for pv in $pvs; do
         p=${pv%%:*}
-        py=$root/versions/${pv#*:}/bin/python
-        [ -x "$py" ] || { echo "compare-twins: no $py" >&2; continue; }
+        eval "py=\$py_$(echo "$p" | tr -d .)"
+        [ -x "$py" ] || { echo "compare-twins: no interpreter for $p" >&2; continue; }
         # shellcheck disable=SC2086
         $gclab run --collector "cpython:profile=$p" --workload "$w" $size_args \
             --out "$tmp" >/dev/null 2>&1

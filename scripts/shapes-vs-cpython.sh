@@ -9,13 +9,27 @@
 # shuffled/chain.
 #
 # usage: scripts/shapes-vs-cpython.sh [PYTHON] [N] [ROUNDS] [REPEAT]
-#   PYTHON  default $(pyenv root)/versions/3.11.7/bin/python
+#   PYTHON  an interpreter, or a version (3.13, 3.14, ...): pyenv's, else
+#           scripts/get-python.sh's; default $(pyenv root)/versions/3.11.7/bin/python
 #   N       objects per shape, default 1000000
 #   gclab micro options (e.g. --layout shuffled, --profile 3.13) may
 #   follow after "--".
 set -eu
 cd "$(dirname "$0")/.."
 py=${1:-$(pyenv root 2>/dev/null)/versions/3.11.7/bin/python}
+case $py in
+    [0-9].[0-9] | [0-9].[0-9][0-9])
+        # A version: pyenv's newest release of it, else Debian's through
+        # scripts/get-python.sh (3.14 and later).
+        found=$(ls -d "$(pyenv root 2>/dev/null)/versions/$py".* 2>/dev/null |
+            sort -V | tail -n1)
+        if [ -n "$found" ]; then
+            py=$found/bin/python
+        else
+            py=$(scripts/get-python.sh "$py") || exit 2
+        fi
+        ;;
+esac
 n=${2:-1000000}
 rounds=${3:-5}
 repeat=${4:-3}

@@ -47,6 +47,10 @@
  *               as GH-140447 in October 2025, counts only objects still
  *               tracked and leaves tuples of atoms untracked from
  *               creation; the latter is profile 3.14's tuple rule.
+ *   trigger=    the same choice named by release: 3.14.0 is
+ *               count=trackable, 3.14.2 count=tracked (CPython issue
+ *               142516 bisected its memory growth to that backport).
+ *               Give count or trigger, not both.
  * Thresholds are the profile's (2000/10/10 on 3.13+); 3.14.0 reported
  * (2000, 10, 0) and ignored threshold2, which this collector never
  * reads either. */
@@ -81,9 +85,26 @@ inc_init(struct gc_heap *heap, const struct gc_option_value *opts,
 {
     uint64_t budget = 0;
     bool count_tracked = true;
+    int nchoices = 0;
     *state = NULL;
     for (size_t i = 0; i < nopts; i++) {
         const char *v = opts[i].value;
+        if (strcmp(opts[i].key, "trigger") == 0) {
+            if (strcmp(v, "3.14.0") != 0 && strcmp(v, "3.14.2") != 0) {
+                snprintf(err, err_bytes,
+                         "collector 'incremental': bad trigger '%s'; "
+                         "expected 3.14.0 or 3.14.2",
+                         v);
+                return GC_EINVAL;
+            }
+            count_tracked = strcmp(v, "3.14.2") == 0;
+            if (++nchoices > 1) {
+                snprintf(err, err_bytes,
+                         "collector 'incremental': give count or trigger, "
+                         "not both");
+                return GC_EINVAL;
+            }
+        }
         if (strcmp(opts[i].key, "budget") == 0) {
             char *end;
             errno = 0;
@@ -107,6 +128,12 @@ inc_init(struct gc_heap *heap, const struct gc_option_value *opts,
                 return GC_EINVAL;
             }
             count_tracked = strcmp(v, "tracked") == 0;
+            if (++nchoices > 1) {
+                snprintf(err, err_bytes,
+                         "collector 'incremental': give count or trigger, "
+                         "not both");
+                return GC_EINVAL;
+            }
         }
     }
     struct inc_state *st = gc_mem_alloc(heap, sizeof *st);
@@ -227,6 +254,7 @@ inc_collect(struct gc_heap *heap, int gen, enum gc_reason why,
     }
     else {
         uint64_t survivors = gc_glist_size(young);
+        gc_emit_promoted(heap, VISITED, survivors);
         st->old_estimate = st->old_estimate > taken
                                ? st->old_estimate - taken + survivors
                                : survivors;
@@ -287,6 +315,8 @@ static const struct gc_option inc_options[] = {
     {"count", "tracked",
      "tracked|trackable: what the allocation trigger counts (tracked: "
      "3.14.2+, trackable: 3.14.0)"},
+    {"trigger", "count",
+     "3.14.0|3.14.2: count=trackable or count=tracked, by release"},
     {NULL, NULL, NULL},
 };
 

@@ -44,6 +44,16 @@ static const char *const deterministic[] = {
     "objects_uncollectable",
     "peak_live_bytes",
     "retained_garbage_peak_bytes",
+    "peak_os_bytes",
+    "peak_region_live_bytes",
+    "collections_by_bytes",
+    "skips_pending_rule",
+    "skips_memory",
+    "promoted_gen1",
+    "promoted_gen2",
+    "memory_samples",
+    "live_growth_pct",
+    "memory_verdict",
     "checksum"};
 
 #define COUNT(a) (sizeof(a) / sizeof *(a))

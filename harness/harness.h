@@ -162,6 +162,18 @@ int gc_shard_assign(const double *cost, size_t n, unsigned nshards,
       "server: median latency with starts spaced evenly (queueing)")       \
     M(request_metered_p99_ns, "server: 99th percentile metered latency")   \
     M(request_metered_max_ns, "server: longest metered latency")           \
+    M(peak_os_bytes, "highest OS-visible memory, modelled (memory.tsv)")   \
+    M(peak_region_live_bytes,                                              \
+      "highest live bytes in the region over its start (tracemalloc)")     \
+    M(tracemalloc_peak_bytes, "twin: tracemalloc's peak (accounting run)") \
+    M(collections_by_bytes, "collections the byte trigger started")        \
+    M(skips_pending_rule, "due full collections the 25% rule held back")   \
+    M(skips_memory, "due collections the memory deferral held back")      \
+    M(promoted_gen1, "survivors moved into generation 1")                  \
+    M(promoted_gen2, "survivors moved into generation 2")                  \
+    M(memory_samples, "points in the run's memory series")                 \
+    M(live_growth_pct, "live bytes' growth over the series' second half")  \
+    M(memory_verdict, "1: live bytes level off, 2: they grow, 0: no verdict")\
     M(checksum, "the workload's result, equal on every collector")
 
 struct gc_metrics {
@@ -211,7 +223,7 @@ char *gc_read_file(const char *path, size_t *len);
  * --cascade-min objects (gc_listener.cascade_*), which CPython's
  * callbacks never see.  Percentiles, MMU and the figures are of
  * collections; cascades have metrics of their own. */
-enum { GC_PAUSE_COLLECTION, GC_PAUSE_CASCADE };
+enum { GC_PAUSE_COLLECTION, GC_PAUSE_CASCADE, GC_PAUSE_SKIP };
 
 /* One pause as the harness saw it, for timelines and CDFs. */
 struct gc_pause_sample {
@@ -221,6 +233,9 @@ struct gc_pause_sample {
     uint32_t reason;     /* enum gc_reason */
     uint32_t kind;       /* GC_PAUSE_COLLECTION or GC_PAUSE_CASCADE */
     uint64_t live_bytes; /* the heap's, when the pause ended */
+    /* GC_PAUSE_SKIP (a due collection held back, pause_ns 0): reason is
+     * the enum gc_skip; a collection's: survivors it promoted. */
+    uint64_t promoted;
     /* With --retained: unreachable bytes not yet freed as the pause
      * began (gc_heap_garbage, in the accounting run); 0 otherwise. */
     uint64_t garbage_bytes;

@@ -15,10 +15,13 @@
 enum run_status { RUN_OK, RUN_FAILED, RUN_OUT_OF_MEMORY, RUN_CRASHED };
 extern const char *const status_names[];
 
+struct gc_mem_point;
+
 struct child_result {
     int status;
     int signal;
     uint32_t nsamples; /* pause samples that follow on the pipe */
+    uint32_t nmem;     /* then memory points (memseries-internal.h) */
     struct gc_metrics m;
     char effective[256];
 };
@@ -46,6 +49,7 @@ struct record {
     struct item item;
     struct child_result r;
     struct gc_pause_sample *samples; /* r.nsamples of them */
+    struct gc_mem_point *mem;        /* r.nmem of them */
     time_t started;                  /* when it started, for the record */
 };
 

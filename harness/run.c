@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "memseries-internal.h"
 #include "run-internal.h"
 #include "version.h"
 
@@ -128,6 +129,8 @@ struct pause_log {
     struct gc_pause_sample *samples; /* for the timeline and CDF */
     size_t nsamples;
     uint64_t collections[3]; /* per generation, seen by the listener */
+    uint64_t promoted;       /* by the collection under way */
+    struct gc_memseries mem; /* memory over the region (memseries.c) */
 };
 
 #define MAX_SAMPLES 100000
@@ -150,6 +153,8 @@ on_begin(void *data, int gen, enum gc_reason why)
     }
     log->begin_gen = gen;
     log->begin_reason = why;
+    log->m->collections_by_bytes += why == GC_REASON_BYTES;
+    log->promoted = 0;
     log->begin_ns = gc_clock_ns();
 }
 
@@ -178,6 +183,7 @@ on_end(void *data, int gen, uint64_t visited, uint64_t collected,
             .gen = (uint32_t)log->begin_gen,
             .reason = (uint32_t)log->begin_reason,
             .live_bytes = gc_heap_stats(log->heap)->live_bytes,
+            .promoted = log->promoted,
             .cpu_ns = cpu_ns,
             .minor_faults = faults,
             .ctx_switches = switches};
@@ -234,6 +240,48 @@ on_cascade_end(void *data, uint64_t freed)
             .kind = GC_PAUSE_CASCADE,
             .live_bytes = gc_heap_stats(log->heap)->live_bytes};
     }
+}
+
+/* The decision log: skipped collections (counters, and a sample for
+ * the trace), survivors promoted, and the memory series. */
+static void
+on_skip(void *data, int gen, enum gc_skip why)
+{
+    struct pause_log *log = data;
+    if (why == GC_SKIP_PENDING_RULE) {
+        log->m->skips_pending_rule++;
+    }
+    else {
+        log->m->skips_memory++;
+    }
+    if (log->samples != NULL && log->nsamples < MAX_SAMPLES &&
+        log->start_ns != 0) {
+        log->samples[log->nsamples++] = (struct gc_pause_sample){
+            .start_ns = gc_clock_ns() - log->start_ns,
+            .gen = (uint32_t)gen,
+            .reason = (uint32_t)why,
+            .kind = GC_PAUSE_SKIP,
+            .live_bytes = gc_heap_stats(log->heap)->live_bytes};
+    }
+}
+
+static void
+on_promoted(void *data, int gen, uint64_t objects)
+{
+    struct pause_log *log = data;
+    log->promoted += objects;
+    if (gen == 1) {
+        log->m->promoted_gen1 += objects;
+    }
+    else if (gen == 2) {
+        log->m->promoted_gen2 += objects;
+    }
+}
+
+static void
+on_memory(void *data)
+{
+    gc_memseries_sample(&((struct pause_log *)data)->mem);
 }
 
 /* Request boundaries from the workload (gc_workload_request): when each
@@ -379,7 +427,14 @@ struct garbage_log {
      * same deterministic program on the same collector. */
     struct gc_pause_sample *samples;
     size_t nsamples, next; /* the next collection's sample */
+    struct gc_memseries mem; /* the series again, with the garbage */
 };
+
+static void
+on_memory_garbage(void *data)
+{
+    gc_memseries_sample(&((struct garbage_log *)data)->mem);
+}
 
 static void
 garbage_sample(struct garbage_log *g)
@@ -414,6 +469,7 @@ static bool
 retained_garbage_peak(const struct item *it,
                       const struct gc_workload_spec *ws, uint64_t baseline,
                       struct gc_pause_sample *samples, size_t nsamples,
+                      struct gc_mem_point *mem, size_t nmem,
                       uint64_t *peak_bytes)
 {
     char effective[256];
@@ -423,14 +479,21 @@ retained_garbage_peak(const struct item *it,
         return false;
     }
     struct gc_listener l = {.data = &g, .collect_begin = on_begin_garbage};
-    gc_set_listener(g.heap, &l);
+    gc_memseries_start(&g.mem, g.heap, &l, on_memory_garbage, true);
     struct gc_workload_params p = params_of(it, ws);
     uint64_t checksum;
     enum gc_status rc = ws->workload->run(g.heap, &p, &checksum);
     garbage_sample(&g);
+    for (size_t i = 0; i < g.mem.n; i++) {
+        if (g.mem.pts[i].garbage_bytes > g.peak_bytes) {
+            g.peak_bytes = g.mem.pts[i].garbage_bytes;
+        }
+    }
+    gc_memseries_merge_garbage(mem, nmem, g.mem.pts, g.mem.n);
     *peak_bytes = g.peak_bytes;
+    free(g.mem.pts);
     gc_heap_destroy(g.heap);
-    return rc == GC_OK && !g.failed;
+    return rc == GC_OK && !g.failed && !g.mem.has_failed;
 }
 
 /* --prefault: the run once on a scratch heap to learn the most arena
@@ -460,6 +523,25 @@ prefault(const struct item *it, const struct gc_workload_spec *ws,
     return RUN_OK;
 }
 
+/* The memory figures of a run: peaks, the series' length and the
+ * steady-state verdict (memseries.c). */
+static void
+memory_metrics(struct gc_heap *heap, const struct gc_memseries *mem,
+               uint64_t setup_peak, uint64_t live0, struct gc_metrics *m)
+{
+    const struct gc_heap_stats *st = gc_heap_stats(heap);
+    m->peak_live_bytes = st->peak_bytes > setup_peak ? st->peak_bytes
+                                                     : setup_peak;
+    m->peak_region_live_bytes = st->peak_bytes - live0;
+    m->peak_os_bytes = st->os_peak_bytes;
+    m->memory_samples = mem->n;
+    double growth;
+    if (mem->pts != NULL && gc_memseries_growth(mem->pts, mem->n, &growth)) {
+        m->live_growth_pct = growth > 0 ? (uint64_t)(growth + 0.5) : 0;
+        m->memory_verdict = growth < GC_STEADY_TOLERANCE_PCT ? 1 : 2;
+    }
+}
+
 enum gc_status
 gc_run_measured(const struct gc_workload *w, struct gc_heap *heap,
                 const struct gc_workload_params *p, uint64_t *checksum)
@@ -474,10 +556,12 @@ gc_run_measured(const struct gc_workload *w, struct gc_heap *heap,
 static void
 run_in_child(const struct item *it, const struct gc_workload_spec *ws,
              uint64_t baseline, uint64_t memory_cap, bool in_process,
-             struct child_result *out, struct gc_pause_sample **samples)
+             struct child_result *out, struct gc_pause_sample **samples,
+             struct gc_mem_point **mem)
 {
     memset(out, 0, sizeof *out);
     *samples = NULL;
+    *mem = NULL;
 #if !defined(__SANITIZE_ADDRESS__)
     /* AddressSanitizer reserves terabytes of shadow address space, so
      * the cap only applies where it means something. */
@@ -540,8 +624,13 @@ run_in_child(const struct item *it, const struct gc_workload_spec *ws,
     struct gc_listener l = {.data = &log, .collect_begin = on_begin,
                             .collect_end = on_end,
                             .cascade_begin = on_cascade_begin,
-                            .cascade_end = on_cascade_end};
-    gc_set_listener(heap, &l);
+                            .cascade_end = on_cascade_end,
+                            .skip = on_skip,
+                            .promoted = on_promoted};
+    gc_memseries_start(&log.mem, heap, &l, on_memory, false);
+    uint64_t setup_peak = gc_heap_stats(heap)->peak_bytes;
+    uint64_t live0 = gc_heap_stats(heap)->live_bytes;
+    gc_heap_reset_peak(heap);
     gc_set_clock(heap, read_clock, NULL); /* 3.15's stats duration */
     struct request_log requests = {0};
     struct gc_workload_params p = params_of(it, ws);
@@ -574,7 +663,8 @@ run_in_child(const struct item *it, const struct gc_workload_spec *ws,
     free(requests.start);
     free(requests.end);
     free(log.hist);
-    out->m.peak_live_bytes = gc_heap_stats(heap)->peak_bytes;
+    gc_memseries_sample(&log.mem); /* the end */
+    memory_metrics(heap, &log.mem, setup_peak, live0, &out->m);
     out->m.peak_rss_bytes = (uint64_t)ru1.ru_maxrss * 1024;
     out->m.minor_faults = (uint64_t)(ru1.ru_minflt - ru0.ru_minflt);
     uint64_t allocs = gc_heap_stats(heap)->gc_objects_allocated - allocs0;
@@ -593,11 +683,14 @@ run_in_child(const struct item *it, const struct gc_workload_spec *ws,
     }
     if (out->status == RUN_OK && it->retained &&
         !retained_garbage_peak(it, ws, baseline, log.samples, log.nsamples,
+                               log.mem.pts, log.mem.n,
                                &out->m.retained_garbage_peak_bytes)) {
         out->status = RUN_FAILED;
     }
     out->nsamples = (uint32_t)log.nsamples;
     *samples = log.samples;
+    out->nmem = log.mem.pts != NULL ? (uint32_t)log.mem.n : 0;
+    *mem = log.mem.pts;
 done:
     if (in_process && heap != NULL) {
         gc_heap_destroy(heap);
@@ -624,9 +717,11 @@ read_all_fd(int fd, void *buf, size_t n)
 static void
 run_isolated(const struct item *it, const struct gc_workload_spec *ws,
              uint64_t baseline, uint64_t memory_cap,
-             struct child_result *out, struct gc_pause_sample **samples)
+             struct child_result *out, struct gc_pause_sample **samples,
+             struct gc_mem_point **mem)
 {
     *samples = NULL;
+    *mem = NULL;
     int fds[2];
     memset(out, 0, sizeof *out);
     if (pipe(fds) != 0) {
@@ -646,14 +741,17 @@ run_isolated(const struct item *it, const struct gc_workload_spec *ws,
         close(fds[0]);
         struct child_result r = {.status = RUN_FAILED};
         struct gc_pause_sample *smp = NULL;
+        struct gc_mem_point *pts = NULL;
         if (gc_place_pin_self(it->cpu) == 0) {
-            run_in_child(it, ws, baseline, memory_cap, false, &r, &smp);
+            run_in_child(it, ws, baseline, memory_cap, false, &r, &smp, &pts);
         }
         FILE *pipe_out = fdopen(fds[1], "w");
         bool ok = pipe_out != NULL && fwrite(&r, sizeof r, 1, pipe_out) == 1 &&
                   (r.nsamples == 0 ||
                    fwrite(smp, sizeof *smp, r.nsamples, pipe_out) ==
                        r.nsamples) &&
+                  (r.nmem == 0 ||
+                   fwrite(pts, sizeof *pts, r.nmem, pipe_out) == r.nmem) &&
                   fflush(pipe_out) == 0;
         _exit(ok ? 0 : 1);
     }
@@ -664,12 +762,22 @@ run_isolated(const struct item *it, const struct gc_workload_spec *ws,
         ok = *samples != NULL &&
              read_all_fd(fds[0], *samples, out->nsamples * sizeof **samples);
     }
+    if (ok && out->nmem > 0 && out->nmem <= GC_MEMSERIES_MAX) {
+        *mem = malloc(out->nmem * sizeof **mem);
+        ok = *mem != NULL &&
+             read_all_fd(fds[0], *mem, out->nmem * sizeof **mem);
+    }
+    else if (ok && out->nmem > GC_MEMSERIES_MAX) {
+        ok = false;
+    }
     close(fds[0]);
     int st;
     waitpid(pid, &st, 0);
     if (!ok) {
         free(*samples);
         *samples = NULL;
+        free(*mem);
+        *mem = NULL;
         memset(out, 0, sizeof *out);
         out->status = RUN_CRASHED;
         out->signal = WIFSIGNALED(st) ? WTERMSIG(st) : 0;
@@ -1347,11 +1455,11 @@ run_records(const struct matrix *mx, struct record *recs, size_t total,
         }
         else if (mx->in_process) {
             run_in_child(&rec->item, ws, mx->baseline, mx->memory_cap, true,
-                         &rec->r, &rec->samples);
+                         &rec->r, &rec->samples, &rec->mem);
         }
         else {
             run_isolated(&rec->item, ws, mx->baseline, mx->memory_cap,
-                         &rec->r, &rec->samples);
+                         &rec->r, &rec->samples, &rec->mem);
         }
     }
 }
@@ -1427,6 +1535,7 @@ free_records(struct record *recs, size_t total)
 {
     for (size_t i = 0; i < total; i++) {
         free(recs[i].samples);
+        free(recs[i].mem);
     }
     free(recs);
 }
@@ -1515,9 +1624,12 @@ write_results(const char *out_dir, const struct record *recs, size_t total,
                 strerror(errno));
         rc = -1;
     }
+    if (rc == 0) {
+        rc = gc_memseries_write("run", out_dir, recs, total, mx->workloads);
+    }
     if (rc == 0 && !mx->quiet) {
         fprintf(stderr, "gclab: wrote %s/results.jsonl, results.csv, "
-                        "summary.json\n", out_dir);
+                        "summary.json, memory.tsv\n", out_dir);
     }
     free(jsonl.data);
     return rc;
@@ -1552,6 +1664,17 @@ write_trace(const char *out_dir, const struct record *recs, size_t total,
                       status_names[r->r.status]);
         for (uint32_t j = 0; r->samples != NULL && j < r->r.nsamples; j++) {
             const struct gc_pause_sample *p = &r->samples[j];
+            if (p->kind == GC_PAUSE_SKIP) {
+                gc_buf_printf(&b, ",\n{\"ph\":\"i\",\"s\":\"t\",\"pid\":%zu,"
+                                  "\"tid\":2,\"name\":\"skip gen%u\","
+                                  "\"cat\":\"decision\",\"ts\":%.3f,"
+                                  "\"args\":{\"why\":\"%s\","
+                                  "\"live_bytes\":%llu}}",
+                              i + 1, p->gen, (double)p->start_ns / 1e3,
+                              gc_skip_name((enum gc_skip)p->reason),
+                              (unsigned long long)p->live_bytes);
+                continue;
+            }
             if (p->kind == GC_PAUSE_CASCADE) {
                 gc_buf_printf(&b, ",\n{\"ph\":\"X\",\"pid\":%zu,"
                                   "\"tid\":3,\"name\":\"refcount cascade\","
@@ -1567,14 +1690,14 @@ write_trace(const char *out_dir, const struct record *recs, size_t total,
                               "\"name\":\"collect gen%u\",\"cat\":\"gc\","
                               "\"ts\":%.3f,\"dur\":%.3f,\"args\":{"
                               "\"generation\":%u,\"reason\":\"%s\","
-                              "\"live_bytes\":%llu,\"cpu_ns\":%llu,"
+                              "\"live_bytes\":%llu,\"promoted\":%llu,"
+                              "\"cpu_ns\":%llu,"
                               "\"minor_faults\":%llu,\"ctx_switches\":%llu}}",
                           i + 1, p->gen, (double)p->start_ns / 1e3,
                           (double)p->pause_ns / 1e3, p->gen,
-                          p->reason == GC_REASON_THRESHOLD ? "threshold"
-                          : p->reason == GC_REASON_MANUAL  ? "manual"
-                                                           : "shutdown",
+                          gc_reason_name((enum gc_reason)p->reason),
                           (unsigned long long)p->live_bytes,
+                          (unsigned long long)p->promoted,
                           (unsigned long long)p->cpu_ns,
                           (unsigned long long)p->minor_faults,
                           (unsigned long long)p->ctx_switches);
@@ -1814,7 +1937,8 @@ gc_cmd_run(int argc, char **argv)
     }
     static const char *const outputs[] = {"results.jsonl", "results.csv",
                                           "summary.json", "trace.json",
-                                          "system.json", NULL};
+                                          "system.json",
+                                          "memory.tsv", NULL};
     char failed[4096];
     if (out_dir != NULL &&
         gc_out_dir_ready(out_dir, outputs, failed, sizeof failed) != 0) {

@@ -570,7 +570,7 @@ uint64_t gc_str_hash_cstr(const char *text, size_t n_bytes);
 
 /* Object sizes the free lists need (each type's file knows its own). */
 size_t gc_list_object_bytes(void);
-size_t gc_dict_object_bytes(void);
+size_t gc_dict_object_bytes(enum gc_profile profile);
 size_t gc_tuple_object_bytes(size_t len);
 
 size_t gc_list_capacity(const struct gc_object *list);

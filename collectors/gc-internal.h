@@ -83,6 +83,8 @@ struct gc_class {
     struct gc_object **names;
     size_t nnames, names_cap;
     size_t keys_usable; /* 3.11+: the shared keys' dk_usable */
+    size_t nkeys;       /* 3.11+: names in the shared keys (dk_nentries),
+                           after the slots in names */
 };
 
 /* The pymalloc-like small-object allocator (pool.c), one per heap. */

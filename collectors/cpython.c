@@ -212,7 +212,7 @@ cpython_collect(struct gc_heap *heap, int gen, enum gc_reason why,
     else {
         /* Dicts only on full collections, to avoid quadratic rescans
          * (CPython issue 14775). */
-        gc_cycles_untrack_dicts(young);
+        gc_cycles_untrack_dicts(heap, young);
         st->long_lived_pending = 0;
         st->long_lived_total = gc_glist_size(young);
     }

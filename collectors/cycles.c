@@ -259,8 +259,11 @@ visit_may_be_tracked(struct gc_object *obj, void *arg)
 }
 
 void
-gc_cycles_untrack_dicts(struct gc_head *list)
+gc_cycles_untrack_dicts(struct gc_heap *heap, struct gc_head *list)
 {
+    if (heap->profile >= GC_PROFILE_3_14) {
+        return;
+    }
     struct gc_head *next;
     for (struct gc_head *h = gc_head_next(list); h != list; h = next) {
         struct gc_object *obj = gc_object_of(h);

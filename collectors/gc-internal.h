@@ -145,6 +145,8 @@ struct gc_heap {
     struct gc_listener listener;
     gc_debug_output_fn *debug_output;
     void *debug_output_data;
+    gc_clock_fn *clock; /* the harness's, for 3.15's duration; or NULL */
+    void *clock_data;
     struct gc_callback_entry *callbacks; /* gc.callbacks */
     size_t ncallbacks, callbacks_cap;
 
@@ -161,7 +163,8 @@ struct gc_heap {
     struct gc_object *roots; /* dict */
     struct gc_object *none;
     struct gc_object *empty_tuple;
-    struct gc_object *small_ints[GC_SMALL_INT_MAX - GC_SMALL_INT_MIN + 1];
+    /* Up to gc_small_int_max(profile); the rest stay NULL. */
+    struct gc_object *small_ints[GC_SMALL_INT_MAX_3_15 - GC_SMALL_INT_MIN + 1];
 
     /* Trashcan: container deallocations nested this deep, and the chain
      * of objects whose deallocation was put off. */
@@ -509,7 +512,8 @@ void gc_cycles_region_unmark(struct gc_head *set);
 /* Untracks the tuples (every collection) and dicts (full collections)
  * of list that hold no container. */
 void gc_cycles_untrack_tuples(struct gc_head *list);
-void gc_cycles_untrack_dicts(struct gc_head *list);
+/* Full collections up to 3.13; 3.14 removed dict untracking. */
+void gc_cycles_untrack_dicts(struct gc_heap *heap, struct gc_head *list);
 /* kept: where what a resurrection kept goes (may be old). */
 void gc_cycles_handle_unreachable(struct gc_heap *heap,
                                   struct gc_head *unreachable,

@@ -64,12 +64,19 @@ enum gc_profile {
     GC_PROFILE_3_8,  /* 3.8.18 (3.4-3.10): PEP 442, separate dicts */
     GC_PROFILE_3_11, /* 3.11.7 (3.11-3.12): inline values; the default */
     GC_PROFILE_3_13, /* 3.13.0: as 3.11, threshold 2000, deferred gc */
+    GC_PROFILE_3_14, /* 3.14.10 (3.14.5+, generational again): dicts
+                      * tracked from creation and never untracked, a
+                      * tuple of atoms untracked from creation */
+    GC_PROFILE_3_15, /* 3.15.2: as 3.14; stats and callbacks carry
+                      * candidates and duration; small ints to 1024 */
 };
-#define GC_PROFILE_COUNT 4
+#define GC_PROFILE_COUNT 6
 #define GC_PROFILE_DEFAULT GC_PROFILE_3_11
 
 const char *gc_profile_name(enum gc_profile profile); /* "3.11" */
-/* Parses "2.7", "3.8", "3.11" or "3.13". */
+/* Every profile's name, space-separated, for messages. */
+#define GC_PROFILE_NAMES "2.7 3.8 3.11 3.13 3.14 3.15"
+/* Parses one of GC_PROFILE_NAMES. */
 enum gc_status gc_profile_parse(const char *text, enum gc_profile *out);
 
 /* ---- object header and GC head ----------------------------------- */
@@ -356,7 +363,10 @@ struct gc_object *gc_root_table(struct gc_heap *heap);
 /* ---- atoms: int, str (never tracked) ----------------------------- */
 
 #define GC_SMALL_INT_MIN (-5)
-#define GC_SMALL_INT_MAX 256
+#define GC_SMALL_INT_MAX 256       /* 2.7-3.14 */
+#define GC_SMALL_INT_MAX_3_15 1024 /* 3.15 (measured: -5..1024) */
+/* The largest int a profile caches (the smallest is always -5). */
+int64_t gc_small_int_max(enum gc_profile profile);
 
 /* Values in -5..256 come from the heap's cache: the same object each
  * time, with its count raised. */
@@ -562,6 +572,11 @@ struct gc_gen_stats {
     uint64_t collections;
     uint64_t collected;
     uint64_t uncollectable;
+    /* 3.15 (GC_CAP_STATS_CANDIDATES): objects in the generations
+     * examined, and the time the collections took as the heap's clock
+     * (gc_set_clock) tells it; 0 without a clock. */
+    uint64_t candidates;
+    uint64_t duration_ns;
 };
 /* gc.get_stats() (3.4+). */
 enum gc_status gc_get_stats(const struct gc_heap *heap,
@@ -574,7 +589,14 @@ struct gc_callback_info {
     int generation;
     int64_t collected;     /* 0 at start */
     int64_t uncollectable; /* 0 at start */
+    uint64_t candidates;   /* 0 at start; 3.15 (GC_CAP_STATS_CANDIDATES) */
+    uint64_t duration_ns;  /* 0 at start; 3.15, from the heap's clock */
 };
+
+/* The clock behind the 3.15 `duration` of stats and callbacks: the
+ * harness provides it (collectors never read one); none, duration 0. */
+typedef uint64_t gc_clock_fn(void *data); /* nanoseconds */
+void gc_set_clock(struct gc_heap *heap, gc_clock_fn *fn, void *data);
 typedef void gc_callback_fn(struct gc_heap *heap,
                             enum gc_callback_phase phase,
                             const struct gc_callback_info *info,
@@ -692,7 +714,8 @@ void gc_set_listener(struct gc_heap *heap, const struct gc_listener *listener);
     C(GC_CAP_AUTOMATIC, "automatic")                                        \
     C(GC_CAP_UNTRACKING, "untracking")                                      \
     C(GC_CAP_DEFERRED, "deferred-to-safepoint")                             \
-    C(GC_CAP_INCREMENTAL, "incremental")
+    C(GC_CAP_INCREMENTAL, "incremental")                                    \
+    C(GC_CAP_STATS_CANDIDATES, "stats-candidates")
 
 enum gc_cap_bit {
 #define C(name, text) name##_BIT,

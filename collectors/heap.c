@@ -29,6 +29,8 @@ static const char *const profile_names[GC_PROFILE_COUNT] = {
     [GC_PROFILE_3_8] = "3.8",
     [GC_PROFILE_3_11] = "3.11",
     [GC_PROFILE_3_13] = "3.13",
+    [GC_PROFILE_3_14] = "3.14",
+    [GC_PROFILE_3_15] = "3.15",
 };
 
 const char *

@@ -201,7 +201,7 @@ inc_collect(struct gc_heap *heap, int gen, enum gc_reason why,
     res->visited = gc_cycles_deduce_unreachable(heap, young, &unreachable);
     gc_cycles_untrack_tuples(young);
     if (gen == 2) {
-        gc_cycles_untrack_dicts(young);
+        gc_cycles_untrack_dicts(heap, young);
         st->old_estimate = gc_glist_size(young);
     }
     else {

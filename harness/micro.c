@@ -406,8 +406,8 @@ gc_cmd_micro(int argc, char **argv)
         else if (strcmp(opt, "--profile") == 0) {
             if (gc_profile_parse(val, &cfg.profile) != GC_OK) {
                 fprintf(stderr,
-                        "gclab micro: unknown profile '%s'; one of 2.7 3.8 "
-                        "3.11 3.13\n",
+                        "gclab micro: unknown profile '%s'; one of "
+                        GC_PROFILE_NAMES "\n",
                         val);
                 return 2;
             }

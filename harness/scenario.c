@@ -26,8 +26,8 @@ gc_scenario_run_file(const char *path, const char *profile_name,
     if (profile_name != NULL) {
         if (gc_profile_parse(profile_name, &profile) != GC_OK) {
             fprintf(err,
-                    "gclab scenario: unknown profile '%s'; profiles: 2.7 3.8 "
-                    "3.11 3.13\n",
+                    "gclab scenario: unknown profile '%s'; profiles: "
+                    GC_PROFILE_NAMES "\n",
                     profile_name);
             return 2;
         }
@@ -44,7 +44,7 @@ gc_scenario_run_file(const char *path, const char *profile_name,
         profile = spec.profile;
     }
     else if (profile_name == NULL) {
-        if (!scn_load(path, GC_PROFILE_3_11, true, &prog, err)) {
+        if (!scn_load(path, GC_PROFILE_DEFAULT, true, &prog, err)) {
             return 2;
         }
         profile = scn_default_profile(&prog);
@@ -70,7 +70,7 @@ int
 gc_scenario_check(const char *name, const char *data, size_t len,
                   const char *profile_name, FILE *out, FILE *err)
 {
-    enum gc_profile profile = GC_PROFILE_3_11;
+    enum gc_profile profile = GC_PROFILE_DEFAULT;
     if (profile_name != NULL && gc_profile_parse(profile_name, &profile) !=
                                     GC_OK) {
         fprintf(err, "gclab scenario: unknown profile '%s'\n", profile_name);
@@ -259,7 +259,7 @@ gc_cmd_scenario(int argc, char **argv)
     }
     if (emit) {
         struct scn_program prog;
-        if (!scn_load(path, GC_PROFILE_3_11, true, &prog, stderr)) {
+        if (!scn_load(path, GC_PROFILE_DEFAULT, true, &prog, stderr)) {
             return 2;
         }
         scn_emit_python(&prog, stdout);
@@ -284,7 +284,7 @@ run_interpreter(const char *interpreter, const char *scenario, int *status)
     FILE *py = fdopen(fd, "w");
     struct scn_program prog;
     char *out = NULL;
-    if (py != NULL && scn_load(scenario, GC_PROFILE_3_11, true, &prog, stderr)) {
+    if (py != NULL && scn_load(scenario, GC_PROFILE_DEFAULT, true, &prog, stderr)) {
         scn_emit_python(&prog, py);
         scn_free(&prog);
         fclose(py);

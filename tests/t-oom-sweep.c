@@ -32,8 +32,9 @@ static const char *const scenarios[] = {
 };
 #define NSCENARIOS (sizeof scenarios / sizeof *scenarios)
 
-static const enum gc_profile profiles[] = {GC_PROFILE_2_7, GC_PROFILE_3_8,
-                                           GC_PROFILE_3_11, GC_PROFILE_3_13};
+static const enum gc_profile profiles[] = {
+    GC_PROFILE_2_7,  GC_PROFILE_3_8,  GC_PROFILE_3_11,
+    GC_PROFILE_3_13, GC_PROFILE_3_14, GC_PROFILE_3_15};
 #define NPROFILES (sizeof profiles / sizeof *profiles)
 
 /* What one program under one collector and profile did. */

@@ -843,7 +843,8 @@ CASE(tuple_of_atoms_untracked_by_young_collection)
     struct gc_heap *heap = cf_heap(env);
     struct gc_object *items[2] = {gc_int_new(heap, 1), gc_int_new(heap, 2)};
     struct gc_object *t = gc_tuple_new(heap, 2, items);
-    check(gc_is_tracked(t));
+    /* 3.14+ (#140262): a tuple of atoms is untracked from creation. */
+    check(gc_is_tracked(t) == (gc_heap_profile(heap) < GC_PROFILE_3_14));
     gc_collect(heap, 0);
     check(!gc_is_tracked(t));
     gc_decref(heap, t);
@@ -864,7 +865,13 @@ CASE(nested_tuples_peel_one_level_per_collection)
     gc_decref(heap, inner);
     gc_decref(heap, middle);
     gc_decref(heap, outer);
-    const char *expect[] = {"TTF", "TFF", "FFF"};
+    /* Up to 3.13 the inner tuple is tracked when made, so three
+     * collections peel three levels; 3.14 makes it untracked (measured:
+     * tests/probes/track314.py). */
+    bool is_314 = gc_heap_profile(heap) >= GC_PROFILE_3_14;
+    const char *expect_313[] = {"TTF", "TFF", "FFF"};
+    const char *expect_314[] = {"TFF", "FFF", "FFF"};
+    const char **expect = is_314 ? expect_314 : expect_313;
     for (int i = 0; i < 3; i++) {
         gc_collect(heap, 2);
         char got[4] = {gc_is_tracked(outer) ? 'T' : 'F',
@@ -889,7 +896,8 @@ CASE(dicts_untracked_only_by_full_collections)
     gc_collect(heap, 1);
     check(gc_is_tracked(d));
     gc_collect(heap, 2);
-    check(!gc_is_tracked(d));
+    /* 3.14 removed dict untracking: the dict stays tracked. */
+    check(gc_is_tracked(d) == (gc_heap_profile(heap) >= GC_PROFILE_3_14));
     gc_decref(heap, d);
     gc_decref(heap, two);
     gc_decref(heap, l);
@@ -907,8 +915,9 @@ CASE(tuple_holding_a_dict_stays_tracked)
     gc_root_set(heap, "t", t);
     gc_collect(heap, 2);
     gc_collect(heap, 2);
-    check(!gc_is_tracked(d)); /* the full collection untracked it */
-    check(gc_is_tracked(t));  /* but a dict may be tracked again */
+    /* The full collection untracked it up to 3.13; 3.14 never does. */
+    check(gc_is_tracked(d) == (gc_heap_profile(heap) >= GC_PROFILE_3_14));
+    check(gc_is_tracked(t)); /* a dict may be tracked (again) */
     gc_decref(heap, d);
     gc_decref(heap, l);
     gc_decref(heap, t);
@@ -995,11 +1004,12 @@ const struct conform_case conform_cycle_cases[] = {
      GC_CAP_GENERATIONS, 0, promotion_chain_reaches_generation_two},
     {"a frozen 2-cycle is found only after unfreeze", "cycles",
      GC_CAP_FREEZE, 0, freeze_hides_a_cycle_until_unfreeze},
-    {"a tuple of ints is untracked by collect(0)", "cycles",
+    {"a tuple of ints is untracked by collect(0) (3.14+: from creation)",
+     "cycles",
      GC_CAP_UNTRACKING, 0, tuple_of_atoms_untracked_by_young_collection},
     {"nested tuples lose one level of tracking per collection", "cycles",
      GC_CAP_UNTRACKING, 0, nested_tuples_peel_one_level_per_collection},
-    {"dicts are untracked by collect(2) only", "cycles",
+    {"dicts are untracked by collect(2) only (never on 3.14+)", "cycles",
      GC_CAP_GENERATIONS | GC_CAP_UNTRACKING, 0,
      dicts_untracked_only_by_full_collections},
     {"a tuple holding a dict stays tracked", "cycles", GC_CAP_UNTRACKING, 0,

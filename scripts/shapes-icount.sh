@@ -16,7 +16,7 @@
 #   N       objects per shape, default 100000
 #   SHAPES  space-separated, default every shape of the suite
 #   KEEP=DIR keeps the callgrind outputs there (callgrind_annotate
-#   DIR/SIDE.SHAPE.N.2, the measured collection).
+#   DIR/SIDE.SHAPE.N.PID.2, the measured collection).
 set -eu
 cd "$(dirname "$0")/.."
 py=${1:-$(pyenv root 2>/dev/null)/versions/3.11.7/bin/python}
@@ -43,24 +43,55 @@ small=$((n / 5))
 out=${KEEP:-$(mktemp -d)}
 mkdir -p "$out"
 [ -n "${KEEP:-}" ] || trap 'rm -rf "$out"' EXIT
-cg() { # cg FILE CMD...: instructions counted inside the 2nd gc_collect
+cg() { # cg FILE FN CMD...: instructions counted inside the 2nd call of FN
     f=$1
-    shift
-    valgrind --tool=callgrind --collect-atstart=no --toggle-collect=gc_collect \
-        --dump-after=gc_collect --callgrind-out-file="$f" "$@" \
-        >/dev/null 2>"$f.err" ||
+    fn=$2
+    shift 2
+    rm -f "$f".*
+    valgrind --tool=callgrind --trace-children=yes --collect-atstart=no \
+        --toggle-collect="$fn" --dump-after="$fn" --callgrind-out-file="$f.%p" \
+        "$@" >/dev/null 2>"$f.err" ||
         { echo "shapes-icount: failed: $*" >&2; cat "$f.err" >&2; exit 1; }
-    [ -f "$f.2" ] || { echo "shapes-icount: no second collection in: $*" >&2; exit 1; }
-    awk '/^(summary|totals):/ { print $2; exit }' "$f.2"
+    d=$(ls "$f".*.2 2>/dev/null | head -n 1)
+    [ -n "$d" ] || { echo "shapes-icount: no second collection in: $*" >&2; exit 1; }
+    awk '/^(summary|totals):/ { print $2; exit }' "$d"
 }
-printf '# %s objects less %s, instructions per object in gc.collect; CPython: %s; gclab micro %s\n' \
-    "$n" "$small" "$py" "$*"
+# The interpreter's gc.collect: its static gc_collect where the build has
+# a symbol table (pyenv's); in a stripped build (Debian's 3.14 and 3.15,
+# from scripts/get-python.sh) the function PyGC_Collect calls first,
+# _PyGC_Collect, which callgrind names by its address.
+py_collect_fn() {
+    files=$("$py" -c 'import sys, sysconfig, os
+print(os.path.realpath(sys.executable))
+d, so = sysconfig.get_config_var("LIBDIR"), sysconfig.get_config_var("INSTSONAME")
+if d and so and os.path.exists(os.path.join(d, so)):
+    print(os.path.join(d, so))')
+    for b in $files; do
+        if nm "$b" 2>/dev/null | grep -q ' t gc_collect$'; then
+            echo gc_collect
+            return
+        fi
+    done
+    for b in $files; do
+        a=$(nm -D "$b" 2>/dev/null | awk '$3 == "PyGC_Collect" { print $1 }')
+        [ -n "$a" ] || continue
+        t=$(objdump -d --no-show-raw-insn "$b" --start-address=0x"$a" \
+                --stop-address=$(printf '0x%x' $((0x$a + 160))) |
+            awk '$2 == "call" { print $3; exit }')
+        [ -n "$t" ] && { printf '0x%016x\n' $((0x$t)); return; }
+    done
+    echo "shapes-icount: cannot find gc.collect's function in $files" >&2
+    exit 2
+}
+pyfn=$(py_collect_fn) || exit 2
+printf '# %s objects less %s, instructions per object in gc.collect; CPython: %s (%s); gclab micro %s\n' \
+    "$n" "$small" "$py" "$pyfn" "$*"
 printf '%-16s %10s %10s %8s\n' shape gclab cpython ratio
 for s in $shapes; do
-    g1=$(cg "$out/gclab.$s.$n" "$gclab" micro --shape "$s" --size "$n" --repeat 1 "$@")
-    g0=$(cg "$out/gclab.$s.$small" "$gclab" micro --shape "$s" --size "$small" --repeat 1 "$@")
-    c1=$(cg "$out/cpython.$s.$n" "$py" workloads/python/shapes.py "$n" 1 "$s")
-    c0=$(cg "$out/cpython.$s.$small" "$py" workloads/python/shapes.py "$small" 1 "$s")
+    g1=$(cg "$out/gclab.$s.$n" gc_collect "$gclab" micro --shape "$s" --size "$n" --repeat 1 "$@")
+    g0=$(cg "$out/gclab.$s.$small" gc_collect "$gclab" micro --shape "$s" --size "$small" --repeat 1 "$@")
+    c1=$(cg "$out/cpython.$s.$n" "$pyfn" "$py" workloads/python/shapes.py "$n" 1 "$s")
+    c0=$(cg "$out/cpython.$s.$small" "$pyfn" "$py" workloads/python/shapes.py "$small" 1 "$s")
     awk -v s="$s" -v g1="$g1" -v g0="$g0" -v c1="$c1" -v c0="$c0" \
         -v d="$((n - small))" 'BEGIN {
             g = (g1 - g0) / d; c = (c1 - c0) / d

@@ -83,6 +83,8 @@ struct gc_class {
     struct gc_object **names;
     size_t nnames, names_cap;
     size_t keys_usable; /* 3.11+: the shared keys' dk_usable */
+    size_t nkeys;       /* 3.11+: names in the shared keys (dk_nentries),
+                           after the slots in names */
 };
 
 /* The pymalloc-like small-object allocator (pool.c), one per heap. */
@@ -683,7 +685,7 @@ uint64_t gc_str_hash_cstr(const char *text, size_t n_bytes);
 
 /* Object sizes the free lists need (each type's file knows its own). */
 size_t gc_list_object_bytes(void);
-size_t gc_dict_object_bytes(void);
+size_t gc_dict_object_bytes(enum gc_profile profile);
 size_t gc_tuple_object_bytes(size_t len);
 
 size_t gc_list_capacity(const struct gc_object *list);

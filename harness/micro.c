@@ -175,9 +175,9 @@ suite_collect(struct micro_ctx *ctx, const uint64_t *sizes, size_t nsizes,
 
 /* ---- the shapes suite: full-collection cost per object by shape ---- */
 
-enum shape { CHAIN, LIST_CHAIN, SHUFFLED, FREEING_CYCLES };
-static const char *const shape_names[] = {"chain", "list-chain", "shuffled",
-                                          "freeing-cycles"};
+enum shape { CHAIN, LIST_CHAIN, DICT_CHAIN, SHUFFLED, FREEING_CYCLES };
+static const char *const shape_names[] = {"chain", "list-chain", "dict-chain",
+                                          "shuffled", "freeing-cycles"};
 
 /* The permutation workloads/python/shapes.py makes (same LCG). */
 static void
@@ -212,6 +212,21 @@ build_shape(struct micro_ctx *ctx, enum shape shape, uint64_t n,
         }
         gc_root_set(heap, "keep", head);
         gc_decref(heap, head);
+        return;
+    }
+    if (shape == DICT_CHAIN) {
+        /* One interned key, as the twin's literal "next". */
+        struct gc_object *key = gc_str_from_cstr(heap, "next");
+        struct gc_object *head = gc_dict_new(heap), *cur = head;
+        for (uint64_t i = 1; i < n; i++) {
+            struct gc_object *next = gc_dict_new(heap);
+            gc_dict_set(heap, cur, key, next);
+            gc_decref(heap, next);
+            cur = next;
+        }
+        gc_root_set(heap, "keep", head);
+        gc_decref(heap, head);
+        gc_decref(heap, key);
         return;
     }
     for (uint64_t i = 0; i < n; i++) {
@@ -249,7 +264,7 @@ shape_parse(const char *name)
     return -1;
 }
 
-/* only: one shape, or -1 for all four. */
+/* only: one shape, or -1 for all of them. */
 static void
 suite_shapes(struct micro_ctx *ctx, uint64_t n, uint64_t repeat, int only,
              double *samples)
@@ -385,7 +400,8 @@ gc_cmd_micro(int argc, char **argv)
         else if (strcmp(opt, "--shape") == 0) {
             if ((only_shape = shape_parse(val)) < 0) {
                 fprintf(stderr, "gclab micro: unknown shape '%s'; shapes: "
-                                "chain list-chain shuffled freeing-cycles\n",
+                                "chain list-chain dict-chain shuffled "
+                                "freeing-cycles\n",
                         val);
                 return 2;
             }

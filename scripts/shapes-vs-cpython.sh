@@ -56,7 +56,7 @@ echo "# both sides on CPU $cpu"
 r=1
 while [ "$r" -le "$rounds" ]; do
     "$gclab" micro --cpu "$cpu" --suite shapes --size "$n" --repeat "$repeat" "$@" |
-        awk '$1 ~ /^(chain|list-chain|shuffled|freeing-cycles)$/ {
+        awk '$1 ~ /^(chain|list-chain|dict-chain|shuffled|freeing-cycles)$/ {
                  print $1, $5 }' >"$out/gclab.$r"
     $pin "$py" workloads/python/shapes.py "$n" "$repeat" >"$out/cpython.$r"
     r=$((r + 1))
@@ -64,7 +64,7 @@ done
 python3 - "$out" "$rounds" "$py" "$n" <<'EOF'
 import statistics, sys
 out, rounds, py, n = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
-shapes = ["chain", "list-chain", "shuffled", "freeing-cycles"]
+shapes = ["chain", "list-chain", "dict-chain", "shuffled", "freeing-cycles"]
 def read(path):
     return {k: float(v) for k, v in (l.split() for l in open(path))}
 g = [read("%s/gclab.%d" % (out, r)) for r in range(1, rounds + 1)]

@@ -54,6 +54,9 @@ gc_profile_caps(enum gc_profile profile)
     if (profile >= GC_PROFILE_3_13) {
         caps |= GC_CAP_DEFERRED;
     }
+    if (profile >= GC_PROFILE_3_15) {
+        caps |= GC_CAP_STATS_CANDIDATES;
+    }
     return caps;
 }
 
@@ -69,11 +72,41 @@ gc_heap_collector(const struct gc_heap *heap)
     return heap->collector;
 }
 
+bool
+gc_heap_sweeps(const struct gc_heap *heap, uint64_t *sweeps, unsigned *bound)
+{
+    if (heap->collector->sweeps == NULL) {
+        return false;
+    }
+    *sweeps = heap->collector->sweeps(heap, heap->collector_state);
+    *bound = heap->collector->sweep_bound;
+    return true;
+}
+
 /* ---- collections -------------------------------------------------- */
+
+void
+gc_set_clock(struct gc_heap *heap, gc_clock_fn *fn, void *data)
+{
+    heap->clock = fn;
+    heap->clock_data = data;
+}
+
+/* The harness's clock, if it gave one and the profile reports a
+ * duration; collectors never read a clock themselves. */
+static uint64_t
+clock_ns(struct gc_heap *heap)
+{
+    if (heap->clock == NULL || !(heap->caps & GC_CAP_STATS_CANDIDATES)) {
+        return 0;
+    }
+    return heap->clock(heap->clock_data);
+}
 
 static void
 invoke_callbacks(struct gc_heap *heap, enum gc_callback_phase phase,
-                 int gen, const struct gc_collect_result *r)
+                 int gen, const struct gc_collect_result *r,
+                 uint64_t duration_ns)
 {
     if (!(heap->caps & GC_CAP_CALLBACKS)) {
         return;
@@ -82,6 +115,10 @@ invoke_callbacks(struct gc_heap *heap, enum gc_callback_phase phase,
     if (r != NULL) {
         info.collected = r->collected;
         info.uncollectable = r->uncollectable;
+        if (heap->caps & GC_CAP_STATS_CANDIDATES) {
+            info.candidates = r->visited;
+            info.duration_ns = duration_ns;
+        }
     }
     /* By index over the live array, as CPython walks gc.callbacks: a
      * callback may remove itself or add another. */
@@ -97,22 +134,29 @@ gc_collect_with_callback(struct gc_heap *heap, int gen, enum gc_reason why)
     assert(!heap->is_collecting);
     assert(gen >= 0 && gen < GC_NGENS);
     heap->is_collecting = true;
-    invoke_callbacks(heap, GC_CALLBACK_START, gen, NULL);
+    invoke_callbacks(heap, GC_CALLBACK_START, gen, NULL, 0);
+    uint64_t start_ns = clock_ns(heap);
     if (GCLAB_EVENTS && heap->listener.collect_begin != NULL) {
         heap->listener.collect_begin(heap->listener.data, gen, why);
     }
     struct gc_collect_result r = {0};
     heap->collector->collect(heap, gen, why, &r);
+    uint64_t end_ns = clock_ns(heap);
+    uint64_t duration_ns = end_ns > start_ns ? end_ns - start_ns : 0;
     struct gc_gen_stats *st = &heap->gen_stats[gen];
     st->collections++;
     st->collected += (uint64_t)r.collected;
     st->uncollectable += (uint64_t)r.uncollectable;
+    if (heap->caps & GC_CAP_STATS_CANDIDATES) {
+        st->candidates += r.visited;
+        st->duration_ns += duration_ns;
+    }
     if (GCLAB_EVENTS && heap->listener.collect_end != NULL) {
         heap->listener.collect_end(heap->listener.data, gen, r.visited,
                                    (uint64_t)r.collected,
                                    (uint64_t)r.uncollectable);
     }
-    invoke_callbacks(heap, GC_CALLBACK_STOP, gen, &r);
+    invoke_callbacks(heap, GC_CALLBACK_STOP, gen, &r, duration_ns);
     heap->is_collecting = false;
     if (heap->checks > 0) {
         gc_heap_assert_valid(heap, heap->checks);
@@ -318,6 +362,38 @@ gc_set_listener(struct gc_heap *heap, const struct gc_listener *listener)
     else {
         heap->listener = *listener;
     }
+    heap->next_sample_bytes =
+        heap->listener.memory_sample != NULL &&
+                heap->listener.sample_interval_bytes != 0
+            ? heap->stats.gross_allocated_bytes +
+                  heap->listener.sample_interval_bytes
+            : UINT64_MAX;
+    heap->next_byte_event = heap->trigger_bytes < heap->next_sample_bytes
+                                ? heap->trigger_bytes
+                                : heap->next_sample_bytes;
+}
+
+const char *
+gc_reason_name(enum gc_reason why)
+{
+    static const char *const names[] = {"threshold", "manual", "shutdown",
+                                        "bytes"};
+    return (unsigned)why < sizeof names / sizeof *names ? names[why] : "?";
+}
+
+const char *
+gc_skip_name(enum gc_skip why)
+{
+    switch (why) {
+#define S(name, text)                                                       \
+    case name:                                                              \
+        return text;
+        GC_SKIP_LIST(S)
+#undef S
+    case GC_SKIP_COUNT:
+        break;
+    }
+    return "?";
 }
 
 /* ---- freeze ------------------------------------------------------- */

@@ -30,7 +30,8 @@ none_caps(const struct gc_heap *heap, const void *state)
      * collection ever finds anything. */
     return gc_profile_caps(heap->profile) &
            (GC_CAP_CALLBACKS | GC_CAP_STATS | GC_CAP_IS_FINALIZED |
-            GC_CAP_FREEZE | GC_CAP_GET_OBJECTS_GEN);
+            GC_CAP_FREEZE | GC_CAP_GET_OBJECTS_GEN |
+            GC_CAP_STATS_CANDIDATES);
 }
 
 static void

@@ -130,7 +130,7 @@ gc_spec_parse(const char *text, struct gc_spec *spec, char *err,
             if (gc_profile_parse(value, &spec->profile) != GC_OK) {
                 snprintf(err, err_bytes,
                          "collector '%s': unknown profile '%s'; profiles: "
-                         "2.7 3.8 3.11 3.13",
+                         GC_PROFILE_NAMES,
                          spec->collector->name, value);
                 return GC_EINVAL;
             }

@@ -10,6 +10,7 @@
  *   __slots__ x3  72 / 56 / 56 / 56
  *   weakref.ref   88 / 72 / 80 / 80
  *   int 1000      24 / 28 / 28 / 28;  'abc' 40 / 52 / 52 / 44
+ *   bytes(n)      37+n (str) / 33+n / 33+n / 33+n
  *   class A       904 / 1064 / 1688 / 1712; with __slots__ 904+40n / 896 /
  *                 920 / 944
  * The model's own objects are laid out for speed and differ; this table
@@ -56,10 +57,14 @@ gc_object_py_sizeof(const struct gc_heap *heap, const struct gc_object *obj)
         size_t base = is_27 ? 37 : p >= GC_PROFILE_3_13 ? 41 : 49;
         return base + gc_str_len(obj);
     }
+    case GC_KIND_BYTES:
+        return (is_27 ? 37 : 33) + (size_t)gc_bytes_len(obj);
     case GC_KIND_LIST:
         return head(heap) + 40 + 8 * gc_list_capacity(obj);
     case GC_KIND_TUPLE:
-        return head(heap) + 24 + 8 * gc_tuple_len(obj);
+        /* 3.14 added a cached hash word: () is 48, (1,) 56. */
+        return head(heap) + (p >= GC_PROFILE_3_14 ? 32 : 24) +
+               8 * gc_tuple_len(obj);
     case GC_KIND_WEAKREF:
         return is_27 ? 88 : p == GC_PROFILE_3_8 ? 72 : 80;
     case GC_KIND_DICT: {
@@ -76,16 +81,18 @@ gc_object_py_sizeof(const struct gc_heap *heap, const struct gc_object *obj)
             bool has_weak = (obj->type->flags & GC_TYPE_WEAKREFS) != 0;
             return head(heap) + 16 + 8 * (cls->nslots + has_weak);
         }
-        static const size_t plain[GC_PROFILE_COUNT] = {64, 48, 56, 48};
+        static const size_t plain[GC_PROFILE_COUNT] = {64, 48, 56,
+                                                       48, 48, 48};
         return plain[p];
     }
     case GC_KIND_TYPE: {
         /* sys.getsizeof of the class: 2.7 counts 40 per slot member;
          * 3.x counts the shared keys of a class without __slots__. */
         const struct gc_class *cls = gc_class_of_object(obj);
-        static const size_t slotted[GC_PROFILE_COUNT] = {904, 896, 920, 944};
-        static const size_t keyed[GC_PROFILE_COUNT] = {904, 1064, 1688,
-                                                       1712};
+        static const size_t slotted[GC_PROFILE_COUNT] = {904, 896, 920,
+                                                         944, 952, 960};
+        static const size_t keyed[GC_PROFILE_COUNT] = {904,  1064, 1688,
+                                                       1712, 1720, 1728};
         size_t bytes = cls->has_slots ? slotted[p] : keyed[p];
         return is_27 ? bytes + 40 * cls->nslots : bytes;
     }

@@ -34,8 +34,8 @@ gc_cmd_conform(int argc, char **argv)
         enum gc_profile p;
         if (gc_profile_parse(profile, &p) != GC_OK) {
             fprintf(stderr,
-                    "gclab conform: unknown profile '%s'; profiles: 2.7 3.8 "
-                    "3.11 3.13\n",
+                    "gclab conform: unknown profile '%s'; profiles: "
+                    GC_PROFILE_NAMES "\n",
                     profile);
             return 2;
         }

@@ -26,8 +26,14 @@
  *     finds unreachable, before finalizers may resurrect it), and None
  *     once it has died; a callback runs at most once, after the clear,
  *     and does run for a weakref that outlives its referent;
+ *   - garbage is freed within the sweeps its collector declares
+ *     (gc_heap_sweeps), collect(2) or not, but what frozen or legacy-
+ *     finalizer garbage holds (and on 3.8 a batch a resurrection kept
+ *     counts again from then);
  *   - the heap's live container count equals the shadow's, and the
- *     heap verifier passes (level 2 after each op that collected);
+ *     heap verifier passes (level 2 after each op that collected): on
+ *     2.7 and 3.8 every plain instance has a dict; on 3.11+ one that
+ *     needs a name its class's full shared keys lack (struct fz_keys);
  * and at the end the heap gives back every byte. */
 #include "fuzz-internal.h"
 
@@ -48,10 +54,13 @@ struct fz_node {
     bool is_kept;        /* see mark_kept */
     bool is_collectable; /* see mark_kept */
     bool has_callback;   /* a weakref's */
+    bool has_dict;       /* 3.11+: an instance the shared keys overflowed */
     uint32_t finalized;  /* finalizer runs */
     uint32_t callbacks;  /* weakref callback runs */
     uint32_t target;     /* a weakref's referent */
     uint32_t death_op;
+    uint64_t garbage_since; /* 1 + the sweeps done when it last became
+                               garbage nothing keeps; 0 while it is not */
     uint32_t alive_at;      /* index in the run's alive list */
     uint32_t keys[FZ_KEYS]; /* instance and dict: FZ_UNSET, FZ_ATOM, or a
                                serial */
@@ -170,12 +179,27 @@ vec_push(struct fz_vec *a, uint32_t x)
     a->v[a->n++] = x;
 }
 
+/* 3.11+: a class's shared keys as CPython keeps them (verified on 3.11.7
+ * and 3.13.0 with gc.get_referents): the names so far and dk_usable, a
+ * reserve of SHARED_KEYS_MAX_SIZE (30) that each new instance shrinks by
+ * one, down to one, and each new name by one.  A store, or a delete (the
+ * name is looked up, so added, first), of a name the keys lack takes it
+ * into them while the reserve lasts; after that a store gives the
+ * instance a dict. */
+#define FZ_KEYS_RESERVE 30
+#define FZ_ID_NAME FZ_KEYS /* name bit of "id"; key_names[k] is bit k */
+struct fz_keys {
+    uint32_t names; /* bit per name */
+    uint32_t usable;
+};
+
 struct fz_run {
     struct gc_allocator alloc; /* the heap's; its ctx is the run */
     struct gc_heap *heap;
     enum gc_profile profile;
     bool has_cycles;
     struct gc_class *classes[FZ_NCLASSES];
+    struct fz_keys keys[FZ_NCLASSES];
     struct gc_object *saved;
 
     struct fz_node *nodes; /* by serial; 0 is unused */
@@ -418,6 +442,45 @@ items_push(struct fz_node *nd, uint32_t x)
         nd->items = fz_xrealloc(nd->items, nd->cap * sizeof *nd->items);
     }
     nd->items[nd->nitems++] = x;
+}
+
+/* ---- shared keys ----------------------------------------------------- */
+
+static bool
+shares_keys(const struct fz_run *r, uint8_t cls)
+{
+    return r->profile >= GC_PROFILE_3_11 && is_instance_class(cls) &&
+           !is_slotted(cls);
+}
+
+/* Before the heap makes an instance of cls. */
+static void
+keys_instance_made(struct fz_run *r, uint8_t cls)
+{
+    if (shares_keys(r, cls) && r->keys[cls].usable > 1) {
+        r->keys[cls].usable--;
+    }
+}
+
+/* Before the heap stores (is_store) or deletes name bit on node s. */
+static void
+keys_use(struct fz_run *r, uint32_t s, unsigned bit, bool is_store)
+{
+    struct fz_node *nd = &r->nodes[s];
+    if (!shares_keys(r, nd->cls) || nd->has_dict) {
+        return;
+    }
+    struct fz_keys *k = &r->keys[nd->cls];
+    if (k->names & (1u << bit)) {
+        return;
+    }
+    if (k->usable > 0) {
+        k->names |= 1u << bit;
+        k->usable--;
+    }
+    else if (is_store) {
+        nd->has_dict = true;
+    }
 }
 
 /* ---- graph walks ----------------------------------------------------- */
@@ -713,6 +776,57 @@ orphan_dicts(struct fz_run *r)
     return n;
 }
 
+/* Liveness (gc_heap_sweeps): garbage that was there when the collector
+ * had completed E sweeps is gone by E + bound, automatic collections or
+ * not.  Garbage that frozen or legacy-finalizer garbage reaches is kept
+ * as long as that holds, and counts from when it stops; on 3.8 a
+ * resurrection keeps a whole batch, which counts again from then.
+ * Changes the marks: after every check that reads them. */
+static void
+check_liveness(struct fz_run *r)
+{
+    uint64_t now;
+    unsigned bound;
+    if (!gc_heap_sweeps(r->heap, &now, &bound)) {
+        return;
+    }
+    bool is_reset = r->profile == GC_PROFILE_3_8 && r->has_resurrected_now;
+    bool has_keepers = false;
+    for (uint32_t i = 0; i < r->garbage.n; i++) {
+        const struct fz_node *nd = &r->nodes[r->garbage.v[i]];
+        has_keepers |= nd->is_frozen || has_legacy_finalizer(r, nd->cls);
+    }
+    if (has_keepers) {
+        r->epoch++;
+        for (uint32_t i = 0; i < r->garbage.n; i++) {
+            const struct fz_node *nd = &r->nodes[r->garbage.v[i]];
+            if (nd->is_frozen || has_legacy_finalizer(r, nd->cls)) {
+                walk_from(r, r->garbage.v[i], NULL);
+            }
+        }
+    }
+    for (uint32_t i = 0; i < r->garbage.n; i++) {
+        uint32_t s = r->garbage.v[i];
+        struct fz_node *nd = &r->nodes[s];
+        if (has_keepers && is_marked(r, s)) {
+            nd->garbage_since = 0;
+        }
+        else if (nd->garbage_since == 0 || is_reset) {
+            nd->garbage_since = now + 1;
+        }
+        else if (now >= nd->garbage_since - 1 + bound) {
+            char d[48];
+            fail(r, FZ_CHECK_LIVENESS,
+                 "%s is garbage since sweep %llu and alive at sweep %llu "
+                 "(bound %u)",
+                 describe(r, s, d, sizeof d),
+                 (unsigned long long)(nd->garbage_since - 1),
+                 (unsigned long long)now, bound);
+            return;
+        }
+    }
+}
+
 /* Every check of the oracle, at the end of one operation. */
 static void
 check_step(struct fz_run *r)
@@ -753,13 +867,18 @@ check_step(struct fz_run *r)
         uint32_t s = r->alive.v[i];
         const struct fz_node *nd = &r->nodes[s];
         live++;
-        /* 2.7 and 3.8 keep an instance's attributes in a dict object. */
-        if (r->profile < GC_PROFILE_3_11 && is_instance_class(nd->cls) &&
-            !is_slotted(nd->cls)) {
+        /* 2.7 and 3.8 keep an instance's attributes in a dict object;
+         * 3.11+ when its class's shared keys overflowed. */
+        if ((r->profile < GC_PROFILE_3_11 && is_instance_class(nd->cls) &&
+             !is_slotted(nd->cls)) ||
+            nd->has_dict) {
             live++;
         }
         if (!is_marked(r, s)) {
             vec_push(&r->garbage, s);
+        }
+        else {
+            r->nodes[s].garbage_since = 0;
         }
     }
     check_acyclic_garbage(r);
@@ -772,6 +891,7 @@ check_step(struct fz_run *r)
             check_weakref(r, r->alive.v[i]);
         }
     }
+    check_liveness(r);
     const struct gc_heap_stats *st = gc_heap_stats(r->heap);
     uint64_t heap_live = st->gc_objects_allocated - st->gc_objects_freed -
                          st->gc_objects_cached;
@@ -828,6 +948,7 @@ make_items(struct fz_run *r, uint8_t cls, const uint32_t *items,
     struct gc_object *obj = NULL;
     enum gc_status rc = GC_OK;
     if (cls < FZ_NCLASSES) {
+        keys_instance_made(r, cls);
         obj = gc_instance_new(heap, r->classes[cls]);
         rc = gc_attr_set(heap, obj, "id", id);
     }
@@ -850,6 +971,7 @@ make_items(struct fz_run *r, uint8_t cls, const uint32_t *items,
     uint32_t s = node_new(r, cls, obj, (uintptr_t)id);
     if (is_instance_class(cls)) {
         map_put(&r->tokens, (uintptr_t)gc_head_of(obj), s);
+        keys_use(r, s, FZ_ID_NAME, true); /* every first store is "id" */
     }
     gc_decref(heap, id);
     for (uint8_t i = 0; cls == FZ_TUPLE && i < nitems; i++) {
@@ -899,6 +1021,7 @@ link_to(struct fz_run *r, uint32_t a, uint32_t b, uint8_t key, int32_t num)
         int k = is_slotted(nd->cls) ? key % 2 : key;
         const char *name = is_slotted(nd->cls) ? slot_keys[k] : key_names[k];
         nd->keys[k] = b;
+        keys_use(r, a, (unsigned)k, true);
         expect(r, gc_attr_set(r->heap, obj, name, value), GC_OK,
                "gc_attr_set");
     }
@@ -974,6 +1097,7 @@ unlink_one(struct fz_run *r, uint32_t a, uint32_t k)
                    "gc_dict_del_cstr");
         }
         else {
+            keys_use(r, a, k, false);
             expect(r, gc_attr_del(r->heap, obj, name), want, "gc_attr_del");
         }
     }
@@ -1350,6 +1474,7 @@ make_classes(struct fz_run *r)
         if (gc_class_new(r->heap, &spec, &r->classes[c]) != GC_OK) {
             return false;
         }
+        r->keys[c].usable = FZ_KEYS_RESERVE;
     }
     return true;
 }

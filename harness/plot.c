@@ -56,6 +56,12 @@ collections_all(const struct gc_metrics *m)
 }
 
 static double
+peak_mb(const struct gc_metrics *m)
+{
+    return (double)m->peak_live_bytes / 1e6;
+}
+
+static double
 retained_kib(const struct gc_metrics *m)
 {
     return (double)m->retained_garbage_peak_bytes / 1024.0;
@@ -1139,9 +1145,11 @@ lbo_table(struct gc_buf *b, const struct plot *p)
     size_t nm = p->nmodel;
     bool *eligible = calloc(nm ? nm : 1, sizeof *eligible);
     double *mean = calloc(nm ? nm : 1, sizeof *mean);
-    if (eligible == NULL || mean == NULL) {
+    double *peak = calloc(nm ? nm : 1, sizeof *peak);
+    if (eligible == NULL || mean == NULL || peak == NULL) {
         free(eligible);
         free(mean);
+        free(peak);
         return;
     }
     for (size_t s = 0; s < nm; s++) {
@@ -1150,33 +1158,43 @@ lbo_table(struct gc_buf *b, const struct plot *p)
     gc_buf_printf(b, "<h2>LBO: wall time over the lower bound</h2><p>Per "
                      "workload, the cheapest mean wall time among the "
                      "collectors that free cycles is the bound; each cell "
-                     "is a collector's mean over it.</p><div class='wide'>");
+                     "is a collector's mean over it, then its peak live "
+                     "bytes over the lowest peak among those collectors."
+                     "</p><div class='wide'>");
     series_heads(b, p, nm, "workload");
     printf("# LBO (wall time over the cheapest collector that frees "
-           "cycles)\n%-24s %12s",
-           "workload", "bound_ms");
+           "cycles; then peak memory over the lowest peak among them)\n"
+           "%-24s %12s %10s",
+           "workload", "bound_ms", "peak_mb");
     for (size_t s = 0; s < nm; s++) {
         printf(" %22.22s", p->series[s]);
     }
     printf("\n");
     for (size_t c = 0; c < p->nclusters; c++) {
         const struct cluster *cl = &p->clusters[c];
-        double bound = 0;
+        double bound = 0, peak_bound = 0;
         for (size_t s = 0; s < nm; s++) {
             mean[s] = summary_of(p, p->series[s], cl, plot_wall_ms).mean;
+            peak[s] = summary_of(p, p->series[s], cl, peak_mb).mean;
             if (eligible[s] && mean[s] > 0 &&
                 (bound == 0 || mean[s] < bound)) {
                 bound = mean[s];
             }
+            if (eligible[s] && peak[s] > 0 &&
+                (peak_bound == 0 || peak[s] < peak_bound)) {
+                peak_bound = peak[s];
+            }
         }
         gc_buf_printf(b, "<tr>");
         cluster_cell(b, p, cl);
-        printf("%-24.24s %12.2f", p->res.workloads[cl->workload], bound);
+        printf("%-24.24s %12.2f %10.2f", p->res.workloads[cl->workload],
+               bound, peak_bound);
         for (size_t s = 0; s < nm; s++) {
             double lbo = bound > 0 ? mean[s] / bound : 0;
-            gc_buf_printf(b, "<td class='num%s'>%.2f</td>",
-                          lbo > 0 && lbo < 1.0005 ? " best" : "", lbo);
-            printf(" %22.2f", lbo);
+            double mem = peak_bound > 0 ? peak[s] / peak_bound : 0;
+            gc_buf_printf(b, "<td class='num%s'>%.2f, mem&nbsp;%.2f</td>",
+                          lbo > 0 && lbo < 1.0005 ? " best" : "", lbo, mem);
+            printf(" %15.2f mem %-5.2f", lbo, mem);
         }
         gc_buf_printf(b, "</tr>");
         printf("\n");
@@ -1184,34 +1202,148 @@ lbo_table(struct gc_buf *b, const struct plot *p)
     gc_buf_printf(b, "</table></div>");
     free(eligible);
     free(mean);
+    free(peak);
 }
 
-/* Repetitions run and the CV of wall time they reached, per cell. */
-static void
-cv_table(struct gc_buf *b, const struct plot *p)
+/* The level at which the report gives the MDE: gclab compare's default
+ * alpha, at Holm's first step over the timing cells it would test
+ * between two such runs (three timing gates a cell), the bar that a
+ * lone regression must clear. */
+#define PLOT_MDE_ALPHA 0.05
+#define PLOT_MDE_POWER 0.95
+#define PLOT_MDE_GATES 3
+/* The CV bench's extra repetitions aim at (bench.c's ADAPT_CV). */
+#define PLOT_CV_GOAL 0.05
+
+/* 100 x MDE / mean, for a comparison of this cell with another run of
+ * as many repetitions and the same spread. */
+static double
+mde_pct(struct gc_summary s, double alpha)
 {
-    gc_buf_printf(b, "<h2>Repetitions and variation</h2><p>Runs per cell "
-                     "and the coefficient of variation of their wall time "
-                     "(highlighted at 5%% or less).</p><div class='wide'>");
+    double d = gc_mde(s.stddev, s.n, s.stddev, s.n, alpha, PLOT_MDE_POWER);
+    return s.mean > 0 ? 100.0 * d / s.mean : NAN;
+}
+
+/* A percentage as the tables show it; a dash where there is none (no
+ * GC time to vary, or too few runs). */
+static const char *
+pct_text(double v, char *buf, size_t n)
+{
+    if (isnan(v) || isinf(v)) {
+        return "-";
+    }
+    snprintf(buf, n, "%.1f%%", v);
+    return buf;
+}
+
+/* Per cell: runs, the CV of wall and of GC time they reached, and the
+ * minimum detectable effect (MDE) of each; then how many of the model's
+ * cells reached the goal in both. */
+static void
+cv_table(struct gc_buf *b, const struct plot *p, double seconds)
+{
+    size_t tests = p->nseries * p->nclusters * PLOT_MDE_GATES;
+    double alpha = PLOT_MDE_ALPHA / (double)(tests ? tests : 1);
+    size_t met = 0;
+    gc_buf_printf(b, "<h2>Repetitions, variation and the smallest visible "
+                     "change</h2><p>Per cell: runs, the coefficient of "
+                     "variation of wall time and of GC time (bench adds "
+                     "repetitions, five at a time, up to 40, within 100 s, "
+                     "while either is above 5%%), and the minimum "
+                     "detectable effect (MDE) of each: the smallest change "
+                     "that gclab compare between two such runs would flag "
+                     "with 95%% power at &alpha; = %.2g (0.05 at Holm's "
+                     "first step over %zu timing cells).  Changes below "
+                     "compare's 5%% threshold are never flagged.</p>"
+                     "<div class='wide'>",
+                  alpha, tests);
     series_heads(b, p, p->nseries, "workload");
-    printf("# repetitions and CV of wall time\n");
+    printf("# repetitions, CV of wall / GC time, MDE of wall / GC time "
+           "(95%% power, alpha %.2g)\n",
+           alpha);
     for (size_t c = 0; c < p->nclusters; c++) {
         const struct cluster *cl = &p->clusters[c];
         gc_buf_printf(b, "<tr>");
         cluster_cell(b, p, cl);
-        printf("%-24.24s", p->res.workloads[cl->workload]);
+        printf("%-18.18s", p->res.workloads[cl->workload]);
         for (size_t s = 0; s < p->nseries; s++) {
-            struct gc_summary x =
+            struct gc_summary wall =
                 summary_of(p, p->series[s], cl, plot_wall_ms);
-            gc_buf_printf(b, "<td class='num%s'>n=%zu, CV&nbsp;%.1f%%</td>",
-                          x.n > 1 && x.cv <= 0.05 ? " best" : "", x.n,
-                          100 * x.cv);
-            printf("  n=%-3zu CV %5.1f%%", x.n, 100 * x.cv);
+            struct gc_summary gc = summary_of(p, p->series[s], cl, plot_gc_ms);
+            bool ok = wall.n > 1 && wall.cv <= PLOT_CV_GOAL &&
+                      gc.cv <= PLOT_CV_GOAL;
+            met += ok && s < p->nmodel;
+            char m1[32], m2[32];
+            const char *mw = pct_text(mde_pct(wall, alpha), m1, sizeof m1);
+            const char *mg = pct_text(mde_pct(gc, alpha), m2, sizeof m2);
+            gc_buf_printf(b,
+                          "<td class='num%s'>n=%zu<br>CV %.1f%% / %.1f%%<br>"
+                          "<small>MDE %s / %s</small></td>",
+                          ok ? " best" : "", wall.n, 100 * wall.cv,
+                          100 * gc.cv, mw, mg);
+            printf(" n=%-2zu %4.1f/%4.1f%% (%s/%s)", wall.n, 100 * wall.cv,
+                   100 * gc.cv, mw, mg);
         }
         gc_buf_printf(b, "</tr>");
         printf("\n");
     }
-    gc_buf_printf(b, "</table></div>");
+    size_t cells = p->nmodel * p->nclusters;
+    gc_buf_printf(b, "</table></div><p><b>%zu of %zu model cells</b> reached "
+                     "CV &le; 5%% in both wall and GC time",
+                  met, cells);
+    printf("# %zu of %zu cells reached CV <= 5%% in wall and GC time "
+           "(%.0f%%)",
+           met, cells, cells ? 100.0 * (double)met / (double)cells : 0.0);
+    if (seconds > 0) {
+        gc_buf_printf(b, "; the suite took %.1f s", seconds);
+        printf("; %.1f s", seconds);
+    }
+    gc_buf_printf(b, ".</p>");
+    printf("\n");
+}
+
+/* Where the runs ran and in what order, from the first record (place.c
+ * writes the same for every record of a run), and the machine's state
+ * beside it (gclab system). */
+static void
+place_paragraph(struct gc_buf *b, const struct plot *p)
+{
+    const struct record_meta *m = &p->res.meta[0];
+    char b1[32], b2[32], b3[32], b4[32];
+    const char *cpu = record_text(m, "cpu", b1, sizeof b1);
+    const char *pin = record_text(m, "cpu_pin", b2, sizeof b2);
+    const char *order = record_text(m, "order", b3, sizeof b3);
+    const char *seed = record_text(m, "order_seed", b4, sizeof b4);
+    if (pin[0] == '\0') {
+        return; /* records from before --cpu */
+    }
+    gc_buf_printf(b, "<p>");
+    if (cpu[0] != '\0') {
+        gc_buf_printf(b, "Each run pinned to CPU ");
+        html_escape(b, cpu);
+    }
+    else {
+        gc_buf_printf(b, "Runs not pinned");
+    }
+    gc_buf_printf(b, " (--cpu ");
+    html_escape(b, pin);
+    gc_buf_printf(b, "); ");
+    if (strcmp(order, "random") == 0) {
+        gc_buf_printf(b, "each round in a random order, seed ");
+        html_escape(b, seed);
+        gc_buf_printf(b, ".");
+    }
+    else {
+        gc_buf_printf(b, "in matrix order.");
+    }
+    char path[4200];
+    struct stat st;
+    snprintf(path, sizeof path, "%s/system.json", p->dir);
+    if (stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
+        gc_buf_printf(b, "  The machine: <a href='system.json'>system.json"
+                         "</a> (gclab system).");
+    }
+    gc_buf_printf(b, "</p>");
 }
 
 /* Which figures were drawn, and why the others were not. */
@@ -1269,9 +1401,10 @@ write_report(const struct plot *p, const struct plot_options *o,
     gc_buf_printf(&b, " (");
     html_escape(&b, record_text(m, "build_type", b5, sizeof b5));
     gc_buf_printf(&b, " build)</p>");
+    place_paragraph(&b, p);
     ratio_table(&b, p);
     lbo_table(&b, p);
-    cv_table(&b, p);
+    cv_table(&b, p, o->seconds);
     gc_buf_printf(&b, "<h2>Figures</h2>");
     for (size_t i = 0; i < NFIGURES; i++) {
         const struct figure *f = &figures[i];
@@ -1297,6 +1430,8 @@ write_report(const struct plot *p, const struct plot_options *o,
     link_if_there(&b, p, "results.csv", "");
     link_if_there(&b, p, "summary.json", "");
     link_if_there(&b, p, "pauses.jsonl", " (every kept pause)");
+    link_if_there(&b, p, "memory.tsv", " (live and OS bytes over each run)");
+    link_if_there(&b, p, "system.json", " (the machine's state)");
     link_if_there(&b, p, "scaling/results.jsonl", "");
     link_if_there(&b, p, "hyperfine.json", " (whole-process timings)");
     gc_buf_printf(&b, "</ul></body></html>\n");

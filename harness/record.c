@@ -11,6 +11,7 @@
  * Anything else -- an unreadable file, a line that is not such an
  * object, another schema version -- is one line on stderr naming the
  * file and line, and exit status 2. */
+#include "memseries-internal.h"
 #include "run-internal.h"
 #include "version.h"
 
@@ -77,7 +78,8 @@ record_of_run(const struct record *rec, const struct gc_workload_spec *ws,
     put(o, "reference",
         text(mx->reference ? mx->reference : mx->collectors[0]), &ok);
     put(o, "workload", text(ws->text[0] ? ws->workload->name : ""), &ok);
-    put(o, "workload_spec", text(ws->text), &ok);
+    /* The spec as given: ws->text is cut up by the parse. */
+    put(o, "workload_spec", text(mx->workloads[rec->item.workload]), &ok);
     put(o, "size", count(rec->item.size), &ok);
     put(o, "repetition", count(rec->item.rep + 1), &ok);
     put(o, "seed", count(rec->item.seed), &ok);
@@ -104,6 +106,16 @@ record_of_run(const struct record *rec, const struct gc_workload_spec *ws,
             ? json_sprintf("%u/%u", mx->shard.index, mx->shard.count)
             : json_null(),
         &ok);
+    /* Where it ran and in what order (place.c): records of different
+     * CPUs do not compare, and gclab compare says so. */
+    const struct gc_place *place = mx->place;
+    put(o, "cpu", rec->item.cpu >= 0 ? json_integer(rec->item.cpu) : json_null(),
+        &ok);
+    put(o, "cpu_pin", text(place ? place->cpu_pin : "none"), &ok);
+    put(o, "run_index", count(rec->item.run_index), &ok);
+    bool is_random = place != NULL && !place->is_sequential;
+    put(o, "order", json_string(is_random ? "random" : "sequential"), &ok);
+    put(o, "order_seed", is_random ? count(place->order_seed) : json_null(), &ok);
     char started[32] = "";
     struct tm tm;
     if (rec->started != 0 && gmtime_r(&rec->started, &tm) != NULL) {
@@ -442,10 +454,20 @@ write_results(const char *out_dir, const struct record *recs, size_t total,
             &recs[i], &mx->wspecs[recs[i].item.workload], &env, mx);
     }
     int rc = write_files("run", out_dir, recs, meta, total, mx->workloads);
+    /* What the machine was doing, beside the numbers (gclab system). */
+    if (rc == 0 &&
+        gc_system_write(out_dir, mx->place ? mx->place->cpu : -1) != 0) {
+        fprintf(stderr, "gclab: cannot write %s/system.json: %s\n", out_dir,
+                strerror(errno));
+        rc = -1;
+    }
+    if (rc == 0) {
+        rc = gc_memseries_write("run", out_dir, recs, total, mx->workloads);
+    }
     if (rc == 0 && !mx->quiet) {
         fprintf(stderr,
-                "gclab: wrote %s/results.jsonl, results.csv, "
-                "summary.json\n",
+                "gclab: wrote %s/results.jsonl, pauses.jsonl, results.csv, "
+                "summary.json, system.json, memory.tsv\n",
                 out_dir);
     }
     for (size_t i = 0; i < total; i++) {

@@ -256,7 +256,8 @@ static const char *const kind_names[] = {
 };
 
 /* A live label of one of the kinds in mask (bit per scn_kind; 0: any).
- * allow: also `none` (SCN_NONE) and/or `saved` (a list). */
+ * allow: also `none` (SCN_NONE) and/or `saved` (a list, so only where
+ * mask admits lists). */
 static int
 operand(struct checker *c, const char *name, unsigned mask, bool allow_none,
         bool allow_saved)
@@ -271,8 +272,12 @@ operand(struct checker *c, const char *name, unsigned mask, bool allow_none,
         return SCN_NONE;
     }
     if (strcmp(name, "saved") == 0) {
+        /* A root list: it stands wherever a list may. */
         if (!allow_saved) {
             fail(c, "'saved' is not allowed here");
+        }
+        else if (mask != 0 && !(mask & (1u << SCN_K_LIST))) {
+            fail(c, "'saved' is a list, not the kind this verb takes");
         }
         return SCN_SAVED;
     }
@@ -353,8 +358,8 @@ verb_profiles(enum scn_verb v)
     case SCN_UNFREEZE:
     case SCN_CALLBACKS:
         return all & ~(1u << GC_PROFILE_2_7);
-    case SCN_FINALIZED:
-        return (1u << GC_PROFILE_3_11) | (1u << GC_PROFILE_3_13);
+    case SCN_FINALIZED: /* gc.is_finalized: 3.9 and later */
+        return all & ~((1u << GC_PROFILE_2_7) | (1u << GC_PROFILE_3_8));
     default:
         return all;
     }
@@ -394,7 +399,7 @@ check_stmt(struct checker *c, struct scn_stmt *st, char **tok, int ntok)
         for (int i = 1; i < ntok; i++) {
             enum gc_profile pr;
             if (gc_profile_parse(tok[i], &pr) != GC_OK) {
-                fail(c, "unknown profile '%s'; profiles: 2.7 3.8 3.11 3.13",
+                fail(c, "unknown profile '%s'; profiles: " GC_PROFILE_NAMES,
                      tok[i]);
                 return;
             }
@@ -478,7 +483,7 @@ check_stmt(struct checker *c, struct scn_stmt *st, char **tok, int ntok)
         st->nvalues = nops - 1;
         st->values = xrealloc(NULL, (size_t)st->nvalues * sizeof(int));
         for (int i = 0; i < st->nvalues; i++) {
-            st->values[i] = operand(c, tok[i + 2], 0, true, false);
+            st->values[i] = operand(c, tok[i + 2], 0, true, true);
         }
         st->target = define(c, tok[1],
                             st->verb == SCN_LIST ? SCN_K_LIST : SCN_K_TUPLE,
@@ -498,17 +503,23 @@ check_stmt(struct checker *c, struct scn_stmt *st, char **tok, int ntok)
         if (st->target >= 0) {
             p->labels[st->target].is_small_int =
                 st->num[0] >= GC_SMALL_INT_MIN &&
-                st->num[0] <= GC_SMALL_INT_MAX;
+                st->num[0] <= GC_SMALL_INT_MAX_3_15; /* cached somewhere */
         }
         return;
     case SCN_ALIAS: {
-        int x = operand(c, tok[2], 0, false, false);
+        int x = operand(c, tok[2], 0, false, true);
         if (c->failed) {
             return;
         }
         st->values = xrealloc(NULL, sizeof(int));
         st->values[0] = x;
         st->nvalues = 1;
+        if (x == SCN_SAVED) {
+            /* A second root entry for the saved list: a list label with
+             * an object of its own, since lists keep no checker state. */
+            st->target = define(c, tok[1], SCN_K_LIST, -1);
+            return;
+        }
         struct scn_label src = p->labels[x];
         st->target = define(c, tok[1], src.kind, src.object);
         if (st->target >= 0) {
@@ -526,7 +537,7 @@ check_stmt(struct checker *c, struct scn_stmt *st, char **tok, int ntok)
         st->target = define(c, tok[1], SCN_K_LIST, -1);
         return;
     case SCN_WEAKREF: {
-        int x = operand(c, tok[2], K(SCN_K_INST), false, false);
+        int x = operand(c, tok[2], K(SCN_K_INST), false, true);
         if (c->failed) {
             return;
         }
@@ -554,7 +565,7 @@ check_stmt(struct checker *c, struct scn_stmt *st, char **tok, int ntok)
         if (!split_attr(c, tok[1], lbl, sizeof lbl, &attr)) {
             return;
         }
-        st->target = operand(c, lbl, K(SCN_K_INST), false, false);
+        st->target = operand(c, lbl, K(SCN_K_INST), false, true);
         if (c->failed) {
             return;
         }
@@ -571,7 +582,7 @@ check_stmt(struct checker *c, struct scn_stmt *st, char **tok, int ntok)
             return;
         }
         st->values = xrealloc(NULL, sizeof(int));
-        st->values[0] = operand(c, tok[2], 0, true, false);
+        st->values[0] = operand(c, tok[2], 0, true, true);
         st->nvalues = 1;
         if (ai < 0 && !c->failed) {
             if (o->nattrs == o->cap) {
@@ -585,18 +596,18 @@ check_stmt(struct checker *c, struct scn_stmt *st, char **tok, int ntok)
     case SCN_APPEND:
         st->target = operand(c, tok[1], K(SCN_K_LIST), false, true);
         st->values = xrealloc(NULL, sizeof(int));
-        st->values[0] = operand(c, tok[2], 0, true, false);
+        st->values[0] = operand(c, tok[2], 0, true, true);
         st->nvalues = 1;
         return;
     case SCN_PUT:
-        st->target = operand(c, tok[1], K(SCN_K_DICT), false, false);
+        st->target = operand(c, tok[1], K(SCN_K_DICT), false, true);
         if (!c->failed && !is_attr_name(tok[2])) {
             fail(c, "malformed dict key '%s'", tok[2]);
             return;
         }
         st->name = xstrdup(tok[2]);
         st->values = xrealloc(NULL, sizeof(int));
-        st->values[0] = operand(c, tok[3], 0, true, false);
+        st->values[0] = operand(c, tok[3], 0, true, true);
         st->nvalues = 1;
         return;
     case SCN_CLEAR:
@@ -635,16 +646,16 @@ check_stmt(struct checker *c, struct scn_stmt *st, char **tok, int ntok)
     }
     case SCN_SAME:
         st->values = xrealloc(NULL, 2 * sizeof(int));
-        st->values[0] = operand(c, tok[1], 0, false, false);
-        st->values[1] = operand(c, tok[2], 0, false, false);
+        st->values[0] = operand(c, tok[1], 0, false, true);
+        st->values[1] = operand(c, tok[2], 0, false, true);
         st->nvalues = 2;
         return;
     case SCN_DEREF:
-        st->target = operand(c, tok[1], K(SCN_K_WEAKREF), false, false);
+        st->target = operand(c, tok[1], K(SCN_K_WEAKREF), false, true);
         return;
     case SCN_TRACKED:
     case SCN_FINALIZED:
-        st->target = operand(c, tok[1], 0, false, false);
+        st->target = operand(c, tok[1], 0, false, true);
         return;
     case SCN_REFCOUNT:
         st->target = operand(c, tok[1], 0, false, true);
@@ -899,13 +910,13 @@ scn_applicable_profiles(const struct scn_program *prog, int *why_line)
 enum gc_profile
 scn_default_profile(const struct scn_program *prog)
 {
-    if (prog->profiles & (1u << GC_PROFILE_3_11)) {
-        return GC_PROFILE_3_11;
+    if (prog->profiles & (1u << GC_PROFILE_DEFAULT)) {
+        return GC_PROFILE_DEFAULT;
     }
     for (int p = 0; p < GC_PROFILE_COUNT; p++) {
         if (prog->profiles & (1u << p)) {
             return (enum gc_profile)p;
         }
     }
-    return GC_PROFILE_3_11;
+    return GC_PROFILE_DEFAULT;
 }

@@ -108,6 +108,13 @@ struct scn_program {
     int nobjects;
 };
 
+/* The name an operand is written as: its label, `saved` or `none`. */
+static inline const char *
+scn_operand_name(const struct scn_program *p, int v)
+{
+    return v >= 0 ? p->labels[v].name : v == SCN_SAVED ? "saved" : "none";
+}
+
 /* Reads and checks FILE for profile (or, with is_any_profile, for none
  * in particular: what --emit-python needs).  On error writes one line
  * "FILE:LINE: error: MSG" (or "FILE: error: MSG") to err and returns

@@ -55,8 +55,12 @@ static const char prelude[] =
     "    _P = '3.8'\n"
     "elif sys.version_info[:2] < (3, 13):\n"
     "    _P = '3.11'\n"
-    "else:\n"
+    "elif sys.version_info[:2] < (3, 14):\n"
     "    _P = '3.13'\n"
+    "elif sys.version_info[:2] < (3, 15):\n"
+    "    _P = '3.14'\n"
+    "else:\n"
+    "    _P = '3.15'\n"
     "_DICTS = _P in ('2.7', '3.8')\n"
     "_R = {}\n"
     "_L = {}\n"
@@ -142,7 +146,9 @@ scn_emit_python(const struct scn_program *p, FILE *out)
 
     for (int i = 0; i < p->nstmts; i++) {
         const struct scn_stmt *st = &p->stmts[i];
-        const char *t = st->target >= 0 ? p->labels[st->target].name : "";
+        const char *t = st->target >= 0 || st->target == SCN_SAVED
+                            ? scn_operand_name(p, st->target)
+                            : "";
         if (st->verb == SCN_CLASS) {
             const struct scn_class *c = &p->classes[st->cls];
             fprintf(out, "_ln = %d\nclass %s(object):\n", st->line, c->name);
@@ -272,8 +278,8 @@ scn_emit_python(const struct scn_program *p, FILE *out)
             break;
         case SCN_SAME:
             fprintf(out, "_out('same %s %s %%s' %% (",
-                    p->labels[st->values[0]].name,
-                    p->labels[st->values[1]].name);
+                    scn_operand_name(p, st->values[0]),
+                    scn_operand_name(p, st->values[1]));
             expr(out, p, st->values[0]);
             fputs(" is ", out);
             expr(out, p, st->values[1]);
@@ -283,17 +289,17 @@ scn_emit_python(const struct scn_program *p, FILE *out)
             fprintf(out, "_out('deref %s ' + _lbl(_R['%s']()))\n", t, t);
             break;
         case SCN_TRACKED:
-            fprintf(out, "_out('tracked %s %%s' %% gc.is_tracked(_R['%s']))\n",
-                    t, t);
+            fprintf(out, "_out('tracked %s %%s' %% gc.is_tracked(", t);
+            expr(out, p, st->target);
+            fputs("))\n", out);
             break;
         case SCN_FINALIZED:
-            fprintf(out,
-                    "_out('finalized %s %%s' %% gc.is_finalized(_R['%s']))\n",
-                    t, t);
+            fprintf(out, "_out('finalized %s %%s' %% gc.is_finalized(", t);
+            expr(out, p, st->target);
+            fputs("))\n", out);
             break;
         case SCN_REFCOUNT:
-            fprintf(out, "_out('refcount %s %%d' %% (sys.getrefcount(",
-                    st->target == SCN_SAVED ? "saved" : t);
+            fprintf(out, "_out('refcount %s %%d' %% (sys.getrefcount(", t);
             expr(out, p, st->target);
             fputs(") - 1))\n", out);
             break;

@@ -313,7 +313,9 @@ step(struct run *r, const struct scn_stmt *st, FILE *err)
 {
     struct gc_heap *heap = r->heap;
     const struct scn_program *p = r->prog;
-    const char *tname = st->target >= 0 ? p->labels[st->target].name : NULL;
+    const char *tname = st->target >= 0 || st->target == SCN_SAVED
+                            ? scn_operand_name(p, st->target)
+                            : NULL;
     struct gc_object *obj;
     char buf[64];
     switch (st->verb) {
@@ -361,7 +363,8 @@ step(struct run *r, const struct scn_stmt *st, FILE *err)
     }
     case SCN_INT:
         TRY_NEW(obj, gc_int_new(heap, st->num[0]));
-        if (st->num[0] >= GC_SMALL_INT_MIN && st->num[0] <= GC_SMALL_INT_MAX) {
+        if (st->num[0] >= GC_SMALL_INT_MIN &&
+            st->num[0] <= gc_small_int_max(gc_heap_profile(heap))) {
             /* Shared: the object keeps the label it was first given. */
             if (map_get(&r->labels, obj) == NULL) {
                 map_set(&r->labels, obj, tname);
@@ -431,7 +434,8 @@ step(struct run *r, const struct scn_stmt *st, FILE *err)
     case SCN_SAME: {
         bool same = value_of(r, st->values[0]) == value_of(r, st->values[1]);
         fprintf(r->out, "%d: same %s %s %s\n", r->line,
-                p->labels[st->values[0]].name, p->labels[st->values[1]].name,
+                scn_operand_name(p, st->values[0]),
+                scn_operand_name(p, st->values[1]),
                 same ? "True" : "False");
         break;
     }
@@ -451,11 +455,11 @@ step(struct run *r, const struct scn_stmt *st, FILE *err)
     case SCN_REFCOUNT: {
         obj = value_of(r, st->target);
         intptr_t n = gc_refcount(obj);
-        if (st->target == SCN_SAVED) {
+        if (obj == r->saved) { /* also through an alias */
             n -= r->nresurrecting; /* the classes' own references */
         }
-        fprintf(r->out, "%d: refcount %s %lld\n", r->line,
-                st->target == SCN_SAVED ? "saved" : tname, (long long)n);
+        fprintf(r->out, "%d: refcount %s %lld\n", r->line, tname,
+                (long long)n);
         break;
     }
     case SCN_ALIVE: {

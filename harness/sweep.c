@@ -101,8 +101,10 @@ sweep_run(const struct sweep_options *o)
         return 2;
     }
     char failed[4096];
-    static const char *const outputs[] = {RESULTS_FILES, "index.html",
-                                          "pareto.png", "pareto.svg", NULL};
+    static const char *const outputs[] = {RESULTS_FILES,  "system.json",
+                                          "memory.tsv",   "index.html",
+                                          "pareto.png",   "pareto.svg",
+                                          NULL};
     if (gc_out_dir_ready(o->out_dir, outputs, failed, sizeof failed) != 0) {
         fprintf(stderr, "gclab sweep: cannot write %s: %s\n", failed,
                 strerror(errno));
@@ -115,7 +117,8 @@ sweep_run(const struct sweep_options *o)
                         .nworkloads = 1, .sizes = size ? &size : NULL,
                         .nsizes = size ? 1 : 0, .repeat = o->repeat,
                         .seed = 1, .baseline = UINT64_MAX,
-                        .memory_cap = (uint64_t)4 << 30, .retained = true};
+                        .memory_cap = (uint64_t)4 << 30, .retained = true,
+                        .place = o->place};
     size_t total;
     struct record *recs = run_matrix(&mx, &total);
     if (recs == NULL) {
@@ -168,6 +171,8 @@ gc_cmd_sweep(int argc, char **argv)
 {
     struct sweep_options o = {.out_dir = "results/sweep", .repeat = 5};
     const char *knob_arg = NULL;
+    struct gc_place place;
+    gc_place_init(&place);
     for (int i = 1; i < argc; i++) {
         const char *opt = argv[i];
         if (strcmp(opt, "--allow-debug") == 0) {
@@ -179,6 +184,8 @@ gc_cmd_sweep(int argc, char **argv)
                    "KEY=V1,V2,... --workload W[:opts]\n"
                    "         [--size N] [--repeat N] [--out DIR] [--plots DIR] "
                    "[--allow-debug]\n"
+                   "         [--cpu N|auto|none] [--order random|sequential] "
+                   "[--order-seed S]\n"
                    "Runs each collector with each value of the knob, with an "
                    "accounting run for\n"
                    "retained garbage, and plots the results (gclab plot): "
@@ -193,6 +200,13 @@ gc_cmd_sweep(int argc, char **argv)
             return sweep_usage("unknown or incomplete option", opt);
         }
         const char *val = argv[++i];
+        int placed = gc_place_option(&place, "sweep", opt, val);
+        if (placed != 0) {
+            if (placed == 2) {
+                return 2;
+            }
+            continue;
+        }
         if (strcmp(opt, "--collector") == 0) {
             if (o.ncollectors == SWEEP_MAX_COLLECTORS) {
                 return sweep_usage("at most 8 collectors", NULL);
@@ -256,5 +270,9 @@ gc_cmd_sweep(int argc, char **argv)
     if (o.nvalues == 0) {
         return sweep_usage("--knob needs KEY=V1,V2,..., not", knob_arg);
     }
+    if (gc_place_setup(&place, "sweep") != 0) {
+        return 2;
+    }
+    o.place = &place;
     return sweep_run(&o);
 }

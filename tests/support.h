@@ -11,7 +11,8 @@
 #include <string.h>
 
 static const enum gc_profile all_profiles[] = {
-    GC_PROFILE_2_7, GC_PROFILE_3_8, GC_PROFILE_3_11, GC_PROFILE_3_13};
+    GC_PROFILE_2_7,  GC_PROFILE_3_8,  GC_PROFILE_3_11,
+    GC_PROFILE_3_13, GC_PROFILE_3_14, GC_PROFILE_3_15};
 #define NPROFILES (sizeof all_profiles / sizeof *all_profiles)
 
 static inline struct gc_heap *

@@ -1,12 +1,15 @@
-/* collectors/types/dict.c -- dict with str keys: CPython's compact,
- * insertion-ordered table (an index of slots into a dense entry array).
+/* collectors/types/dict.c -- dict with str keys: CPython 3's compact,
+ * insertion-ordered table (an index of slots into a dense entry array),
+ * and the public gc_dict_* functions, which hand profile 2.7's dicts to
+ * types/dict27.c (2.7's open-addressing table).
  *
  * Tracking follows MAINTAIN_TRACKING: a dict is created untracked and is
  * tracked the first time it stores a value that may be tracked; deleting
  * that value does not untrack it (only a full collection does).  Entries
- * are released in insertion order.  Traversal visits values only on 3.x
- * (CPython's unicode-keyed tables) and keys and values on 2.7. */
+ * are released in insertion order.  Traversal visits values only
+ * (CPython's unicode-keyed tables). */
 #include "../gc-internal.h"
+#include "dict27.h"
 
 #define INDEX_EMPTY (-1)
 #define INDEX_DUMMY (-2)
@@ -145,27 +148,6 @@ dict_traverse(struct gc_object *self, gc_visit_fn *visit, void *arg)
     return 0;
 }
 
-static int
-dict_traverse_with_keys(struct gc_object *self, gc_visit_fn *visit,
-                        void *arg)
-{
-    struct gc_dict *d = AS_DICT(self);
-    for (size_t i = 0; i < d->nentries; i++) {
-        struct entry *e = &d->entries[i];
-        if (e->key == NULL) {
-            continue;
-        }
-        int rc = visit(e->key, arg);
-        if (rc == 0) {
-            rc = visit(e->value, arg);
-        }
-        if (rc != 0) {
-            return rc;
-        }
-    }
-    return 0;
-}
-
 /* dict.clear(): detach the table, then release entries in order, so a
  * finalizer that runs meanwhile sees an empty dict. */
 static void
@@ -211,38 +193,35 @@ const struct gc_type gc_type_dict = {
     .dealloc = dict_dealloc,
 };
 
-/* 2.7's dict_traverse visits keys as well.  Same type in every other
- * respect, so kind checks and tracking rules hold for both. */
-static const struct gc_type dict_type_27 = {
-    .name = "dict",
-    .kind = GC_KIND_DICT,
-    .flags = GC_TYPE_GC,
-    .traverse = dict_traverse_with_keys,
-    .clear = dict_clear,
-    .dealloc = dict_dealloc,
-};
-
 static bool
 is_dict(const struct gc_object *obj)
 {
     return obj->type->kind == GC_KIND_DICT;
 }
 
-size_t
-gc_dict_object_bytes(void)
+static bool
+is_27(const struct gc_object *dict)
 {
-    return sizeof(struct gc_dict);
+    return dict->type == &gc_type_dict27;
+}
+
+size_t
+gc_dict_object_bytes(enum gc_profile profile)
+{
+    return profile == GC_PROFILE_2_7 ? gc_dict27_object_bytes()
+                                     : sizeof(struct gc_dict);
 }
 
 struct gc_object *
 gc_dict_new(struct gc_heap *heap)
 {
-    const struct gc_type *type =
-        heap->profile == GC_PROFILE_2_7 ? &dict_type_27 : &gc_type_dict;
+    if (heap->profile == GC_PROFILE_2_7) {
+        return gc_dict27_new(heap);
+    }
     struct gc_object *obj =
-        gc_free_list_pop(heap, &heap->free_lists.dict, type);
+        gc_free_list_pop(heap, &heap->free_lists.dict, &gc_type_dict);
     if (obj == NULL) {
-        obj = gc_container_alloc(heap, type, sizeof(struct gc_dict));
+        obj = gc_container_alloc(heap, &gc_type_dict, sizeof(struct gc_dict));
     }
     if (obj == NULL) {
         return NULL;
@@ -253,7 +232,13 @@ gc_dict_new(struct gc_heap *heap)
     d->index_size = 0;
     d->index = NULL;
     d->entries = NULL;
-    return obj; /* untracked until it holds a container */
+    /* Up to 3.13 untracked until it holds a container; 3.14 dropped
+     * MAINTAIN_TRACKING and tracks every dict from creation (measured
+     * on 3.14.10 and 3.15.2: {} is tracked). */
+    if (heap->profile >= GC_PROFILE_3_14) {
+        gc_track(heap, obj);
+    }
+    return obj;
 }
 
 static enum gc_status
@@ -312,6 +297,10 @@ gc_dict_set(struct gc_heap *heap, struct gc_object *dict,
     if (!is_dict(dict) || key->type != &gc_type_str) {
         return GC_ETYPE;
     }
+    if (is_27(dict)) {
+        return gc_dict27_insert(heap, dict, key, gc_str_cstr(key),
+                                gc_str_len(key), value);
+    }
     return dict_insert(heap, dict, key, gc_str_cstr(key), gc_str_len(key),
                        gc_str_hash(key), value);
 }
@@ -324,6 +313,9 @@ gc_dict_set_cstr(struct gc_heap *heap, struct gc_object *dict,
         return GC_ETYPE;
     }
     size_t len = strlen(key);
+    if (is_27(dict)) {
+        return gc_dict27_insert(heap, dict, NULL, key, len, value);
+    }
     return dict_insert(heap, dict, NULL, key, len, gc_str_hash_cstr(key, len),
                        value);
 }
@@ -351,6 +343,9 @@ struct gc_object *
 gc_dict_get(const struct gc_object *dict, const struct gc_object *key)
 {
     assert(is_dict(dict));
+    if (is_27(dict)) {
+        return gc_dict27_get(dict, gc_str_cstr(key), gc_str_len(key));
+    }
     struct entry *e = find(dict, gc_str_cstr(key), gc_str_len(key),
                            gc_str_hash(key), NULL);
     return e != NULL ? e->value : NULL;
@@ -361,6 +356,9 @@ gc_dict_get_cstr(const struct gc_object *dict, const char *key)
 {
     assert(is_dict(dict));
     size_t len = strlen(key);
+    if (is_27(dict)) {
+        return gc_dict27_get(dict, key, len);
+    }
     struct entry *e =
         find(dict, key, len, gc_str_hash_cstr(key, len), NULL);
     return e != NULL ? e->value : NULL;
@@ -372,6 +370,9 @@ dict_delete(struct gc_heap *heap, struct gc_object *dict, const char *text,
 {
     if (!is_dict(dict)) {
         return GC_ETYPE;
+    }
+    if (is_27(dict)) {
+        return gc_dict27_delete(heap, dict, text, len);
     }
     size_t slot;
     struct entry *e = find(dict, text, len, hash, &slot);
@@ -409,6 +410,9 @@ size_t
 gc_dict_len(const struct gc_object *dict)
 {
     assert(is_dict(dict));
+    if (is_27(dict)) {
+        return gc_dict27_len(dict);
+    }
     return ((const struct gc_dict *)dict)->used;
 }
 
@@ -416,6 +420,10 @@ void
 gc_dict_clear(struct gc_heap *heap, struct gc_object *dict)
 {
     assert(is_dict(dict));
+    if (is_27(dict)) {
+        gc_dict27_clear(heap, dict);
+        return;
+    }
     dict_clear(heap, dict);
 }
 
@@ -424,6 +432,9 @@ gc_dict_next(const struct gc_object *dict, size_t *pos,
              struct gc_object **key, struct gc_object **value)
 {
     assert(is_dict(dict));
+    if (is_27(dict)) {
+        return gc_dict27_next(dict, pos, key, value);
+    }
     const struct gc_dict *d = (const struct gc_dict *)dict;
     while (*pos < d->nentries) {
         const struct entry *e = &d->entries[(*pos)++];
@@ -439,5 +450,8 @@ gc_dict_next(const struct gc_object *dict, size_t *pos,
 size_t
 gc_dict_table_size(const struct gc_object *dict)
 {
+    if (is_27(dict)) {
+        return gc_dict27_table_size(dict);
+    }
     return ((const struct gc_dict *)dict)->index_size;
 }

@@ -16,17 +16,29 @@
  * Attributes live where the profile keeps them.  With __slots__, in the
  * instance itself and nowhere else.  Otherwise on 2.7 and 3.8 in a
  * separate dict object, made by the first store (a GC allocation that
- * counts, tracked once it holds a container); on 3.11+ in an inline
- * values array indexed by the class's shared keys, with no dict object,
- * until the class has GC_SHARED_KEYS_MAX names and an instance needs
- * another: that instance then gets a dict. */
+ * counts, tracked once it holds a container); on 3.11+ in a values
+ * array indexed by the class's shared keys, with no dict object, until
+ * the keys are full and an instance needs another name: that instance
+ * then gets a dict.  The array is a block of its own on 3.11-3.12
+ * (new_values) and part of the instance's block on 3.13 (inline values).
+ *
+ * Its capacity is CPython's: the shared keys' entries plus their dk_usable,
+ * a reserve of SHARED_KEYS_MAX_SIZE that every new instance shrinks by
+ * one (down to one) and every new name by one.  So an instance always has
+ * room for any name the keys can still take, and the keys are full when
+ * the reserve is 0: 29 names when each instance adds its names as it is
+ * made, a single one when 29 instances were made before the first store
+ * (CPython freezes a class's keys that way too). */
 #include "../gc-internal.h"
 
 struct gc_instance {
     struct gc_object ob;
     struct gc_object *dict;    /* separate __dict__, or NULL */
-    struct gc_object **values; /* 3.11+ inline values, or NULL */
-    size_t nvalues;            /* length of values */
+    struct gc_object **values; /* 3.11+ attribute values, or NULL */
+    uint32_t nvalues;          /* capacity of values */
+    uint32_t values_room;      /* 3.13: values the block has room for, one
+                                  more than nvalues for a class's first
+                                  instances; 0 when values are apart */
     struct gc_object *weaklist;
     struct gc_object *slots[]; /* __slots__ */
 };
@@ -67,6 +79,27 @@ values_bytes(size_t n)
     return n == 0 ? 0 : ((n + 2 + 7) & ~(size_t)7) + n * sizeof(void *);
 }
 
+static bool
+has_inline_values(const struct gc_heap *heap)
+{
+    return heap->profile >= GC_PROFILE_3_13;
+}
+
+/* What 3.13 adds to the instance's block for n values
+ * (_PyInlineValuesSize): the insertion-order bytes rounded to a word, a
+ * header word, the n pointers.  CPython's instance is two pre-header
+ * words (dict, weakrefs) and the object's two; the model's struct has
+ * six (values pointer and capacity besides), one word more than those
+ * four and the header, so the block comes out at CPython's size to the
+ * byte: 72 for one value, 96 for four. */
+static size_t
+inline_values_bytes(size_t n)
+{
+    return n == 0 ? 0
+                  : ((n + 7) & ~(size_t)7) + (n + 1) * sizeof(void *) -
+                        2 * sizeof(void *);
+}
+
 /* ---- the type's slots -------------------------------------------- */
 
 /* The builtin object type, base of every class the model makes.  It has
@@ -84,8 +117,10 @@ visit_instance_attributes(struct gc_object *self, const struct gc_class *cls,
     if (inst->values == NULL) {
         return 0;
     }
-    size_t n = cls->nnames - cls->nslots;
-    n = n < inst->nvalues ? n : inst->nvalues;
+    /* 3.11 stops at the keys' entries; 3.13's PyObject_VisitManagedDict
+     * walks the whole capacity. */
+    size_t n = inst->values_room != 0 ? inst->nvalues : cls->nkeys;
+    assert(n <= inst->nvalues);
     for (size_t i = 0; i < n; i++) {
         int rc;
         if (inst->values[i] != NULL && (rc = visit(inst->values[i], arg))) {
@@ -194,9 +229,13 @@ instance_dealloc(struct gc_heap *heap, struct gc_object *self)
         gc_untrack(self);
     }
     instance_clear(heap, self);
-    gc_mem_free(heap, inst->values, values_bytes(inst->nvalues));
+    if (inst->values_room == 0) {
+        gc_mem_free(heap, inst->values, values_bytes(inst->nvalues));
+    }
     struct gc_class *cls = class_of(self);
-    gc_container_free(heap, self, instance_bytes(cls));
+    gc_container_free(heap, self,
+                      instance_bytes(cls) +
+                          inline_values_bytes(inst->values_room));
     /* subtype_dealloc's last step; the heap's own reference keeps the
      * class. */
     gc_decref(heap, &cls->ob);
@@ -428,8 +467,17 @@ gc_instance_class(const struct gc_object *inst)
 struct gc_object *
 gc_instance_new(struct gc_heap *heap, struct gc_class *cls)
 {
-    struct gc_object *obj =
-        gc_container_alloc(heap, &cls->type, instance_bytes(cls));
+    bool has_values = !cls->has_slots && !uses_dict(heap);
+    /* 3.13 (_PyType_AllocNoTrack): the block is sized by the keys'
+     * entries and reserve before _PyObject_InitInlineValues takes one
+     * from the reserve, so a class's first instances have a slot to
+     * spare.  The sum only ever shrinks, so the capacity set below fits
+     * even if the allocation collected and made instances meanwhile. */
+    size_t room = has_values && has_inline_values(heap)
+                      ? cls->nkeys + cls->keys_usable
+                      : 0;
+    struct gc_object *obj = gc_container_alloc(
+        heap, &cls->type, instance_bytes(cls) + inline_values_bytes(room));
     if (obj == NULL) {
         return NULL;
     }
@@ -438,22 +486,28 @@ gc_instance_new(struct gc_heap *heap, struct gc_class *cls)
     inst->dict = NULL;
     inst->values = NULL;
     inst->nvalues = 0;
+    inst->values_room = (uint32_t)room;
     inst->weaklist = NULL;
     for (size_t i = 0; i < cls->nslots; i++) {
         inst->slots[i] = NULL;
     }
-    /* 3.11+ (init_inline_values): the values array comes with the
-     * instance, sized by the class's shared keys -- the names so far
-     * plus a reserve that shrinks by one with each new instance, down to
-     * one -- so it sits next to the instances made before and after it,
-     * not wherever the first attribute store happens to run. */
-    if (!cls->has_slots && !uses_dict(heap)) {
+    /* 3.11+ (init_inline_values, _PyObject_InitInlineValues): the values
+     * come with the instance -- apart on 3.11, so that the array sits
+     * next to those of the instances made before and after it, not
+     * wherever the first attribute store happens to run; inside the
+     * block on 3.13. */
+    if (has_values) {
         if (cls->keys_usable > 1) {
             cls->keys_usable--;
         }
-        size_t n = cls->nnames - cls->nslots + cls->keys_usable;
-        inst->values = gc_mem_alloc(heap, values_bytes(n));
-        if (inst->values == NULL) {
+        size_t n = cls->nkeys + cls->keys_usable;
+        if (room != 0) {
+            assert(n <= room);
+            inst->values =
+                (struct gc_object **)((char *)obj + instance_bytes(cls));
+        }
+        else if ((inst->values = gc_mem_alloc(heap, values_bytes(n))) ==
+                 NULL) {
             gc_container_free(heap, obj, instance_bytes(cls));
             gc_decref(heap, &cls->ob);
             return NULL;
@@ -461,7 +515,7 @@ gc_instance_new(struct gc_heap *heap, struct gc_class *cls)
         for (size_t i = 0; i < n; i++) {
             inst->values[i] = NULL;
         }
-        inst->nvalues = n;
+        inst->nvalues = (uint32_t)n;
     }
     gc_track(heap, obj);
     return obj;
@@ -473,8 +527,9 @@ gc_instance_dict(const struct gc_object *inst)
     return is_instance(inst) ? AS_INST(inst)->dict : NULL;
 }
 
-/* Moves 3.11+ inline values into a new dict, as CPython does when the
- * shared keys are full.  On failure nothing changes. */
+/* Moves 3.11+ values into a new dict, as CPython does when the shared
+ * keys are full.  On failure nothing changes.  3.13's values stay in the
+ * block, unused (CPython marks them invalid). */
 static enum gc_status
 materialize_dict(struct gc_heap *heap, struct gc_object *self)
 {
@@ -500,13 +555,15 @@ materialize_dict(struct gc_heap *heap, struct gc_object *self)
     for (size_t i = 0; i < nvalues; i++) {
         gc_xdecref(heap, values[i]);
     }
-    gc_mem_free(heap, values, values_bytes(nvalues));
+    if (inst->values_room == 0) {
+        gc_mem_free(heap, values, values_bytes(nvalues));
+    }
     return GC_OK;
 }
 
-/* The values slot for a free attribute on 3.11+, growing the class's
- * shared keys and the instance's array as needed.  NULL with *rc set:
- * out of memory, or GC_ERANGE when the keys are full. */
+/* The values slot for a free attribute on 3.11+, adding the name to the
+ * class's shared keys if need be (insert_into_dictkeys).  NULL with *rc
+ * set: not found, out of memory, or GC_ERANGE when the keys are full. */
 static struct gc_object **
 value_slot(struct gc_heap *heap, struct gc_object *self, const char *name,
            bool create, enum gc_status *rc)
@@ -515,8 +572,9 @@ value_slot(struct gc_heap *heap, struct gc_object *self, const char *name,
     struct gc_class *cls = class_of(self);
     ptrdiff_t ix = name_index(cls, name);
     *rc = GC_ENOTFOUND;
-    if (ix >= (ptrdiff_t)(cls->nslots + GC_SHARED_KEYS_MAX)) {
-        /* Known only as a dict key of an instance that overflowed. */
+    if (ix >= (ptrdiff_t)(cls->nslots + cls->nkeys)) {
+        /* Known only as a dict key of an instance that overflowed: the
+         * keys were full when it came, and stay so. */
         *rc = GC_ERANGE;
         return NULL;
     }
@@ -524,7 +582,7 @@ value_slot(struct gc_heap *heap, struct gc_object *self, const char *name,
         if (!create) {
             return NULL;
         }
-        if (cls->nnames - cls->nslots >= GC_SHARED_KEYS_MAX) {
+        if (cls->keys_usable == 0) {
             *rc = GC_ERANGE;
             return NULL;
         }
@@ -533,26 +591,13 @@ value_slot(struct gc_heap *heap, struct gc_object *self, const char *name,
             *rc = GC_ENOMEM;
             return NULL;
         }
+        cls->nkeys++;
+        cls->keys_usable--;
     }
+    /* Made when the keys' entries and reserve summed to at least this
+     * one's index plus one, and that sum never grows. */
     size_t vi = (size_t)ix - cls->nslots;
-    if (vi >= inst->nvalues) {
-        if (!create) {
-            return NULL;
-        }
-        size_t n = cls->nnames - cls->nslots;
-        struct gc_object **values =
-            gc_mem_resize(heap, inst->values, values_bytes(inst->nvalues),
-                          values_bytes(n));
-        if (values == NULL) {
-            *rc = GC_ENOMEM;
-            return NULL;
-        }
-        for (size_t i = inst->nvalues; i < n; i++) {
-            values[i] = NULL;
-        }
-        inst->values = values;
-        inst->nvalues = n;
-    }
+    assert(vi < inst->nvalues);
     *rc = GC_OK;
     return &inst->values[vi];
 }
@@ -655,8 +700,14 @@ gc_attr_del(struct gc_heap *heap, struct gc_object *self, const char *name)
         return gc_dict_del_cstr(heap, inst->dict, name);
     }
     else {
+        /* CPython looks the name up in the shared keys before it knows
+         * there is nothing to delete, so an unset name still takes a key
+         * (3.11.7, 3.13.0). */
         enum gc_status rc;
-        slot = value_slot(heap, self, name, false, &rc);
+        slot = value_slot(heap, self, name, true, &rc);
+        if (slot == NULL && rc == GC_ENOMEM) {
+            return rc;
+        }
     }
     if (slot == NULL || *slot == NULL) {
         return GC_ENOTFOUND;

@@ -47,10 +47,17 @@ int_alloc(struct gc_heap *heap, int64_t value)
     return &i->ob;
 }
 
+int64_t
+gc_small_int_max(enum gc_profile profile)
+{
+    return profile >= GC_PROFILE_3_15 ? GC_SMALL_INT_MAX_3_15
+                                      : GC_SMALL_INT_MAX;
+}
+
 struct gc_object *
 gc_int_new(struct gc_heap *heap, int64_t value)
 {
-    if (value >= GC_SMALL_INT_MIN && value <= GC_SMALL_INT_MAX) {
+    if (value >= GC_SMALL_INT_MIN && value <= gc_small_int_max(heap->profile)) {
         return gc_incref(heap->small_ints[value - GC_SMALL_INT_MIN]);
     }
     return int_alloc(heap, value);
@@ -70,7 +77,8 @@ gc_atoms_init(struct gc_heap *heap)
     if (heap->none == NULL) {
         return GC_ENOMEM;
     }
-    for (int64_t v = GC_SMALL_INT_MIN; v <= GC_SMALL_INT_MAX; v++) {
+    for (int64_t v = GC_SMALL_INT_MIN; v <= gc_small_int_max(heap->profile);
+         v++) {
         struct gc_object *obj = int_alloc(heap, v);
         if (obj == NULL) {
             return GC_ENOMEM;

@@ -102,7 +102,7 @@ CASE(default_thresholds)
     struct gc_heap *heap = cf_heap(env);
     int64_t t[3];
     gc_get_threshold(heap, t);
-    check_int(t[0], ==, is(env, GC_PROFILE_3_13) ? 2000 : 700);
+    check_int(t[0], ==, gc_heap_profile(heap) >= GC_PROFILE_3_13 ? 2000 : 700);
     check_int(t[1], ==, 10);
     check_int(t[2], ==, 10);
     cf_done(heap);
@@ -305,6 +305,84 @@ CASE(long_lived_rule_delays_full_collections)
     cf_done(heap);
 }
 
+/* The 25% rule at its boundary (semantics.md 3.4: skip generation 2
+ * while long_lived_pending < long_lived_total / 4, C division), after a
+ * manual full collection and again after the automatic one.  With
+ * thresholds (-1, -1, 0) every allocation collects generation 1, which
+ * promotes exactly the objects allocated since the last collection, or
+ * generation 2 once the rule allows it; so the full collection comes
+ * after exactly total/4 + 1 collections of generation 1 (total/4 on a
+ * deferred profile, where the object allocated is already tracked when
+ * its collection runs, but never fewer than one, which must raise
+ * count[2] first).  arg is the ballast kept over the heap's own tracked
+ * objects: 0 makes total/4 == 0 right after the full collection, where
+ * pending == 0 must be enough; the others step total/4 through 1..11. */
+/* Collections of generation 1 before the next full one, from a full
+ * collection that left `total` tracked objects; every step allocates an
+ * instance kept in keep and reaches a safepoint. */
+static int64_t
+gen1_until_full(struct gc_heap *heap, struct gc_class *acls,
+                struct gc_object *keep, int64_t total)
+{
+    int64_t gen1 = 0, c[3];
+    bool has_full = false;
+    for (int step = 0; step < total / 4 + 8 && !has_full; step++) {
+        struct gc_object *o = gc_instance_new(heap, acls);
+        gc_list_append(heap, keep, o);
+        gc_decref(heap, o);
+        gc_safepoint(heap);
+        gc_get_count(heap, c);
+        has_full = c[2] == 0;
+        gen1 += !has_full;
+    }
+    check(has_full);
+    return gen1;
+}
+
+static int64_t
+tracked_objects(struct gc_heap *heap)
+{
+    struct gc_object *all;
+    check_int(gc_get_objects(heap, -1, &all), ==, GC_OK);
+    int64_t n = cf_len(all);
+    gc_decref(heap, all);
+    return n;
+}
+
+CASE(long_lived_rule_boundary)
+{
+    struct gc_heap *heap = cf_heap(env);
+    struct gc_class *acls = cf_class(heap, env, "A", GC_FIN_NONE);
+    struct gc_object *keep = gc_list_new(heap);
+    for (intptr_t i = 0; i < env->arg; i++) {
+        struct gc_object *o = gc_instance_new(heap, acls);
+        gc_list_append(heap, keep, o);
+        gc_decref(heap, o);
+    }
+    gc_collect(heap, 2);
+    int64_t t[3] = {-1, -1, 0};
+    gc_set_threshold(heap, 3, t);
+    /* The first full collection is a manual one, the second automatic:
+     * both must reset the pending count and set the total. */
+    for (int round = 0; round < 2; round++) {
+        /* Collecting inside the allocation (not deferred), the
+         * automatic one left the object being allocated young: not in
+         * the total, and promoted by the next collection. */
+        bool is_deferred = (env->caps & GC_CAP_DEFERRED) != 0;
+        bool has_young_one = round == 1 && !is_deferred;
+        gc_disable(heap);
+        int64_t total = tracked_objects(heap) - has_young_one;
+        gc_enable(heap);
+        int64_t want = total / 4 + 1;
+        if (is_deferred || has_young_one) {
+            want = total / 4 > 1 ? total / 4 : 1;
+        }
+        check_int(gen1_until_full(heap, acls, keep, total), ==, want);
+    }
+    gc_decref(heap, keep);
+    cf_done(heap);
+}
+
 CASE(collection_runs_inside_the_allocation)
 {
     struct gc_heap *heap = cf_heap_enabled(env);
@@ -341,6 +419,26 @@ CASE(collection_waits_for_a_safepoint)
     int64_t c[3];
     gc_get_count(heap, c);
     check_int(c[1], ==, 1);
+    gc_decref(heap, keep);
+    cf_done(heap);
+}
+
+/* gc.disable() between the allocation that crosses the threshold and
+ * the next safepoint, measured (set_threshold(5); a function builds a
+ * list of 11 lists, calls gc.disable() and returns): 3.11.7 collects
+ * inside the allocations, 3.13.0 never runs the scheduled collection. */
+CASE(scheduled_collection_skipped_once_disabled)
+{
+    struct gc_heap *heap = cf_heap_enabled(env);
+    int64_t five = 5;
+    gc_set_threshold(heap, 1, &five);
+    struct gc_object *keep = gc_list_new(heap);
+    gc_safepoint(heap);
+    gc_collect(heap, 2);
+    grow(heap, keep, 11, false);
+    gc_disable(heap);
+    gc_safepoint(heap);
+    check_uint(gc_heap_count0(heap), ==, 11); /* nothing ran */
     gc_decref(heap, keep);
     cf_done(heap);
 }
@@ -497,6 +595,78 @@ CASE(stats_count_collected_objects)
     cf_done(heap);
 }
 
+struct fake_clock {
+    uint64_t now_ns;
+};
+
+static uint64_t
+fake_clock_read(void *data)
+{
+    struct fake_clock *c = data;
+    c->now_ns += 150; /* every reading is 150 ns after the last */
+    return c->now_ns;
+}
+
+struct info_log {
+    uint64_t candidates[2], duration_ns[2]; /* start, stop */
+};
+
+static void
+info_cb(struct gc_heap *heap, enum gc_callback_phase phase,
+        const struct gc_callback_info *info, void *data)
+{
+    (void)heap;
+    struct info_log *log = data;
+    log->candidates[phase] = info->candidates;
+    log->duration_ns[phase] = info->duration_ns;
+}
+
+/* 3.15 (#140638): get_stats and the callbacks' info carry candidates,
+ * the objects in the generations examined, and duration, which comes
+ * from the harness's clock; earlier profiles report neither. */
+CASE(stats_candidates_and_duration)
+{
+    struct gc_heap *heap = cf_heap(env);
+    bool has = (gc_heap_caps(heap) & GC_CAP_STATS_CANDIDATES) != 0;
+    check(has == (gc_heap_profile(heap) >= GC_PROFILE_3_15));
+    struct fake_clock clock = {1000};
+    struct info_log log = {{1, 1}, {1, 1}};
+    gc_set_clock(heap, fake_clock_read, &clock);
+    gc_collect(heap, 2); /* the young generation is now empty */
+    struct gc_gen_stats s0[3], s1[3];
+    gc_get_stats(heap, s0);
+    gc_callback_add(heap, info_cb, &log);
+    struct gc_object *l[3];
+    char name[8];
+    for (int i = 0; i < 3; i++) {
+        l[i] = gc_list_new(heap);
+        snprintf(name, sizeof name, "l%d", i);
+        gc_root_set(heap, name, l[i]);
+        gc_decref(heap, l[i]);
+    }
+    gc_collect(heap, 0);
+    gc_get_stats(heap, s1);
+    /* The three young lists; an incremental collector's collect(0)
+     * also takes an increment of the old space, and a collector without
+     * generations examines the whole heap. */
+    uint64_t want = has ? 3 : 0, want_ns = has ? 150 : 0;
+    uint64_t got = s1[0].candidates - s0[0].candidates;
+    uint32_t caps = gc_heap_caps(heap);
+    if ((caps & GC_CAP_INCREMENTAL) || !(caps & GC_CAP_GENERATIONS)) {
+        check_uint(got, >=, want);
+    }
+    else {
+        check_uint(got, ==, want);
+    }
+    check_uint(s1[0].duration_ns - s0[0].duration_ns, ==, want_ns);
+    check_uint(log.candidates[GC_CALLBACK_START], ==, 0);
+    check_uint(log.duration_ns[GC_CALLBACK_START], ==, 0);
+    check_uint(log.candidates[GC_CALLBACK_STOP], ==, got);
+    check_uint(log.duration_ns[GC_CALLBACK_STOP], ==, want_ns);
+    gc_callback_remove(heap, info_cb, &log);
+    cf_done(heap);
+}
+
 CASE(py27_has_no_stats_callbacks_or_freeze)
 {
     struct gc_heap *heap = cf_heap(env);
@@ -638,10 +808,12 @@ CASE(get_referrers)
                                                 : inst));
     check(!contains(refs, refs));
     gc_decref(heap, refs);
-    /* An untracked dict holding the int is invisible. */
+    /* An untracked dict holding the int is invisible; 3.14 tracks
+     * every dict, so there it is a referrer like any container. */
     gc_get_referrers(heap, 1, &one, &refs);
     check(contains(refs, holder));
-    check(!contains(refs, untracked));
+    check(contains(refs, untracked) ==
+          (gc_heap_profile(heap) >= GC_PROFILE_3_14));
     gc_decref(heap, refs);
     struct gc_object *objs[] = {x, holder, untracked, inst, one};
     for (int i = 0; i < 5; i++) {
@@ -751,7 +923,11 @@ CASE(is_tracked_table)
     check(!gc_is_tracked(i) && !gc_is_tracked(s) &&
           !gc_is_tracked(gc_none(heap)));
     check(gc_is_tracked(l) && gc_is_tracked(a) && gc_is_tracked(w));
-    check(!gc_is_tracked(d) && !gc_is_tracked(e) && gc_is_tracked(t));
+    /* 3.14+: dicts are tracked from creation, a tuple of atoms is not
+     * (tests/probes/track314.py). */
+    bool is_314 = gc_heap_profile(heap) >= GC_PROFILE_3_14;
+    check(gc_is_tracked(d) == is_314 && !gc_is_tracked(e) &&
+          gc_is_tracked(t) == !is_314);
     gc_dict_set_cstr(heap, d, "l", l);
     check(gc_is_tracked(d));
     struct gc_object *objs[] = {i, s, l, d, e, t, w, a};
@@ -907,7 +1083,10 @@ CASE(refcount_resurrection)
 CASE(small_int_cache)
 {
     struct gc_heap *heap = cf_heap(env);
-    int64_t same[] = {-5, 0, 1, 255, 256}, fresh[] = {-6, 257, 1000};
+    /* 3.15 caches up to 1024 (tests/probes/kinds314.py). */
+    bool is_315 = gc_heap_profile(heap) >= GC_PROFILE_3_15;
+    int64_t same[] = {-5, 0, 1, 256, is_315 ? 1024 : 255};
+    int64_t fresh[] = {-6, is_315 ? 1025 : 257, 100000};
     bool ok = true;
     for (int i = 0; i < 5; i++) {
         struct gc_object *a = gc_int_new(heap, same[i]);
@@ -1165,6 +1344,21 @@ const struct conform_case conform_api_cases[] = {
          GC_CAP_GENERATIONS,
      0,
      long_lived_rule_delays_full_collections},
+    {"25% rule boundary, ballast 0: total/4 == 0 after collect(2)",
+     "api", GC_CAP_AUTOMATIC | GC_CAP_LONG_LIVED_RULE | GC_CAP_GENERATIONS, 0,
+     long_lived_rule_boundary, 0},
+    {"25% rule boundary, ballast 3",
+     "api", GC_CAP_AUTOMATIC | GC_CAP_LONG_LIVED_RULE | GC_CAP_GENERATIONS, 0,
+     long_lived_rule_boundary, 3},
+    {"25% rule boundary, ballast 4", "api",
+     GC_CAP_AUTOMATIC | GC_CAP_LONG_LIVED_RULE | GC_CAP_GENERATIONS, 0,
+     long_lived_rule_boundary, 4},
+    {"25% rule boundary, ballast 5", "api",
+     GC_CAP_AUTOMATIC | GC_CAP_LONG_LIVED_RULE | GC_CAP_GENERATIONS, 0,
+     long_lived_rule_boundary, 5},
+    {"25% rule boundary, ballast 40", "api",
+     GC_CAP_AUTOMATIC | GC_CAP_LONG_LIVED_RULE | GC_CAP_GENERATIONS, 0,
+     long_lived_rule_boundary, 40},
     {"<= 3.11: the collection runs inside the allocation", "api",
      GC_CAP_AUTOMATIC | GC_CAP_GENERATIONS,
      PY27 | PROFILE_BIT(GC_PROFILE_3_8) | PROFILE_BIT(GC_PROFILE_3_11),
@@ -1172,6 +1366,9 @@ const struct conform_case conform_api_cases[] = {
     {"3.13: the collection waits for the next safepoint", "api",
      GC_CAP_AUTOMATIC | GC_CAP_GENERATIONS | GC_CAP_DEFERRED,
      PROFILE_BIT(GC_PROFILE_3_13), collection_waits_for_a_safepoint},
+    {"3.13: a scheduled collection does not run once gc is disabled",
+     "api", GC_CAP_AUTOMATIC | GC_CAP_DEFERRED, PROFILE_BIT(GC_PROFILE_3_13),
+     scheduled_collection_skipped_once_disabled},
     {"callbacks: start and stop, info, add and remove", "api",
      GC_CAP_CALLBACKS, 0, callbacks_start_and_stop},
     {"callbacks: stop reports collected for collect(1) of a 2-cycle",
@@ -1185,6 +1382,9 @@ const struct conform_case conform_api_cases[] = {
      callbacks_see_automatic_collections},
     {"get_stats: collect(g) bumps generation g only", "api", GC_CAP_STATS,
      0, stats_count_collections_per_generation},
+    {"get_stats, callbacks: 3.15's candidates and duration", "api",
+     GC_CAP_CYCLES | GC_CAP_STATS | GC_CAP_CALLBACKS, 0,
+     stats_candidates_and_duration},
     {"get_stats: collected objects are counted", "cycles", GC_CAP_STATS, 0,
      stats_count_collected_objects},
     {"2.7 has no get_stats, callbacks, freeze or get_objects(gen)", "api",
@@ -1222,7 +1422,8 @@ const struct conform_case conform_api_cases[] = {
      refcount_death_order},
     {"refcount resurrection: 2.7 finalizes every death, 3.x once", "api",
      0, 0, refcount_resurrection},
-    {"small ints -5..256 are shared, others fresh", "api", 0, 0,
+    {"small ints -5..256 (3.15: ..1024) are shared, others fresh", "api",
+     0, 0,
      small_int_cache},
     {"a 200,000-deep list chain is freed by one decref", "api", 0, 0,
      deep_chain_freed_by_refcount},

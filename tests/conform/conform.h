@@ -16,9 +16,10 @@
 
 #define PROFILE_BIT(p) (1u << (p))
 #define ALL_PROFILES 0u
-#define PY3 (PROFILE_BIT(GC_PROFILE_3_8) | PROFILE_BIT(GC_PROFILE_3_11) |    \
-             PROFILE_BIT(GC_PROFILE_3_13))
-#define PY39UP (PROFILE_BIT(GC_PROFILE_3_11) | PROFILE_BIT(GC_PROFILE_3_13))
+#define PY314UP (PROFILE_BIT(GC_PROFILE_3_14) | PROFILE_BIT(GC_PROFILE_3_15))
+#define PY39UP                                                              \
+    (PROFILE_BIT(GC_PROFILE_3_11) | PROFILE_BIT(GC_PROFILE_3_13) | PY314UP)
+#define PY3 (PROFILE_BIT(GC_PROFILE_3_8) | PY39UP)
 #define PY27 PROFILE_BIT(GC_PROFILE_2_7)
 
 struct conform_env {

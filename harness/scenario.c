@@ -170,7 +170,7 @@ same_kind(const char *a, const char *b)
  * order (a variant may find garbage in another order) or, on 2.7, a
  * dict's hash order.  So runs of one kind are sorted, and the rest
  * stays in order: equal logs have the same runs, each the same
- * multiset.  (spec/scenarios.md asks for a multiset per statement; this
+ * multiset.  (docs/scenarios.md asks for a multiset per statement; this
  * is stricter where CPython's order is fixed.) */
 static void
 sort_within_runs(struct log_line *v, size_t n)

@@ -89,7 +89,7 @@ main(void)
                         "--collector", "cpython",
                         "--collector", "full",
                         "--workload",  "server",
-                        "--workload",  "cycles",
+                        "--workload",  "cycles:rounds=60",
                         "--size",      "300",
                         "--repeat",    "2",
                         "--out",       run,
@@ -98,6 +98,11 @@ main(void)
         char *pauses = gc_read_file(cli_path(run, "pauses.jsonl"), NULL);
         check_uint(count_lines(pauses), >, 0);
         free(pauses);
+        /* A workload's options stay in its spec, as given. */
+        char *jsonl = gc_read_file(cli_path(run, "results.jsonl"), NULL);
+        check(jsonl != NULL &&
+              strstr(jsonl, "\"workload_spec\":\"cycles:rounds=60\"") != NULL);
+        free(jsonl);
     }
     TEST("a run's records and pauses, read and written again, are the "
          "same bytes")

@@ -386,13 +386,11 @@ prepare(const char *const *collectors, int nc, const char *const *workloads,
 {
     char err[256];
     for (int c = 0; c < nc; c++) {
-        struct gc_heap *probe;
-        if (gc_heap_new_spec(collectors[c], NULL, &probe, err, sizeof err) !=
-            GC_OK) {
+        struct gc_spec parsed;
+        if (gc_spec_parse(collectors[c], &parsed, err, sizeof err) != GC_OK) {
             fprintf(stderr, "gclab bench: %s\n", err);
             return -1;
         }
-        gc_heap_destroy(probe);
     }
     for (int w = 0; w < nw; w++) {
         if (gc_workload_spec_parse(workloads[w], &wspecs[w], err,

@@ -7,6 +7,20 @@
 
 #include <stdio.h>
 
+/* Each option of an owner's table on a line of its own, indented, so
+ * that scripts reading the first two words of "collector" and
+ * "workload" lines are not disturbed. */
+static void
+list_options(const char *owner, const struct gc_option *table)
+{
+    for (const struct gc_option *o = table; o != NULL && o->name; o++) {
+        char what[160];
+        gc_option_describe(o, what, sizeof what);
+        printf("  option %s %s: %s (default %s): %s\n", owner, o->name, what,
+               o->default_value, o->help);
+    }
+}
+
 int
 gc_cmd_list(int argc, char **argv)
 {
@@ -36,6 +50,7 @@ gc_cmd_list(int argc, char **argv)
             gc_heap_destroy(heap);
         }
         printf("\n");
+        list_options(c->name, c->options);
     }
     for (size_t i = 0; gc_workloads[i] != NULL; i++) {
         const struct gc_workload *w = gc_workloads[i];
@@ -47,6 +62,7 @@ gc_cmd_list(int argc, char **argv)
             sep = ", ";
         }
         printf("\n");
+        list_options(w->name, w->options);
     }
     for (int p = 0; p < GC_PROFILE_COUNT; p++) {
         printf("profile %s\n", gc_profile_name((enum gc_profile)p));

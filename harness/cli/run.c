@@ -308,13 +308,6 @@ gc_cmd_run(int argc, char **argv)
             fprintf(stderr, "gclab run: %s\n", err);
             return 2;
         }
-        struct gc_heap *probe;
-        if (gc_heap_new_spec(collectors[c], NULL, &probe, err, sizeof err) !=
-            GC_OK) {
-            fprintf(stderr, "gclab run: %s\n", err);
-            return 2;
-        }
-        gc_heap_destroy(probe);
     }
     for (int w = 0; w < nworkloads; w++) {
         if (gc_workload_spec_parse(workloads[w], &wspecs[w], err,

@@ -87,13 +87,11 @@ sweep_run(const struct sweep_options *o)
             char *spec = specs_text[nspecs];
             spec_with(spec, SWEEP_SPEC_BYTES, o->collectors[c],
                       knob_option(o->collectors[c], o->knob), o->values[v]);
-            struct gc_heap *probe;
-            if (gc_heap_new_spec(spec, NULL, &probe, err, sizeof err) !=
-                GC_OK) {
+            struct gc_spec parsed;
+            if (gc_spec_parse(spec, &parsed, err, sizeof err) != GC_OK) {
                 fprintf(stderr, "gclab sweep: %s\n", err);
                 return 2;
             }
-            gc_heap_destroy(probe);
             specs[nspecs++] = spec;
         }
     }

@@ -1090,12 +1090,10 @@ load_case(const char *path, struct reg_case *k)
             else {
                 memcpy(strings[s].slot, val, vlen + 1);
             }
-            struct gc_heap *probe = NULL;
+            struct gc_spec parsed;
             if (err[0] == '\0' &&
-                (strcmp(key, "regressed") == 0 || strcmp(key, "fixed") == 0) &&
-                gc_heap_new_spec(val, NULL, &probe, err, sizeof err) ==
-                    GC_OK) {
-                gc_heap_destroy(probe); /* the spec makes a heap */
+                (strcmp(key, "regressed") == 0 || strcmp(key, "fixed") == 0)) {
+                gc_spec_parse(val, &parsed, err, sizeof err);
             }
             if (err[0] == '\0' && strcmp(key, "workload") == 0) {
                 gc_workload_spec_parse(val, &ws, err, sizeof err);
@@ -1456,13 +1454,11 @@ parse_args(struct check *c, int argc, char **argv)
             if (c->ncollectors == MAX_COLLECTORS) {
                 return usage("at most 16 --collector; not", val);
             }
-            struct gc_heap *probe;
-            if (gc_heap_new_spec(val, NULL, &probe, err, sizeof err) !=
-                GC_OK) {
+            struct gc_spec parsed;
+            if (gc_spec_parse(val, &parsed, err, sizeof err) != GC_OK) {
                 fprintf(stderr, "gclab check: %s\n", err);
                 return 2;
             }
-            gc_heap_destroy(probe);
             c->collectors[c->ncollectors++] = val;
         }
         else if (strcmp(opt, "--baseline") == 0) {

@@ -794,16 +794,14 @@ parse_args(int argc, char **argv, struct fz_options *o, FILE *out, FILE *err)
             }
             i++;
             if (strcmp(a, "--collector") == 0) {
-                /* A heap now, so that a bad option value is a usage
+                /* Parsed now, so that a bad option value is a usage
                  * error rather than a failure of every seed. */
-                struct gc_heap *heap;
+                struct gc_spec parsed;
                 char msg[256];
-                if (gc_heap_new_spec(v, NULL, &heap, msg, sizeof msg) !=
-                    GC_OK) {
+                if (gc_spec_parse(v, &parsed, msg, sizeof msg) != GC_OK) {
                     fprintf(err, "gclab fuzz: %s\n", msg);
                     return 2;
                 }
-                gc_heap_destroy(heap);
                 if (o->ncollectors ==
                     sizeof o->collectors / sizeof *o->collectors) {
                     return usage_error(err, "too many --collector%s", "");

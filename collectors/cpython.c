@@ -39,8 +39,11 @@ struct cpython_state {
     uint64_t long_lived_pending; /* promoted into gen 2 since then */
     uint64_t full_collections;   /* the sweeps: each examines all */
     bool has_pending_rule;
-    uint64_t pending_divisor;    /* pending-divisor=: 4 is CPython's */
     bool has_custom_thresholds;
+    /* pending-divisor=: 4 is CPython's.  16 bits, in what was padding:
+     * the state is charged to the heap, and peak_live_bytes must not
+     * move for an option left at its default. */
+    uint16_t pending_divisor;
     int ngens;                   /* generations=: 1, 2 or 3 */
     uint64_t trigger_bytes;      /* bytes= or young-cap=, 0: none */
     bool is_bytes_only;          /* bytes=: no young object trigger */
@@ -110,7 +113,7 @@ cpython_init(struct gc_heap *heap, const struct gc_option_value *opts,
     }
     memset(st, 0, sizeof *st);
     st->has_pending_rule = has_rule;
-    st->pending_divisor = divisor;
+    st->pending_divisor = (uint16_t)divisor; /* at most 1000 */
     st->ngens = ngens;
     st->is_bytes_only = bytes != 0;
     st->trigger_bytes = bytes != 0 ? bytes : cap;

@@ -1,0 +1,296 @@
+/* tests/t-snapshot.c -- a real program's heap (tests/snapshot/, written
+ * by `gclab snapshot` on CPython 3.14) read and rebuilt: a full
+ * collection of the model visits exactly the snapshot's tracked
+ * objects, on every profile; every collector runs it to the same
+ * checksum and frees it all; freeze and the young stream do what they
+ * say; the reader refuses truncated, newer and dangling input with one
+ * line, and neither it nor the workload leaks when memory runs out.
+ *
+ * usage: t-snapshot SNAPSHOT-FILE */
+#include "snapshot-format.h"
+#include "support.h"
+#include "workload.h"
+
+#include <stdlib.h>
+
+struct count {
+    uint64_t visited, collections, young;
+};
+
+static void
+on_end(void *data, int gen, uint64_t visited, uint64_t collected,
+       uint64_t uncollectable)
+{
+    struct count *c = data;
+    c->visited += visited;
+    c->collections++;
+    c->young += gen < 2;
+}
+
+/* The workload on spec (a collector) with opts; GC_OK and *c, *sum. */
+static enum gc_status
+run(const char *spec, const struct gc_allocator *a,
+    const struct gc_option_value *opts, size_t nopts, struct count *c,
+    uint64_t *sum, uint64_t *leaked)
+{
+    char err[256];
+    struct gc_heap *heap;
+    if (gc_heap_new_spec(spec, a, &heap, err, sizeof err) != GC_OK) {
+        if (a == NULL) {
+            tap_diag("%s", err);
+        }
+        *leaked = 0;
+        return a == NULL ? GC_EINVAL : GC_ENOMEM;
+    }
+    struct gc_listener l = {.data = c, .collect_end = on_end};
+    memset(c, 0, sizeof *c);
+    gc_set_listener(heap, &l);
+    struct gc_workload_params p = {.size = 1, .seed = 1, .opts = opts,
+                                   .nopts = nopts};
+    enum gc_status rc =
+        gc_workload_find("snapshot")->run(heap, &p, sum);
+    *leaked = gc_heap_destroy(heap);
+    return rc;
+}
+
+/* What a full collection of an empty heap of spec visits: the heap's
+ * own tracked objects (gc.garbage's list; on 3.14+ the roots' dict,
+ * tracked from creation), which are not the program's. */
+static uint64_t
+own_objects(const char *spec)
+{
+    char err[256];
+    struct gc_heap *heap;
+    struct count c = {0};
+    if (gc_heap_new_spec(spec, NULL, &heap, err, sizeof err) != GC_OK) {
+        return UINT64_MAX;
+    }
+    struct gc_listener l = {.data = &c, .collect_end = on_end};
+    gc_set_listener(heap, &l);
+    gc_collect(heap, 2);
+    gc_heap_destroy(heap);
+    return c.visited;
+}
+
+/* The system allocator, counting live bytes, failing at one call. */
+struct counting {
+    struct gc_allocator base;
+    uint64_t calls, fail_at, live;
+};
+
+static void *
+c_alloc(void *ctx, size_t n)
+{
+    struct counting *c = ctx;
+    if (++c->calls == c->fail_at) {
+        return NULL;
+    }
+    c->live += n;
+    return malloc(n);
+}
+
+static void *
+c_resize(void *ctx, void *p, size_t old, size_t n)
+{
+    struct counting *c = ctx;
+    if (++c->calls == c->fail_at) {
+        return NULL;
+    }
+    void *q = realloc(p, n);
+    if (q != NULL) {
+        c->live = c->live - old + n;
+    }
+    return q;
+}
+
+static void
+c_free(void *ctx, void *p, size_t n)
+{
+    struct counting *c = ctx;
+    c->live -= n;
+    free(p);
+}
+
+static enum gc_status
+parse(const char *text, char *err, size_t err_bytes)
+{
+    struct gc_snapshot s;
+    enum gc_status rc =
+        gc_snapshot_parse("x.gcsnap", text, strlen(text), NULL, &s, err,
+                          err_bytes);
+    gc_snapshot_free(&s);
+    return rc;
+}
+
+#define HEAD                                                                \
+    "gclab-snapshot 1\npython 3.14.10\nat exit\nthreshold 2000 10 10\n"     \
+    "count 1 2 3\ncollections 4 0 0\ncollect_ns 900 800 700\n"              \
+    "collected 5 0 0\n"
+
+int
+main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fprintf(stderr, "usage: t-snapshot SNAPSHOT-FILE\n");
+        return 2;
+    }
+    const char *file = argv[1];
+    char err[300];
+    struct gc_snapshot s;
+    TEST("the committed snapshot reads") {
+        check_int(gc_snapshot_read(file, NULL, &s, err, sizeof err), ==,
+                  GC_OK);
+        check_uint(s.ntracked, >, 1000);
+        check_uint(s.ncollects, >=, 5);
+        check_uint(gc_snapshot_collect_median_ns(&s), >, 0);
+    }
+    uint64_t ntracked = s.ntracked;
+    gc_snapshot_free(&s);
+
+    struct gc_option_value opts[4] = {{"file", file}};
+    static const char *const profiles[] = {"2.7", "3.8", "3.11", "3.13",
+                                           "3.14", "3.15"};
+    for (size_t i = 0; i < sizeof profiles / sizeof *profiles; i++) {
+        char name[200], spec[64];
+        snprintf(spec, sizeof spec, "cpython:profile=%s", profiles[i]);
+        snprintf(name, sizeof name,
+                 "profile %s: a full collection visits exactly the %llu "
+                 "tracked objects (and the heap's own)",
+                 profiles[i], (unsigned long long)ntracked);
+        TEST(name) {
+            struct count c;
+            uint64_t sum = 0, leaked = 1;
+            check_int(run(spec, NULL, opts, 1, &c, &sum, &leaked), ==, GC_OK);
+            uint64_t own = own_objects(spec);
+            check_uint(own, <=, 2);
+            check_uint(c.collections, ==, 1);
+            check_uint(c.visited, ==, ntracked + own);
+            check_uint(leaked, ==, 0);
+        }
+    }
+    static const char *const collectors[] = {"cpython", "full",
+                                             "incremental", "trialdel",
+                                             "none"};
+    uint64_t reference = 0;
+    for (size_t i = 0; i < sizeof collectors / sizeof *collectors; i++) {
+        char name[200];
+        snprintf(name, sizeof name, "%s: the same checksum, nothing leaked",
+                 collectors[i]);
+        TEST(name) {
+            struct count c;
+            uint64_t sum = 0, leaked = 1;
+            check_int(run(collectors[i], NULL, opts, 1, &c, &sum, &leaked),
+                      ==, GC_OK);
+            reference = i == 0 ? sum : reference;
+            check_uint(sum, ==, reference);
+            check_uint(leaked, ==, 0);
+        }
+    }
+    TEST("freeze=1: the full collection visits none of them") {
+        struct count c;
+        uint64_t sum = 0, leaked = 1;
+        opts[1] = (struct gc_option_value){"freeze", "1"};
+        check_int(run("cpython", NULL, opts, 2, &c, &sum, &leaked), ==,
+                  GC_OK);
+        check_uint(c.collections, ==, 1);
+        check_uint(c.visited, ==, 0); /* the heap's own are frozen too */
+        check_uint(leaked, ==, 0);
+    }
+    TEST("young=20000: the stream makes young collections") {
+        struct count c;
+        uint64_t sum = 0, leaked = 1;
+        opts[1] = (struct gc_option_value){"young", "20000"};
+        opts[2] = (struct gc_option_value){"collections", "0"};
+        check_int(run("cpython", NULL, opts, 3, &c, &sum, &leaked), ==,
+                  GC_OK);
+        check_uint(c.young, >, 0);
+        check_uint(leaked, ==, 0);
+    }
+    TEST("the reader: out of memory at each allocation, nothing leaks") {
+        uint64_t failures = 0, wrong = 0, k;
+        for (k = 1;; k++) {
+            struct counting ca = {{c_alloc, c_resize, c_free, NULL}, 0, k, 0};
+            ca.base.ctx = &ca;
+            enum gc_status rc =
+                gc_snapshot_read(file, &ca.base, &s, err, sizeof err);
+            if (rc == GC_OK) {
+                gc_snapshot_free(&s);
+                wrong += ca.live != 0;
+                break;
+            }
+            failures++;
+            wrong += rc != GC_ENOMEM || ca.live != 0 ||
+                     strstr(err, "out of memory") == NULL;
+        }
+        check_uint(failures, >=, 4);
+        check_uint(wrong, ==, 0);
+    }
+    TEST("the workload: out of memory at allocations of the heap, an "
+         "error and no leak") {
+        uint64_t stopped = 0, wrong = 0;
+        for (uint64_t k = 1; k < 200000; k += 997) {
+            struct gc_failing_allocator fa;
+            gc_failing_allocator_init(&fa, k, true);
+            struct count c;
+            uint64_t sum = 0, leaked = 1;
+            enum gc_status rc =
+                run("cpython", &fa.base, opts, 1, &c, &sum, &leaked);
+            stopped += rc == GC_ENOMEM;
+            if ((rc != GC_ENOMEM && rc != GC_OK) || leaked != 0 ||
+                (rc == GC_OK && fa.failures != 0)) {
+                tap_diag("failing at %llu: %s, %llu bytes leaked",
+                         (unsigned long long)k, gc_status_str(rc),
+                         (unsigned long long)leaked);
+                wrong++;
+            }
+        }
+        check_uint(stopped, >, 10);
+        check_uint(wrong, ==, 0);
+    }
+    TEST("a truncated snapshot is refused, at every cut") {
+        size_t len;
+        FILE *f = fopen(file, "rb");
+        char *data = malloc(1 << 24);
+        len = f != NULL && data != NULL ? fread(data, 1, 1 << 24, f) : 0;
+        if (f != NULL) {
+            fclose(f);
+        }
+        uint64_t wrong = 0;
+        for (size_t cut = 0; cut < len; cut += 1 + cut / 50) {
+            enum gc_status rc =
+                gc_snapshot_parse("t", data, cut, NULL, &s, err, sizeof err);
+            wrong += rc != GC_EINVAL;
+        }
+        check_uint(len, >, 1000);
+        check_uint(wrong, ==, 0);
+        free(data);
+    }
+    TEST("truncated: says so, with the line") {
+        check_int(parse(HEAD "tracked 1\nuntracked 0\nedges 0\n", err,
+                        sizeof err),
+                  ==, GC_EINVAL);
+        check(strstr(err, "x.gcsnap: truncated after line 11") != NULL);
+    }
+    TEST("a newer format version is refused") {
+        check_int(parse("gclab-snapshot 2\n", err, sizeof err), ==,
+                  GC_EINVAL);
+        check(strstr(err, "format version 2; this gclab reads version 1"));
+    }
+    TEST("an edge to an unknown id is refused") {
+        check_int(parse(HEAD "tracked 1\nuntracked 0\nedges 1\n"
+                             "heap_bytes 56\nrss_bytes 0\nkinds 1\nk list\n"
+                             "o 0 2 56 1 1 7\nend\n",
+                        err, sizeof err),
+                  ==, GC_EINVAL);
+        check(strstr(err, "x.gcsnap:16: edge to unknown id 7") != NULL);
+    }
+    TEST("a well-formed small snapshot: a cycle of a list and a tuple") {
+        check_int(parse(HEAD "tracked 2\nuntracked 1\nedges 3\n"
+                             "heap_bytes 156\nrss_bytes 0\nkinds 3\nk list\n"
+                             "k tuple\nk int\no 0 2 72 1 2 1 2\n"
+                             "o 1 2 56 1 1 0\na 2 28\nend\n",
+                        err, sizeof err),
+                  ==, GC_OK);
+    }
+    return tap_done();
+}

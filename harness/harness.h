@@ -297,6 +297,7 @@ int gc_cmd_fuzz(int argc, char **argv);
 int gc_fuzz_run(int argc, char **argv, FILE *out, FILE *err);
 int gc_cmd_check(int argc, char **argv);
 int gc_cmd_system(int argc, char **argv);
+int gc_cmd_snapshot(int argc, char **argv);
 
 /* Runs a scenario file (docs/scenarios.md) on the model: the event log
  * goes to out, errors to err; profile_name may be NULL (the default).

@@ -207,17 +207,27 @@ def _capture():
 
 
 def _on_signal(signum, frame):
-    frame = None
+    # Bytecode runs inside a collection only in its callbacks and
+    # finalizers, where gc.collect() would do nothing: wait a little
+    # longer if the signal came there (our own callback).
+    f = frame
+    while f is not None:
+        if f.f_code is _on_gc.__code__:
+            f = frame = None
+            signal.setitimer(signal.ITIMER_REAL, 0.001)
+            return
+        f = f.f_back
+    f = frame = None
     _capture()
 
 
 def _on_gc(phase, info):
-    # A callback cannot collect (the collection is still running):
-    # signal ourselves, so the capture runs at the next bytecode.
+    # A callback cannot collect (the collection is still running): a
+    # timer signal runs the capture once it is over.
     if phase == "stop" and info.get("generation") == 2 and \
             not _state["done"] and not _state["armed"]:
         _state["armed"] = True
-        os.kill(os.getpid(), signal.SIGUSR2)
+        signal.setitimer(signal.ITIMER_REAL, 0.001)
 
 
 def _run(script, argv):
@@ -256,7 +266,7 @@ def main():
     if at == "full-collection":
         if not hasattr(gc, "callbacks"):
             _fail("--at full-collection needs gc.callbacks (3.3+)")
-        signal.signal(signal.SIGUSR2, _on_signal)
+        signal.signal(signal.SIGALRM, _on_signal)
         gc.callbacks.append(_on_gc)
     elif at == "signal":
         signal.signal(signal.SIGUSR1, _on_signal)
@@ -266,8 +276,9 @@ def main():
     except SystemExit as e:
         if e.code is not None and e.code != 0:
             raise
-    if at == "exit":
-        _capture()
+    if at == "exit" or _state["armed"]:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        _capture()  # exit, or a full collection just before it
     elif not _state["done"]:
         _fail("the program ended before %s" % (
             "a full collection" if at == "full-collection" else "SIGUSR1"))

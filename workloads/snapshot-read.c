@@ -198,12 +198,15 @@ header(struct parser *ps, struct gc_snapshot *s)
     if (!is_word(ps, "gclab-snapshot")) {
         return fail(ps, "not a gclab snapshot");
     }
-    if (!u64(ps, &version) || !eol(ps)) {
+    if (!u64(ps, &version)) {
         return fail(ps, "bad format version");
     }
     if (version > GC_SNAPSHOT_VERSION || version == 0) {
         return fail(ps, "format version %llu; this gclab reads version %d",
                     (unsigned long long)version, GC_SNAPSHOT_VERSION);
+    }
+    if (!eol(ps)) {
+        return fail(ps, "bad format version");
     }
     size_t n2;
     GC_TRY(key_text(ps, "python", s->python, sizeof s->python));
@@ -230,8 +233,12 @@ header(struct parser *ps, struct gc_snapshot *s)
     if (s->ntracked > room || s->nuntracked > room || v[0] > room ||
         s->nedges / 2 > room ||
         s->ntracked + s->nuntracked > GC_SNAPSHOT_MAX_NODES) {
-        ps->line -= 5;
-        return fail(ps, "counts larger than the file can hold");
+        snprintf(ps->err, ps->err_bytes,
+                 "%s: truncated: its counts need more than the %llu bytes "
+                 "left after line %llu",
+                 ps->name, (unsigned long long)(ps->end - ps->p),
+                 (unsigned long long)ps->line);
+        return GC_EINVAL;
     }
     s->nkinds = (size_t)v[0];
     return GC_OK;

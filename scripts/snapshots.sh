@@ -1,0 +1,116 @@
+#!/bin/sh
+# scripts/snapshots.sh -- snapshots of real programs (docs/snapshot.md),
+# and the model's full collection on each against the interpreter's
+# gc.collect() on the live heap it came from, both pinned to one CPU.
+#
+# Usage: scripts/snapshots.sh [--python PY] [--rounds N] [--out DIR]
+#                             [--build DIR] [PROGRAM...]
+#
+# PROGRAM is one of: docutils (docutils building CMake's manual, Debian's
+# python3-docutils and cmake-data), stdlib (importing most of the
+# standard library), apt (Debian's package index as a dependency graph),
+# small (tests/snapshot/small.py, the committed test snapshot's
+# program); default: docutils stdlib apt.  PY defaults to CPython 3.14
+# (scripts/get-python.sh 3.14).  Each round captures the program again
+# (its gc.collect() times are in the file) and then runs the model's
+# cpython collector, profile 3.14, on that snapshot; rounds alternate
+# the two, so that both see the same load.  Prints a table (interpreter
+# and model medians, ratio, and the visited count against the tracked
+# objects) and leaves DIR/NAME.gcsnap (the last round's) and
+# DIR/fidelity.tsv with every round's numbers.
+#
+# Snapshots of these programs are large (up to 100 MB): they are made
+# here, never committed.  `--rounds 1 small` remakes the test snapshot
+# (copy DIR/small.gcsnap to tests/snapshot/small-3.14.gcsnap).
+set -eu
+
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(dirname "$here")
+python=""
+rounds=5
+out=out/snapshots
+build=$top/build-release
+while [ $# -gt 0 ]; do
+    case $1 in
+    --python) python=$2; shift 2 ;;
+    --rounds) rounds=$2; shift 2 ;;
+    --out) out=$2; shift 2 ;;
+    --build) build=$2; shift 2 ;;
+    -*) echo "snapshots: unknown option $1" >&2; exit 2 ;;
+    *) break ;;
+    esac
+done
+[ $# -gt 0 ] || set -- docutils stdlib apt
+if [ -z "$python" ]; then
+    python=$("$here/get-python.sh" 3.14) || exit 2
+fi
+gclab=$build/harness/gclab
+[ -x "$gclab" ] || {
+    echo "snapshots: no $gclab (meson setup $build --buildtype=release)" >&2
+    exit 2
+}
+mkdir -p "$out"
+progs=$here/snapshot-programs
+# Debian's docutils is pure Python in dist-packages, which an
+# interpreter from scripts/get-python.sh does not search.
+dist=/usr/lib/python3/dist-packages
+
+printf 'program\tround\ttracked\tinterp_ns\tmodel_ns\tvisited\n' \
+    >"$out/fidelity.tsv"
+for prog in "$@"; do
+    case $prog in
+    docutils) script=$progs/docutils_build.py; args="/usr/share/cmake-3.25/Help 400" ;;
+    stdlib) script=$progs/stdlib_imports.py; args="" ;;
+    apt) script=$progs/apt_index.py; args="" ;;
+    small) script=$top/tests/snapshot/small.py; args="" ;;
+    *) echo "snapshots: unknown program $prog" >&2; exit 2 ;;
+    esac
+    snap=$out/$prog.gcsnap
+    r=1
+    while [ "$r" -le "$rounds" ]; do
+        # shellcheck disable=SC2086 # args are words
+        PYTHONPATH=$dist taskset -c 1 "$gclab" snapshot --python "$python" \
+            --out "$snap" -- "$script" $args >"$out/$prog.log"
+        run=$out/run-$prog
+        rm -rf "$run"
+        "$gclab" run --cpu 1 --collector cpython:profile=3.14 \
+            --workload "snapshot:file=$snap,collections=7" --out "$run" \
+            >>"$out/$prog.log" 2>&1
+        python3 - "$snap" "$run" "$prog" "$r" >>"$out/fidelity.tsv" <<'EOF'
+import json, statistics, sys
+snap, run, prog, r = sys.argv[1:]
+head = {}
+with open(snap) as f:
+    for line in f:
+        if line.startswith("k "):
+            break
+        k, _, v = line.partition(" ")
+        head[k] = v.split()
+interp = statistics.median(int(x) for x in head["collect_ns"][1:])
+with open(run + "/pauses.jsonl") as f:
+    rec = json.loads(f.readline())
+full = [p[1] for p in rec["pauses"] if p[2] == 2 and p[4] == 0]
+model = statistics.median(full[1:])
+with open(run + "/results.jsonl") as f:
+    visited = json.loads(f.readline())["objects_visited"] // len(full)
+print("%s\t%s\t%s\t%d\t%d\t%d" % (prog, r, head["tracked"][0], interp,
+                                  model, visited))
+EOF
+        r=$((r + 1))
+    done
+done
+python3 - "$out/fidelity.tsv" <<'EOF'
+import statistics, sys
+rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1])][1:]
+print("%-9s %9s %9s %12s %12s %7s  %s" % (
+    "program", "tracked", "visited", "interp_ms", "model_ms", "ratio",
+    "rounds: interp/model ms"))
+for prog in dict.fromkeys(r[0] for r in rows):
+    rs = [r for r in rows if r[0] == prog]
+    i = statistics.median(int(r[3]) for r in rs) / 1e6
+    m = statistics.median(int(r[4]) for r in rs) / 1e6
+    print("%-9s %9s %9s %12.2f %12.2f %7.2f  %s" % (
+        prog, rs[-1][2], rs[-1][5], i, m, m / i,
+        " ".join("%.1f/%.1f" % (int(r[3]) / 1e6, int(r[4]) / 1e6)
+                 for r in rs)))
+EOF

@@ -14,9 +14,10 @@
 # (scripts/get-python.sh 3.14).  Each round captures the program again
 # (its gc.collect() times are in the file) and then runs the model's
 # cpython collector, profile 3.14, on that snapshot; rounds alternate
-# the two, so that both see the same load.  Prints a table (interpreter
-# and model medians, ratio, and the visited count against the tracked
-# objects) and leaves DIR/NAME.gcsnap (the last round's) and
+# the two, so that both see the same load.  The model runs twice, its
+# objects in allocation order and scattered (--layout shuffled).  Prints
+# a table (interpreter and model medians of the collections after the
+# first, ratios, and the visited count against the tracked objects) and leaves DIR/NAME.gcsnap (the last round's) and
 # DIR/fidelity.tsv with every round's numbers.
 #
 # Snapshots of these programs are large (up to 100 MB): they are made
@@ -55,7 +56,7 @@ progs=$here/snapshot-programs
 # interpreter from scripts/get-python.sh does not search.
 dist=/usr/lib/python3/dist-packages
 
-printf 'program\tround\ttracked\tinterp_ns\tmodel_ns\tvisited\n' \
+printf 'program\tround\ttracked\tinterp_ns\tmodel_ns\tshuffled_ns\tvisited\n' \
     >"$out/fidelity.tsv"
 for prog in "$@"; do
     case $prog in
@@ -71,12 +72,20 @@ for prog in "$@"; do
         # shellcheck disable=SC2086 # args are words
         PYTHONPATH=$dist taskset -c 1 "$gclab" snapshot --python "$python" \
             --out "$snap" -- "$script" $args >"$out/$prog.log"
-        run=$out/run-$prog
-        rm -rf "$run"
-        "$gclab" run --cpu 1 --collector cpython:profile=3.14 \
-            --workload "snapshot:file=$snap,collections=7" --out "$run" \
-            >>"$out/$prog.log" 2>&1
-        python3 - "$snap" "$run" "$prog" "$r" >>"$out/fidelity.tsv" <<'EOF'
+        # The model's objects in allocation order (neighbours in the
+        # collector's list are neighbours in memory) and scattered (as
+        # in a long-running process): the interpreter's heap lies
+        # between the two.
+        for layout in alloc-order shuffled; do
+            run=$out/run-$prog-$layout
+            rm -rf "$run"
+            "$gclab" run --cpu 1 --layout "$layout" \
+                --collector cpython:profile=3.14 \
+                --workload "snapshot:file=$snap,collections=7" \
+                --out "$run" >>"$out/$prog.log" 2>&1
+        done
+        python3 - "$snap" "$out/run-$prog" "$prog" "$r" \
+            >>"$out/fidelity.tsv" <<'EOF'
 import json, statistics, sys
 snap, run, prog, r = sys.argv[1:]
 head = {}
@@ -87,14 +96,16 @@ with open(snap) as f:
         k, _, v = line.partition(" ")
         head[k] = v.split()
 interp = statistics.median(int(x) for x in head["collect_ns"][1:])
-with open(run + "/pauses.jsonl") as f:
-    rec = json.loads(f.readline())
-full = [p[1] for p in rec["pauses"] if p[2] == 2 and p[4] == 0]
-model = statistics.median(full[1:])
-with open(run + "/results.jsonl") as f:
-    visited = json.loads(f.readline())["objects_visited"] // len(full)
-print("%s\t%s\t%s\t%d\t%d\t%d" % (prog, r, head["tracked"][0], interp,
-                                  model, visited))
+model = []
+for layout in ("alloc-order", "shuffled"):
+    with open(run + "-" + layout + "/pauses.jsonl") as f:
+        rec = json.loads(f.readline())
+    full = [p[1] for p in rec["pauses"] if p[2] == 2 and p[4] == 0]
+    model.append(statistics.median(full[1:]))
+    with open(run + "-" + layout + "/results.jsonl") as f:
+        visited = json.loads(f.readline())["objects_visited"] // len(full)
+print("%s\t%s\t%s\t%d\t%d\t%d\t%d" % (prog, r, head["tracked"][0], interp,
+                                      model[0], model[1], visited))
 EOF
         r=$((r + 1))
     done
@@ -102,15 +113,16 @@ done
 python3 - "$out/fidelity.tsv" <<'EOF'
 import statistics, sys
 rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1])][1:]
-print("%-9s %9s %9s %12s %12s %7s  %s" % (
+print("%-9s %8s %8s %10s %10s %6s %10s %6s" % (
     "program", "tracked", "visited", "interp_ms", "model_ms", "ratio",
-    "rounds: interp/model ms"))
+    "shuffled", "ratio"))
 for prog in dict.fromkeys(r[0] for r in rows):
     rs = [r for r in rows if r[0] == prog]
-    i = statistics.median(int(r[3]) for r in rs) / 1e6
-    m = statistics.median(int(r[4]) for r in rs) / 1e6
-    print("%-9s %9s %9s %12.2f %12.2f %7.2f  %s" % (
-        prog, rs[-1][2], rs[-1][5], i, m, m / i,
-        " ".join("%.1f/%.1f" % (int(r[3]) / 1e6, int(r[4]) / 1e6)
-                 for r in rs)))
+    i, m, sh = (statistics.median(int(r[k]) for r in rs) / 1e6
+                for k in (3, 4, 5))
+    print("%-9s %8s %8s %10.2f %10.2f %6.2f %10.2f %6.2f" % (
+        prog, rs[-1][2], rs[-1][6], i, m, m / i, sh, sh / i))
+    print("  rounds, interp/model/shuffled ms: " + " ".join(
+        "%.1f/%.1f/%.1f" % (int(r[3]) / 1e6, int(r[4]) / 1e6,
+                            int(r[5]) / 1e6) for r in rs))
 EOF

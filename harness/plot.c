@@ -12,6 +12,7 @@
  * cannot be drawn is named with why, left out of the report, and makes
  * the exit status 1. */
 #define _DEFAULT_SOURCE /* realpath */
+#include "snapshot-internal.h"
 #include "run-internal.h"
 #include "version.h"
 
@@ -1425,6 +1426,7 @@ write_report(const struct plot *p, const struct plot_options *o,
         gc_buf_printf(&b, " <a href='%s.svg'>SVG</a></figcaption></figure>",
                       f->name);
     }
+    gc_snapshot_pages(&b, p->dir, p->res.workloads, p->res.nworkloads);
     gc_buf_printf(&b, "<h2>Raw data</h2><ul>");
     link_if_there(&b, p, "results.jsonl", " (one record per run)");
     link_if_there(&b, p, "results.csv", "");

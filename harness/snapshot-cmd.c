@@ -6,8 +6,8 @@
  * is kept: passed on when all went well, else reduced to one line --
  * the program's exit status and last stderr line, or the capture's own
  * complaint -- and exit status 2. */
-#include "harness.h"
 #include "snapshot-format.h"
+#include "snapshot-internal.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -97,13 +97,17 @@ gc_cmd_snapshot(int argc, char **argv)
         if (strcmp(opt, "--help") == 0) {
             printf("usage: gclab snapshot --python PY [--at "
                    "exit|full-collection|signal] [--out FILE] "
-                   "[--collects N] -- SCRIPT [ARGS]\n");
+                   "[--collects N] -- SCRIPT [ARGS]\n"
+                   "       gclab snapshot --shape FILE\n");
             return 0;
         }
         if (i + 1 >= argc) {
             return usage("option needs a value:", opt);
         }
         const char *val = argv[++i];
+        if (strcmp(opt, "--shape") == 0) {
+            return gc_snapshot_shape_text(val, stdout, stderr);
+        }
         if (strcmp(opt, "--python") == 0) {
             python = val;
         }

@@ -8,10 +8,12 @@
  *
  * usage: t-snapshot SNAPSHOT-FILE */
 #include "snapshot-format.h"
+#include "snapshot-internal.h"
 #include "support.h"
 #include "workload.h"
 
 #include <stdlib.h>
+#include <unistd.h>
 
 struct count {
     uint64_t visited, collections, young;
@@ -284,13 +286,44 @@ main(int argc, char **argv)
                   ==, GC_EINVAL);
         check(strstr(err, "x.gcsnap:16: edge to unknown id 7") != NULL);
     }
-    TEST("a well-formed small snapshot: a cycle of a list and a tuple") {
-        check_int(parse(HEAD "tracked 2\nuntracked 1\nedges 3\n"
-                             "heap_bytes 156\nrss_bytes 0\nkinds 3\nk list\n"
-                             "k tuple\nk int\no 0 2 72 1 2 1 2\n"
-                             "o 1 2 56 1 1 0\na 2 28\nend\n",
-                        err, sizeof err),
-                  ==, GC_OK);
+#define CYCLE                                                               \
+    HEAD "tracked 4\nuntracked 1\nedges 6\n"                               \
+         "heap_bytes 156\nrss_bytes 0\nkinds 3\nk list\n"                   \
+         "k tuple\nk int\no 0 2 72 1 2 1 4\no 1 2 56 1 1 3\no 0 1 56 1 1 0\n" \
+         "o 0 2 56 1 2 1 0\na 2 28\nend\n"
+    TEST("a well-formed small snapshot: a cycle of lists and a tuple") {
+        check_int(parse(CYCLE, err, sizeof err), ==, GC_OK);
+    }
+    TEST("its shape: one component of three, the list outside it") {
+        /* 0 -> 1 -> 3 -> 1, 3 -> 0: {0, 1, 3}; 2 -> 0 only. */
+        char path[] = "/tmp/t-snapshot-XXXXXX";
+        int fd = mkstemp(path);
+        FILE *f = fd >= 0 ? fdopen(fd, "w+") : NULL;
+        FILE *text = tmpfile();
+        check(f != NULL && text != NULL);
+        if (f != NULL && text != NULL) {
+            fputs(CYCLE, f);
+            fflush(f);
+            check_int(gc_snapshot_shape_text(path, text, stderr), ==, 0);
+            rewind(text);
+            char out[8192] = {0};
+            size_t n = fread(out, 1, sizeof out - 1, text);
+            out[n] = '\0';
+            check(strstr(out, "1 of more than one object, holding 3") !=
+                  NULL);
+            const char *g1 = strstr(out, "generation 1 ");
+            unsigned long n1 = 0;
+            check(g1 != NULL && sscanf(g1 + 13, "%lu", &n1) == 1 &&
+                  n1 == 1);
+            check(strstr(out, "3  list 2, tuple 1") != NULL);
+        }
+        if (f != NULL) {
+            fclose(f);
+        }
+        if (text != NULL) {
+            fclose(text);
+        }
+        unlink(path);
     }
     return tap_done();
 }

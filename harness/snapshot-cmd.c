@@ -221,12 +221,13 @@ gc_cmd_snapshot(int argc, char **argv)
         return 2;
     }
     printf("%s: python %s at %s: %llu tracked objects, %llu untracked, "
-           "%llu edges, %llu bytes; gc.collect() %.3f ms (median of %zu "
-           "after the first)\n",
+           "%llu edges, %llu bytes; gc.collect() %.3f ms, %.3f ms of CPU "
+           "(medians of %zu after the first)\n",
            out, s.python, s.at, (unsigned long long)s.ntracked,
            (unsigned long long)s.nuntracked, (unsigned long long)s.nedges,
            (unsigned long long)s.heap_bytes,
            (double)gc_snapshot_collect_median_ns(&s) / 1e6,
+           (double)gc_snapshot_collect_cpu_median_ns(&s) / 1e6,
            s.ncollects > 1 ? s.ncollects - 1 : s.ncollects);
     gc_snapshot_free(&s);
     return 0;

@@ -231,7 +231,8 @@ write_shape(struct gc_buf *b, const struct gc_snapshot *s,
                   "python %s, captured at %s: %llu tracked objects, %llu "
                   "untracked referents, %llu edges, %llu bytes "
                   "(sys.getsizeof), resident set %llu bytes; gc.collect() "
-                  "%.3f ms (median); collections so far %lld/%lld/%lld; "
+                  "%.3f ms, %.3f ms of CPU (medians); collections so far "
+                  "%lld/%lld/%lld; "
                   "%llu objects referenced from outside the tracked ones; "
                   "most referents of one object %llu.",
                   s->python, s->at, (unsigned long long)s->ntracked,
@@ -240,6 +241,7 @@ write_shape(struct gc_buf *b, const struct gc_snapshot *s,
                   (unsigned long long)s->heap_bytes,
                   (unsigned long long)s->rss_bytes,
                   (double)gc_snapshot_collect_median_ns(s) / 1e6,
+                  (double)gc_snapshot_collect_cpu_median_ns(s) / 1e6,
                   (long long)s->collections[0], (long long)s->collections[1],
                   (long long)s->collections[2],
                   (unsigned long long)sh->roots,

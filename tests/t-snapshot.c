@@ -127,6 +127,7 @@ parse(const char *text, char *err, size_t err_bytes)
 #define HEAD                                                                \
     "gclab-snapshot 1\npython 3.14.10\nat exit\nthreshold 2000 10 10\n"     \
     "count 1 2 3\ncollections 4 0 0\ncollect_ns 900 800 700\n"              \
+    "collect_cpu_ns 800 700 600\n"                                         \
     "collected 5 0 0\n"
 
 int
@@ -271,7 +272,7 @@ main(int argc, char **argv)
         check_int(parse(HEAD "tracked 1\nuntracked 0\nedges 0\n", err,
                         sizeof err),
                   ==, GC_EINVAL);
-        check(strstr(err, "x.gcsnap: truncated after line 11") != NULL);
+        check(strstr(err, "x.gcsnap: truncated after line 12") != NULL);
     }
     TEST("a newer format version is refused") {
         check_int(parse("gclab-snapshot 2\n", err, sizeof err), ==,
@@ -284,7 +285,7 @@ main(int argc, char **argv)
                              "o 0 2 56 1 1 7\nend\n",
                         err, sizeof err),
                   ==, GC_EINVAL);
-        check(strstr(err, "x.gcsnap:16: edge to unknown id 7") != NULL);
+        check(strstr(err, "x.gcsnap:17: edge to unknown id 7") != NULL);
     }
 #define CYCLE                                                               \
     HEAD "tracked 4\nuntracked 1\nedges 6\n"                               \

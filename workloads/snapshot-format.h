@@ -37,6 +37,8 @@ struct gc_snapshot {
     /* The interpreter's gc.collect() times: the first freed whatever
      * garbage there was, the rest ran on the heap the snapshot holds. */
     uint64_t collect_ns[GC_SNAPSHOT_MAX_COLLECTS];
+    /* The same collections' CPU time (the thread's on 3.7+). */
+    uint64_t collect_cpu_ns[GC_SNAPSHOT_MAX_COLLECTS];
     uint64_t collected[GC_SNAPSHOT_MAX_COLLECTS];
     size_t ncollects;
     uint64_t ntracked, nuntracked, nedges;
@@ -71,5 +73,6 @@ void gc_snapshot_free(struct gc_snapshot *s);
 /* The median of the collections after the first (the heap as it
  * stayed), or of all if there is one. */
 uint64_t gc_snapshot_collect_median_ns(const struct gc_snapshot *s);
+uint64_t gc_snapshot_collect_cpu_median_ns(const struct gc_snapshot *s);
 
 #endif /* GCLAB_SNAPSHOT_FORMAT_H */

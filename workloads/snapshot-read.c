@@ -208,18 +208,19 @@ header(struct parser *ps, struct gc_snapshot *s)
     if (!eol(ps)) {
         return fail(ps, "bad format version");
     }
-    size_t n2;
+    size_t n2, n3;
     GC_TRY(key_text(ps, "python", s->python, sizeof s->python));
     GC_TRY(key_text(ps, "at", s->at, sizeof s->at));
     GC_TRY(key_i64s(ps, "threshold", s->threshold, 3));
     GC_TRY(key_i64s(ps, "count", s->count, 3));
     GC_TRY(key_i64s(ps, "collections", s->collections, 3));
     GC_TRY(key_list(ps, "collect_ns", s->collect_ns, &s->ncollects));
+    GC_TRY(key_list(ps, "collect_cpu_ns", s->collect_cpu_ns, &n3));
     GC_TRY(key_list(ps, "collected", s->collected, &n2));
-    if (n2 != s->ncollects) {
+    if (n2 != s->ncollects || n3 != s->ncollects) {
         ps->line--;
-        return fail(ps, "'collected' has %zu values, 'collect_ns' %zu", n2,
-                    s->ncollects);
+        return fail(ps, "'collect_ns', 'collect_cpu_ns' and 'collected' "
+                        "differ in length");
     }
     GC_TRY(key_u64s(ps, "tracked", &s->ntracked, 1));
     GC_TRY(key_u64s(ps, "untracked", &s->nuntracked, 1));
@@ -464,15 +465,27 @@ cmp_u64(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+static uint64_t
+median_after_first(const uint64_t *times, size_t ncollects)
+{
+    uint64_t v[GC_SNAPSHOT_MAX_COLLECTS];
+    size_t first = ncollects > 1 ? 1 : 0, n = ncollects - first;
+    if (ncollects == 0) {
+        return 0;
+    }
+    memcpy(v, times + first, n * sizeof *v);
+    qsort(v, n, sizeof *v, cmp_u64);
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
 uint64_t
 gc_snapshot_collect_median_ns(const struct gc_snapshot *s)
 {
-    uint64_t v[GC_SNAPSHOT_MAX_COLLECTS];
-    size_t first = s->ncollects > 1 ? 1 : 0, n = s->ncollects - first;
-    if (s->ncollects == 0) {
-        return 0;
-    }
-    memcpy(v, s->collect_ns + first, n * sizeof *v);
-    qsort(v, n, sizeof *v, cmp_u64);
-    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+    return median_after_first(s->collect_ns, s->ncollects);
+}
+
+uint64_t
+gc_snapshot_collect_cpu_median_ns(const struct gc_snapshot *s)
+{
+    return median_after_first(s->collect_cpu_ns, s->ncollects);
 }

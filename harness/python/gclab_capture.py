@@ -25,11 +25,17 @@ FORMAT_VERSION = 1
 # would clear its globals.
 _SELF = sys.modules[__name__]
 _clock = getattr(time, "perf_counter", time.time)
+# CPU time of this thread (3.7+), of the process (3.3+), or 2.7's
+# time.clock(): on a loaded machine, wall time also counts the time the
+# process waited for a CPU.
+_cpu_clock = getattr(time, "thread_time", None) or \
+    getattr(time, "process_time", None) or time.clock
 _FrameType = type(sys._getframe())
 _TOP_CODE = sys._getframe().f_code
 # Filled in before the program runs: the measurement writes into these,
 # so that it makes no container while it measures.
 _times = [0.0] * 64
+_cpu_times = [0.0] * 64
 _found = [0] * 64
 _stats = [-1, -1, -1, -1, -1, -1]
 _state = {"done": False, "at": "exit", "out": None, "collects": 7,
@@ -57,10 +63,13 @@ def _measure():
     c = None
     n = _state["collects"]
     for i in range(n):
+        c0 = _cpu_clock()
         t0 = _clock()
         k = gc.collect()
         t1 = _clock()
+        c1 = _cpu_clock()
         _times[i] = t1 - t0
+        _cpu_times[i] = c1 - c0
         _found[i] = k
 
 
@@ -160,6 +169,8 @@ def _write(path, objs, gens, own):
         "collections %d %d %d\n" % tuple(_stats[0:3]),
         "collect_ns %s\n" % " ".join(
             "%d" % int(t * 1e9) for t in _times[:_state["collects"]]),
+        "collect_cpu_ns %s\n" % " ".join(
+            "%d" % int(t * 1e9) for t in _cpu_times[:_state["collects"]]),
         "collected %s\n" % " ".join(
             "%d" % k for k in _found[:_state["collects"]]),
         "tracked %d\n" % n,

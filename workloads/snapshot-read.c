@@ -125,29 +125,18 @@ eol(struct parser *ps)
     return true;
 }
 
+/* key then n integers, unsigned into u or signed into i. */
 static enum gc_status
-key_u64s(struct parser *ps, const char *key, uint64_t *v, size_t n)
+key_ints(struct parser *ps, const char *key, uint64_t *u, int64_t *i,
+         size_t n)
 {
     if (!is_word(ps, key)) {
         return fail(ps, "expected '%s'", key);
     }
-    for (size_t i = 0; i < n; i++) {
-        if (!u64(ps, &v[i])) {
-            return fail(ps, "'%s' needs %zu unsigned integers", key, n);
-        }
-    }
-    return eol(ps) ? GC_OK : fail(ps, "'%s': trailing text", key);
-}
-
-static enum gc_status
-key_i64s(struct parser *ps, const char *key, int64_t *v, size_t n)
-{
-    if (!is_word(ps, key)) {
-        return fail(ps, "expected '%s'", key);
-    }
-    for (size_t i = 0; i < n; i++) {
-        if (!i64(ps, &v[i])) {
-            return fail(ps, "'%s' needs %zu integers", key, n);
+    for (size_t k = 0; k < n; k++) {
+        if (u != NULL ? !u64(ps, &u[k]) : !i64(ps, &i[k])) {
+            return fail(ps, "'%s' needs %zu %sintegers", key, n,
+                        u != NULL ? "unsigned " : "");
         }
     }
     return eol(ps) ? GC_OK : fail(ps, "'%s': trailing text", key);
@@ -211,9 +200,9 @@ header(struct parser *ps, struct gc_snapshot *s)
     size_t n2, n3;
     GC_TRY(key_text(ps, "python", s->python, sizeof s->python));
     GC_TRY(key_text(ps, "at", s->at, sizeof s->at));
-    GC_TRY(key_i64s(ps, "threshold", s->threshold, 3));
-    GC_TRY(key_i64s(ps, "count", s->count, 3));
-    GC_TRY(key_i64s(ps, "collections", s->collections, 3));
+    GC_TRY(key_ints(ps, "threshold", NULL, s->threshold, 3));
+    GC_TRY(key_ints(ps, "count", NULL, s->count, 3));
+    GC_TRY(key_ints(ps, "collections", NULL, s->collections, 3));
     GC_TRY(key_list(ps, "collect_ns", s->collect_ns, &s->ncollects));
     GC_TRY(key_list(ps, "collect_cpu_ns", s->collect_cpu_ns, &n3));
     GC_TRY(key_list(ps, "collected", s->collected, &n2));
@@ -222,12 +211,12 @@ header(struct parser *ps, struct gc_snapshot *s)
         return fail(ps, "'collect_ns', 'collect_cpu_ns' and 'collected' "
                         "differ in length");
     }
-    GC_TRY(key_u64s(ps, "tracked", &s->ntracked, 1));
-    GC_TRY(key_u64s(ps, "untracked", &s->nuntracked, 1));
-    GC_TRY(key_u64s(ps, "edges", &s->nedges, 1));
-    GC_TRY(key_u64s(ps, "heap_bytes", &s->heap_bytes, 1));
-    GC_TRY(key_u64s(ps, "rss_bytes", &s->rss_bytes, 1));
-    GC_TRY(key_u64s(ps, "kinds", v, 1));
+    GC_TRY(key_ints(ps, "tracked", &s->ntracked, NULL, 1));
+    GC_TRY(key_ints(ps, "untracked", &s->nuntracked, NULL, 1));
+    GC_TRY(key_ints(ps, "edges", &s->nedges, NULL, 1));
+    GC_TRY(key_ints(ps, "heap_bytes", &s->heap_bytes, NULL, 1));
+    GC_TRY(key_ints(ps, "rss_bytes", &s->rss_bytes, NULL, 1));
+    GC_TRY(key_ints(ps, "kinds", v, NULL, 1));
     /* Each line of a count takes at least 4 bytes ("a 0 0\n" is 6), so
      * a count the file cannot hold is refused before it is allocated. */
     uint64_t room = (uint64_t)(ps->end - ps->p) / 4 + 1;

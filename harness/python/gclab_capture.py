@@ -95,9 +95,21 @@ def _rss_bytes():
         return 0
 
 
+def _kind_size(o, kinds, kind_names):
+    """o's kind, numbered in order of first sight, and sys.getsizeof."""
+    t = type(o).__name__
+    k = kinds.get(t)
+    if k is None:
+        k = kinds[t] = len(kind_names)
+        kind_names.append(t)
+    try:
+        return k, sys.getsizeof(o)
+    except Exception:
+        return k, 0
+
+
 def _write(path, objs, gens, own):
     getrefcount = sys.getrefcount
-    getsizeof = sys.getsizeof
     get_referents = gc.get_referents
     is_tracked = gc.is_tracked
     index = {}
@@ -123,15 +135,7 @@ def _write(path, objs, gens, own):
     for o in objs:
         if id(o) in own:
             continue
-        t = type(o).__name__
-        k = kinds.get(t)
-        if k is None:
-            k = kinds[t] = len(kind_names)
-            kind_names.append(t)
-        try:
-            size = getsizeof(o)
-        except Exception:
-            size = 0
+        k, size = _kind_size(o, kinds, kind_names)
         heap_bytes += size
         rc = getrefcount(o) - extra
         refs = []
@@ -142,15 +146,7 @@ def _write(path, objs, gens, own):
                     continue  # one of capture's own objects
                 i = untracked.get(id(r))
                 if i is None:
-                    ut = type(r).__name__
-                    uk = kinds.get(ut)
-                    if uk is None:
-                        uk = kinds[ut] = len(kind_names)
-                        kind_names.append(ut)
-                    try:
-                        us = getsizeof(r)
-                    except Exception:
-                        us = 0
+                    uk, us = _kind_size(r, kinds, kind_names)
                     heap_bytes += us
                     i = untracked[id(r)] = n + len(utable)
                     utable.append("a %d %d\n" % (uk, us))

@@ -15,9 +15,10 @@
 # (its gc.collect() times are in the file) and then runs the model's
 # cpython collector, profile 3.14, on that snapshot; rounds alternate
 # the two, so that both see the same load.  The model runs twice, its
-# objects in allocation order and scattered (--layout shuffled).  Prints
-# a table (interpreter and model medians of the collections after the
-# first, ratios, and the visited count against the tracked objects) and leaves DIR/NAME.gcsnap (the last round's) and
+# objects in allocation order and scattered (--layout shuffled), with
+# --pause-cpu.  Prints a table (interpreter and model medians of the
+# collections after the first, wall and CPU time, their ratios, and the
+# visited count against the tracked objects) and leaves DIR/NAME.gcsnap (the last round's) and
 # DIR/fidelity.tsv with every round's numbers.
 #
 # Snapshots of these programs are large (up to 100 MB): they are made
@@ -56,7 +57,7 @@ progs=$here/snapshot-programs
 # interpreter from scripts/get-python.sh does not search.
 dist=/usr/lib/python3/dist-packages
 
-printf 'program\tround\ttracked\tinterp_ns\tmodel_ns\tshuffled_ns\tvisited\n' \
+printf 'program\tround\ttracked\tinterp_ns\tinterp_cpu_ns\tmodel_ns\tmodel_cpu_ns\tshuffled_ns\tshuffled_cpu_ns\tvisited\n' \
     >"$out/fidelity.tsv"
 for prog in "$@"; do
     case $prog in
@@ -79,7 +80,7 @@ for prog in "$@"; do
         for layout in alloc-order shuffled; do
             run=$out/run-$prog-$layout
             rm -rf "$run"
-            "$gclab" run --cpu 1 --layout "$layout" \
+            "$gclab" run --cpu 1 --layout "$layout" --pause-cpu \
                 --collector cpython:profile=3.14 \
                 --workload "snapshot:file=$snap,collections=7" \
                 --out "$run" >>"$out/$prog.log" 2>&1
@@ -95,17 +96,19 @@ with open(snap) as f:
             break
         k, _, v = line.partition(" ")
         head[k] = v.split()
-interp = statistics.median(int(x) for x in head["collect_ns"][1:])
-model = []
+# Medians of the collections after the first, wall and CPU time.
+cols = [statistics.median(int(x) for x in head[k][1:])
+        for k in ("collect_ns", "collect_cpu_ns")]
 for layout in ("alloc-order", "shuffled"):
     with open(run + "-" + layout + "/pauses.jsonl") as f:
         rec = json.loads(f.readline())
-    full = [p[1] for p in rec["pauses"] if p[2] == 2 and p[4] == 0]
-    model.append(statistics.median(full[1:]))
+    full = [p for p in rec["pauses"] if p[2] == 2 and p[4] == 0]
+    cols += [statistics.median(p[1] for p in full[1:]),
+             statistics.median(p[7] for p in full[1:])]
     with open(run + "-" + layout + "/results.jsonl") as f:
         visited = json.loads(f.readline())["objects_visited"] // len(full)
-print("%s\t%s\t%s\t%d\t%d\t%d\t%d" % (prog, r, head["tracked"][0], interp,
-                                      model[0], model[1], visited))
+print("\t".join([prog, r, head["tracked"][0]] +
+                ["%d" % c for c in cols] + ["%d" % visited]))
 EOF
         r=$((r + 1))
     done
@@ -113,16 +116,15 @@ done
 python3 - "$out/fidelity.tsv" <<'EOF'
 import statistics, sys
 rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1])][1:]
-print("%-9s %8s %8s %10s %10s %6s %10s %6s" % (
-    "program", "tracked", "visited", "interp_ms", "model_ms", "ratio",
-    "shuffled", "ratio"))
+print("medians of the rounds' medians, ms; ratio: model / interpreter")
+print("%-9s %8s %8s  %-22s %-22s %-22s" % (
+    "program", "tracked", "visited", "interp wall/cpu",
+    "alloc-order wall/cpu", "shuffled wall/cpu"))
 for prog in dict.fromkeys(r[0] for r in rows):
     rs = [r for r in rows if r[0] == prog]
-    i, m, sh = (statistics.median(int(r[k]) for r in rs) / 1e6
-                for k in (3, 4, 5))
-    print("%-9s %8s %8s %10.2f %10.2f %6.2f %10.2f %6.2f" % (
-        prog, rs[-1][2], rs[-1][6], i, m, m / i, sh, sh / i))
-    print("  rounds, interp/model/shuffled ms: " + " ".join(
-        "%.1f/%.1f/%.1f" % (int(r[3]) / 1e6, int(r[4]) / 1e6,
-                            int(r[5]) / 1e6) for r in rs))
+    m = [statistics.median(int(r[k]) for r in rs) / 1e6 for k in range(3, 9)]
+    print("%-9s %8s %8s  %9.2f/%-12.2f %9.2f/%-12.2f %9.2f/%-12.2f" % (
+        prog, rs[-1][2], rs[-1][9], m[0], m[1], m[2], m[3], m[4], m[5]))
+    print("%-27s  ratio wall %.2f, cpu %.2f;   ratio wall %.2f, cpu %.2f" % (
+        "", m[2] / m[0], m[3] / m[1], m[4] / m[0], m[5] / m[1]))
 EOF

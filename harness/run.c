@@ -1696,6 +1696,11 @@ gc_cmd_run(int argc, char **argv)
             fprintf(stderr, "gclab run: %s\n", err);
             return 2;
         }
+        if (npeers > 0 && wspecs[w].workload->twin == NULL) {
+            fprintf(stderr, "gclab run: workload '%s' has no Python twin "
+                            "for --peer\n", wspecs[w].workload->name);
+            return 2;
+        }
     }
     static const char *const outputs[] = {RESULTS_FILES, "trace.json",
                                           "system.json", "memory.tsv",
@@ -1767,6 +1772,11 @@ gc_cmd_twin(int argc, char **argv)
         struct gc_workload_spec spec;
         gc_workload_spec_parse(argv[1], &spec, err, sizeof err);
         fprintf(stderr, "gclab twin: %s\n", err);
+        return 2;
+    }
+    if (w->twin == NULL) {
+        fprintf(stderr, "gclab twin: workload '%s' has no Python twin\n",
+                w->name);
         return 2;
     }
     if (argc == 2) {

@@ -10,7 +10,8 @@
 # python3-docutils and cmake-data), stdlib (importing most of the
 # standard library), apt (Debian's package index as a dependency graph),
 # small (tests/snapshot/small.py, the committed test snapshot's
-# program); default: docutils stdlib apt.  PY defaults to CPython 3.14
+# program), million (10^6 tracked objects, for the reader's speed);
+# default: docutils stdlib apt.  PY defaults to CPython 3.14
 # (scripts/get-python.sh 3.14).  Each round captures the program again
 # (its gc.collect() times are in the file) and then runs the model's
 # cpython collector, profile 3.14, on that snapshot; rounds alternate
@@ -60,11 +61,18 @@ dist=/usr/lib/python3/dist-packages
 printf 'program\tround\ttracked\tinterp_ns\tinterp_cpu_ns\tmodel_ns\tmodel_cpu_ns\tshuffled_ns\tshuffled_cpu_ns\tvisited\n' \
     >"$out/fidelity.tsv"
 for prog in "$@"; do
+    if [ "$prog" = docutils ] && { [ ! -d /usr/share/cmake-3.25/Help ] ||
+        ! python3 -c 'import docutils' 2>/dev/null; }; then
+        echo "snapshots: docutils needs Debian's python3-docutils and" \
+            "cmake-data (apt-get install python3-docutils cmake-data)" >&2
+        exit 2
+    fi
     case $prog in
     docutils) script=$progs/docutils_build.py; args="/usr/share/cmake-3.25/Help 400" ;;
     stdlib) script=$progs/stdlib_imports.py; args="" ;;
     apt) script=$progs/apt_index.py; args="" ;;
     small) script=$top/tests/snapshot/small.py; args="" ;;
+    million) script=$progs/million.py; args="" ;;
     *) echo "snapshots: unknown program $prog" >&2; exit 2 ;;
     esac
     snap=$out/$prog.gcsnap

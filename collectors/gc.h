@@ -809,7 +809,8 @@ enum gc_option_type {
     GC_OPT_COUNTS,   /* one to three integers from min to max, "a/b/c" */
     GC_OPT_REAL,     /* a number above min (exclusive) up to max */
     GC_OPT_WORD,     /* one of words, "a|b|c" */
-    GC_OPT_KB_OR_OFF /* "off", or kB: an integer from min to max */
+    GC_OPT_KB_OR_OFF, /* "off", or kB: an integer from min to max */
+    GC_OPT_TEXT       /* any text: a path; its owner reads it */
 };
 
 /* A "key=value" of a spec, after parsing: the text and its typed value

@@ -45,6 +45,9 @@ gc_option_describe(const struct gc_option *o, char *buf, size_t bytes)
         snprintf(buf, bytes, "off, or kB: an integer from %.0f to %.0f",
                  o->min, o->max);
         break;
+    case GC_OPT_TEXT:
+        snprintf(buf, bytes, "text");
+        break;
     }
 }
 
@@ -143,6 +146,9 @@ read_value(const struct gc_option *o, const char *text,
             return false;
         }
         out->u[0] = (uint64_t)out->i[0] * 1024;
+        out->n = 1;
+        return true;
+    case GC_OPT_TEXT:
         out->n = 1;
         return true;
     }

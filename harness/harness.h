@@ -299,6 +299,7 @@ int gc_cmd_fuzz(int argc, char **argv);
 int gc_fuzz_run(int argc, char **argv, FILE *out, FILE *err);
 int gc_cmd_check(int argc, char **argv);
 int gc_cmd_system(int argc, char **argv);
+int gc_cmd_snapshot(int argc, char **argv);
 
 /* Reads the len bytes at data as a results.jsonl, as gclab report does:
  * 0 with the number of records in *nrecords, or 2 with one line on err

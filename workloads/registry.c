@@ -21,6 +21,13 @@ extern const struct gc_workload gc_workload_server;
 extern const struct gc_workload gc_workload_small_cycles;
 extern const struct gc_workload gc_workload_tuples;
 extern const struct gc_workload gc_workload_weakref_cache;
+/* Workloads on an input file: found by name, never in the default
+ * matrix (every workload, every test of all of them). */
+extern const struct gc_workload gc_workload_snapshot;
+static const struct gc_workload *const on_input[] = {
+    &gc_workload_snapshot,
+    NULL,
+};
 
 const struct gc_workload *const gc_workloads[] = {
     &gc_workload_alloc_churn,
@@ -47,6 +54,11 @@ gc_workload_find(const char *name)
     for (size_t i = 0; gc_workloads[i] != NULL; i++) {
         if (strcmp(gc_workloads[i]->name, name) == 0) {
             return gc_workloads[i];
+        }
+    }
+    for (size_t i = 0; on_input[i] != NULL; i++) {
+        if (strcmp(on_input[i]->name, name) == 0) {
+            return on_input[i];
         }
     }
     return NULL;

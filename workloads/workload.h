@@ -57,6 +57,9 @@ struct gc_workload {
     gc_workload_fn *run;
     const char *twin; /* the Python twin's source text */
     gc_workload_check_fn *check; /* NULL: values are checked when run */
+    /* The workload makes a whole interpreter's heap (a snapshot), so
+     * the harness adds no interpreter objects of its own. */
+    bool is_whole_heap;
 };
 
 /* A workload's step that allocates: NULL, or any status but GC_OK,

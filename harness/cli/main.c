@@ -37,6 +37,8 @@ static const struct {
     {"report", gc_cmd_report, "the summary table of stored results"},
     {"run", gc_cmd_run, "collectors x workloads: collections, time"},
     {"scenario", gc_cmd_scenario, "run a scenario, or --emit-python"},
+    {"snapshot", gc_cmd_snapshot, "a real program's heap, written to a "
+                                  "file: snapshot:file=F runs it"},
     {"sweep", gc_cmd_sweep, "one knob's values: GC time vs retained garbage"},
     {"system", gc_cmd_system, "this machine: CPUs, pinning, noise; advice"},
     {"twin", gc_cmd_twin, "a workload's Python twin: print or run it"},

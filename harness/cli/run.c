@@ -315,6 +315,11 @@ gc_cmd_run(int argc, char **argv)
             fprintf(stderr, "gclab run: %s\n", err);
             return 2;
         }
+        if (npeers > 0 && wspecs[w].workload->twin == NULL) {
+            fprintf(stderr, "gclab run: workload '%s' has no Python twin "
+                            "for --peer\n", wspecs[w].workload->name);
+            return 2;
+        }
     }
     static const char *const outputs[] = {RESULTS_FILES, "trace.json",
                                           "system.json", "memory.tsv",

@@ -28,6 +28,11 @@ gc_cmd_twin(int argc, char **argv)
         fprintf(stderr, "gclab twin: %s\n", err);
         return 2;
     }
+    if (w->twin == NULL) {
+        fprintf(stderr, "gclab twin: workload '%s' has no Python twin\n",
+                w->name);
+        return 2;
+    }
     if (argc == 2) {
         fputs(w->twin, stdout);
         return 0;

@@ -122,15 +122,18 @@ run_records(const struct matrix *mx, struct record *recs, size_t total,
         }
         rec->started = time(NULL); /* a label for the record, not a timing */
         rec->item.run_index = first_index + k + 1;
+        /* A whole heap (a snapshot) holds the interpreter's objects. */
+        uint64_t baseline =
+            ws->workload->is_whole_heap ? 0 : mx->baseline;
         if (rec->item.peer != NULL) {
             run_peer(&rec->item, ws, &rec->r, &rec->samples);
         }
         else if (mx->in_process) {
-            run_in_child(&rec->item, ws, mx->baseline, mx->memory_cap, true,
+            run_in_child(&rec->item, ws, baseline, mx->memory_cap, true,
                          &rec->r, &rec->samples, &rec->mem);
         }
         else {
-            run_isolated(&rec->item, ws, mx->baseline, mx->memory_cap,
+            run_isolated(&rec->item, ws, baseline, mx->memory_cap,
                          &rec->r, &rec->samples, &rec->mem);
         }
     }

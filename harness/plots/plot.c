@@ -15,6 +15,7 @@
 #include "measure.h"
 #include "record.h"
 #include "plot.h"
+#include "snapshot-internal.h"
 #include "version.h"
 
 #include <errno.h>
@@ -1427,6 +1428,7 @@ write_report(const struct plot *p, const struct plot_options *o,
         gc_buf_printf(&b, " <a href='%s.svg'>SVG</a></figcaption></figure>",
                       f->name);
     }
+    gc_snapshot_pages(&b, p->dir, p->res.workloads, p->res.nworkloads);
     gc_buf_printf(&b, "<h2>Raw data</h2><ul>");
     link_if_there(&b, p, "results.jsonl", " (one record per run)");
     link_if_there(&b, p, "results.csv", "");

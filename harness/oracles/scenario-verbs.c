@@ -1101,7 +1101,7 @@ emit_clear_garbage(FILE *out, const struct scn_program *p,
     fputs("del gc.garbage[:]\n", out);
 }
 
-/* ---- collect [G], disable, enable, threshold [A B C] ------------------- */
+/* ---- collect [G], disable, enable, enabled, threshold [A B C] ---------- */
 
 static void
 check_collect(struct scn_checker *c, struct scn_stmt *st, char **tok, int nops)
@@ -1158,6 +1158,24 @@ emit_enable(FILE *out, const struct scn_program *p, const struct scn_stmt *st)
 {
     (void)p, (void)st;
     fputs("gc.enable()\n", out);
+}
+
+/* gc.isenabled(): what disable and enable leave, which no collection
+ * changes. */
+static enum gc_status
+run_enabled(struct scn_runner *r, const struct scn_stmt *st)
+{
+    (void)st;
+    fprintf(r->out, "%d: enabled %s\n", r->line,
+            gc_isenabled(r->heap) ? "True" : "False");
+    return GC_OK;
+}
+
+static void
+emit_enabled(FILE *out, const struct scn_program *p, const struct scn_stmt *st)
+{
+    (void)p, (void)st;
+    fputs("_out('enabled %s' % gc.isenabled())\n", out);
 }
 
 static void
@@ -1396,6 +1414,7 @@ const struct scn_verb scn_verbs[] = {
      emit_collect},
     {"disable", 0, 0, 0, SCN_ALL_PROFILES, 0, NULL, run_disable, emit_disable},
     {"enable", 0, 0, 0, SCN_ALL_PROFILES, 0, NULL, run_enable, emit_enable},
+    {"enabled", 0, 0, 0, SCN_ALL_PROFILES, 0, NULL, run_enabled, emit_enabled},
     {"threshold", 0, 3, 0, SCN_ALL_PROFILES, 0, check_threshold, run_threshold,
      emit_threshold},
     {"freeze", 0, 0, 0, SCN_FROM_3_8, GC_CAP_FREEZE, check_freeze, run_freeze,

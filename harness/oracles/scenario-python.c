@@ -8,13 +8,15 @@
  * program makes is registered when made, so a reused address never
  * carries a dead object's label; helpers build rings and nests so their
  * temporaries die on return; tuples and ints are built at run time,
- * never from literals, which would be shared constants. */
+ * never from literals, which would be shared constants.  Each verb's
+ * code is in scenario-verbs.c, reached through the statement's table
+ * entry; here are the prelude, the epilogue and what verbs share. */
 #include "scenario-internal.h"
 
 #include <string.h>
 
-static bool
-is_keyword(const char *s)
+bool
+scn_py_is_keyword(const char *s)
 {
     static const char *const kw[] = {
         "and",    "as",       "assert", "async",  "await",  "break",
@@ -32,9 +34,8 @@ is_keyword(const char *s)
     return false;
 }
 
-/* Writes the Python expression for a label operand. */
-static void
-expr(FILE *out, const struct scn_program *p, int v)
+void
+scn_py_expr(FILE *out, const struct scn_program *p, int v)
 {
     if (v == SCN_NONE) {
         fputs("None", out);
@@ -45,6 +46,12 @@ expr(FILE *out, const struct scn_program *p, int v)
     else {
         fprintf(out, "_R['%s']", p->labels[v].name);
     }
+}
+
+void
+scn_py_register(FILE *out, const char *t)
+{
+    fprintf(out, "_L[id(_R['%s'])] = '%s'\n", t, t);
 }
 
 static const char prelude[] =
@@ -146,229 +153,9 @@ scn_emit_python(const struct scn_program *p, FILE *out)
 
     for (int i = 0; i < p->nstmts; i++) {
         const struct scn_stmt *st = &p->stmts[i];
-        const char *t = st->target >= 0 || st->target == SCN_SAVED
-                            ? scn_operand_name(p, st->target)
-                            : "";
-        if (st->verb == SCN_CLASS) {
-            const struct scn_class *c = &p->classes[st->cls];
-            fprintf(out, "_ln = %d\nclass %s(object):\n", st->line, c->name);
-            if (!c->has_del) {
-                fputs("    pass\n", out);
-            }
-            else {
-                fputs("    def __del__(self):\n"
-                      "        _out('finalize ' + _L[id(self)])\n",
-                      out);
-                if (c->resurrects) {
-                    fputs("        _SAVED.append(self)\n", out);
-                }
-            }
-            fprintf(out, "_CLASSES = _CLASSES + (%s,)\n", c->name);
-            continue;
-        }
         fprintf(out, "_ln = %d\n", st->line);
-        switch (st->verb) {
-        case SCN_PROFILES:
-        case SCN_CLASS:
-            break;
-        case SCN_NEW:
-            fprintf(out, "_R['%s'] = %s()\n", t, p->classes[st->cls].name);
-            break;
-        case SCN_LIST:
-            fprintf(out, "_R['%s'] = [", t);
-            for (int k = 0; k < st->nvalues; k++) {
-                expr(out, p, st->values[k]);
-                fputs(k + 1 < st->nvalues ? ", " : "", out);
-            }
-            fputs("]\n", out);
-            break;
-        case SCN_DICT:
-            fprintf(out, "_R['%s'] = {}\n", t);
-            break;
-        case SCN_TUPLE:
-            fprintf(out, "_R['%s'] = tuple([", t);
-            for (int k = 0; k < st->nvalues; k++) {
-                expr(out, p, st->values[k]);
-                fputs(k + 1 < st->nvalues ? ", " : "", out);
-            }
-            fputs("])\n", out);
-            break;
-        case SCN_INT:
-            fprintf(out, "_R['%s'] = int('%lld')\n", t,
-                    (long long)st->num[0]);
-            break;
-        case SCN_ALIAS:
-            fprintf(out, "_R['%s'] = ", t);
-            expr(out, p, st->values[0]);
-            fputc('\n', out);
-            break;
-        case SCN_RING:
-            fprintf(out, "_R['%s'] = _ring('%s', %s, %lld)\n", t, t,
-                    p->classes[st->cls].name, (long long)st->num[0]);
-            break;
-        case SCN_NEST:
-            fprintf(out, "_R['%s'] = _nest(%lld)\n", t, (long long)st->num[0]);
-            break;
-        case SCN_WEAKREF:
-            fprintf(out, "_R['%s'] = weakref.ref(", t);
-            expr(out, p, st->values[0]);
-            fputs(st->flag ? ", _callback)\n" : ")\n", out);
-            break;
-        case SCN_SET:
-            if (is_keyword(st->name)) {
-                fprintf(out, "setattr(_R['%s'], '%s', ", t, st->name);
-                expr(out, p, st->values[0]);
-                fputs(")\n", out);
-            }
-            else {
-                fprintf(out, "_R['%s'].%s = ", t, st->name);
-                expr(out, p, st->values[0]);
-                fputc('\n', out);
-            }
-            fprintf(out, "if _DICTS:\n    _L[id(_R['%s'].__dict__)] = None\n",
-                    t);
-            break;
-        case SCN_UNSET:
-            if (is_keyword(st->name)) {
-                fprintf(out, "delattr(_R['%s'], '%s')\n", t, st->name);
-            }
-            else {
-                fprintf(out, "del _R['%s'].%s\n", t, st->name);
-            }
-            break;
-        case SCN_APPEND:
-            expr(out, p, st->target);
-            fputs(".append(", out);
-            expr(out, p, st->values[0]);
-            fputs(")\n", out);
-            break;
-        case SCN_PUT:
-            fprintf(out, "_R['%s']['%s'] = ", t, st->name);
-            expr(out, p, st->values[0]);
-            fputc('\n', out);
-            break;
-        case SCN_CLEAR:
-            if (st->target == SCN_SAVED ||
-                p->labels[st->target].kind == SCN_K_LIST) {
-                fputs("del ", out);
-                expr(out, p, st->target);
-                fputs("[:]\n", out);
-            }
-            else {
-                expr(out, p, st->target);
-                fputs(".clear()\n", out);
-            }
-            break;
-        case SCN_DEL:
-            fprintf(out, "del _R['%s']\n", t);
-            break;
-        case SCN_RESCUE:
-            fprintf(out,
-                    "for _i in range(len(_SAVED) - 1, -1, -1):\n"
-                    "    if _L.get(id(_SAVED[_i])) == '%s':\n"
-                    "        _R['%s'] = _SAVED.pop(_i)\n"
-                    "        break\n"
-                    "else:\n"
-                    "    sys.stdout.flush()\n"
-                    "    sys.stderr.write(\"%s:%d: error: 'saved' holds no "
-                    "object labelled '%s'\\n\")\n"
-                    "    sys.stderr.flush()\n"
-                    "    os._exit(2)\n",
-                    t, t, p->path, st->line, t);
-            break;
-        case SCN_SAME:
-            fprintf(out, "_out('same %s %s %%s' %% (",
-                    scn_operand_name(p, st->values[0]),
-                    scn_operand_name(p, st->values[1]));
-            expr(out, p, st->values[0]);
-            fputs(" is ", out);
-            expr(out, p, st->values[1]);
-            fputs("))\n", out);
-            break;
-        case SCN_DEREF:
-            fprintf(out, "_out('deref %s ' + _lbl(_R['%s']()))\n", t, t);
-            break;
-        case SCN_TRACKED:
-            fprintf(out, "_out('tracked %s %%s' %% gc.is_tracked(", t);
-            expr(out, p, st->target);
-            fputs("))\n", out);
-            break;
-        case SCN_FINALIZED:
-            fprintf(out, "_out('finalized %s %%s' %% gc.is_finalized(", t);
-            expr(out, p, st->target);
-            fputs("))\n", out);
-            break;
-        case SCN_REFCOUNT:
-            fprintf(out, "_out('refcount %s %%d' %% (sys.getrefcount(", t);
-            expr(out, p, st->target);
-            fputs(") - 1))\n", out);
-            break;
-        case SCN_ALIVE:
-            /* In functions: 2.7's comprehension variable would otherwise
-             * outlive the statement and hold an object. */
-            fputs("_alive()\n", out);
-            break;
-        case SCN_GARBAGE:
-            fputs("_garbage()\n", out);
-            break;
-        case SCN_CLEAR_GARBAGE:
-            fputs("del gc.garbage[:]\n", out);
-            break;
-        case SCN_COLLECT:
-            fprintf(out, "_n = gc.collect(%d)\n_out('collect %d %%d' %% _n)\n",
-                    (int)st->num[0], (int)st->num[0]);
-            break;
-        case SCN_DISABLE:
-            fputs("gc.disable()\n", out);
-            break;
-        case SCN_ENABLE:
-            fputs("gc.enable()\n", out);
-            break;
-        case SCN_THRESHOLD:
-            if (st->nnum == 3) {
-                fprintf(out, "gc.set_threshold(%lld, %lld, %lld)\n",
-                        (long long)st->num[0], (long long)st->num[1],
-                        (long long)st->num[2]);
-            }
-            else {
-                fputs("_out('threshold %d %d %d' % gc.get_threshold())\n",
-                      out);
-            }
-            break;
-        case SCN_FREEZE:
-            fputs("gc.freeze()\n", out);
-            break;
-        case SCN_UNFREEZE:
-            fputs("gc.unfreeze()\n", out);
-            break;
-        case SCN_DEBUG:
-            fputs(st->flag ? "gc.set_debug(gc.DEBUG_SAVEALL)\n"
-                           : "gc.set_debug(0)\n",
-                  out);
-            break;
-        case SCN_CALLBACKS:
-            fputs(st->flag ? "gc.callbacks.append(_gc_callback)\n"
-                           : "gc.callbacks.remove(_gc_callback)\n",
-                  out);
-            break;
-        }
-        /* Register what the statement made, by its label. */
-        switch (st->verb) {
-        case SCN_NEW:
-        case SCN_LIST:
-        case SCN_DICT:
-        case SCN_TUPLE:
-        case SCN_NEST:
-        case SCN_WEAKREF:
-            fprintf(out, "_L[id(_R['%s'])] = '%s'\n", t, t);
-            break;
-        case SCN_INT:
-            if (!p->labels[st->target].is_small_int) {
-                fprintf(out, "_L[id(_R['%s'])] = '%s'\n", t, t);
-            }
-            break;
-        default:
-            break;
+        if (st->verb->emit != NULL) {
+            st->verb->emit(out, p, st);
         }
     }
     fputs("sys.stdout.flush()\nos._exit(0)\n", out);

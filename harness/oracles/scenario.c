@@ -91,6 +91,19 @@ gc_scenario_check(const char *name, const char *data, size_t len,
     return 0;
 }
 
+enum gc_status
+gc_scenario_run_heap(const char *path, struct gc_heap *heap, FILE *out,
+                     FILE *err)
+{
+    struct scn_program prog;
+    if (!scn_load(path, gc_heap_profile(heap), false, &prog, err)) {
+        return GC_EINVAL;
+    }
+    enum gc_status rc = scn_run_heap(&prog, heap, out, err);
+    scn_free(&prog);
+    return rc;
+}
+
 /* ---- comparing logs ---------------------------------------------------- */
 
 struct log_line {

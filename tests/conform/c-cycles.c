@@ -202,6 +202,29 @@ CASE(garbage_hanging_off_a_cycle)
     cf_done(heap);
 }
 
+/* The outside reference cut last is to a member two others refer to,
+ * so the decrement leaves it at 2, not 1: trial deletion must buffer
+ * it all the same (its partners were buffered, then kept, by the
+ * collection that ran while it was still held). */
+CASE(cycle_cut_at_a_member_two_others_hold)
+{
+    struct gc_heap *heap = cf_heap(env);
+    struct gc_class *acls = cf_class(heap, env, "A", GC_FIN_NONE);
+    struct gc_object *a = cf_new(heap, acls, env, "a");
+    struct gc_object *b = cf_new(heap, acls, env, "b");
+    struct gc_object *c = cf_new(heap, acls, env, "c");
+    cf_set(heap, a, "x", b);
+    cf_set(heap, a, "y", c);
+    cf_set(heap, b, "o", a);
+    cf_set(heap, c, "o", a);
+    gc_decref(heap, b);
+    gc_decref(heap, c);
+    check_int(gc_collect(heap, 2), ==, 0);
+    gc_decref(heap, a);
+    check_int(gc_collect(heap, 2), ==, 3 * cf_inst_weight(env));
+    cf_done(heap);
+}
+
 CASE(cycle_reachable_from_a_root_survives)
 {
     struct gc_heap *heap = cf_heap(env);
@@ -1120,6 +1143,8 @@ const struct conform_case conform_cycle_cases[] = {
      tree_with_parent_pointers},
     {"garbage hanging off a cycle is counted with it", "cycles", 0, 0,
      garbage_hanging_off_a_cycle},
+    {"a cycle cut at a member two others hold is freed", "cycles", 0, 0,
+     cycle_cut_at_a_member_two_others_hold},
     {"a cycle reachable from a root survives, then dies unrooted",
      "cycles", 0, 0, cycle_reachable_from_a_root_survives},
     {"an object the cycle holds outlives it if held elsewhere", "cycles",

@@ -30,7 +30,7 @@ build=$scratch/build
 # leading '!' marks a test that must fail (meson's should_fail).
 tests=(
     t-refcount t-finalize t-tracking t-garbage t-layout t-oom t-pool
-    t-liveness t-policy
+    t-policy t-liveness
     conform-cpython-2.7 conform-cpython-3.8 conform-cpython-3.11
     conform-cpython-3.13 conform-full-2.7 conform-full-3.8 conform-full-3.11
     conform-full-3.13 conform-incremental-2.7 conform-incremental-3.8

@@ -79,6 +79,28 @@ containers(enum gc_profile p)
     check_uint(gc_heap_destroy(heap), ==, 0);
 }
 
+static void
+other_callback(struct gc_heap *heap, enum gc_callback_phase phase,
+               const struct gc_callback_info *info, void *data)
+{
+    count_starts(heap, phase, info, data);
+}
+
+/* Names must tell values apart: true of a table whose texts differ. */
+static int
+repeats(const char *const *names, size_t n)
+{
+    int same = 0;
+    for (size_t i = 0; i < n; i++) {
+        same += names[i] == NULL || names[i][0] == '\0' ||
+                strcmp(names[i], "?") == 0;
+        for (size_t j = 0; j < i; j++) {
+            same += strcmp(names[i], names[j]) == 0;
+        }
+    }
+    return same;
+}
+
 int
 main(void)
 {
@@ -126,6 +148,102 @@ main(void)
         check_int(starts[2], ==, 1);
         check_int(starts[4], ==, 2);
         check_uint(gc_heap_destroy(heap), ==, 0);
+    }
+    TEST("gc_class_new refuses a bad spec and makes no class") {
+        struct gc_heap *heap = new_heap(GC_PROFILE_3_11);
+        struct gc_object *notlist = gc_dict_new(heap);
+        static const char *const dup[] = {"a", "a"};
+        static const char *const empty[] = {"a", ""};
+        static const char *const null[] = {"a", NULL};
+        const struct gc_class_spec bad[] = {
+            {.name = NULL},
+            {.name = ""},
+            {.name = "F", .finalizer = (enum gc_finalizer_kind)9},
+            {.name = "R", .finalizer = GC_FIN_RESURRECT},
+            {.name = "R", .finalizer = GC_FIN_RESURRECT,
+             .resurrect_into = notlist},
+            {.name = "S", .has_slots = true, .nslots = 2, .slots = NULL},
+            {.name = "S", .has_slots = true, .nslots = 2, .slots = dup},
+            {.name = "S", .has_slots = true, .nslots = 2, .slots = empty},
+            {.name = "S", .has_slots = true, .nslots = 2, .slots = null},
+        };
+        for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+            struct gc_class *cls = (struct gc_class *)heap;
+            check_int(gc_class_new(heap, &bad[i], &cls), ==, GC_EINVAL);
+            check(cls == NULL);
+        }
+        /* an empty __slots__ and a legacy tp_del are fine */
+        struct gc_class *cls;
+        const struct gc_class_spec none_slots = {.name = "E",
+                                                 .has_slots = true};
+        check_int(gc_class_new(heap, &none_slots, &cls), ==, GC_OK);
+        const struct gc_class_spec legacy = {.name = "L",
+                                             .finalizer = GC_FIN_LEGACY};
+        check_int(gc_class_new(heap, &legacy, &cls), ==, GC_OK);
+        check(gc_instance_class(notlist) == NULL);
+        check(gc_instance_dict(notlist) == NULL);
+        check_int(gc_dict_del_cstr(heap, gc_none(heap), "k"), ==, GC_ETYPE);
+        gc_decref(heap, notlist);
+        check_uint(gc_heap_destroy(heap), ==, 0);
+    }
+    TEST("a heap of an unknown profile is refused, with or without a "
+         "place for the message") {
+        struct gc_heap_config cfg;
+        gc_heap_config_init(&cfg);
+        cfg.profile = GC_PROFILE_COUNT;
+        struct gc_heap *heap = (struct gc_heap *)&cfg;
+        check_int(gc_heap_new(&cfg, &heap), ==, GC_EINVAL);
+        check(heap == NULL);
+        char err[64] = "";
+        cfg.err = err;
+        cfg.err_bytes = sizeof err;
+        check_int(gc_heap_new(&cfg, &heap), ==, GC_EINVAL);
+        check_str(err, "unknown profile");
+    }
+    TEST("another callback function with the same data is not removed; "
+         "debug flags without an output print nowhere") {
+        struct gc_heap *heap = new_heap(GC_PROFILE_3_11);
+        int starts = 0;
+        check_int(gc_callback_add(heap, count_starts, &starts), ==, GC_OK);
+        check_int(gc_callback_remove(heap, other_callback, &starts), ==,
+                  GC_ENOTFOUND);
+        struct gc_object *l = gc_list_new(heap);
+        gc_list_append(heap, l, l);
+        gc_decref(heap, l);
+        gc_set_debug(heap, GC_DEBUG_STATS);
+        check_int(gc_collect(heap, 2), ==, 1);
+        check_int(starts, ==, 1);
+        check_uint(gc_heap_destroy(heap), ==, 0);
+    }
+    TEST("every status, phase, skip and capability has its own name") {
+        const char *status[] = {
+#define S(name, text) gc_status_str(name),
+            GC_STATUS_LIST(S)
+#undef S
+        };
+        const char *phase[] = {
+#define P(name, text) gc_phase_name(name),
+            GC_PHASE_LIST(P)
+#undef P
+        };
+        const char *skip[] = {
+#define S(name, text) gc_skip_name(name),
+            GC_SKIP_LIST(S)
+#undef S
+        };
+        const char *cap[] = {
+#define C(name, text) gc_cap_name(name),
+            GC_CAP_LIST(C)
+#undef C
+        };
+        check_int(repeats(status, sizeof status / sizeof *status), ==, 0);
+        check_int(repeats(phase, sizeof phase / sizeof *phase), ==, 0);
+        check_int(repeats(skip, sizeof skip / sizeof *skip), ==, 0);
+        check_int(repeats(cap, sizeof cap / sizeof *cap), ==, 0);
+        check_str(gc_status_str((enum gc_status)99), "unknown status");
+        check_str(gc_phase_name((enum gc_phase)99), "?");
+        check_str(gc_skip_name(GC_SKIP_COUNT), "?");
+        check_str(gc_skip_name((enum gc_skip)99), "?");
     }
     TEST("names of values outside their enums read '?'; no heap to "
          "destroy leaks nothing") {

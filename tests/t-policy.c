@@ -143,24 +143,38 @@ increments_take_their_budget(const char *spec, int kept, uint64_t budget)
     check_uint(gc_heap_destroy(heap), ==, 0);
 }
 
-/* trialdel: a collection takes the whole candidate buffer, so one comes
- * per `buffer` candidates.  Each step keeps a new list: the decrement
- * that leaves it held by the kept list makes it a candidate. */
-static void
-trialdel_collects_per_buffer(const char *spec, int buffer, int steps)
+/* A trialdel heap with a rooted list *keep (its first candidate) and
+ * automatic collections counted in *collections; NULL on a bad spec. */
+static struct gc_heap *
+counted_heap(const char *spec, struct gc_object **keep, int *collections)
 {
     char err[256];
     struct gc_heap *heap = NULL;
     if (gc_heap_new_spec(spec, NULL, &heap, err, sizeof err) != GC_OK) {
         tap_diag("%s", err);
         check(false);
+        return NULL;
+    }
+    *keep = gc_list_new(heap);
+    gc_root_set(heap, "keep", *keep);
+    gc_decref(heap, *keep);
+    *collections = 0;
+    check_int(gc_callback_add(heap, count_gc, collections), ==, GC_OK);
+    return heap;
+}
+
+/* trialdel: a collection takes the whole candidate buffer, so one comes
+ * per `buffer` candidates.  Each step keeps a new list: the decrement
+ * that leaves it held by the kept list makes it a candidate. */
+static void
+trialdel_collects_per_buffer(const char *spec, int buffer, int steps)
+{
+    struct gc_object *keep;
+    int collections;
+    struct gc_heap *heap = counted_heap(spec, &keep, &collections);
+    if (heap == NULL) {
         return;
     }
-    struct gc_object *keep = gc_list_new(heap);
-    gc_root_set(heap, "keep", keep);
-    gc_decref(heap, keep);
-    int collections = 0;
-    check_int(gc_callback_add(heap, count_gc, &collections), ==, GC_OK);
     for (int i = 0; i < steps; i++) {
         struct gc_object *o = gc_list_new(heap);
         gc_list_append(heap, keep, o);
@@ -182,18 +196,12 @@ trialdel_collects_per_buffer(const char *spec, int buffer, int steps)
 static void
 trialdel_dead_candidates_leave(const char *spec, int buffer)
 {
-    char err[256];
-    struct gc_heap *heap = NULL;
-    if (gc_heap_new_spec(spec, NULL, &heap, err, sizeof err) != GC_OK) {
-        tap_diag("%s", err);
-        check(false);
+    struct gc_object *keep;
+    int collections;
+    struct gc_heap *heap = counted_heap(spec, &keep, &collections);
+    if (heap == NULL) {
         return;
     }
-    struct gc_object *keep = gc_list_new(heap);
-    gc_root_set(heap, "keep", keep);
-    gc_decref(heap, keep);
-    int collections = 0;
-    check_int(gc_callback_add(heap, count_gc, &collections), ==, GC_OK);
     struct gc_class_spec cs = {.name = "K"};
     struct gc_class *cls;
     check_int(gc_class_new(heap, &cs, &cls), ==, GC_OK);

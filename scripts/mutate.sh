@@ -15,13 +15,14 @@
 # then the kill rate and the time taken.  Exit 1 when a non-equivalent
 # mutant survives, an equivalent one is killed or a mutant does not
 # build; 2 on bad usage or a broken baseline.  The copy and its debug
-# build live in ${GCLAB_MUTATE_DIR:-$TMPDIR/gclab-mutate} and are reused,
+# build live in ${GCLAB_MUTATE_DIR:-build-mutate} (inside the tree, so
+# that two checkouts never share one: they once did in /tmp) and are reused,
 # so a run rebuilds only what each mutant touches.  The copy is of the
 # working tree (tracked and untracked files), so uncommitted tests count.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 catalog=$root/tests/mutants
-scratch=${GCLAB_MUTATE_DIR:-${TMPDIR:-/tmp}/gclab-mutate}
+scratch=${GCLAB_MUTATE_DIR:-$root/build-mutate}
 src=$scratch/src
 build=$scratch/build
 

@@ -15,15 +15,16 @@
 # then the kill rate and the time taken.  Exit 1 when a non-equivalent
 # mutant survives, an equivalent one is killed or a mutant does not
 # build; 2 on bad usage or a broken baseline.  The copy and its debug
-# build live in ${GCLAB_MUTATE_DIR:-$TMPDIR/gclab-mutate-HASH} (HASH of
-# the tree's path, so that two clones never share one) and are reused,
-# so a run rebuilds only what each mutant touches; a lock there keeps two
-# runs of one tree from planting into the same copy at once.  The copy is of the
+# build live in ${GCLAB_MUTATE_DIR:-build-mutate} (inside the tree, so
+# that two checkouts never share one: they once did in /tmp) and are
+# reused, so a run rebuilds only what each mutant touches; a lock there
+# keeps two runs of one tree from planting into the same copy at once.
+# The copy is of the
 # working tree (tracked and untracked files), so uncommitted tests count.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 catalog=$root/tests/mutants
-scratch=${GCLAB_MUTATE_DIR:-${TMPDIR:-/tmp}/gclab-mutate-$(printf '%s' "$root" | cksum | cut -d' ' -f1)}
+scratch=${GCLAB_MUTATE_DIR:-$root/build-mutate}
 src=$scratch/src
 build=$scratch/build
 mkdir -p "$scratch" || exit 2
@@ -38,7 +39,7 @@ fi
 # leading '!' marks a test that must fail (meson's should_fail).
 tests=(
     t-refcount t-finalize t-tracking t-garbage t-layout t-oom t-pool
-    t-liveness t-policy
+    t-policy t-liveness
     conform-cpython-2.7 conform-cpython-3.8 conform-cpython-3.11
     conform-cpython-3.13 conform-full-2.7 conform-full-3.8 conform-full-3.11
     conform-full-3.13 conform-incremental-2.7 conform-incremental-3.8

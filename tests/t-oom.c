@@ -177,6 +177,73 @@ every_allocation(enum gc_profile profile, bool is_persistent)
     }
 }
 
+/* gc.get_objects, get_referrers and get_referents build a list as they
+ * go: a failure at each of their allocations, on a heap of more objects
+ * than one list growth holds, must give ENOMEM and no list, and leave
+ * nothing behind; with no failure they give the whole answer. */
+enum query { Q_OBJECTS, Q_REFERRERS, Q_REFERENTS };
+
+static enum gc_status
+run_query(struct gc_heap *heap, enum query q, struct gc_object *target,
+          struct gc_object **out)
+{
+    switch (q) {
+    case Q_OBJECTS:
+        return gc_get_objects(heap, -1, out);
+    case Q_REFERRERS:
+        return gc_get_referrers(heap, 1, &target, out);
+    case Q_REFERENTS:
+        return gc_get_referents(heap, 1, &target, out);
+    }
+    return GC_EINVAL;
+}
+
+static void
+queries_fail_cleanly(enum query q, const char *what)
+{
+    char name[128];
+    snprintf(name, sizeof name,
+             "%s: a failure at each of its allocations gives ENOMEM and "
+             "leaks nothing", what);
+    TEST(name) {
+        struct gc_failing_allocator fa;
+        gc_failing_allocator_init(&fa, 0, false);
+        struct gc_heap_config cfg;
+        gc_heap_config_init(&cfg);
+        cfg.allocator = &fa.base;
+        struct gc_heap *heap = NULL;
+        check_int(gc_heap_new(&cfg, &heap), ==, GC_OK);
+        gc_disable(heap);
+        /* target holds 30 lists, each of which holds target. */
+        struct gc_object *target = gc_list_new(heap);
+        for (int i = 0; i < 30; i++) {
+            struct gc_object *l = gc_list_new(heap);
+            gc_list_append(heap, l, target);
+            gc_list_append(heap, target, l);
+            gc_decref(heap, l);
+        }
+        uint64_t k, wrong = 0;
+        enum gc_status rc = GC_ENOMEM;
+        struct gc_object *out = NULL;
+        for (k = 1; rc == GC_ENOMEM && k < 1000; k++) {
+            uint64_t failures = fa.failures;
+            fa.fail_at = fa.calls + k;
+            rc = run_query(heap, q, target, &out);
+            bool failed = fa.failures != failures;
+            wrong += failed != (rc == GC_ENOMEM) || (rc == GC_ENOMEM) != (out == NULL);
+        }
+        fa.fail_at = 0;
+        check_int(rc, ==, GC_OK);
+        check_uint(k, >, 3); /* the list, then at least two growths */
+        check_uint(wrong, ==, 0);
+        check(out != NULL && gc_list_len(out) >= 30);
+        gc_xdecref(heap, out);
+        gc_list_clear(heap, target);
+        gc_decref(heap, target);
+        check_uint(gc_heap_destroy(heap), ==, 0);
+    }
+}
+
 int
 main(void)
 {
@@ -233,5 +300,8 @@ main(void)
         gc_decref(heap, l);
         check_uint(gc_heap_destroy(heap), ==, 0);
     }
+    queries_fail_cleanly(Q_OBJECTS, "gc.get_objects()");
+    queries_fail_cleanly(Q_REFERRERS, "gc.get_referrers(x)");
+    queries_fail_cleanly(Q_REFERENTS, "gc.get_referents(x)");
     return tap_done();
 }

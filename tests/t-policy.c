@@ -143,6 +143,88 @@ increments_take_their_budget(const char *spec, int kept, uint64_t budget)
     check_uint(gc_heap_destroy(heap), ==, 0);
 }
 
+/* A trialdel heap with a rooted list *keep (its first candidate) and
+ * automatic collections counted in *collections; NULL on a bad spec. */
+static struct gc_heap *
+counted_heap(const char *spec, struct gc_object **keep, int *collections)
+{
+    char err[256];
+    struct gc_heap *heap = NULL;
+    if (gc_heap_new_spec(spec, NULL, &heap, err, sizeof err) != GC_OK) {
+        tap_diag("%s", err);
+        check(false);
+        return NULL;
+    }
+    *keep = gc_list_new(heap);
+    gc_root_set(heap, "keep", *keep);
+    gc_decref(heap, *keep);
+    *collections = 0;
+    check_int(gc_callback_add(heap, count_gc, collections), ==, GC_OK);
+    return heap;
+}
+
+/* trialdel: a collection takes the whole candidate buffer, so one comes
+ * per `buffer` candidates.  Each step keeps a new list: the decrement
+ * that leaves it held by the kept list makes it a candidate. */
+static void
+trialdel_collects_per_buffer(const char *spec, int buffer, int steps)
+{
+    struct gc_object *keep;
+    int collections;
+    struct gc_heap *heap = counted_heap(spec, &keep, &collections);
+    if (heap == NULL) {
+        return;
+    }
+    for (int i = 0; i < steps; i++) {
+        struct gc_object *o = gc_list_new(heap);
+        gc_list_append(heap, keep, o);
+        gc_decref(heap, o);
+        gc_safepoint(heap);
+    }
+    tap_diag("%d candidates, buffer %d: %d collections", steps + 1, buffer,
+             collections);
+    /* keep itself is the first candidate */
+    check_int(collections, ==, (steps + 1) / buffer);
+    check_uint(gc_heap_destroy(heap), ==, 0);
+}
+
+/* trialdel: a candidate that dies leaves the buffer, so dead
+ * candidates never bring a collection forward (nor leave it pointers to
+ * freed objects).  Lists die, then instances stay: a dead list's
+ * address is not taken over by a live instance (a new list would reuse
+ * it, from the free list, and hide the stale entry). */
+static void
+trialdel_dead_candidates_leave(const char *spec, int buffer)
+{
+    struct gc_object *keep;
+    int collections;
+    struct gc_heap *heap = counted_heap(spec, &keep, &collections);
+    if (heap == NULL) {
+        return;
+    }
+    struct gc_class_spec cs = {.name = "K"};
+    struct gc_class *cls;
+    check_int(gc_class_new(heap, &cs, &cls), ==, GC_OK);
+    int n = buffer - 10; /* keep + n < buffer, keep + 2n > buffer */
+    for (int i = 0; i < n; i++) {
+        struct gc_object *d = gc_list_new(heap);
+        gc_list_append(heap, keep, d);
+        gc_decref(heap, d);
+        gc_safepoint(heap);
+    }
+    while (gc_list_len(keep) > 0) {
+        gc_list_remove_at(heap, keep, 0);
+    }
+    for (int i = 0; i < n; i++) {
+        struct gc_object *o = gc_instance_new(heap, cls);
+        gc_list_append(heap, keep, o);
+        gc_decref(heap, o);
+        gc_safepoint(heap);
+    }
+    check_int(collections, ==, 0);
+    check_uint(gc_heap_destroy(heap), ==, 0);
+}
+
 int
 main(void)
 {
@@ -192,6 +274,21 @@ main(void)
         TEST(name) {
             increments_take_their_budget(inc[i].spec, inc[i].kept,
                                          inc[i].budget);
+        }
+    }
+    static const char *const td[] = {"trialdel:profile=3.11,buffer=50",
+                                     "trialdel:profile=3.13,buffer=50"};
+    for (size_t i = 0; i < sizeof td / sizeof *td; i++) {
+        char name[160];
+        snprintf(name, sizeof name,
+                 "%s: one automatic collection per 50 candidates", td[i]);
+        TEST(name) {
+            trialdel_collects_per_buffer(td[i], 50, 999);
+        }
+        snprintf(name, sizeof name,
+                 "%s: candidates that die leave the buffer", td[i]);
+        TEST(name) {
+            trialdel_dead_candidates_leave(td[i], 50);
         }
     }
     return tap_done();

@@ -96,6 +96,7 @@ main(void)
                              "cpython:young-cap=0", "cpython:bytes=1kB",
                              "full:defer=yes", "incremental:trigger=3.14.1",
                              "incremental:trigger=3.14.0,count=tracked",
+                             "incremental:count=tracked,trigger=3.14.0",
                              "full:bytes=64", "incremental:young-cap=1",
                              "trialdel:defer=os", "none:trigger=3.14.2"};
         for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
@@ -108,13 +109,23 @@ main(void)
         }
         const char *good[] = {"cpython:bytes=64", "cpython:young-cap=24576",
                               "full:defer=os", "full:defer=live",
-                              "incremental:trigger=3.14.0"};
+                              "incremental:trigger=3.14.0",
+                              "cpython:bytes=off,young-cap=off",
+                              "cpython:pending-rule=on,generations=3",
+                              "cpython:bytes=1099511627776"};
         for (size_t i = 0; i < sizeof good / sizeof *good; i++) {
             struct gc_heap *heap = NULL;
             check_int(gc_heap_new_spec(good[i], NULL, &heap, err, sizeof err),
                       ==, GC_OK);
             check_uint(gc_heap_destroy(heap), ==, 0);
         }
+    }
+    TEST("no spec, and an option for a collector that has none") {
+        check_int(parse(NULL, &spec, err), ==, GC_EINVAL);
+        check_str(err, "empty collector spec");
+        check_int(parse("none:budget=5", &spec, err), ==, GC_EINVAL);
+        check_str(err, "collector 'none': unknown option 'budget'; "
+                       "options: profile");
     }
     TEST("malformed options are refused with one line") {
         const char *bad[] = {"cpython:", "cpython:threshold",
@@ -138,7 +149,35 @@ main(void)
                              "full:ratio=abc",
                              "full:min=0",
                              "incremental:budget=-1",
-                             "incremental:count=sometimes"};
+                             "incremental:count=sometimes",
+                             /* each way a number can be wrong */
+                             "cpython:threshold=-99999999999",
+                             "cpython:threshold=99999999999999999999999",
+                             "cpython:threshold=1x",
+                             "cpython:threshold=/1",
+                             "cpython:bytes=1x",
+                             "cpython:bytes=99999999999999999999999",
+                             "cpython:bytes=1099511627777",
+                             "cpython:young-cap=abc",
+                             "full:ratio=1x",
+                             "full:ratio=1e999",
+                             "full:ratio=0",
+                             "full:ratio=1001",
+                             "full:min=abc",
+                             "full:min=1x",
+                             "full:min=99999999999999999999999",
+                             "full:min=-1",
+                             "full:min=1000000001",
+                             "incremental:budget=abc",
+                             "incremental:budget=1x",
+                             "incremental:budget=99999999999999999999999",
+                             "incremental:budget=1000000001",
+                             "trialdel:buffer=abc",
+                             "trialdel:buffer=1x",
+                             "trialdel:buffer=99999999999999999999999",
+                             "trialdel:buffer=-1",
+                             "trialdel:buffer=0",
+                             "trialdel:buffer=100000001"};
         for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
             struct gc_heap *heap = (struct gc_heap *)&spec;
             err[0] = '\0';

@@ -202,6 +202,29 @@ CASE(garbage_hanging_off_a_cycle)
     cf_done(heap);
 }
 
+/* The outside reference cut last is to a member two others refer to,
+ * so the decrement leaves it at 2, not 1: trial deletion must buffer
+ * it all the same (its partners were buffered, then kept, by the
+ * collection that ran while it was still held). */
+CASE(cycle_cut_at_a_member_two_others_hold)
+{
+    struct gc_heap *heap = cf_heap(env);
+    struct gc_class *acls = cf_class(heap, env, "A", GC_FIN_NONE);
+    struct gc_object *a = cf_new(heap, acls, env, "a");
+    struct gc_object *b = cf_new(heap, acls, env, "b");
+    struct gc_object *c = cf_new(heap, acls, env, "c");
+    cf_set(heap, a, "x", b);
+    cf_set(heap, a, "y", c);
+    cf_set(heap, b, "o", a);
+    cf_set(heap, c, "o", a);
+    gc_decref(heap, b);
+    gc_decref(heap, c);
+    check_int(gc_collect(heap, 2), ==, 0);
+    gc_decref(heap, a);
+    check_int(gc_collect(heap, 2), ==, 3 * cf_inst_weight(env));
+    cf_done(heap);
+}
+
 CASE(cycle_reachable_from_a_root_survives)
 {
     struct gc_heap *heap = cf_heap(env);
@@ -963,6 +986,25 @@ CASE(young_collection_skips_promoted_cycle)
     cf_done(heap);
 }
 
+/* Whatever a collection leaves alive is examined again by the next
+ * collect(1) once it is garbage: a generational collector's collect(0)
+ * promoted it into generation 1; the incremental one put it in the old
+ * space it had already visited, with the other (pending) empty, so the
+ * increment must flip the spaces before it takes its seeds; trial
+ * deletion buffers it at the decrement that cut it loose. */
+CASE(cycle_that_outlived_collect0_is_freed_by_collect1)
+{
+    struct gc_heap *heap = cf_heap(env);
+    struct gc_class *a = cf_class(heap, env, "A", GC_FIN_NONE);
+    struct gc_object *x = cf_new(heap, a, env, "x");
+    cf_set(heap, x, "self", x);
+    check_int(gc_collect(heap, 0), ==, 0);
+    gc_decref(heap, x);
+    check_int(gc_collect(heap, 1), ==, cf_inst_weight(env));
+    check_int(gc_collect(heap, 2), ==, 0);
+    cf_done(heap);
+}
+
 CASE(promotion_chain_reaches_generation_two)
 {
     struct gc_heap *heap = cf_heap(env);
@@ -1101,6 +1143,8 @@ const struct conform_case conform_cycle_cases[] = {
      tree_with_parent_pointers},
     {"garbage hanging off a cycle is counted with it", "cycles", 0, 0,
      garbage_hanging_off_a_cycle},
+    {"a cycle cut at a member two others hold is freed", "cycles", 0, 0,
+     cycle_cut_at_a_member_two_others_hold},
     {"a cycle reachable from a root survives, then dies unrooted",
      "cycles", 0, 0, cycle_reachable_from_a_root_survives},
     {"an object the cycle holds outlives it if held elsewhere", "cycles",
@@ -1166,6 +1210,8 @@ const struct conform_case conform_cycle_cases[] = {
      saveall_still_runs_finalizers_once},
     {"collect(0) skips a cycle promoted to generation 1", "cycles",
      GC_CAP_GENERATIONS, 0, young_collection_skips_promoted_cycle},
+    {"a cycle that outlived collect(0), then died, is freed by collect(1)",
+     "cycles", 0, 0, cycle_that_outlived_collect0_is_freed_by_collect1},
     {"a cycle in generation 2 waits for a full collection", "cycles",
      GC_CAP_GENERATIONS, 0, promotion_chain_reaches_generation_two},
     {"a frozen 2-cycle is found only after unfreeze", "cycles",

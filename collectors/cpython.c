@@ -202,7 +202,7 @@ cpython_collect(struct gc_heap *heap, int gen, enum gc_reason why,
 
     struct gc_head unreachable;
     res->visited = gc_cycles_deduce_unreachable(heap, young, &unreachable);
-    gc_cycles_untrack_tuples(young);
+    gc_cycles_untrack_tuples(heap, young);
     if (young != old) {
         if (next == GC_NGENS - 1) {
             st->long_lived_pending += gc_glist_size(young);

@@ -510,8 +510,9 @@ void gc_cycles_region_close(struct gc_region *r);
 void gc_cycles_region_unmark(struct gc_head *set);
 
 /* Untracks the tuples (every collection) and dicts (full collections)
- * of list that hold no container. */
-void gc_cycles_untrack_tuples(struct gc_head *list);
+ * of list that hold no container.  On 2.7 tuples are untracked by
+ * move_unreachable instead, as 2.7 did; then this does nothing. */
+void gc_cycles_untrack_tuples(struct gc_heap *heap, struct gc_head *list);
 /* Full collections up to 3.13; 3.14 removed dict untracking. */
 void gc_cycles_untrack_dicts(struct gc_heap *heap, struct gc_head *list);
 /* kept: where what a resurrection kept goes (may be old). */

@@ -14,7 +14,15 @@
  *     that decision for the next safepoint, as CPython 3.12+ does.
  *   - Survivors move one generation up; a full collection untracks
  *     dicts and resets the long-lived counters.
- * Options: threshold=T0[/T1[/T2]], pending-rule=on|off, and
+ * Options: threshold=T0[/T1[/T2]], pending-rule=on|off, bytes=N,
+ * young-cap=N and generations=1|2|3.  bytes=N is a byte trigger as PEP
+ * 848 proposes: a young collection once N kB have been allocated (every
+ * block, payloads included) since the last collection, in place of the
+ * young object count; older generations still go by their counts.
+ * young-cap=N keeps the object trigger and adds that cap: a young
+ * collection also runs once N kB have been allocated (PEP 848's cap is
+ * about 24 MB, young-cap=24576).  Either fires at the next safepoint,
+ * since an allocation may sit inside some object's construction.
  * generations=1|2|3: with 2, young survivors go straight to the oldest
  * generation (threshold2 and the 25% rule guard it); with 1, every
  * collection takes the whole heap.  Both drop GC_CAP_GENERATIONS, since
@@ -28,9 +36,12 @@
 struct cpython_state {
     uint64_t long_lived_total;   /* survivors of the last full collection */
     uint64_t long_lived_pending; /* promoted into gen 2 since then */
+    uint64_t full_collections;   /* the sweeps: each examines all */
     bool has_pending_rule;
     bool has_custom_thresholds;
     int ngens;                   /* generations=: 1, 2 or 3 */
+    uint64_t trigger_bytes;      /* bytes= or young-cap=, 0: none */
+    bool is_bytes_only;          /* bytes=: no young object trigger */
 };
 
 static gc_init_fn cpython_init;
@@ -39,6 +50,7 @@ static gc_caps_fn cpython_caps;
 static gc_collect_fn cpython_collect;
 static gc_trigger_fn cpython_trigger;
 static gc_retrigger_fn cpython_retrigger;
+static gc_sweeps_fn cpython_sweeps;
 
 /* Parses "T0[/T1[/T2]]": each a C int, as gc.set_threshold takes. */
 static bool
@@ -65,6 +77,26 @@ parse_thresholds(const char *text, int64_t out[3], int *n)
     return false;
 }
 
+/* A byte threshold in kB, 1 to 2^40 (one line in err otherwise). */
+static bool
+parse_kb(const char *key, const char *value, uint64_t *out, char *err,
+         size_t err_bytes)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(value, &end, 10);
+    if (end == value || *end != '\0' || errno != 0 || value[0] == '-' ||
+        v == 0 || v > (1ULL << 40)) {
+        snprintf(err, err_bytes,
+                 "collector 'cpython': bad %s '%s'; expected kB, an integer "
+                 "from 1 to 1099511627776, or off",
+                 key, value);
+        return false;
+    }
+    *out = v * 1024;
+    return true;
+}
+
 static enum gc_status
 cpython_init(struct gc_heap *heap, const struct gc_option_value *opts,
              size_t nopts, void **state, char *err, size_t err_bytes)
@@ -74,9 +106,17 @@ cpython_init(struct gc_heap *heap, const struct gc_option_value *opts,
     int ngens = 3;
     int64_t thresholds[3];
     int nthresholds = 0;
+    uint64_t bytes = 0, cap = 0;
     for (size_t i = 0; i < nopts; i++) {
         const char *key = opts[i].key, *value = opts[i].value;
-        if (strcmp(key, "threshold") == 0) {
+        if ((strcmp(key, "bytes") == 0 || strcmp(key, "young-cap") == 0) &&
+            strcmp(value, "off") != 0) {
+            if (!parse_kb(key, value, key[0] == 'b' ? &bytes : &cap, err,
+                          err_bytes)) {
+                return GC_EINVAL;
+            }
+        }
+        else if (strcmp(key, "threshold") == 0) {
             if (!parse_thresholds(value, thresholds, &nthresholds)) {
                 snprintf(err, err_bytes,
                          "collector 'cpython': bad threshold '%s'; expected "
@@ -115,6 +155,9 @@ cpython_init(struct gc_heap *heap, const struct gc_option_value *opts,
     memset(st, 0, sizeof *st);
     st->has_pending_rule = has_rule;
     st->ngens = ngens;
+    st->is_bytes_only = bytes != 0;
+    st->trigger_bytes = bytes != 0 ? bytes : cap;
+    gc_heap_set_trigger_bytes(heap, st->trigger_bytes);
     for (int g = 0; g < nthresholds; g++) {
         st->has_custom_thresholds |= heap->gens[g].threshold != thresholds[g];
         heap->gens[g].threshold = thresholds[g];
@@ -145,6 +188,12 @@ cpython_caps(const struct gc_heap *heap, const void *state)
     }
     if (st->ngens == 1) {
         caps &= ~GC_CAP_LONG_LIVED_RULE;
+    }
+    if (st->trigger_bytes != 0) {
+        caps &= ~GC_CAP_DEFAULT_THRESHOLDS; /* other collections */
+    }
+    if (st->is_bytes_only) {
+        caps &= ~GC_CAP_AUTOMATIC; /* not by the object count */
     }
     return caps;
 }
@@ -204,9 +253,15 @@ cpython_collect(struct gc_heap *heap, int gen, enum gc_reason why,
     res->visited = gc_cycles_deduce_unreachable(heap, young, &unreachable);
     gc_cycles_untrack_tuples(heap, young);
     if (young != old) {
+        /* Survivors move up: counted when someone keeps the decision
+         * log, or for the 25% rule. */
+        uint64_t n = next == GC_NGENS - 1 || heap->listener.promoted != NULL
+                         ? gc_glist_size(young)
+                         : 0;
         if (next == GC_NGENS - 1) {
-            st->long_lived_pending += gc_glist_size(young);
+            st->long_lived_pending += n;
         }
+        gc_emit_promoted(heap, next, n);
         gc_glist_merge(young, old);
     }
     else {
@@ -221,7 +276,10 @@ cpython_collect(struct gc_heap *heap, int gen, enum gc_reason why,
     gc_cycles_handle_unreachable(heap, &unreachable, old, old, res);
     if (gen == GC_NGENS - 1) {
         gc_free_lists_clear(heap); /* clear_freelists, full only */
+        st->full_collections++;
     }
+    /* Young is empty again: the byte count starts over. */
+    gc_heap_set_trigger_bytes(heap, st->trigger_bytes);
 
     if (heap->debug & GC_DEBUG_STATS) {
         gc_debug_line(heap, "gc: done, %lld unreachable, %lld uncollectable",
@@ -230,30 +288,50 @@ cpython_collect(struct gc_heap *heap, int gen, enum gc_reason why,
     }
 }
 
+/* Is generation g due?  Young by its count, or by bytes (bytes=
+ * replaces the count; young-cap= adds to it). */
+static bool
+is_due(struct gc_heap *heap, const struct cpython_state *st, int g)
+{
+    if (g == 0 && heap->is_bytes_due) {
+        return true;
+    }
+    if (g == 0 && st->is_bytes_only) {
+        return false;
+    }
+    return (int64_t)heap->gens[g].count > heap->gens[g].threshold;
+}
+
 /* gc_select_generation: the oldest generation over its threshold, with
- * the 25% rule guarding generation 2; -1 if none. */
+ * the 25% rule guarding generation 2 (a skip for the decision log); -1
+ * if none. */
 static int
 select_generation(struct gc_heap *heap)
 {
     struct cpython_state *st = state_of(heap);
     if (st->ngens == 1) {
-        return (int64_t)heap->gens[0].count > heap->gens[0].threshold
-                   ? GC_NGENS - 1
-                   : -1;
+        return is_due(heap, st, 0) ? GC_NGENS - 1 : -1;
     }
     for (int g = GC_NGENS - 1; g >= 0; g--) {
         if (st->ngens == 2 && g == 1) {
             continue; /* not in use */
         }
-        if ((int64_t)heap->gens[g].count > heap->gens[g].threshold) {
+        if (is_due(heap, st, g)) {
             if (g == GC_NGENS - 1 && st->has_pending_rule &&
                 st->long_lived_pending < st->long_lived_total / 4) {
+                gc_emit_skip(heap, g, GC_SKIP_PENDING_RULE);
                 continue;
             }
             return g;
         }
     }
     return -1;
+}
+
+static bool
+st_bytes_only(struct gc_heap *heap)
+{
+    return state_of(heap)->is_bytes_only;
 }
 
 static void
@@ -263,12 +341,19 @@ cpython_trigger(struct gc_heap *heap, bool is_safepoint)
         heap->is_gc_scheduled = true; /* _Py_ScheduleGC */
         return;
     }
-    if (!heap->is_enabled) {
+    /* threshold0 == 0 turns every automatic collection off, bytes too. */
+    if (!heap->is_enabled || heap->gens[0].threshold == 0) {
         return;
     }
+    /* By bytes when only the byte trigger made young due. */
+    bool by_bytes = heap->is_bytes_due &&
+                    (st_bytes_only(heap) ||
+                     (int64_t)heap->gens[0].count <= heap->gens[0].threshold);
     int gen = select_generation(heap);
     if (gen >= 0) {
-        gc_collect_with_callback(heap, gen, GC_REASON_THRESHOLD);
+        gc_collect_with_callback(heap, gen,
+                                 by_bytes ? GC_REASON_BYTES
+                                          : GC_REASON_THRESHOLD);
     }
 }
 
@@ -279,12 +364,21 @@ static void
 cpython_retrigger(struct gc_heap *heap)
 {
     int64_t t0 = heap->gens[0].threshold;
-    if (!heap->is_enabled || t0 == 0) {
+    if (!heap->is_enabled || t0 == 0 || state_of(heap)->is_bytes_only) {
         heap->trigger_count = UINT64_MAX;
     }
     else {
         heap->trigger_count = t0 < 0 ? 0 : (uint64_t)t0;
     }
+}
+
+/* Liveness: a full collection examines every generation, so garbage is
+ * freed by the next one (the 25% rule only delays it). */
+static uint64_t
+cpython_sweeps(const struct gc_heap *heap, const void *state)
+{
+    (void)heap;
+    return ((const struct cpython_state *)state)->full_collections;
 }
 
 static const struct gc_option cpython_options[] = {
@@ -293,6 +387,10 @@ static const struct gc_option cpython_options[] = {
     {"pending-rule", "on",
      "on|off: skip full collections while pending < total/4"},
     {"generations", "3", "1|2|3: how many generations are in use"},
+    {"bytes", "off",
+     "N|off: young collection after N kB allocated (PEP 848), not objects"},
+    {"young-cap", "off",
+     "N|off: also a young collection after N kB allocated (PEP 848: 24576)"},
     {NULL, NULL, NULL},
 };
 
@@ -306,4 +404,6 @@ const struct gc_collector gc_collector_cpython = {
     .collect = cpython_collect,
     .trigger = cpython_trigger,
     .retrigger = cpython_retrigger,
+    .sweeps = cpython_sweeps,
+    .sweep_bound = 1,
 };

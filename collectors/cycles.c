@@ -66,29 +66,6 @@ subtract_refs(struct gc_head *containers)
     }
 }
 
-/* TEST KNOB (GCLAB_DEBUG_EXTRA_TRAVERSE=1, gc-internal.h): one more
- * traverse of every member, visiting each reference and changing
- * nothing -- the kind of slip that leaves every counter exact and only
- * the instruction count shows. */
-static int
-visit_nothing(struct gc_object *obj, void *arg)
-{
-    (void)obj;
-    ++*(uint64_t *)arg;
-    return 0;
-}
-
-static void
-extra_traverse(struct gc_head *containers)
-{
-    uint64_t visits = 0;
-    for (struct gc_head *h = gc_head_next(containers); h != containers;
-         h = gc_head_next(h)) {
-        struct gc_object *obj = gc_object_of(h);
-        obj->type->traverse(obj, visit_nothing, &visits);
-    }
-}
-
 static int
 visit_reachable(struct gc_object *obj, void *arg)
 {
@@ -176,8 +153,8 @@ gc_cycles_deduce_unreachable(struct gc_heap *heap, struct gc_head *young,
     size_t n = update_refs(young);
     gc_emit_phase_end(heap, GC_PHASE_UPDATE_REFS);
     subtract_refs(young);
-    if (heap->has_extra_traverse) {
-        extra_traverse(young); /* TEST KNOB: wasted work, on request */
+    if (heap->debug_hook != NULL) {
+        heap->debug_hook(heap, young, n); /* test knobs only (debug.c) */
     }
     gc_emit_phase_end(heap, GC_PHASE_SUBTRACT_REFS);
     gc_glist_init(unreachable);
@@ -353,7 +330,14 @@ move_legacy_finalizer_reachable(struct gc_head *finalizers)
 /* Clears every weakref to an unreachable object before anything can
  * run, so that no callback can reach one.  Callbacks run only for
  * weakrefs that are not garbage themselves.  Returns how many weakrefs
- * their callback's end freed; those count as collected. */
+ * their callback's end freed; those count as collected.
+ *
+ * 3.15 clears only the weakrefs that have a callback here; the others,
+ * and weakrefs that are garbage themselves, wait for clear_weakrefs
+ * after the finalizers, on what is still unreachable then.  So a
+ * finalizer sees its object through a plain weakref, and one to an
+ * object a finalizer resurrects survives (measured on 3.15.2:
+ * tests/probes/fin.py, docs/cpython-3.14-3.15.md). */
 static int64_t
 handle_weakrefs(struct gc_heap *heap, struct gc_head *unreachable,
                 struct gc_head *old)
@@ -363,7 +347,8 @@ handle_weakrefs(struct gc_heap *heap, struct gc_head *unreachable,
     /* bpo-38006 (3.8.0 on): a weakref that is itself garbage is cleared
      * first, so its callback cannot run from delete_garbage when its
      * referent dies outside the set.  2.7 never did this. */
-    bool clear_trash_weakrefs = heap->profile >= GC_PROFILE_3_8;
+    bool is_315 = heap->profile >= GC_PROFILE_3_15;
+    bool clear_trash_weakrefs = heap->profile >= GC_PROFILE_3_8 && !is_315;
     struct gc_head *next;
     for (struct gc_head *h = gc_head_next(unreachable); h != unreachable;
          h = next) {
@@ -376,9 +361,13 @@ handle_weakrefs(struct gc_heap *heap, struct gc_head *unreachable,
         if (wrlist == NULL) {
             continue;
         }
-        while (*wrlist != NULL) {
-            struct gc_object *wr = *wrlist;
-            gc_weakref_clear_ref(wr); /* advances *wrlist */
+        struct gc_object *after;
+        for (struct gc_object *wr = *wrlist; wr != NULL; wr = after) {
+            after = gc_weakref_next(wr);
+            if (is_315 && gc_weakref_callback(wr, NULL) == NULL) {
+                continue; /* clear_weakrefs, after the finalizers */
+            }
+            gc_weakref_clear_ref(wr);
             if (gc_weakref_callback(wr, NULL) == NULL) {
                 continue;
             }
@@ -411,6 +400,25 @@ handle_weakrefs(struct gc_heap *heap, struct gc_head *unreachable,
     }
     gc_emit_phase_end(heap, GC_PHASE_WEAKREFS);
     return freed;
+}
+
+/* 3.15: after the finalizers, every weakref to what is still
+ * unreachable, and every weakref that is unreachable itself, is
+ * cleared before delete_garbage can expose a half-cleared object. */
+static void
+clear_weakrefs(struct gc_head *unreachable)
+{
+    for (struct gc_head *h = gc_head_next(unreachable); h != unreachable;
+         h = gc_head_next(h)) {
+        struct gc_object *obj = gc_object_of(h);
+        if (obj->type->kind == GC_KIND_WEAKREF) {
+            gc_weakref_clear_ref(obj);
+        }
+        struct gc_object **wrlist = gc_weaklist_of(obj);
+        while (wrlist != NULL && *wrlist != NULL) {
+            gc_weakref_clear_ref(*wrlist); /* advances *wrlist */
+        }
+    }
 }
 
 /* ---- finalizers and resurrection ----------------------------------- */
@@ -570,6 +578,9 @@ gc_cycles_handle_unreachable(struct gc_heap *heap,
             struct gc_head final_unreachable;
             handle_resurrected_objects(heap, unreachable, &final_unreachable,
                                        kept);
+            if (heap->profile >= GC_PROFILE_3_15) {
+                clear_weakrefs(&final_unreachable);
+            }
             m += (int64_t)gc_glist_size(&final_unreachable);
             delete_garbage(heap, &final_unreachable, old);
         }

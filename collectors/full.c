@@ -12,7 +12,15 @@
  * threshold0 == 0 (gc.set_threshold(0)) disables automatic collection,
  * as everywhere.
  *
- * Options: ratio (default 0.25), min (default 700). */
+ * Options: ratio (default 0.25), min (default 700), and defer=off|os|
+ * live, the free-threaded build's memory deferral (CPython 3.14,
+ * issue 133399): a due collection is skipped unless memory grew 10%
+ * since the last collection or the count passed 40x the trigger.  With
+ * defer=os memory is what the process holds from the system
+ * (gc_heap_os_bytes), which an allocator that keeps freed pages never
+ * lowers, so the skip acts like a 40x threshold (issue 148937); with
+ * defer=live it is the allocator's live bytes, as the fix (PR 148940)
+ * asks mimalloc. */
 #include "gc-internal.h"
 
 #include <errno.h>
@@ -23,7 +31,20 @@ struct full_state {
     double ratio;
     uint64_t min;
     uint64_t survivors; /* tracked objects after the last collection */
+    uint64_t collections; /* the sweeps: each examines all */
+    int defer;          /* DEFER_* */
+    uint64_t last_mem;  /* memory as defer= reads it, at the last one */
+    bool is_deferring;  /* a skip was logged since the last collection */
 };
+
+enum { DEFER_OFF, DEFER_OS, DEFER_LIVE };
+
+static uint64_t
+memory_now(const struct gc_heap *heap, int defer)
+{
+    return defer == DEFER_OS ? gc_heap_os_bytes(heap)
+                             : gc_heap_stats(heap)->live_bytes;
+}
 
 static gc_init_fn full_init;
 static gc_destroy_fn full_destroy;
@@ -31,6 +52,7 @@ static gc_caps_fn full_caps;
 static gc_collect_fn full_collect;
 static gc_trigger_fn full_trigger;
 static gc_retrigger_fn full_retrigger;
+static gc_sweeps_fn full_sweeps;
 
 static enum gc_status
 full_init(struct gc_heap *heap, const struct gc_option_value *opts,
@@ -38,6 +60,7 @@ full_init(struct gc_heap *heap, const struct gc_option_value *opts,
 {
     double ratio = 0.25;
     uint64_t min = 700;
+    int defer = DEFER_OFF;
     *state = NULL;
     for (size_t i = 0; i < nopts; i++) {
         const char *v = opts[i].value;
@@ -66,6 +89,22 @@ full_init(struct gc_heap *heap, const struct gc_option_value *opts,
             }
             min = m;
         }
+        else if (strcmp(opts[i].key, "defer") == 0) {
+            static const char *const names[] = {"off", "os", "live"};
+            defer = -1;
+            for (int k = 0; k < 3; k++) {
+                if (strcmp(v, names[k]) == 0) {
+                    defer = k;
+                }
+            }
+            if (defer < 0) {
+                snprintf(err, err_bytes,
+                         "collector 'full': bad defer '%s'; expected off, os "
+                         "or live",
+                         v);
+                return GC_EINVAL;
+            }
+        }
     }
     struct full_state *st = gc_mem_alloc(heap, sizeof *st);
     if (st == NULL) {
@@ -75,6 +114,10 @@ full_init(struct gc_heap *heap, const struct gc_option_value *opts,
     st->ratio = ratio;
     st->min = min;
     st->survivors = 0;
+    st->collections = 0;
+    st->defer = defer;
+    st->last_mem = 0;
+    st->is_deferring = false;
     *state = st;
     return GC_OK;
 }
@@ -129,6 +172,9 @@ full_collect(struct gc_heap *heap, int gen, enum gc_reason why,
     gc_emit_phase_end(heap, GC_PHASE_UNTRACK);
     gc_cycles_handle_unreachable(heap, &unreachable, all, all, res);
     gc_free_lists_clear(heap); /* every collection is a full one */
+    st->collections++;
+    st->last_mem = memory_now(heap, st->defer);
+    st->is_deferring = false;
     full_retrigger(heap);
 }
 
@@ -139,15 +185,36 @@ full_trigger(struct gc_heap *heap, bool is_safepoint)
         heap->is_gc_scheduled = true;
         return;
     }
-    if (heap->is_enabled && heap->gens[0].count > heap->trigger_count) {
-        gc_collect_with_callback(heap, GC_NGENS - 1, GC_REASON_THRESHOLD);
+    if (!heap->is_enabled || heap->gens[0].count <= heap->trigger_count) {
+        return;
     }
+    struct full_state *st = heap->collector_state;
+    if (st->defer != DEFER_OFF &&
+        memory_now(heap, st->defer) <= st->last_mem + st->last_mem / 10 &&
+        heap->gens[0].count <= 40 * heap->trigger_count) {
+        if (!st->is_deferring) {
+            gc_emit_skip(heap, GC_NGENS - 1, GC_SKIP_MEMORY);
+            st->is_deferring = true;
+        }
+        return;
+    }
+    gc_collect_with_callback(heap, GC_NGENS - 1, GC_REASON_THRESHOLD);
+}
+
+/* Liveness: every collection examines the whole heap. */
+static uint64_t
+full_sweeps(const struct gc_heap *heap, const void *state)
+{
+    (void)heap;
+    return ((const struct full_state *)state)->collections;
 }
 
 static const struct gc_option full_options[] = {
     {"ratio", "0.25",
      "collect after ratio x survivors of the last collection allocations"},
     {"min", "700", "but never after fewer allocations than this"},
+    {"defer", "off",
+     "off|os|live: skip unless memory grew 10% (3.14t); os never falls"},
     {NULL, NULL, NULL},
 };
 
@@ -161,4 +228,6 @@ const struct gc_collector gc_collector_full = {
     .collect = full_collect,
     .trigger = full_trigger,
     .retrigger = full_retrigger,
+    .sweeps = full_sweeps,
+    .sweep_bound = 1,
 };

@@ -109,16 +109,35 @@ struct gc_pool {
     bool is_shuffled;
     uint64_t rng;
     struct gc_pool_reserve reserve[GC_POOL_CLASSES];
+    size_t threshold; /* largest small request: 512, or 256 on 2.7 */
 };
 void gc_pool_init(struct gc_pool *pool, enum gc_layout layout,
-                  uint64_t seed, struct gc_allocator *out);
+                  uint64_t seed, size_t threshold, struct gc_allocator *out);
 void gc_pool_fini(struct gc_pool *pool);
 size_t gc_pool_arena_count(const struct gc_pool *pool);
 enum gc_status gc_pool_prefault(struct gc_pool *pool, uint64_t bytes);
 
+/* A test knob's hook (debug.c): run inside a collection on the set
+ * being collected (n objects), after subtract_refs.  It may traverse;
+ * it must not change any object, list or count. */
+typedef void gc_debug_hook_fn(struct gc_heap *heap, struct gc_head *set,
+                              size_t n);
+/* Reads the knobs from the environment into a new heap. */
+void gc_debug_init(struct gc_heap *heap);
+
 struct gc_heap {
     struct gc_heap_inline pub; /* first: gc_decref reads it */
     enum gc_profile profile;
+    /* pymalloc's SMALL_REQUEST_THRESHOLD on the profile: 512 on 3.x,
+     * 256 on 2.7.  Requests up to it are small blocks (arenas). */
+    size_t small_threshold;
+    /* Byte events: gross_allocated_bytes reaching next_byte_event calls
+     * gc_byte_event, which schedules a byte-triggered collection at
+     * trigger_bytes (UINT64_MAX: none) and samples memory at
+     * next_sample_bytes (UINT64_MAX: no series).  One compare per
+     * allocation either way. */
+    uint64_t next_byte_event, trigger_bytes, next_sample_bytes;
+    bool is_bytes_due;     /* the byte trigger fired; not yet collected */
     struct gc_allocator alloc;
     bool has_pool;         /* alloc is &pool's */
     struct gc_pool pool;
@@ -153,11 +172,13 @@ struct gc_heap {
     int checks;            /* verifier level after collections */
     bool is_stress;        /* GCLAB_STRESS: also every 64th allocation */
     bool is_collect_every_alloc; /* the config's stress mode */
-    /* TEST KNOB, GCLAB_DEBUG_EXTRA_TRAVERSE=1: every collection walks its
-     * set with traverse once more, doing nothing -- extra work that no
-     * counter sees, for showing that gclab check's instruction-count
-     * gate catches it (scripts/icount-trials.sh).  Never a result. */
-    bool has_extra_traverse;
+    /* TEST KNOBS (debug.c): called inside each collection, after
+     * subtract_refs, on the set being collected; NULL unless a knob is
+     * set (GCLAB_DEBUG_EXTRA_TRAVERSE=PCT).  A hook, not a listener: it
+     * wastes work on purpose so that gclab's gates can be shown to see
+     * it, and never reads a clock.  Never a result. */
+    gc_debug_hook_fn *debug_hook;
+    uint32_t debug_extra_traverse_pct;
 
     struct gc_free_lists free_lists;
     struct gc_object *roots; /* dict */
@@ -182,6 +203,47 @@ struct gc_heap {
 
 /* ---- memory ------------------------------------------------------ */
 
+void gc_byte_event(struct gc_heap *heap);
+/* Arms the byte trigger for bytes more of gross allocation from now (0:
+ * disarms it). */
+void gc_heap_set_trigger_bytes(struct gc_heap *heap, uint64_t bytes);
+
+/* The OS-visible bytes only rise when a peak or the big blocks do. */
+static inline void
+gc_os_peak_update(struct gc_heap *heap)
+{
+    struct gc_heap_stats *s = &heap->stats;
+    uint64_t os = ((s->small_peak_bytes + 0xfffff) & ~(uint64_t)0xfffff) +
+                  s->medium_peak_bytes + s->big_live_bytes;
+    if (os > s->os_peak_bytes) {
+        s->os_peak_bytes = os;
+    }
+}
+
+/* Blocks above the small threshold, by path (gc_heap_stats): medium
+ * from malloc's heap, big mapped alone.  Out of line: rare. */
+void gc_mem_account_large(struct gc_heap *heap, uint64_t n_bytes,
+                          bool is_add);
+
+/* After live_bytes rose by a small block: the small blocks' peak (live
+ * less the large ones), and the OS-visible peak when that crosses into
+ * another arena.  Small blocks are most allocations, so this is one
+ * subtraction and a compare unless the heap is at its peak. */
+static inline void
+gc_mem_small_added(struct gc_heap *heap)
+{
+    struct gc_heap_stats *s = &heap->stats;
+    uint64_t small = s->live_bytes - s->medium_live_bytes - s->big_live_bytes;
+    if (small > s->small_peak_bytes) {
+        bool is_new_arena = (small - 1) >> 20 != (s->small_peak_bytes - 1) >> 20 ||
+                            s->small_peak_bytes == 0;
+        s->small_peak_bytes = small;
+        if (is_new_arena) {
+            gc_os_peak_update(heap);
+        }
+    }
+}
+
 static inline void *
 gc_mem_alloc(struct gc_heap *heap, size_t n_bytes)
 {
@@ -194,6 +256,19 @@ gc_mem_alloc(struct gc_heap *heap, size_t n_bytes)
     heap->stats.live_bytes += n_bytes;
     if (heap->stats.live_bytes > heap->stats.peak_bytes) {
         heap->stats.peak_bytes = heap->stats.live_bytes;
+    }
+    if (n_bytes > heap->small_threshold) {
+        gc_mem_account_large(heap, n_bytes, true);
+    }
+    else {
+        gc_mem_small_added(heap);
+    }
+    /* Only here, not in resize: an event may walk the heap (the
+     * accounting run's mark), and a fresh block is not yet referenced
+     * by anything, whereas a resized one may be half moved. */
+    if ((heap->stats.gross_allocated_bytes += n_bytes) >=
+        heap->next_byte_event) {
+        gc_byte_event(heap);
     }
     return p;
 }
@@ -214,6 +289,18 @@ gc_mem_resize(struct gc_heap *heap, void *ptr, size_t old_bytes,
     if (heap->stats.live_bytes > heap->stats.peak_bytes) {
         heap->stats.peak_bytes = heap->stats.live_bytes;
     }
+    if (old_bytes > heap->small_threshold) {
+        gc_mem_account_large(heap, old_bytes, false);
+    }
+    if (new_bytes > heap->small_threshold) {
+        gc_mem_account_large(heap, new_bytes, true);
+    }
+    else if (new_bytes > old_bytes || old_bytes > heap->small_threshold) {
+        gc_mem_small_added(heap);
+    }
+    if (new_bytes > old_bytes) {
+        heap->stats.gross_allocated_bytes += new_bytes - old_bytes;
+    }
     return p;
 }
 
@@ -226,6 +313,9 @@ gc_mem_free(struct gc_heap *heap, void *ptr, size_t n_bytes)
     assert(heap->stats.live_bytes >= n_bytes);
     heap->stats.frees++;
     heap->stats.live_bytes -= n_bytes;
+    if (n_bytes > heap->small_threshold) {
+        gc_mem_account_large(heap, n_bytes, false);
+    }
     heap->alloc.free(heap->alloc.ctx, ptr, n_bytes);
 }
 
@@ -466,6 +556,22 @@ gc_glist_size(const struct gc_head *list)
 #endif
 
 static inline void
+gc_emit_skip(struct gc_heap *heap, int gen, enum gc_skip why)
+{
+    if (GCLAB_EVENTS && heap->listener.skip != NULL) {
+        heap->listener.skip(heap->listener.data, gen, why);
+    }
+}
+
+static inline void
+gc_emit_promoted(struct gc_heap *heap, int gen, uint64_t objects)
+{
+    if (GCLAB_EVENTS && objects > 0 && heap->listener.promoted != NULL) {
+        heap->listener.promoted(heap->listener.data, gen, objects);
+    }
+}
+
+static inline void
 gc_emit_phase_end(struct gc_heap *heap, enum gc_phase phase)
 {
     if (GCLAB_EVENTS && heap->listener.phase_end != NULL) {
@@ -526,6 +632,7 @@ void gc_cycles_handle_unreachable(struct gc_heap *heap,
 extern const struct gc_type gc_type_none;
 extern const struct gc_type gc_type_int;
 extern const struct gc_type gc_type_str;
+extern const struct gc_type gc_type_bytes;
 extern const struct gc_type gc_type_list;
 extern const struct gc_type gc_type_tuple;
 extern const struct gc_type gc_type_dict;
@@ -561,6 +668,8 @@ void gc_weakref_forget(struct gc_object *wr);
 void gc_weakref_clear_ref(struct gc_object *wr);
 gc_weakref_callback_fn *gc_weakref_callback(const struct gc_object *wr,
                                             void **data);
+/* The weakref after wr in its referent's list, or NULL. */
+struct gc_object *gc_weakref_next(const struct gc_object *wr);
 
 /* The address of an object's weakref list head, or NULL if its type does
  * not support weakrefs. */

@@ -62,16 +62,17 @@ const char *gc_status_str(enum gc_status status);
 enum gc_profile {
     GC_PROFILE_2_7,  /* 2.7.18: legacy __del__, separate instance dicts */
     GC_PROFILE_3_8,  /* 3.8.18 (3.4-3.10): PEP 442, separate dicts */
-    GC_PROFILE_3_11, /* 3.11.7 (3.11-3.12): inline values; the default */
+    GC_PROFILE_3_11, /* 3.11.7 (3.11-3.12): inline values */
     GC_PROFILE_3_13, /* 3.13.0: as 3.11, threshold 2000, deferred gc */
-    GC_PROFILE_3_14, /* 3.14.10 (3.14.5+, generational again): dicts
+    GC_PROFILE_3_14, /* 3.14.10 (3.14.5+, generational again; the
+                      * default, the release most people run): dicts
                       * tracked from creation and never untracked, a
                       * tuple of atoms untracked from creation */
     GC_PROFILE_3_15, /* 3.15.2: as 3.14; stats and callbacks carry
                       * candidates and duration; small ints to 1024 */
 };
 #define GC_PROFILE_COUNT 6
-#define GC_PROFILE_DEFAULT GC_PROFILE_3_11
+#define GC_PROFILE_DEFAULT GC_PROFILE_3_14
 
 const char *gc_profile_name(enum gc_profile profile); /* "3.11" */
 /* Every profile's name, space-separated, for messages. */
@@ -141,6 +142,7 @@ enum gc_kind {
     GC_KIND_DICT,
     GC_KIND_WEAKREF,
     GC_KIND_TYPE, /* a class (a heap type): see gc_class_new */
+    GC_KIND_BYTES, /* an untracked byte string: a payload */
 };
 
 #define GC_TYPE_GC ((uint32_t)1)        /* a container with a GC head */
@@ -320,7 +322,23 @@ struct gc_heap_stats {
      * ignored in ..." and go on: e.g. a resurrecting finalizer that ran
      * out of memory appending to its list (the object then dies). */
     uint64_t unraisable_errors;
+    /* Memory as the program would see it (the series of gclab run):
+     * bytes ever requested, and the live bytes split by the path
+     * pymalloc gives them -- small blocks (up to the profile's
+     * threshold, 512 bytes on 3.x, 256 on 2.7) from arenas, medium
+     * ones (up to GC_MMAP_THRESHOLD) from malloc's heap, big ones
+     * mapped on their own -- with the peaks that gc_heap_os_bytes
+     * needs. */
+    uint64_t gross_allocated_bytes;
+    uint64_t small_peak_bytes; /* small live = live - medium - big */
+    uint64_t medium_live_bytes, medium_peak_bytes;
+    uint64_t big_live_bytes;
+    uint64_t os_peak_bytes; /* the highest gc_heap_os_bytes yet */
 };
+/* glibc's default M_MMAP_THRESHOLD: blocks from here up are mapped on
+ * their own and unmapped when freed; smaller ones come from a heap
+ * that malloc reuses but does not give back. */
+#define GC_MMAP_THRESHOLD ((uint64_t)128 * 1024)
 
 void gc_heap_config_init(struct gc_heap_config *cfg);
 enum gc_status gc_heap_new(const struct gc_heap_config *cfg,
@@ -340,6 +358,19 @@ const struct gc_heap_stats *gc_heap_stats(const struct gc_heap *heap);
 uint64_t gc_heap_arena_bytes(const struct gc_heap *heap);
 /* The most the pools ever held mapped. */
 uint64_t gc_heap_arena_peak_bytes(const struct gc_heap *heap);
+/* OS-visible memory, modelled from the counters above and nothing
+ * else, so that it is the same on the pool, on malloc (sanitizer
+ * builds, GCLAB_MALLOC=malloc) and with --prefault: the 1 MiB arenas
+ * the small blocks' peak needed (an arena goes back only once every
+ * block in it is free, which in a long-running heap with survivors
+ * scattered through it is as good as never), plus the peak of
+ * malloc's heap (it reuses freed blocks but keeps their pages), plus
+ * the big blocks live now (mapped alone, unmapped when freed).  It
+ * never falls while the small and medium blocks stay at their peak:
+ * what a process's size does under an allocator that keeps pages. */
+uint64_t gc_heap_os_bytes(const struct gc_heap *heap);
+/* Starts peak_bytes over from the live bytes now, for a region's peak. */
+void gc_heap_reset_peak(struct gc_heap *heap);
 /* Maps and writes arenas for bytes more of small objects now, kept
  * mapped while empty, so that a measured region that follows does not
  * pay first-touch page faults for them.  Nothing on malloc heaps. */
@@ -379,6 +410,18 @@ struct gc_object *gc_str_from_cstr(struct gc_heap *heap, const char *text);
 const char *gc_str_cstr(const struct gc_object *obj); /* NUL-terminated */
 size_t gc_str_len(const struct gc_object *obj);
 bool gc_str_equal(const struct gc_object *a, const struct gc_object *b);
+
+/* bytes of n_bytes (bytes(n)): an untracked atom whose
+ * sys.getsizeof is the profile's (2.7 str: 37 + n; 3.x: 33 + n), and
+ * which takes exactly that from the heap's allocator, as CPython's
+ * PyBytes_FromStringAndSize asks pymalloc (a small block up to the
+ * profile's threshold, malloc above).  The content is not written:
+ * nothing reads it.  GC_EINVAL for a size Python refuses (above
+ * GC_BYTES_MAX, as PY_SSIZE_T_MAX less the header), GC_ENOMEM. */
+#define GC_BYTES_MAX ((uint64_t)INT64_MAX - 64)
+enum gc_status gc_bytes_new(struct gc_heap *heap, uint64_t n_bytes,
+                            struct gc_object **out);
+uint64_t gc_bytes_len(const struct gc_object *obj);
 
 /* ---- list -------------------------------------------------------- */
 
@@ -656,7 +699,21 @@ enum gc_reason {
     GC_REASON_THRESHOLD, /* an allocation crossed the trigger */
     GC_REASON_MANUAL,    /* gc.collect() */
     GC_REASON_SHUTDOWN,
+    GC_REASON_BYTES,     /* bytes allocated crossed the byte trigger */
 };
+const char *gc_reason_name(enum gc_reason why); /* "threshold" */
+
+/* Why a collection that was due did not run (the decision log). */
+#define GC_SKIP_LIST(S)                                                     \
+    S(GC_SKIP_PENDING_RULE, "pending-rule")                                 \
+    S(GC_SKIP_MEMORY, "memory-deferral")
+enum gc_skip {
+#define S(name, text) name,
+    GC_SKIP_LIST(S)
+#undef S
+        GC_SKIP_COUNT
+};
+const char *gc_skip_name(enum gc_skip why);
 
 #define GC_PHASE_LIST(P)                                                    \
     P(GC_PHASE_UPDATE_REFS, "update_refs")                                  \
@@ -690,6 +747,16 @@ struct gc_listener {
      * freed in all.  May be NULL. */
     void (*cascade_begin)(void *data);
     void (*cascade_end)(void *data, uint64_t freed);
+    /* The decision log: a due collection of gen was skipped, and
+     * survivors moved into gen (objects) by a collection.  May be
+     * NULL. */
+    void (*skip)(void *data, int gen, enum gc_skip why);
+    void (*promoted)(void *data, int gen, uint64_t objects);
+    /* Called every sample_interval_bytes of gross allocation (0: never),
+     * at the allocation that crosses the mark, for a memory series.  It
+     * must not allocate from the heap. */
+    void (*memory_sample)(void *data);
+    uint64_t sample_interval_bytes;
 };
 #define GC_CASCADE_ANNOUNCE 64
 /* Copies *listener; NULL removes it. */
@@ -773,6 +840,14 @@ typedef void gc_retrigger_fn(struct gc_heap *heap);
 /* With has_decref_hook: a decrement left obj's count above zero, and a
  * container is about to be freed (forget it). */
 typedef void gc_object_fn(struct gc_heap *heap, struct gc_object *obj);
+/* Liveness, what a cycle collector promises without gc.collect(2): the
+ * sweeps it has completed, each a run of collections that together
+ * examined every object tracked when the run began with all it reaches.
+ * Garbage there is when this reads E is freed by the time it reads E +
+ * the collector's sweep_bound.  Not promised for what legacy finalizers,
+ * frozen objects or gc.garbage keep; on 3.8 a batch that a resurrection
+ * kept starts counting again. */
+typedef uint64_t gc_sweeps_fn(const struct gc_heap *heap, const void *state);
 
 struct gc_collector {
     const char *name;        /* CLI and results key, e.g. "cpython" */
@@ -786,6 +861,8 @@ struct gc_collector {
     gc_retrigger_fn *retrigger; /* NULL: the trigger never fires */
     gc_object_fn *decref_hook;  /* NULL: no candidate roots */
     gc_object_fn *forget;       /* with decref_hook */
+    gc_sweeps_fn *sweeps;       /* NULL: no liveness promise */
+    unsigned sweep_bound;       /* in sweeps, at least 1 */
 };
 
 /* The registry (registry.c): NULL-terminated, the reference first. */
@@ -819,6 +896,10 @@ enum gc_status gc_heap_new_spec(const char *spec,
                                 struct gc_heap **out, char *err,
                                 size_t err_bytes);
 const struct gc_collector *gc_heap_collector(const struct gc_heap *heap);
+/* The heap's collector's liveness promise (gc_sweeps_fn): false if it
+ * makes none; else the sweeps completed so far and the bound. */
+bool gc_heap_sweeps(const struct gc_heap *heap, uint64_t *sweeps,
+                    unsigned *bound);
 
 /* ---- verification -------------------------------------------------- */
 
@@ -834,8 +915,9 @@ enum gc_status gc_heap_verify(struct gc_heap *heap, int level, char *err,
  * gc_object_py_sizeof counts them.  Found as a full collection finds
  * them (refcounts less internal references give the roots; a mark from
  * the roots), but without changing anything, so the harness can call it
- * from a collection's begin event.  Untracked objects held only by the
- * garbage (atoms, untracked tuples) are not counted.  O(tracked); one
+ * from a collection's begin event.  Payloads (bytes) that only the
+ * garbage holds are counted; other untracked objects held only by the
+ * garbage (ints, str, untracked tuples and dicts) are not.  O(tracked); one
  * malloc'd stack.  GC_ENOMEM, or GC_EINVAL if a refcount is below the
  * references to it (as gc_heap_verify level 2 reports). */
 enum gc_status gc_heap_garbage(struct gc_heap *heap, uint64_t *objects,

@@ -72,6 +72,17 @@ gc_heap_collector(const struct gc_heap *heap)
     return heap->collector;
 }
 
+bool
+gc_heap_sweeps(const struct gc_heap *heap, uint64_t *sweeps, unsigned *bound)
+{
+    if (heap->collector->sweeps == NULL) {
+        return false;
+    }
+    *sweeps = heap->collector->sweeps(heap, heap->collector_state);
+    *bound = heap->collector->sweep_bound;
+    return true;
+}
+
 /* ---- collections -------------------------------------------------- */
 
 void
@@ -351,6 +362,38 @@ gc_set_listener(struct gc_heap *heap, const struct gc_listener *listener)
     else {
         heap->listener = *listener;
     }
+    heap->next_sample_bytes =
+        heap->listener.memory_sample != NULL &&
+                heap->listener.sample_interval_bytes != 0
+            ? heap->stats.gross_allocated_bytes +
+                  heap->listener.sample_interval_bytes
+            : UINT64_MAX;
+    heap->next_byte_event = heap->trigger_bytes < heap->next_sample_bytes
+                                ? heap->trigger_bytes
+                                : heap->next_sample_bytes;
+}
+
+const char *
+gc_reason_name(enum gc_reason why)
+{
+    static const char *const names[] = {"threshold", "manual", "shutdown",
+                                        "bytes"};
+    return (unsigned)why < sizeof names / sizeof *names ? names[why] : "?";
+}
+
+const char *
+gc_skip_name(enum gc_skip why)
+{
+    switch (why) {
+#define S(name, text)                                                       \
+    case name:                                                              \
+        return text;
+        GC_SKIP_LIST(S)
+#undef S
+    case GC_SKIP_COUNT:
+        break;
+    }
+    return "?";
 }
 
 /* ---- freeze ------------------------------------------------------- */

@@ -321,7 +321,7 @@ use_system_malloc(void)
 /* The verifier level: the build's default, raised by GCLAB_CHECKS=N;
  * GCLAB_STRESS=1 means level 2, also every 64th allocation.  Neither
  * changes when collections happen, and neither does the test knob
- * GCLAB_DEBUG_EXTRA_TRAVERSE=1 (wasted work for gclab check to find). */
+ * GCLAB_DEBUG_EXTRA_TRAVERSE=PCT (wasted work for the gates to find). */
 static void
 read_check_level(struct gc_heap *heap)
 {
@@ -336,9 +336,8 @@ read_check_level(struct gc_heap *heap)
         heap->checks = 2;
         heap->is_stress = true;
     }
-    /* A test knob, not a setting: see has_extra_traverse. */
-    env = getenv("GCLAB_DEBUG_EXTRA_TRAVERSE");
-    heap->has_extra_traverse = env != NULL && strcmp(env, "1") == 0;
+    /* Test knobs, not settings (debug.c). */
+    gc_debug_init(heap);
 }
 
 static void
@@ -365,6 +364,10 @@ gc_heap_new(const struct gc_heap_config *cfg, struct gc_heap **out)
         return GC_ENOMEM;
     }
     heap->profile = cfg->profile;
+    heap->small_threshold = heap->profile == GC_PROFILE_2_7 ? 256 : 512;
+    heap->next_byte_event = UINT64_MAX;
+    heap->trigger_bytes = UINT64_MAX;
+    heap->next_sample_bytes = UINT64_MAX;
     if (cfg->allocator != NULL) {
         heap->alloc = *cfg->allocator;
     }
@@ -373,7 +376,7 @@ gc_heap_new(const struct gc_heap_config *cfg, struct gc_heap **out)
     }
     else {
         gc_pool_init(&heap->pool, cfg->layout, cfg->layout_seed,
-                     &heap->alloc);
+                     heap->small_threshold, &heap->alloc);
         heap->has_pool = true;
     }
     for (int g = 0; g < GC_NGENS; g++) {
@@ -467,7 +470,10 @@ gc_heap_destroy(struct gc_heap *heap)
     heap->is_destroying = true;
     heap->trigger_count = UINT64_MAX;
     heap->pub.has_decref_hook = false;
-    if (heap->collector != NULL && heap->collector->destroy != NULL) {
+    /* No state: heap creation failed before the collector's init ran
+     * (or in it, which leaves nothing behind). */
+    if (heap->collector != NULL && heap->collector->destroy != NULL &&
+        heap->collector_state != NULL) {
         heap->collector->destroy(heap, heap->collector_state);
     }
     heap->collector_state = NULL;
@@ -519,6 +525,90 @@ gc_heap_arena_peak_bytes(const struct gc_heap *heap)
 {
     return heap->has_pool ? (uint64_t)heap->pool.peak_arenas * (1024 * 1024)
                           : 0;
+}
+
+uint64_t
+gc_heap_os_bytes(const struct gc_heap *heap)
+{
+    const uint64_t arena = 1024 * 1024;
+    const struct gc_heap_stats *s = &heap->stats;
+    return (s->small_peak_bytes + arena - 1) / arena * arena +
+           s->medium_peak_bytes + s->big_live_bytes;
+}
+
+void
+gc_mem_account_large(struct gc_heap *heap, uint64_t n_bytes, bool is_add)
+{
+    struct gc_heap_stats *s = &heap->stats;
+    if (n_bytes < GC_MMAP_THRESHOLD) {
+        if (!is_add) {
+            s->medium_live_bytes -= n_bytes;
+        }
+        else if ((s->medium_live_bytes += n_bytes) > s->medium_peak_bytes) {
+            s->medium_peak_bytes = s->medium_live_bytes;
+            gc_os_peak_update(heap);
+        }
+    }
+    else if (is_add) {
+        s->big_live_bytes += n_bytes;
+        gc_os_peak_update(heap);
+    }
+    else {
+        s->big_live_bytes -= n_bytes;
+    }
+}
+
+void
+gc_heap_reset_peak(struct gc_heap *heap)
+{
+    heap->stats.peak_bytes = heap->stats.live_bytes;
+}
+
+/* The next byte event: the trigger's or the sample's, whichever is
+ * first. */
+static void
+rearm(struct gc_heap *heap)
+{
+    heap->next_byte_event = heap->trigger_bytes < heap->next_sample_bytes
+                                ? heap->trigger_bytes
+                                : heap->next_sample_bytes;
+}
+
+void
+gc_heap_set_trigger_bytes(struct gc_heap *heap, uint64_t bytes)
+{
+    heap->is_bytes_due = false;
+    heap->trigger_bytes =
+        bytes == 0 ? UINT64_MAX : heap->stats.gross_allocated_bytes + bytes;
+    rearm(heap);
+}
+
+/* From gc_mem_alloc: never collects here (the allocation is inside some
+ * object's construction); a due byte trigger is a collection scheduled
+ * for the next safepoint, as 3.12+ schedules every automatic one. */
+void
+gc_byte_event(struct gc_heap *heap)
+{
+    uint64_t now = heap->stats.gross_allocated_bytes;
+    if (now >= heap->trigger_bytes) {
+        heap->trigger_bytes = UINT64_MAX;
+        heap->is_bytes_due = true;
+        heap->is_gc_scheduled = true;
+    }
+    if (now >= heap->next_sample_bytes) {
+        uint64_t every = heap->listener.sample_interval_bytes;
+        if (GCLAB_EVENTS && heap->listener.memory_sample != NULL &&
+            every != 0) {
+            heap->next_sample_bytes += (now - heap->next_sample_bytes) /
+                                           every * every +
+                                       every;
+            heap->listener.memory_sample(heap->listener.data);
+        }
+        else {
+            heap->next_sample_bytes = UINT64_MAX;
+        }
+    }
+    rearm(heap);
 }
 
 enum gc_status

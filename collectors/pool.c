@@ -1,6 +1,7 @@
 /* collectors/pool.c -- a small-object allocator in the manner of
- * CPython's pymalloc (Objects/obmalloc.c): blocks of up to 512 bytes in
- * 16-byte size classes, carved from 16 KiB pools that each serve one
+ * CPython's pymalloc (Objects/obmalloc.c): blocks of up to 512 bytes
+ * (256 on 2.7, the profile's SMALL_REQUEST_THRESHOLD) in 16-byte size
+ * classes, carved from 16 KiB pools that each serve one
  * class, carved from 1 MiB arenas.  Larger requests go to malloc.
  *
  * Why gclab needs it: a collection's cost is mostly memory traffic, and
@@ -31,7 +32,6 @@
 
 #define ALIGNMENT 16
 #define ALIGNMENT_SHIFT 4
-#define SMALL_REQUEST_THRESHOLD 512
 #define POOL_BYTES ((size_t)16 * 1024)
 #define ARENA_BYTES ((size_t)1024 * 1024)
 #define RESERVE_MAX_POOLS 1024 /* 16 MiB of one class */
@@ -295,7 +295,8 @@ pool_free_small(struct gc_pool *pool, void *block)
 static void *
 pool_alloc(void *ctx, size_t n_bytes)
 {
-    if (n_bytes == 0 || n_bytes > SMALL_REQUEST_THRESHOLD) {
+    struct gc_pool *pool = ctx;
+    if (n_bytes == 0 || n_bytes > pool->threshold) {
         return malloc(n_bytes ? n_bytes : 1);
     }
     return pool_alloc_small(ctx, n_bytes);
@@ -304,7 +305,8 @@ pool_alloc(void *ctx, size_t n_bytes)
 static void
 pool_free(void *ctx, void *ptr, size_t n_bytes)
 {
-    if (n_bytes == 0 || n_bytes > SMALL_REQUEST_THRESHOLD) {
+    struct gc_pool *pool = ctx;
+    if (n_bytes == 0 || n_bytes > pool->threshold) {
         free(ptr);
     }
     else {
@@ -315,8 +317,9 @@ pool_free(void *ctx, void *ptr, size_t n_bytes)
 static void *
 pool_resize(void *ctx, void *ptr, size_t old_bytes, size_t new_bytes)
 {
-    bool old_small = old_bytes > 0 && old_bytes <= SMALL_REQUEST_THRESHOLD;
-    bool new_small = new_bytes > 0 && new_bytes <= SMALL_REQUEST_THRESHOLD;
+    struct gc_pool *pool = ctx;
+    bool old_small = old_bytes > 0 && old_bytes <= pool->threshold;
+    bool new_small = new_bytes > 0 && new_bytes <= pool->threshold;
     if (ptr == NULL) {
         return pool_alloc(ctx, new_bytes);
     }
@@ -339,9 +342,10 @@ pool_resize(void *ctx, void *ptr, size_t old_bytes, size_t new_bytes)
 
 void
 gc_pool_init(struct gc_pool *pool, enum gc_layout layout, uint64_t seed,
-             struct gc_allocator *out)
+             size_t threshold, struct gc_allocator *out)
 {
     memset(pool, 0, sizeof *pool);
+    pool->threshold = threshold;
     pool->keep_empty = 1;
     pool->is_shuffled = layout == GC_LAYOUT_SHUFFLED;
     pool->rng = (seed * 2654435761u + 0x9e3779b97f4a7c15ULL) | 1; /* not 0 */

@@ -10,6 +10,7 @@
  *   __slots__ x3  72 / 56 / 56 / 56
  *   weakref.ref   88 / 72 / 80 / 80
  *   int 1000      24 / 28 / 28 / 28;  'abc' 40 / 52 / 52 / 44
+ *   bytes(n)      37+n (str) / 33+n / 33+n / 33+n
  *   class A       904 / 1064 / 1688 / 1712; with __slots__ 904+40n / 896 /
  *                 920 / 944
  * The model's own objects are laid out for speed and differ; this table
@@ -56,6 +57,8 @@ gc_object_py_sizeof(const struct gc_heap *heap, const struct gc_object *obj)
         size_t base = is_27 ? 37 : p >= GC_PROFILE_3_13 ? 41 : 49;
         return base + gc_str_len(obj);
     }
+    case GC_KIND_BYTES:
+        return (is_27 ? 37 : 33) + (size_t)gc_bytes_len(obj);
     case GC_KIND_LIST:
         return head(heap) + 40 + 8 * gc_list_capacity(obj);
     case GC_KIND_TUPLE:

@@ -36,6 +36,7 @@ struct td_state {
     uintptr_t *keys;         /* object -> position in buf (open addressing) */
     uint32_t *pos;
     size_t map_cap, map_n;
+    uint64_t collections; /* the sweeps */
 };
 
 static gc_init_fn td_init;
@@ -46,6 +47,7 @@ static gc_trigger_fn td_trigger;
 static gc_retrigger_fn td_retrigger;
 static gc_object_fn td_decref_hook;
 static gc_object_fn td_forget;
+static gc_sweeps_fn td_sweeps;
 
 /* ---- the side table --------------------------------------------------- */
 
@@ -323,6 +325,18 @@ td_collect(struct gc_heap *heap, int gen, enum gc_reason why,
     if (gen == GC_NGENS - 1) {
         gc_free_lists_clear(heap);
     }
+    st->collections++;
+}
+
+/* Liveness: garbage is made by a decrement that leaves a member above
+ * zero and buffers it, and a collection takes the whole buffer with all
+ * it reaches; what a resurrection kept is buffered again.  So the next
+ * collection frees it. */
+static uint64_t
+td_sweeps(const struct gc_heap *heap, const void *state)
+{
+    (void)heap;
+    return ((const struct td_state *)state)->collections;
 }
 
 static const struct gc_option td_options[] = {
@@ -342,4 +356,6 @@ const struct gc_collector gc_collector_trialdel = {
     .retrigger = td_retrigger,
     .decref_hook = td_decref_hook,
     .forget = td_forget,
+    .sweeps = td_sweeps,
+    .sweep_bound = 1,
 };

@@ -174,6 +174,73 @@ visit_mark(struct gc_object *obj, void *arg)
     return 0;
 }
 
+/* The payloads (bytes) the garbage refers to, with repeats. */
+struct payload_refs {
+    struct gc_object **v;
+    size_t n, cap;
+    bool has_failed;
+};
+
+static int
+visit_payload(struct gc_object *obj, void *arg)
+{
+    struct payload_refs *r = arg;
+    if (obj->type->kind != GC_KIND_BYTES || r->has_failed) {
+        return 0;
+    }
+    if (r->n == r->cap) {
+        size_t cap = r->cap ? 2 * r->cap : 256;
+        struct gc_object **v = realloc(r->v, cap * sizeof *v);
+        if (v == NULL) {
+            r->has_failed = true;
+            return 0;
+        }
+        r->v = v;
+        r->cap = cap;
+    }
+    r->v[r->n++] = obj;
+    return 0;
+}
+
+static int
+by_address(const void *a, const void *b)
+{
+    uintptr_t x = (uintptr_t) * (struct gc_object *const *)a;
+    uintptr_t y = (uintptr_t) * (struct gc_object *const *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Adds the payloads that only the garbage holds -- every reference to
+ * them comes from a garbage container, so they go when it goes -- to
+ * objects and bytes. */
+static enum gc_status
+add_payloads(struct gc_heap *heap, struct gc_head *lists[], int nlists,
+             uint64_t *objects, uint64_t *bytes)
+{
+    struct payload_refs r = {NULL, 0, 0, false};
+    for (int i = 0; i < nlists; i++) {
+        for (struct gc_head *h = gc_head_next(lists[i]); h != lists[i];
+             h = gc_head_next(h)) {
+            if (gc_is_collecting(h)) {
+                gc_traverse(gc_object_of(h), visit_payload, &r);
+            }
+        }
+    }
+    if (r.n > 1) {
+        qsort(r.v, r.n, sizeof *r.v, by_address);
+    }
+    for (size_t i = 0, j; i < r.n && !r.has_failed; i = j) {
+        for (j = i + 1; j < r.n && r.v[j] == r.v[i]; j++) {
+        }
+        if ((intptr_t)(j - i) == r.v[i]->refcnt) {
+            (*objects)++;
+            *bytes += gc_object_py_sizeof(heap, r.v[i]);
+        }
+    }
+    free(r.v);
+    return r.has_failed ? GC_ENOMEM : GC_OK;
+}
+
 enum gc_status
 gc_heap_garbage(struct gc_heap *heap, uint64_t *objects, uint64_t *bytes)
 {
@@ -216,9 +283,11 @@ gc_heap_garbage(struct gc_heap *heap, uint64_t *objects, uint64_t *bytes)
             }
         }
     }
+    enum gc_status rc = too_small != NULL ? GC_EINVAL
+                        : add_payloads(heap, lists, NLISTS, objects, bytes);
     relink(lists);
     free(ctx.stack);
-    return too_small == NULL ? GC_OK : GC_EINVAL;
+    return rc;
 }
 
 static enum gc_status

@@ -27,7 +27,9 @@
 struct ab {
     const char *bins[3]; /* A, B, canary */
     int nsides;
-    uint64_t runs, order_seed;
+    uint64_t runs;
+    struct gc_place place; /* --cpu, --order, --order-seed */
+    char cpu_arg[16];      /* the CPU every run is given */
     const char *keep;
     char *compare_args[MAX_ARGS]; /* after "compare BASE NEW" */
     int ncompare;
@@ -43,16 +45,6 @@ static int
 usage(const char *msg, const char *arg)
 {
     return gc_usage_error("compare", msg, arg);
-}
-
-/* splitmix64: a small, good generator for a seeded shuffle. */
-static uint64_t
-next_random(uint64_t *s)
-{
-    uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
 }
 
 /* compare's own options, which take a value each. */
@@ -72,7 +64,8 @@ is_compare_option(const char *opt)
 static int
 parse(struct ab *ab, int argc, char **argv)
 {
-    bool rest_is_run = false, has_seed = false;
+    bool rest_is_run = false;
+    gc_place_init(&ab->place);
     for (int i = 1; i < argc; i++) {
         const char *opt = argv[i];
         if (rest_is_run || strcmp(opt, "--") == 0) {
@@ -94,11 +87,19 @@ parse(struct ab *ab, int argc, char **argv)
         }
         if (strcmp(opt, "--canary") == 0 || strcmp(opt, "--runs") == 0 ||
             strcmp(opt, "--order-seed") == 0 || strcmp(opt, "--keep") == 0 ||
+            strcmp(opt, "--cpu") == 0 || strcmp(opt, "--order") == 0 ||
             is_compare_option(opt)) {
             if (i + 1 >= argc) {
                 return usage("needs a value:", opt);
             }
             const char *val = argv[++i];
+            int placed = gc_place_option(&ab->place, "compare", opt, val);
+            if (placed == 2) {
+                return 2;
+            }
+            if (placed == 1) {
+                continue;
+            }
             if (strcmp(opt, "--canary") == 0) {
                 ab->bins[2] = val;
             }
@@ -108,14 +109,6 @@ parse(struct ab *ab, int argc, char **argv)
                                  "not",
                                  val);
                 }
-            }
-            else if (strcmp(opt, "--order-seed") == 0) {
-                if (!parse_count(val, UINT64_MAX / 2, &ab->order_seed)) {
-                    return usage("--order-seed needs a positive integer, "
-                                 "not",
-                                 val);
-                }
-                has_seed = true;
             }
             else if (strcmp(opt, "--keep") == 0) {
                 ab->keep = val;
@@ -145,17 +138,25 @@ parse(struct ab *ab, int argc, char **argv)
                          ab->bins[s]);
         }
     }
-    if (!has_seed) {
-        ab->order_seed =
-            ((uint64_t)time(NULL) ^ ((uint64_t)getpid() << 20)) % 1000000000u +
-            1;
-    }
     /* compare's options, checked before anything runs. */
     char *probe[MAX_ARGS + 4] = {"compare", "BASE", "NEW"};
     for (int k = 0; k < ab->ncompare; k++) {
         probe[3 + k] = ab->compare_args[k];
     }
-    return compare_options_valid(3 + ab->ncompare, probe) ? 0 : 2;
+    if (!compare_options_valid(3 + ab->ncompare, probe)) {
+        return 2;
+    }
+    /* Both builds' runs on one CPU, chosen here: each run is given it,
+     * since this process leaves it and a run's own auto would then
+     * choose another. */
+    if (gc_place_setup(&ab->place, "compare") != 0) {
+        return 2;
+    }
+    snprintf(ab->cpu_arg, sizeof ab->cpu_arg, "none");
+    if (ab->place.cpu >= 0) {
+        snprintf(ab->cpu_arg, sizeof ab->cpu_arg, "%d", ab->place.cpu);
+    }
+    return 0;
 }
 
 /* BIN run ARGS --out DIR, its stdout to /dev/null and stderr to log;
@@ -170,6 +171,8 @@ invoke(const struct ab *ab, int side, const char *dir, const char *log)
     for (int k = 0; k < ab->nrun; k++) {
         argv[n++] = ab->run_args[k];
     }
+    argv[n++] = "--cpu";
+    argv[n++] = (char *)ab->cpu_arg;
     argv[n++] = "--out";
     argv[n++] = (char *)dir;
     argv[n] = NULL;
@@ -205,16 +208,13 @@ static int
 run_all(struct ab *ab)
 {
     struct gc_buf joined[3] = {{0}};
-    uint64_t rng = ab->order_seed;
+    uint64_t rng = ab->place.order_seed;
     uint64_t total = ab->runs * (uint64_t)ab->nsides, k = 0;
     int status = 0;
     for (uint64_t r = 0; r < ab->runs && status == 0; r++) {
         int order[3] = {0, 1, 2};
-        for (int i = ab->nsides - 1; i > 0; i--) { /* Fisher-Yates */
-            int j = (int)(next_random(&rng) % (uint64_t)(i + 1));
-            int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
+        if (!ab->place.is_sequential) {
+            gc_shuffle(order, (size_t)ab->nsides, sizeof *order, &rng);
         }
         for (int i = 0; i < ab->nsides && status == 0; i++) {
             int s = order[i];
@@ -239,9 +239,10 @@ run_all(struct ab *ab)
                 if (k++ == 0) {
                     fprintf(stderr,
                             "gclab compare --ab: %llu runs a side, order "
-                            "seed %llu\n",
+                            "seed %llu, CPU %s\n",
                             (unsigned long long)ab->runs,
-                            (unsigned long long)ab->order_seed);
+                            (unsigned long long)ab->place.order_seed,
+                            ab->cpu_arg);
                 }
                 fprintf(stderr, "[%llu/%llu] %s: %s run%s\n",
                         (unsigned long long)k, (unsigned long long)total,

@@ -1,5 +1,5 @@
 /* harness/bench.c -- gclab bench, the main job: a focused default suite
- * (the reference on 3.11 and 3.13, full, incremental and trialdel on
+ * (the reference on 3.14, 3.13 and 3.15, full, incremental and trialdel on
  * four workloads), a scaling sweep of long-lived-growth with and without
  * the 25% rule, results, plots (gnuplot only draws; every number is
  * computed here) and one static HTML report. */
@@ -8,24 +8,37 @@
 #include "run-internal.h"
 #include "version.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+/* The first is the reference every ratio is taken to: 3.14, the release
+ * most people run. */
 static const char *const main_collectors[] = {
-    "cpython:profile=3.11", "cpython:profile=3.13", "full", "incremental",
-    "trialdel",
+    "cpython:profile=3.14", "cpython:profile=3.13", "cpython:profile=3.15",
+    "full",                 "incremental",          "trialdel",
 };
+/* http-client: one workload with payloads (issue 17), kept short. */
 static const char *const main_workloads[] = {"alloc-churn",
                                              "long-lived-growth",
-                                             "small-cycles", "server"};
+                                             "small-cycles", "server",
+                                             "http-client:n=5000"};
 static const char *const scaling_collectors[] = {"cpython",
                                                  "cpython:pending-rule=off"};
 
 #define NC (sizeof main_collectors / sizeof *main_collectors)
 #define NW (sizeof main_workloads / sizeof *main_workloads)
+
+/* Adaptive repetitions (extend_repetitions): the CV both wall and GC
+ * time must reach, the most runs a cell gets, the time allowed, and the
+ * runs added to a cell at a time. */
+#define ADAPT_CV 0.05
+#define ADAPT_MAX_REPS 40
+#define ADAPT_BUDGET_NS (100ull * 1000000000ull)
+#define ADAPT_STEP 5
 
 /* The bars: the collectors, then the peer's two rows when there is one
  * (its twin without and with the gc.callbacks recorder). */
@@ -332,7 +345,7 @@ static const struct figure figures[] = {
      "ytitle='collections (all generations)'",
      "Collections of any generation; exact for a seed."},
     {"ratio", "bars.gp", -1,
-     "file='ratio.dat'; title='Wall time relative to cpython:profile=3.11 "
+     "file='ratio.dat'; title='Wall time relative to cpython:profile=3.14 "
      "(95% CI)'; ytitle='ratio to the reference'",
      "A/B ratios to the reference collector, with propagated intervals."},
     {"pause_cdf", "lines.gp", NC,
@@ -356,7 +369,7 @@ static const struct figure figures[] = {
      "run (first repetition)."},
     {"pause_timeline", "timeline.gp", 1,
      "file='timeline.dat'; title='Pauses over time, server workload, "
-     "cpython:profile=3.11'",
+     "cpython:profile=3.14'",
      "Each pause at its start time, coloured by generation, with the live "
      "heap."},
     {"scaling", "lines.gp", 2,
@@ -378,12 +391,19 @@ bench_has_program(const char *name)
 /* Whole-process timings of each collector on each workload's CLI run,
  * stored beside the results (hyperfine.json), not in results.jsonl. */
 static int
-hyperfine(const char *out_dir, const char *self, bool quick)
+hyperfine(const char *out_dir, const char *self, bool quick,
+          const struct gc_place *place)
 {
     if (!bench_has_program("hyperfine")) {
         fprintf(stderr, "gclab bench: hyperfine is not installed; "
                         "whole-process timings skipped\n");
         return 0;
+    }
+    /* The CPU this invocation chose, not auto again: this process has
+     * left that CPU, so a nested auto would choose another. */
+    char cpu[16] = "none";
+    if (place->cpu >= 0) {
+        snprintf(cpu, sizeof cpu, "%d", place->cpu);
     }
     struct gc_buf cmd = {0};
     gc_buf_printf(&cmd, "hyperfine --style none --runs %d --warmup 1 "
@@ -392,9 +412,9 @@ hyperfine(const char *out_dir, const char *self, bool quick)
     for (size_t w = 0; w < NW; w++) {
         for (size_t c = 0; c < NC; c++) {
             gc_buf_printf(&cmd, " -n '%s %s' '%s run --allow-debug "
-                                "--collector %s --workload %s'",
+                                "--collector %s --workload %s --cpu %s'",
                           main_collectors[c], main_workloads[w], self,
-                          main_collectors[c], main_workloads[w]);
+                          main_collectors[c], main_workloads[w], cpu);
         }
     }
     gc_buf_printf(&cmd, " >/dev/null 2>'%s/data/hyperfine.log'", out_dir);
@@ -473,39 +493,92 @@ frees_cycles(const char *spec)
  * plus GC) over the lower bound, the cheapest mean wall time observed
  * among the collectors that free everything.  1.00 is the best seen;
  * the bound is empirical, so it only ever tightens as collectors join. */
-static double wall_cv(const struct record *recs, size_t total,
-                      const char *collector, int workload, size_t *n);
+static double cell_cv(const struct record *recs, size_t total,
+                      const char *collector, int workload, size_t *n,
+                      double *gc_cv);
 
-/* Repetitions run and the CV of wall time they reached, per cell: the
- * default suite adds repetitions until CV <= 5% where the machine and
- * the time budget allow (extend_repetitions). */
-static void
-cv_table(struct gc_buf *b, const struct record *recs, size_t total)
+/* The level at which bench's MDE is given: gclab compare's default
+ * alpha, at Holm's first step over the timing cells it would test
+ * between two such runs (three timing gates a cell), the bar that a
+ * lone regression must clear. */
+#define BENCH_MDE_ALPHA 0.05
+#define BENCH_MDE_POWER 0.95
+#define BENCH_MDE_GATES 3
+
+/* 100 x MDE / mean, for a comparison of this run's cell with another
+ * run of as many repetitions and the same spread. */
+static double
+mde_pct(struct gc_summary s, double alpha)
 {
-    gc_buf_printf(b, "<h2>Repetitions and variation</h2><p>Runs per cell "
-                     "and the coefficient of variation of wall time; "
-                     "repetitions are added (five at a time, up to 40, "
-                     "within 100 s) while it is above 5%%.</p><table><tr>"
-                     "<th>workload</th>");
+    double d = gc_mde(s.stddev, s.n, s.stddev, s.n, alpha, BENCH_MDE_POWER);
+    return s.mean > 0 ? 100.0 * d / s.mean : NAN;
+}
+
+/* Repetitions run, the CV of wall and GC time they reached, and the
+ * minimum detectable effect, per cell: the default suite adds
+ * repetitions until both CVs are <= 5% where the machine and the time
+ * budget allow (extend_repetitions). */
+static void
+cv_table(struct gc_buf *b, const struct record *recs, size_t total,
+         double seconds)
+{
+    double alpha = BENCH_MDE_ALPHA / (double)(nseries * NW * BENCH_MDE_GATES);
+    size_t met = 0;
+    gc_buf_printf(b, "<h2>Repetitions, variation and the smallest visible "
+                     "change</h2><p>Per cell: runs, the coefficient of "
+                     "variation of wall time and of GC time (repetitions "
+                     "are added, five at a time, up to 40, within 100 s, "
+                     "while either is above 5%%), and the minimum "
+                     "detectable effect (MDE) of each: the smallest change "
+                     "that gclab compare between two such runs would flag "
+                     "with 95%% power at &alpha; = %.2g (0.05 at Holm's "
+                     "first step over %zu timing cells).  Changes below "
+                     "compare's 5%% threshold are never flagged.</p>"
+                     "<table><tr><th>workload</th>",
+                  alpha, nseries * NW * BENCH_MDE_GATES);
     for (size_t c = 0; c < NC; c++) {
         gc_buf_printf(b, "<th>%s</th>", main_collectors[c]);
     }
     gc_buf_printf(b, "</tr>");
-    printf("# repetitions and CV of wall time\n");
+    printf("# repetitions, CV of wall / GC time, MDE of wall / GC time "
+           "(95%% power, alpha %.2g)\n", alpha);
     for (size_t w = 0; w < NW; w++) {
+        uint64_t size = size_of(recs, total, (int)w);
         gc_buf_printf(b, "<tr><td>%s</td>", main_workloads[w]);
-        printf("%-20s", main_workloads[w]);
+        printf("%-18s", main_workloads[w]);
         for (size_t c = 0; c < NC; c++) {
-            size_t n;
-            double cv = wall_cv(recs, total, main_collectors[c], (int)w, &n);
-            gc_buf_printf(b, "<td%s>n=%zu, CV %.1f%%</td>",
-                          cv <= 0.05 ? " class='best'" : "", n, 100 * cv);
-            printf("  n=%-3zu CV %5.1f%%", n, 100 * cv);
+            struct gc_summary wall = summary_of(recs, total,
+                                                main_collectors[c], (int)w,
+                                                size, bench_wall_ms);
+            struct gc_summary gc = summary_of(recs, total, main_collectors[c],
+                                              (int)w, size, bench_gc_ms);
+            bool ok = wall.cv <= ADAPT_CV && gc.cv <= ADAPT_CV;
+            met += ok;
+            gc_buf_printf(b,
+                          "<td%s>n=%zu<br>CV %.1f%% / %.1f%%<br><small>MDE "
+                          "%.1f%% / %.1f%%</small></td>",
+                          ok ? " class='best'" : "", wall.n, 100 * wall.cv,
+                          100 * gc.cv, mde_pct(wall, alpha),
+                          mde_pct(gc, alpha));
+            printf(" n=%-2zu %4.1f/%4.1f%% (%4.1f/%4.1f)", wall.n,
+                   100 * wall.cv, 100 * gc.cv, mde_pct(wall, alpha),
+                   mde_pct(gc, alpha));
         }
         gc_buf_printf(b, "</tr>");
         printf("\n");
     }
-    gc_buf_printf(b, "</table>");
+    gc_buf_printf(b, "</table><p><b>%zu of %zu cells</b> reached CV &le; 5%% "
+                     "in both wall and GC time; the suite took %.1f s.</p>",
+                  met, NC * NW, seconds);
+    printf("# %zu of %zu cells reached CV <= 5%% in wall and GC time "
+           "(%.0f%%); %.1f s\n",
+           met, NC * NW, 100.0 * (double)met / (double)(NC * NW), seconds);
+}
+
+static double
+peak_mb(const struct gc_metrics *m)
+{
+    return (double)m->peak_live_bytes / 1e6;
 }
 
 static void
@@ -518,37 +591,50 @@ lbo_table(struct gc_buf *b, const struct record *recs, size_t total)
     gc_buf_printf(b, "<h2>LBO: wall time over the lower bound</h2><p>Per "
                      "workload, the cheapest mean wall time among the "
                      "collectors that free cycles is the bound; each cell "
-                     "is a collector's mean over it.</p><table><tr>"
-                     "<th>workload</th><th>bound (ms)</th>");
+                     "is a collector's mean over it, then its peak live "
+                     "bytes over the lowest peak among those collectors."
+                     "</p><table><tr>"
+                     "<th>workload</th><th>bound (ms)</th><th>peak bound "
+                     "(MB)</th>");
     for (size_t c = 0; c < NC; c++) {
         gc_buf_printf(b, "<th>%s</th>", main_collectors[c]);
     }
     gc_buf_printf(b, "</tr>");
     printf("# LBO (wall time over the cheapest collector that frees "
-           "cycles)\n%-20s %12s", "workload", "bound_ms");
+           "cycles; then peak memory over the lowest peak among them)\n"
+           "%-20s %12s %10s", "workload", "bound_ms", "peak_mb");
     for (size_t c = 0; c < NC; c++) {
         printf(" %22s", main_collectors[c]);
     }
     printf("\n");
     for (size_t w = 0; w < NW; w++) {
         uint64_t size = size_of(recs, total, (int)w);
-        double mean[NC], bound = 0;
+        double mean[NC], peak[NC], bound = 0, peak_bound = 0;
         for (size_t c = 0; c < NC; c++) {
             mean[c] = bench_metric_of(recs, total, main_collectors[c], (int)w,
                                       size, bench_wall_ms)
                           .mean;
+            peak[c] = bench_metric_of(recs, total, main_collectors[c], (int)w,
+                                      size, peak_mb)
+                          .mean;
             if (eligible[c] && mean[c] > 0 && (bound == 0 || mean[c] < bound)) {
                 bound = mean[c];
             }
+            if (eligible[c] && peak[c] > 0 &&
+                (peak_bound == 0 || peak[c] < peak_bound)) {
+                peak_bound = peak[c];
+            }
         }
-        gc_buf_printf(b, "<tr><td>%s</td><td>%.2f</td>", main_workloads[w],
-                      bound);
-        printf("%-20s %12.2f", main_workloads[w], bound);
+        gc_buf_printf(b, "<tr><td>%s</td><td>%.2f</td><td>%.2f</td>",
+                      main_workloads[w], bound, peak_bound);
+        printf("%-20s %12.2f %10.2f", main_workloads[w], bound, peak_bound);
         for (size_t c = 0; c < NC; c++) {
             double lbo = bound > 0 ? mean[c] / bound : 0;
-            gc_buf_printf(b, "<td%s>%.2f</td>",
-                          lbo > 0 && lbo < 1.0005 ? " class='best'" : "", lbo);
-            printf(" %22.2f", lbo);
+            double mem = peak_bound > 0 ? peak[c] / peak_bound : 0;
+            gc_buf_printf(b, "<td%s>%.2f, mem %.2f</td>",
+                          lbo > 0 && lbo < 1.0005 ? " class='best'" : "", lbo,
+                          mem);
+            printf(" %15.2f mem %-5.2f", lbo, mem);
         }
         gc_buf_printf(b, "</tr>");
         printf("\n");
@@ -558,7 +644,7 @@ lbo_table(struct gc_buf *b, const struct record *recs, size_t total)
 
 static int
 report(const char *out_dir, const char *command, const struct record *recs,
-       size_t total, bool drew, double seconds)
+       size_t total, bool drew, double seconds, const struct gc_place *place)
 {
     struct gc_env env;
     gc_env_read(&env);
@@ -581,6 +667,22 @@ report(const char *out_dir, const char *command, const struct record *recs,
     html_escape(&b, env.thp);
     gc_buf_printf(&b, "; gclab %s; compiler %s</p>", GCLAB_REVISION,
                   __VERSION__);
+    if (place->cpu >= 0) {
+        gc_buf_printf(&b, "<p>Each run pinned to CPU %d (--cpu %s); ",
+                      place->cpu, place->cpu_pin);
+    }
+    else {
+        gc_buf_printf(&b, "<p>Runs not pinned (--cpu %s); ", place->cpu_pin);
+    }
+    if (place->is_sequential) {
+        gc_buf_printf(&b, "in matrix order.  ");
+    }
+    else {
+        gc_buf_printf(&b, "each round in a random order, seed %llu.  ",
+                      (unsigned long long)place->order_seed);
+    }
+    gc_buf_printf(&b, "The machine: <a href='system.json'>system.json</a> "
+                      "(gclab system).</p>");
     gc_buf_printf(&b, "<h2>Wall time relative to %s</h2><table><tr>"
                       "<th>workload</th>",
                   main_collectors[0]);
@@ -617,7 +719,7 @@ report(const char *out_dir, const char *command, const struct record *recs,
     }
     gc_buf_printf(&b, "</table>");
     lbo_table(&b, recs, total);
-    cv_table(&b, recs, total);
+    cv_table(&b, recs, total, seconds);
     gc_buf_printf(&b, "<h2>Figures</h2>");
     for (size_t i = 0; i < sizeof figures / sizeof *figures; i++) {
         if (drew) {
@@ -643,68 +745,158 @@ report(const char *out_dir, const char *command, const struct record *recs,
     return bench_write_text(out_dir, "index.html", &b);
 }
 
-/* The coefficient of variation of wall time over a group's ok runs
- * (at the workload's size), and how many there are. */
 static double
-wall_cv(const struct record *recs, size_t total, const char *collector,
-        int workload, size_t *n)
+cell_cv(const struct record *recs, size_t total, const char *collector,
+        int workload, size_t *n, double *gc_cv)
 {
+    uint64_t size = size_of(recs, total, workload);
     struct gc_summary s =
-        summary_of(recs, total, collector, workload,
-                   size_of(recs, total, workload), bench_wall_ms);
+        summary_of(recs, total, collector, workload, size, bench_wall_ms);
+    struct gc_summary g =
+        summary_of(recs, total, collector, workload, size, bench_gc_ms);
     *n = s.n;
+    *gc_cv = g.cv;
     return s.cv;
 }
 
-/* Adaptive repetitions: while a model collector's wall time on a
- * workload varies by more than ADAPT_CV and the budget allows, five more
- * repetitions of that pair, appended with the next repetition numbers.
+/* Adaptive repetitions: while a model collector's wall time or GC time
+ * on a workload varies by more than ADAPT_CV and the budget allows, five
+ * more repetitions of that cell, appended with the next repetition
+ * numbers.  The cells of a pass go round by round, each round shuffled
+ * (--order), so that drift during the extra runs falls on them alike.
  * Where the machine does not allow, the report shows the CV reached. */
-#define ADAPT_CV 0.05
-#define ADAPT_MAX_REPS 40
-#define ADAPT_BUDGET_NS (100ull * 1000000000ull)
+
+/* The CV of wall and GC time of a cell and its ok runs; a cell with no
+ * GC time (a collector that never collects there) has a GC CV of 0. */
 static struct record *
 extend_repetitions(const struct matrix *mx, struct record *recs,
                    size_t *total, uint64_t t0)
 {
-    for (bool more = true; more;) {
-        more = false;
+    for (uint64_t pass = 1; gc_clock_ns() - t0 <= ADAPT_BUDGET_NS; pass++) {
+        int cell_c[NC * NW], cell_w[NC * NW];
+        size_t cell_n[NC * NW], ncells = 0;
         for (int w = 0; w < mx->nworkloads; w++) {
             for (int c = 0; c < mx->ncollectors; c++) {
                 size_t n;
-                double cv = wall_cv(recs, *total, mx->collectors[c], w, &n);
-                if (cv <= ADAPT_CV || n + 5 > ADAPT_MAX_REPS ||
-                    gc_clock_ns() - t0 > ADAPT_BUDGET_NS) {
+                double gc_cv,
+                    cv = cell_cv(recs, *total, mx->collectors[c], w, &n, &gc_cv);
+                if ((cv <= ADAPT_CV && gc_cv <= ADAPT_CV) ||
+                    n + ADAPT_STEP > ADAPT_MAX_REPS) {
                     continue;
                 }
-                struct matrix one = *mx;
-                one.collectors = &mx->collectors[c];
-                one.ncollectors = 1;
-                one.workloads = &mx->workloads[w];
-                one.wspecs = &mx->wspecs[w];
-                one.nworkloads = 1;
-                one.npeers = 0;
-                one.repeat = 5;
-                one.first_rep = n;
-                size_t k;
-                struct record *extra = run_matrix(&one, &k);
-                struct record *grown =
-                    extra ? realloc(recs, (*total + k) * sizeof *recs) : NULL;
-                if (grown == NULL) {
-                    free_records(extra, k);
-                    return recs;
-                }
-                recs = grown;
-                for (size_t i = 0; i < k; i++) {
-                    extra[i].item.workload = w; /* its index in mx */
-                    recs[(*total)++] = extra[i];
-                }
-                free(extra); /* the records moved; their samples with them */
-                more = true;
+                cell_c[ncells] = c;
+                cell_w[ncells] = w;
+                cell_n[ncells++] = n;
             }
         }
+        /* As many rounds as the budget has room for, at the mean cost
+         * of a run so far, so that the last pass does not overrun it. */
+        uint64_t spent = gc_clock_ns() - t0;
+        double per_run = (double)spent / (double)(*total ? *total : 1);
+        double room = spent < ADAPT_BUDGET_NS
+                          ? (double)(ADAPT_BUDGET_NS - spent) /
+                                (per_run * (double)(ncells ? ncells : 1))
+                          : 0.0;
+        size_t rounds = room >= ADAPT_STEP ? ADAPT_STEP : (size_t)room;
+        if (ncells == 0 || rounds == 0) {
+            break;
+        }
+        size_t k = ncells * rounds;
+        struct record *grown = realloc(recs, (*total + k) * sizeof *recs);
+        if (grown == NULL) {
+            return recs;
+        }
+        recs = grown;
+        struct record *extra = recs + *total;
+        memset(extra, 0, k * sizeof *extra);
+        for (size_t r = 0; r < rounds; r++) {
+            struct record *round = extra + r * ncells;
+            for (size_t i = 0; i < ncells; i++) {
+                round[i].item =
+                    matrix_item(mx, cell_c[i], cell_w[i],
+                                size_of(recs, *total, cell_w[i]),
+                                cell_n[i] + r);
+            }
+            order_shuffle(mx, round, ncells, pass * 1000003u + r);
+        }
+        run_records(mx, extra, k, *total);
+        *total += k;
     }
     return recs;
+}
+
+/* "3.14.10" or "3.14" into a number that orders versions; 0 if it is
+ * not one. */
+static unsigned long
+version_key(const char *name)
+{
+    unsigned long major, minor, patch = 0;
+    char *end;
+    major = strtoul(name, &end, 10);
+    if (end == name || *end != '.') {
+        return 0;
+    }
+    minor = strtoul(end + 1, &end, 10);
+    if (*end == '.') {
+        patch = strtoul(end + 1, &end, 10);
+    }
+    return *end != '\0' ? 0 : (major * 1000 + minor) * 1000 + patch;
+}
+
+/* Looks in dir for VERSION/SUFFIX and keeps the newest executable one
+ * in best (key *best_key). */
+static void
+scan_pythons(const char *dir, const char *suffix, char *best, size_t n,
+             unsigned long *best_key)
+{
+    DIR *d = opendir(dir);
+    if (d == NULL) {
+        return;
+    }
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        unsigned long key = version_key(e->d_name);
+        char path[1024];
+        if (key <= *best_key ||
+            snprintf(path, sizeof path, "%s/%s/%s", dir, e->d_name, suffix) >=
+                (int)sizeof path ||
+            access(path, X_OK) != 0) {
+            continue;
+        }
+        *best_key = key;
+        snprintf(best, n, "%s", path);
+    }
+    closedir(d);
+}
+
+/* The newest interpreter already here: pyenv's versions, and those
+ * scripts/get-python.sh unpacked into its cache.  Nothing is fetched. */
+static bool
+newest_python(char *out, size_t n)
+{
+    unsigned long key = 0;
+    char dir[1024];
+    const char *root = getenv("PYENV_ROOT"), *home = getenv("HOME");
+    const char *cache = getenv("XDG_CACHE_HOME");
+    if (root != NULL) {
+        snprintf(dir, sizeof dir, "%s/versions", root);
+        scan_pythons(dir, "bin/python", out, n, &key);
+    }
+    else if (home != NULL) {
+        snprintf(dir, sizeof dir, "%s/.pyenv/versions", home);
+        scan_pythons(dir, "bin/python", out, n, &key);
+    }
+    if (getenv("GCLAB_PYTHON_CACHE") != NULL) {
+        snprintf(dir, sizeof dir, "%s", getenv("GCLAB_PYTHON_CACHE"));
+        scan_pythons(dir, "python", out, n, &key);
+    }
+    else if (cache != NULL || home != NULL) {
+        snprintf(dir, sizeof dir, "%s%s/gclab/python",
+                 cache != NULL ? cache : home,
+                 cache != NULL ? "" : "/.cache");
+        scan_pythons(dir, "python", out, n, &key);
+    }
+    return key != 0;
 }
 
 /* --full: every registered collector (the reference on each profile it
@@ -717,11 +909,13 @@ static int prepare(const char *const *collectors, int nc,
                    struct gc_workload_spec *wspecs);
 
 static int
-bench_full(const char *out_dir, const char *plots_dir, bool allow_debug)
+bench_full(const char *out_dir, const char *plots_dir, bool allow_debug,
+           const struct gc_place *place)
 {
     static const char *const specs[] = {
         "cpython:profile=2.7", "cpython:profile=3.8", "cpython:profile=3.11",
-        "cpython:profile=3.13", "cpython:pending-rule=off", "full",
+        "cpython:profile=3.13", "cpython:profile=3.14", "cpython:profile=3.15",
+        "cpython:pending-rule=off", "full",
         "incremental", "incremental:count=trackable", "trialdel", "none",
     };
     enum { NSPECS = sizeof specs / sizeof *specs };
@@ -754,7 +948,7 @@ bench_full(const char *out_dir, const char *plots_dir, bool allow_debug)
                             .workloads = &names[w], .wspecs = &wspecs[w],
                             .nworkloads = 1, .sizes = sizes, .nsizes = 3,
                             .repeat = 3, .seed = 1, .baseline = UINT64_MAX,
-                            .memory_cap = (uint64_t)4 << 30};
+                            .memory_cap = (uint64_t)4 << 30, .place = place};
         size_t k;
         struct record *recs = run_matrix(&mx, &k);
         struct record *grown =
@@ -773,7 +967,8 @@ bench_full(const char *out_dir, const char *plots_dir, bool allow_debug)
     }
     struct matrix whole = {.collectors = specs, .ncollectors = NSPECS,
                            .workloads = names, .wspecs = wspecs,
-                           .nworkloads = nw, .repeat = 3, .seed = 1};
+                           .nworkloads = nw, .repeat = 3, .seed = 1,
+                           .place = place};
     status |= check_records(all, all_total, names);
     status |= write_results(dir, all, all_total, &whole) != 0;
     free_records(all, all_total);
@@ -792,7 +987,7 @@ bench_full(const char *out_dir, const char *plots_dir, bool allow_debug)
         char sweep_dir[4096];
         snprintf(sweep_dir, sizeof sweep_dir, "%s/sweep-%s", out_dir,
                  sweeps[i].name);
-        char *argv[24];
+        char *argv[32];
         int argc = 0;
         argv[argc++] = "sweep";
         for (int c = 0; c < 2 && sweeps[i].collectors[c] != NULL; c++) {
@@ -814,6 +1009,20 @@ bench_full(const char *out_dir, const char *plots_dir, bool allow_debug)
         if (allow_debug) {
             argv[argc++] = "--allow-debug";
         }
+        /* This invocation's CPU and order, not auto again (see
+         * hyperfine). */
+        char cpu[16] = "none", seed[32];
+        if (place->cpu >= 0) {
+            snprintf(cpu, sizeof cpu, "%d", place->cpu);
+        }
+        snprintf(seed, sizeof seed, "%llu",
+                 (unsigned long long)place->order_seed);
+        argv[argc++] = "--cpu";
+        argv[argc++] = cpu;
+        argv[argc++] = "--order";
+        argv[argc++] = place->is_sequential ? "sequential" : "random";
+        argv[argc++] = "--order-seed";
+        argv[argc++] = seed;
         argv[argc] = NULL;
         status |= gc_cmd_sweep(argc, argv) != 0;
     }
@@ -852,9 +1061,20 @@ gc_cmd_bench(int argc, char **argv)
     const char *out_dir = "results/latest", *plots_dir = NULL, *peer = NULL;
     bool quick = false, full = false, allow_debug = false;
     struct gc_shard shard = {0, 0};
+    struct gc_place place;
+    gc_place_init(&place);
     (void)allow_debug; /* only debug builds read it */
     for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--quick") == 0) {
+        int placed = i + 1 < argc ? gc_place_option(&place, "bench", argv[i],
+                                                    argv[i + 1])
+                                  : 0;
+        if (placed == 2) {
+            return 2;
+        }
+        if (placed == 1) {
+            i++;
+        }
+        else if (strcmp(argv[i], "--quick") == 0) {
             quick = true;
         }
         else if (strcmp(argv[i], "--full") == 0) {
@@ -885,7 +1105,9 @@ gc_cmd_bench(int argc, char **argv)
             fprintf(stderr,
                     "gclab bench: unknown option '%s'; usage: gclab bench "
                     "[--out DIR] [--quick | --full] [--peer PYTHON|none] "
-                    "[--plots DIR] [--shard I/N] [--allow-debug]\n",
+                    "[--plots DIR] [--shard I/N] [--allow-debug] "
+                    "[--cpu N|auto|none] [--order random|sequential] "
+                    "[--order-seed S]\n",
                     argv[i]);
             return 2;
         }
@@ -919,6 +1141,9 @@ gc_cmd_bench(int argc, char **argv)
                 strerror(errno));
         return 2;
     }
+    if (gc_place_setup(&place, "bench") != 0) {
+        return 2;
+    }
     uint64_t t0 = gc_clock_ns();
     static struct gc_workload_spec wspecs[NW], sspec[1];
     if (prepare(main_collectors, NC, main_workloads, NW, wspecs) != 0) {
@@ -928,21 +1153,13 @@ gc_cmd_bench(int argc, char **argv)
     if (prepare(scaling_collectors, 2, scaling_workload, 1, sspec) != 0) {
         return 2;
     }
-    /* CPython 3.11 as a peer row, when this machine has it. */
+    /* The newest CPython already on this machine as a peer row; bench
+     * never downloads one. */
     const char *peers[1];
     int npeers = 0;
     static char peer_path[1024];
-    const char *root = getenv("PYENV_ROOT");
     if (peer == NULL) {
-        if (root != NULL) {
-            snprintf(peer_path, sizeof peer_path,
-                     "%s/versions/3.11.7/bin/python", root);
-        }
-        else if (getenv("HOME") != NULL) {
-            snprintf(peer_path, sizeof peer_path,
-                     "%s/.pyenv/versions/3.11.7/bin/python", getenv("HOME"));
-        }
-        peer = peer_path;
+        peer = newest_python(peer_path, sizeof peer_path) ? peer_path : "";
     }
     for (size_t c = 0; c < NC; c++) {
         series[nseries++] = main_collectors[c];
@@ -954,9 +1171,10 @@ gc_cmd_bench(int argc, char **argv)
         series[nseries++] = peer_label(peer, true);
     }
     else {
-        fprintf(stderr, "gclab bench: no CPython 3.11 at '%s'; the peer row "
-                        "is skipped (--peer PYTHON names another)\n",
-                peer);
+        fprintf(stderr, "gclab bench: no CPython %s%s%s; the peer row is "
+                        "skipped (--peer PYTHON names one)\n",
+                peer[0] ? "at '" : "under pyenv or get-python.sh's cache",
+                peer, peer[0] ? "'" : "");
     }
     struct matrix mx = {.collectors = main_collectors, .ncollectors = NC,
                         .workloads = main_workloads, .wspecs = wspecs,
@@ -964,7 +1182,7 @@ gc_cmd_bench(int argc, char **argv)
                         .repeat = quick ? 3 : 10,
                         .seed = 1, .baseline = UINT64_MAX,
                         .memory_cap = (uint64_t)4 << 30, .shard = shard,
-                        .retained = true};
+                        .retained = true, .place = &place};
     /* Both matrices share one balance, so a share that drew a large
      * main item gets less of the scaling sweep. */
     static double shard_load[GC_SHARD_MAX];
@@ -993,7 +1211,7 @@ gc_cmd_bench(int argc, char **argv)
                         .repeat = 1, .seed = 1,
                         .baseline = UINT64_MAX,
                         .memory_cap = (uint64_t)4 << 30, .shard = shard,
-                        .shard_load = shard_load};
+                        .shard_load = shard_load, .place = &place};
     size_t stotal;
     struct record *srecs = run_matrix(&sx, &stotal);
     if (srecs == NULL) {
@@ -1026,7 +1244,7 @@ gc_cmd_bench(int argc, char **argv)
     char self[4096];
     ssize_t len = readlink("/proc/self/exe", self, sizeof self - 1);
     self[len > 0 ? len : 0] = '\0';
-    rc |= len > 0 ? hyperfine(out_dir, self, quick) : 0;
+    rc |= len > 0 ? hyperfine(out_dir, self, quick, &place) : 0;
     bool drew = bench_has_program("gnuplot");
     if (!drew) {
         fprintf(stderr, "gclab bench: gnuplot is not installed; results are "
@@ -1043,11 +1261,11 @@ gc_cmd_bench(int argc, char **argv)
         strncat(command, argv[i], sizeof command - strlen(command) - 1);
     }
     double seconds = (double)(gc_clock_ns() - t0) / 1e9;
-    rc |= report(out_dir, command, recs, total, drew, seconds);
+    rc |= report(out_dir, command, recs, total, drew, seconds, &place);
     print_summary_table(recs, total, main_collectors[0], main_workloads);
     printf("# report: %s/index.html (%.1f s)\n", out_dir, seconds);
     if (full) {
-        status |= bench_full(out_dir, plots_dir, allow_debug) != 0;
+        status |= bench_full(out_dir, plots_dir, allow_debug, &place) != 0;
         printf("# full matrix: %s/full; sweeps: %s/sweep-*/pareto.png "
                "(%.1f s in all)\n",
                out_dir, out_dir, (double)(gc_clock_ns() - t0) / 1e9);

@@ -44,6 +44,16 @@ static const char *const deterministic[] = {
     "objects_uncollectable",
     "peak_live_bytes",
     "retained_garbage_peak_bytes",
+    "peak_os_bytes",
+    "peak_region_live_bytes",
+    "collections_by_bytes",
+    "skips_pending_rule",
+    "skips_memory",
+    "promoted_gen1",
+    "promoted_gen2",
+    "memory_samples",
+    "live_growth_pct",
+    "memory_verdict",
     "checksum"};
 
 #define COUNT(a) (sizeof(a) / sizeof *(a))
@@ -84,10 +94,17 @@ struct cell {
     size_t nb, nn, outliers_b, outliers_n;
     size_t pairs, pairs_differ; /* exact cells: runs of the same seed */
     double base_mean, new_mean, change_pct;
+    double base_sd, new_sd;
+    /* Tested cells: the smallest change, in % of the base mean, that
+     * these runs would flag with COMPARE_POWER at Holm's first step
+     * (alpha over the cells tested); NaN elsewhere. */
+    double mde_pct;
     struct gc_test t;
     double p_holm;
     const char *verdict;
 };
+
+#define COMPARE_POWER 0.95
 
 static int
 usage(const char *msg, const char *arg)
@@ -412,6 +429,9 @@ evaluate(struct cell *c, const struct options *o, const struct side *base,
     gc_summarize(vb, c->nn, &b);
     c->base_mean = a.mean;
     c->new_mean = b.mean;
+    c->base_sd = a.stddev;
+    c->new_sd = b.stddev;
+    c->mde_pct = NAN;
     double diff = b.mean - a.mean;
     c->change_pct = a.mean != 0.0 ? 100.0 * diff / fabs(a.mean)
                     : diff == 0.0 ? 0.0
@@ -562,6 +582,7 @@ format_p(char *out, size_t cap, const struct cell *c)
 /* The texts of one cell's columns. */
 struct cells_text {
     char base[32], new[32], change[32], ci[48], p[16], outliers[64];
+    char mde[16];
 };
 
 static void
@@ -573,6 +594,12 @@ cell_text(const struct cell *c, struct cells_text *t)
     format_pct(t->change, sizeof t->change, c->change_pct);
     format_ci(t->ci, sizeof t->ci, c);
     format_p(t->p, sizeof t->p, c);
+    if (isfinite(c->mde_pct)) {
+        snprintf(t->mde, sizeof t->mde, "%.1f%%", c->mde_pct);
+    }
+    else {
+        snprintf(t->mde, sizeof t->mde, "-");
+    }
     if (c->exact && c->pairs > 0) {
         snprintf(t->outliers, sizeof t->outliers, "%zu/%zu runs differ",
                  c->pairs_differ, c->pairs);
@@ -638,8 +665,11 @@ print_table(struct gc_buf *b, const struct report *r)
     gate_list(b, o, "");
     gc_buf_printf(b,
                   " (regressed: worse by more than %g%% and Holm-adjusted "
-                  "p < %g; %s; %zu cells tested)\n",
-                  o->threshold_pct, o->alpha, test_name(o), r->ntested);
+                  "p < %g; %s; %zu cells tested)\n"
+                  "MDE: the smallest change these runs would flag with "
+                  "%.0f%% power (at alpha / %zu, Holm's first step)\n",
+                  o->threshold_pct, o->alpha, test_name(o), r->ntested,
+                  100 * COMPARE_POWER, r->ntested);
     const struct match *last = NULL;
     for (size_t i = 0; i < r->ncells; i++) {
         const struct cell *c = &r->cells[i];
@@ -650,22 +680,23 @@ print_table(struct gc_buf *b, const struct report *r)
                                                                     : " -> ";
             gc_buf_printf(b,
                           "\n%s, size %llu: %s%s%s (n %zu / %zu)\n"
-                          "  %-22s %14s %14s %9s %18s %8s %16s  %s\n",
+                          "  %-22s %14s %14s %9s %18s %7s %8s %16s  %s\n",
                           r->base->res.workloads[c->m->b->workload],
                           (unsigned long long)c->m->b->size,
                           c->m->b->collector, arrow,
                           *arrow ? c->m->n->collector : "", c->m->b->n,
                           c->m->n->n, "metric", "base", "new", "change",
-                          "95% CI", "p_holm", "outliers b/n", "verdict");
+                          "95% CI", "MDE", "p_holm", "outliers b/n",
+                          "verdict");
         }
         struct cells_text t;
         cell_text(c, &t);
         char metric[40];
         snprintf(metric, sizeof metric, "%s%s", gc_metric_names[c->metric],
                  c->gate ? " *" : "");
-        gc_buf_printf(b, "  %-22s %14s %14s %9s %18s %8s %16s  %s\n", metric,
-                      t.base, t.new, t.change, t.ci, t.p, t.outliers,
-                      c->verdict);
+        gc_buf_printf(b, "  %-22s %14s %14s %9s %18s %7s %8s %16s  %s\n",
+                      metric, t.base, t.new, t.change, t.ci, t.mde, t.p,
+                      t.outliers, c->verdict);
     }
     gc_buf_printf(b, "\n(* gates)\n");
     unmatched_lines(b, r, "");
@@ -712,10 +743,14 @@ print_markdown(struct gc_buf *b, const struct report *r)
                   "counters are compared exactly, run by run; outliers "
                   "are counted beyond Tukey's fences, never dropped.\n\n",
                   o->threshold_pct, r->ntested, test_name(o), o->alpha);
+    gc_buf_printf(b, "MDE: the smallest change these runs would flag with "
+                     "%.0f%% power, at α / %zu (Holm's first step).\n\n",
+                  100 * COMPARE_POWER, r->ntested);
     gc_buf_printf(b, "| workload | size | collector | n | metric | base | "
-                     "new | change | 95%% CI | p (Holm) | outliers base/new | "
-                     "verdict |\n"
-                     "|---|--:|---|--:|---|--:|--:|--:|--:|--:|--:|---|\n");
+                     "new | change | 95%% CI | MDE | p (Holm) | "
+                     "outliers base/new | verdict |\n"
+                     "|---|--:|---|--:|---|--:|--:|--:|--:|--:|--:|--:|---|"
+                     "\n");
     for (size_t i = 0; i < r->ncells; i++) {
         const struct cell *c = &r->cells[i];
         struct cells_text t;
@@ -724,13 +759,14 @@ print_markdown(struct gc_buf *b, const struct report *r)
         bool bad = strcmp(c->verdict, "regressed") == 0;
         gc_buf_printf(b,
                       "| %s | %llu | `%s`%s%s%s | %zu/%zu | %s%s%s | %s | %s "
-                      "| %s | %s | %s | %s | %s%s%s |\n",
+                      "| %s | %s | %s | %s | %s | %s%s%s |\n",
                       r->base->res.workloads[c->m->b->workload],
                       (unsigned long long)c->m->b->size, c->m->b->collector,
                       same ? "" : " → `", same ? "" : c->m->n->collector,
                       same ? "" : "`", c->nb, c->nn, c->gate ? "**" : "",
                       gc_metric_names[c->metric], c->gate ? "**" : "", t.base,
-                      t.new, t.change, t.ci, t.p, t.outliers, bad ? "**" : "",
+                      t.new, t.change, t.ci, t.mde, t.p, t.outliers,
+                      bad ? "**" : "",
                       c->verdict, bad ? "**" : "");
     }
     gc_buf_printf(b, "\nGating metrics in **bold**; n is ok runs, base/new."
@@ -795,6 +831,7 @@ print_json(struct gc_buf *b, const struct report *r)
         json_number(b, "df", c->t.df);
         json_number(b, "p", c->t.p);
         json_number(b, "p_holm", c->p_holm);
+        json_number(b, "mde_pct", c->mde_pct);
         gc_buf_printf(b, ",\"outliers_base\":%zu,\"outliers_new\":%zu",
                       c->outliers_b, c->outliers_n);
         if (c->exact) {
@@ -852,6 +889,50 @@ free_side(struct side *s)
     free(s->matched);
 }
 
+/* Where a side's runs ran: its records' host and CPU ("null":
+ * unpinned), "mixed" where they differ, "" where no record says. */
+static void
+where_ran(const struct side *s, char *host, size_t host_cap, char *cpu,
+          size_t cpu_cap)
+{
+    host[0] = cpu[0] = '\0';
+    for (size_t i = 0; i < s->res.total; i++) {
+        const struct record_meta *m = &s->res.meta[i];
+        if (i == 0) {
+            snprintf(host, host_cap, "%s", m->host);
+            snprintf(cpu, cpu_cap, "%s", m->cpu);
+        }
+        if (strcmp(host, m->host) != 0) {
+            snprintf(host, host_cap, "mixed");
+        }
+        if (strcmp(cpu, m->cpu) != 0) {
+            snprintf(cpu, cpu_cap, "mixed");
+        }
+    }
+}
+
+/* Times from two CPUs (this VM's differ by ~40%) or two machines differ
+ * by more than most changes: one warning on stderr, the verdicts as
+ * they are.  Records from before the fields say nothing. */
+static void
+warn_if_elsewhere(const struct side *base, const struct side *new)
+{
+    char hb[64], hn[64], cb[16], cn[16];
+    where_ran(base, hb, sizeof hb, cb, sizeof cb);
+    where_ran(new, hn, sizeof hn, cn, sizeof cn);
+    bool other_host = hb[0] && hn[0] && strcmp(hb, hn) != 0;
+    bool other_cpu = cb[0] && cn[0] &&
+                     (strcmp(cb, cn) != 0 || strcmp(cb, "mixed") == 0);
+    if (other_host || other_cpu) {
+        fprintf(stderr,
+                "gclab compare: warning: BASE ran on host %s, CPU %s; NEW "
+                "on host %s, CPU %s: timings from different CPUs or "
+                "machines do not compare (pin both with --cpu)\n",
+                hb, strcmp(cb, "null") == 0 ? "unpinned" : cb, hn,
+                strcmp(cn, "null") == 0 ? "unpinned" : cn);
+    }
+}
+
 /* Every shown metric of every match, tested, adjusted and judged; the
  * number of regressions, or -1 when memory ran out. */
 static int
@@ -890,6 +971,15 @@ judge(struct report *r, struct cell *cells)
         for (size_t i = 0; i < r->ncells; i++) {
             if (cells[i].tested) {
                 cells[i].p_holm = adj[nt++];
+                /* A lone regression must clear Holm's first step,
+                 * alpha / m: the honest bar for what these runs see. */
+                double d = gc_mde(cells[i].base_sd, cells[i].nb,
+                                  cells[i].new_sd, cells[i].nn,
+                                  o->alpha / (double)r->ntested,
+                                  COMPARE_POWER);
+                cells[i].mde_pct = cells[i].base_mean != 0.0
+                                       ? 100.0 * d / fabs(cells[i].base_mean)
+                                       : NAN;
             }
             cells[i].verdict = verdict_of(&cells[i], o);
             r->nregressed += strcmp(cells[i].verdict, "regressed") == 0;
@@ -1010,6 +1100,9 @@ compare_run(int argc, char **argv, FILE *report,
     }
     if (status == 0) {
         status = split_pairs(&o, &base, &new);
+    }
+    if (status == 0) {
+        warn_if_elsewhere(&base, &new);
     }
     if (status == 0 && o.default_gate && has_cpu_times(&base) &&
         has_cpu_times(&new)) {

@@ -113,7 +113,8 @@ static const char *const inject_names[] = {"none", "leak", "overfree",
     C(FZ_CHECK_COUNT, "live containers differ from the shadow's")           \
     C(FZ_CHECK_VERIFY, "the heap verifier failed")                          \
     C(FZ_CHECK_UNKNOWN, "the heap handed back an unknown object")           \
-    C(FZ_CHECK_LEAK, "the destroyed heap kept bytes")
+    C(FZ_CHECK_LEAK, "the destroyed heap kept bytes")                      \
+    C(FZ_CHECK_LIVENESS, "garbage outlived the collector's sweep bound")
 
 enum fz_check {
 #define C(name, text) name,

@@ -26,6 +26,10 @@
  *     finds unreachable, before finalizers may resurrect it), and None
  *     once it has died; a callback runs at most once, after the clear,
  *     and does run for a weakref that outlives its referent;
+ *   - garbage is freed within the sweeps its collector declares
+ *     (gc_heap_sweeps), collect(2) or not, but what frozen or legacy-
+ *     finalizer garbage holds (and on 3.8 a batch a resurrection kept
+ *     counts again from then);
  *   - the heap's live container count equals the shadow's, and the
  *     heap verifier passes (level 2 after each op that collected): on
  *     2.7 and 3.8 every plain instance has a dict; on 3.11+ one that
@@ -55,6 +59,8 @@ struct fz_node {
     uint32_t callbacks;  /* weakref callback runs */
     uint32_t target;     /* a weakref's referent */
     uint32_t death_op;
+    uint64_t garbage_since; /* 1 + the sweeps done when it last became
+                               garbage nothing keeps; 0 while it is not */
     uint32_t alive_at;      /* index in the run's alive list */
     uint32_t keys[FZ_KEYS]; /* instance and dict: FZ_UNSET, FZ_ATOM, or a
                                serial */
@@ -770,6 +776,57 @@ orphan_dicts(struct fz_run *r)
     return n;
 }
 
+/* Liveness (gc_heap_sweeps): garbage that was there when the collector
+ * had completed E sweeps is gone by E + bound, automatic collections or
+ * not.  Garbage that frozen or legacy-finalizer garbage reaches is kept
+ * as long as that holds, and counts from when it stops; on 3.8 a
+ * resurrection keeps a whole batch, which counts again from then.
+ * Changes the marks: after every check that reads them. */
+static void
+check_liveness(struct fz_run *r)
+{
+    uint64_t now;
+    unsigned bound;
+    if (!gc_heap_sweeps(r->heap, &now, &bound)) {
+        return;
+    }
+    bool is_reset = r->profile == GC_PROFILE_3_8 && r->has_resurrected_now;
+    bool has_keepers = false;
+    for (uint32_t i = 0; i < r->garbage.n; i++) {
+        const struct fz_node *nd = &r->nodes[r->garbage.v[i]];
+        has_keepers |= nd->is_frozen || has_legacy_finalizer(r, nd->cls);
+    }
+    if (has_keepers) {
+        r->epoch++;
+        for (uint32_t i = 0; i < r->garbage.n; i++) {
+            const struct fz_node *nd = &r->nodes[r->garbage.v[i]];
+            if (nd->is_frozen || has_legacy_finalizer(r, nd->cls)) {
+                walk_from(r, r->garbage.v[i], NULL);
+            }
+        }
+    }
+    for (uint32_t i = 0; i < r->garbage.n; i++) {
+        uint32_t s = r->garbage.v[i];
+        struct fz_node *nd = &r->nodes[s];
+        if (has_keepers && is_marked(r, s)) {
+            nd->garbage_since = 0;
+        }
+        else if (nd->garbage_since == 0 || is_reset) {
+            nd->garbage_since = now + 1;
+        }
+        else if (now >= nd->garbage_since - 1 + bound) {
+            char d[48];
+            fail(r, FZ_CHECK_LIVENESS,
+                 "%s is garbage since sweep %llu and alive at sweep %llu "
+                 "(bound %u)",
+                 describe(r, s, d, sizeof d),
+                 (unsigned long long)(nd->garbage_since - 1),
+                 (unsigned long long)now, bound);
+            return;
+        }
+    }
+}
+
 /* Every check of the oracle, at the end of one operation. */
 static void
 check_step(struct fz_run *r)
@@ -820,6 +877,9 @@ check_step(struct fz_run *r)
         if (!is_marked(r, s)) {
             vec_push(&r->garbage, s);
         }
+        else {
+            r->nodes[s].garbage_since = 0;
+        }
     }
     check_acyclic_garbage(r);
     if (r->is_full_collection && r->has_cycles &&
@@ -831,6 +891,7 @@ check_step(struct fz_run *r)
             check_weakref(r, r->alive.v[i]);
         }
     }
+    check_liveness(r);
     const struct gc_heap_stats *st = gc_heap_stats(r->heap);
     uint64_t heap_live = st->gc_objects_allocated - st->gc_objects_freed -
                          st->gc_objects_cached;

@@ -1,7 +1,8 @@
 /* harness/goldens.c -- the scenario goldens a collector is held to:
  * every NAME.scn under a directory against NAME.PROFILE.out, the log
  * real CPython printed (scripts/regen-goldens.sh), statements in order,
- * the events of one statement as a multiset.  tests/t-scenarios and
+ * within one the kinds of event in order and each run of one kind as a
+ * multiset (gc_scenario_logs_match).  tests/t-scenarios and
  * gclab check both run them through here.
  *
  * A collector is held to the scenarios its capabilities cover (needs()):

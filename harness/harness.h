@@ -75,6 +75,15 @@ void gc_test_welch(const double *a, size_t na, const double *b, size_t nb,
 void gc_test_mann_whitney(const double *a, size_t na, const double *b,
                           size_t nb, struct gc_test *out);
 
+/* The minimum detectable effect of that test (Welch's): the smallest
+ * difference of means that a two-sided test at level alpha detects with
+ * probability power, for sides with standard deviations sd_a, sd_b
+ * over na, nb runs: (t(1 - alpha/2) + t(power)) * standard error, on
+ * Welch's degrees of freedom.  0 when both sides are constant; NaN
+ * with fewer than 2 runs a side. */
+double gc_mde(double sd_a, size_t na, double sd_b, size_t nb, double alpha,
+              double power);
+
 /* Holm's step-down adjustment of m p-values (family-wise error): the
  * k-th smallest (from 0) times m - k, made monotonic, capped at 1. */
 void gc_holm(const double *p, size_t m, double *adj);
@@ -153,6 +162,18 @@ int gc_shard_assign(const double *cost, size_t n, unsigned nshards,
       "server: median latency with starts spaced evenly (queueing)")       \
     M(request_metered_p99_ns, "server: 99th percentile metered latency")   \
     M(request_metered_max_ns, "server: longest metered latency")           \
+    M(peak_os_bytes, "highest OS-visible memory, modelled (memory.tsv)")   \
+    M(peak_region_live_bytes,                                              \
+      "highest live bytes in the region over its start (tracemalloc)")     \
+    M(tracemalloc_peak_bytes, "twin: tracemalloc's peak (accounting run)") \
+    M(collections_by_bytes, "collections the byte trigger started")        \
+    M(skips_pending_rule, "due full collections the 25% rule held back")   \
+    M(skips_memory, "due collections the memory deferral held back")      \
+    M(promoted_gen1, "survivors moved into generation 1")                  \
+    M(promoted_gen2, "survivors moved into generation 2")                  \
+    M(memory_samples, "points in the run's memory series")                 \
+    M(live_growth_pct, "live bytes' growth over the series' second half")  \
+    M(memory_verdict, "1: live bytes level off, 2: they grow, 0: no verdict")\
     M(checksum, "the workload's result, equal on every collector")
 
 struct gc_metrics {
@@ -202,7 +223,7 @@ char *gc_read_file(const char *path, size_t *len);
  * --cascade-min objects (gc_listener.cascade_*), which CPython's
  * callbacks never see.  Percentiles, MMU and the figures are of
  * collections; cascades have metrics of their own. */
-enum { GC_PAUSE_COLLECTION, GC_PAUSE_CASCADE };
+enum { GC_PAUSE_COLLECTION, GC_PAUSE_CASCADE, GC_PAUSE_SKIP };
 
 /* One pause as the harness saw it, for timelines and CDFs. */
 struct gc_pause_sample {
@@ -212,6 +233,9 @@ struct gc_pause_sample {
     uint32_t reason;     /* enum gc_reason */
     uint32_t kind;       /* GC_PAUSE_COLLECTION or GC_PAUSE_CASCADE */
     uint64_t live_bytes; /* the heap's, when the pause ended */
+    /* GC_PAUSE_SKIP (a due collection held back, pause_ns 0): reason is
+     * the enum gc_skip; a collection's: survivors it promoted. */
+    uint64_t promoted;
     /* With --retained: unreachable bytes not yet freed as the pause
      * began (gc_heap_garbage, in the accounting run); 0 otherwise. */
     uint64_t garbage_bytes;
@@ -250,6 +274,7 @@ int gc_cmd_fuzz(int argc, char **argv);
  * tests: the same exit status. */
 int gc_fuzz_run(int argc, char **argv, FILE *out, FILE *err);
 int gc_cmd_check(int argc, char **argv);
+int gc_cmd_system(int argc, char **argv);
 
 /* Runs a scenario file (spec/scenarios.md) on the model: the event log
  * goes to out, errors to err; profile_name may be NULL (the default).
@@ -278,9 +303,11 @@ int gc_results_check(const char *name, const char *data, size_t len,
  * the heap holding only what the scenario rooted. */
 enum gc_status gc_scenario_run_heap(const char *path, struct gc_heap *heap,
                                     FILE *out, FILE *err);
-/* Compares two event logs: statements in order, the events of one
- * statement as a multiset.  On a difference, writes the statement and
- * both sides as TAP comments to report (if not NULL). */
+/* Compares two event logs: statements in order; within one, the kinds
+ * of event in the order CPython fixes (callbacks, finalizers, the
+ * collect line), and each run of one kind as a multiset.  On a
+ * difference, writes the statement and both sides as TAP comments to
+ * report (if not NULL). */
 bool gc_scenario_logs_match(const char *expected, const char *actual,
                             FILE *report);
 

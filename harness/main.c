@@ -37,6 +37,7 @@ static const struct {
     {"run", gc_cmd_run, "collectors x workloads: collections, time"},
     {"scenario", gc_cmd_scenario, "run a scenario, or --emit-python"},
     {"sweep", gc_cmd_sweep, "one knob's values: GC time vs retained garbage"},
+    {"system", gc_cmd_system, "this machine: CPUs, pinning, noise; advice"},
     {"twin", gc_cmd_twin, "a workload's Python twin: print or run it"},
     {"version", cmd_version, "version and git revision"},
     {"help", cmd_help, "this list"},

@@ -7,6 +7,7 @@
 #include "gbench.h"
 #include "gc.h"
 #include "harness.h"
+#include "place-internal.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -345,6 +346,8 @@ gc_cmd_micro(int argc, char **argv)
     const char *suite = NULL;
     struct gc_heap_config cfg;
     gc_heap_config_init(&cfg);
+    struct gc_place place;
+    gc_place_init(&place);
     for (int i = 1; i < argc; i++) {
         const char *opt = argv[i];
         if (i + 1 >= argc) {
@@ -353,6 +356,13 @@ gc_cmd_micro(int argc, char **argv)
             return 2;
         }
         const char *val = argv[++i];
+        int placed = gc_place_option(&place, "micro", opt, val);
+        if (placed == 2) {
+            return 2;
+        }
+        if (placed == 1) {
+            continue;
+        }
         if (strcmp(opt, "--iterations") == 0) {
             if (parse_u64(opt, val, 10000000000, &iterations) < 0) {
                 return 2;
@@ -426,6 +436,11 @@ gc_cmd_micro(int argc, char **argv)
         }
         is_shapes = true; /* --shape alone means the shapes suite */
     }
+    /* The measuring happens in this process: it goes onto the CPU. */
+    if (gc_place_setup(&place, "micro") != 0 ||
+        gc_place_pin_self(place.cpu) != 0) {
+        return 2;
+    }
     struct micro_ctx ctx = {0};
     if (gc_heap_new(&cfg, &ctx.heap) != GC_OK) {
         fprintf(stderr, "gclab micro: cannot create a heap\n");
@@ -441,28 +456,32 @@ gc_cmd_micro(int argc, char **argv)
     if (samples == NULL) {
         return 1;
     }
+    char cpu[32] = "unpinned";
+    if (place.cpu >= 0) {
+        snprintf(cpu, sizeof cpu, "CPU %d", place.cpu);
+    }
     if (is_shapes) {
         /* The last --size, or 1e6 (the default list's last). */
         uint64_t n = sizes[nsizes - 1];
         printf("# profile %s, layout %s, one full collection per shape of "
-               "%llu objects, ns per object; %llu repetitions\n",
+               "%llu objects, ns per object; %llu repetitions; %s\n",
                gc_profile_name(cfg.profile), gc_layout_name(cfg.layout),
-               (unsigned long long)n, (unsigned long long)repeat);
+               (unsigned long long)n, (unsigned long long)repeat, cpu);
         suite_shapes(&ctx, n, repeat, only_shape, samples);
         iterations = 0;
     }
     else if (is_collect) {
         printf("# profile %s, full collections: (t(build + 10 collect) - "
                "t(build)) / 10 / N, ns per object; young-700: ns per "
-               "collection; %llu repetitions\n",
-               gc_profile_name(cfg.profile), (unsigned long long)repeat);
+               "collection; %llu repetitions; %s\n",
+               gc_profile_name(cfg.profile), (unsigned long long)repeat, cpu);
         suite_collect(&ctx, sizes, nsizes, repeat, samples);
         iterations = 0;
     }
     else {
-        printf("# profile %s, %llu iterations x %llu repetitions\n",
+        printf("# profile %s, %llu iterations x %llu repetitions; %s\n",
                gc_profile_name(cfg.profile), (unsigned long long)iterations,
-               (unsigned long long)repeat);
+               (unsigned long long)repeat, cpu);
         printf("%-20s %10s %10s %8s %10s\n", "benchmark", "mean_ns",
                "ci95_ns", "cv", "best_ns");
     }

@@ -158,7 +158,7 @@ record_field(struct reader *r, struct record *rec, struct record_meta *meta,
 #define S(k, f) {k, offsetof(struct record_meta, f), sizeof(((struct record_meta *)0)->f)}
         S("workload_spec", workload_spec), S("build_type", build_type),
         S("gclab_revision", revision), S("check_level", check_level),
-        S("shard", shard),
+        S("shard", shard), S("host", host), S("cpu", cpu),
 #undef S
     };
     for (size_t i = 0; i < sizeof strings / sizeof *strings; i++) {

@@ -4,6 +4,7 @@
 #define GCLAB_RUN_INTERNAL_H
 
 #include "harness.h"
+#include "place-internal.h"
 #include "workload.h"
 
 #include <time.h>
@@ -14,10 +15,13 @@
 enum run_status { RUN_OK, RUN_FAILED, RUN_OUT_OF_MEMORY, RUN_CRASHED };
 extern const char *const status_names[];
 
+struct gc_mem_point;
+
 struct child_result {
     int status;
     int signal;
     uint32_t nsamples; /* pause samples that follow on the pipe */
+    uint32_t nmem;     /* then memory points (memseries-internal.h) */
     struct gc_metrics m;
     char effective[256];
 };
@@ -35,12 +39,17 @@ struct item {
     uint64_t warmup;       /* unmeasured runs before the measured one */
     bool prefault;         /* map and write the run's arenas in set-up */
     uint64_t cascade_min;  /* objects a refcount cascade frees to count */
+    int cpu;               /* the CPU it is pinned to; -1: not pinned */
+    size_t slot;           /* its place in matrix order */
+    size_t run_index;      /* 1 + how many runs of the invocation ran
+                            * before it: the order they really ran in */
 };
 
 struct record {
     struct item item;
     struct child_result r;
     struct gc_pause_sample *samples; /* r.nsamples of them */
+    struct gc_mem_point *mem;        /* r.nmem of them */
     time_t started;                  /* when it started, for the record */
 };
 
@@ -76,6 +85,8 @@ struct matrix {
      * --no-fork: for valgrind and debuggers; a crash ends the matrix). */
     bool in_process;
     bool quiet; /* no progress lines on stderr */
+    /* --cpu and --order (place.c); NULL: unpinned, in matrix order. */
+    const struct gc_place *place;
 };
 
 /* The MMU curve of one run from its kept pauses, at windows 10 us,
@@ -122,7 +133,20 @@ const char *run_build_type(void);
 /* 2, with one line on stderr, when this build's numbers are not results
  * (debug, sanitizers, checks) and allow_debug is false; else 0. */
 int run_check_build(const char *command, bool allow_debug);
+/* Runs the matrix (its share, in its order) and returns its records in
+ * matrix order, whatever order they ran in (item.run_index says). */
 struct record *run_matrix(const struct matrix *mx, size_t *total);
+/* What run_matrix is made of, for a caller that picks its own items
+ * (bench's extra repetitions): the item of collector c on workload w at
+ * size, repetition rep (from 0); n records (one round) shuffled as
+ * mx->place says, by its seed and salt (rounds differ in salt); and the
+ * runs themselves. */
+struct item matrix_item(const struct matrix *mx, int c, int w,
+                        uint64_t size, uint64_t rep);
+void order_shuffle(const struct matrix *mx, struct record *recs, size_t n,
+                   uint64_t salt);
+void run_records(const struct matrix *mx, struct record *recs, size_t total,
+                 size_t first_index);
 /* "python3.11.7" for an interpreter, or NULL if it does not answer. */
 const char *peer_label(const char *python, bool has_recorder);
 void free_records(struct record *recs, size_t total);
@@ -181,6 +205,7 @@ struct record_meta {
     uint64_t seed;      /* the workload's seed; 0 in records without one */
     char workload_spec[RESULTS_FIELD_BYTES];
     char build_type[16], revision[64], check_level[16], shard[32];
+    char host[64], cpu[16]; /* where it ran; cpu "null" when unpinned */
 };
 
 /* Records of one or more results files.  Workloads are interned by

@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "memseries-internal.h"
 #include "run-internal.h"
 #include "version.h"
 
@@ -128,6 +129,8 @@ struct pause_log {
     struct gc_pause_sample *samples; /* for the timeline and CDF */
     size_t nsamples;
     uint64_t collections[3]; /* per generation, seen by the listener */
+    uint64_t promoted;       /* by the collection under way */
+    struct gc_memseries mem; /* memory over the region (memseries.c) */
 };
 
 #define MAX_SAMPLES 100000
@@ -150,6 +153,8 @@ on_begin(void *data, int gen, enum gc_reason why)
     }
     log->begin_gen = gen;
     log->begin_reason = why;
+    log->m->collections_by_bytes += why == GC_REASON_BYTES;
+    log->promoted = 0;
     log->begin_ns = gc_clock_ns();
 }
 
@@ -178,6 +183,7 @@ on_end(void *data, int gen, uint64_t visited, uint64_t collected,
             .gen = (uint32_t)log->begin_gen,
             .reason = (uint32_t)log->begin_reason,
             .live_bytes = gc_heap_stats(log->heap)->live_bytes,
+            .promoted = log->promoted,
             .cpu_ns = cpu_ns,
             .minor_faults = faults,
             .ctx_switches = switches};
@@ -234,6 +240,48 @@ on_cascade_end(void *data, uint64_t freed)
             .kind = GC_PAUSE_CASCADE,
             .live_bytes = gc_heap_stats(log->heap)->live_bytes};
     }
+}
+
+/* The decision log: skipped collections (counters, and a sample for
+ * the trace), survivors promoted, and the memory series. */
+static void
+on_skip(void *data, int gen, enum gc_skip why)
+{
+    struct pause_log *log = data;
+    if (why == GC_SKIP_PENDING_RULE) {
+        log->m->skips_pending_rule++;
+    }
+    else {
+        log->m->skips_memory++;
+    }
+    if (log->samples != NULL && log->nsamples < MAX_SAMPLES &&
+        log->start_ns != 0) {
+        log->samples[log->nsamples++] = (struct gc_pause_sample){
+            .start_ns = gc_clock_ns() - log->start_ns,
+            .gen = (uint32_t)gen,
+            .reason = (uint32_t)why,
+            .kind = GC_PAUSE_SKIP,
+            .live_bytes = gc_heap_stats(log->heap)->live_bytes};
+    }
+}
+
+static void
+on_promoted(void *data, int gen, uint64_t objects)
+{
+    struct pause_log *log = data;
+    log->promoted += objects;
+    if (gen == 1) {
+        log->m->promoted_gen1 += objects;
+    }
+    else if (gen == 2) {
+        log->m->promoted_gen2 += objects;
+    }
+}
+
+static void
+on_memory(void *data)
+{
+    gc_memseries_sample(&((struct pause_log *)data)->mem);
 }
 
 /* Request boundaries from the workload (gc_workload_request): when each
@@ -379,7 +427,14 @@ struct garbage_log {
      * same deterministic program on the same collector. */
     struct gc_pause_sample *samples;
     size_t nsamples, next; /* the next collection's sample */
+    struct gc_memseries mem; /* the series again, with the garbage */
 };
+
+static void
+on_memory_garbage(void *data)
+{
+    gc_memseries_sample(&((struct garbage_log *)data)->mem);
+}
 
 static void
 garbage_sample(struct garbage_log *g)
@@ -414,6 +469,7 @@ static bool
 retained_garbage_peak(const struct item *it,
                       const struct gc_workload_spec *ws, uint64_t baseline,
                       struct gc_pause_sample *samples, size_t nsamples,
+                      struct gc_mem_point *mem, size_t nmem,
                       uint64_t *peak_bytes)
 {
     char effective[256];
@@ -423,14 +479,21 @@ retained_garbage_peak(const struct item *it,
         return false;
     }
     struct gc_listener l = {.data = &g, .collect_begin = on_begin_garbage};
-    gc_set_listener(g.heap, &l);
+    gc_memseries_start(&g.mem, g.heap, &l, on_memory_garbage, true);
     struct gc_workload_params p = params_of(it, ws);
     uint64_t checksum;
     enum gc_status rc = ws->workload->run(g.heap, &p, &checksum);
     garbage_sample(&g);
+    for (size_t i = 0; i < g.mem.n; i++) {
+        if (g.mem.pts[i].garbage_bytes > g.peak_bytes) {
+            g.peak_bytes = g.mem.pts[i].garbage_bytes;
+        }
+    }
+    gc_memseries_merge_garbage(mem, nmem, g.mem.pts, g.mem.n);
     *peak_bytes = g.peak_bytes;
+    free(g.mem.pts);
     gc_heap_destroy(g.heap);
-    return rc == GC_OK && !g.failed;
+    return rc == GC_OK && !g.failed && !g.mem.has_failed;
 }
 
 /* --prefault: the run once on a scratch heap to learn the most arena
@@ -460,6 +523,25 @@ prefault(const struct item *it, const struct gc_workload_spec *ws,
     return RUN_OK;
 }
 
+/* The memory figures of a run: peaks, the series' length and the
+ * steady-state verdict (memseries.c). */
+static void
+memory_metrics(struct gc_heap *heap, const struct gc_memseries *mem,
+               uint64_t setup_peak, uint64_t live0, struct gc_metrics *m)
+{
+    const struct gc_heap_stats *st = gc_heap_stats(heap);
+    m->peak_live_bytes = st->peak_bytes > setup_peak ? st->peak_bytes
+                                                     : setup_peak;
+    m->peak_region_live_bytes = st->peak_bytes - live0;
+    m->peak_os_bytes = st->os_peak_bytes;
+    m->memory_samples = mem->n;
+    double growth;
+    if (mem->pts != NULL && gc_memseries_growth(mem->pts, mem->n, &growth)) {
+        m->live_growth_pct = growth > 0 ? (uint64_t)(growth + 0.5) : 0;
+        m->memory_verdict = growth < GC_STEADY_TOLERANCE_PCT ? 1 : 2;
+    }
+}
+
 enum gc_status
 gc_run_measured(const struct gc_workload *w, struct gc_heap *heap,
                 const struct gc_workload_params *p, uint64_t *checksum)
@@ -474,10 +556,12 @@ gc_run_measured(const struct gc_workload *w, struct gc_heap *heap,
 static void
 run_in_child(const struct item *it, const struct gc_workload_spec *ws,
              uint64_t baseline, uint64_t memory_cap, bool in_process,
-             struct child_result *out, struct gc_pause_sample **samples)
+             struct child_result *out, struct gc_pause_sample **samples,
+             struct gc_mem_point **mem)
 {
     memset(out, 0, sizeof *out);
     *samples = NULL;
+    *mem = NULL;
 #if !defined(__SANITIZE_ADDRESS__)
     /* AddressSanitizer reserves terabytes of shadow address space, so
      * the cap only applies where it means something. */
@@ -540,8 +624,13 @@ run_in_child(const struct item *it, const struct gc_workload_spec *ws,
     struct gc_listener l = {.data = &log, .collect_begin = on_begin,
                             .collect_end = on_end,
                             .cascade_begin = on_cascade_begin,
-                            .cascade_end = on_cascade_end};
-    gc_set_listener(heap, &l);
+                            .cascade_end = on_cascade_end,
+                            .skip = on_skip,
+                            .promoted = on_promoted};
+    gc_memseries_start(&log.mem, heap, &l, on_memory, false);
+    uint64_t setup_peak = gc_heap_stats(heap)->peak_bytes;
+    uint64_t live0 = gc_heap_stats(heap)->live_bytes;
+    gc_heap_reset_peak(heap);
     gc_set_clock(heap, read_clock, NULL); /* 3.15's stats duration */
     struct request_log requests = {0};
     struct gc_workload_params p = params_of(it, ws);
@@ -574,7 +663,8 @@ run_in_child(const struct item *it, const struct gc_workload_spec *ws,
     free(requests.start);
     free(requests.end);
     free(log.hist);
-    out->m.peak_live_bytes = gc_heap_stats(heap)->peak_bytes;
+    gc_memseries_sample(&log.mem); /* the end */
+    memory_metrics(heap, &log.mem, setup_peak, live0, &out->m);
     out->m.peak_rss_bytes = (uint64_t)ru1.ru_maxrss * 1024;
     out->m.minor_faults = (uint64_t)(ru1.ru_minflt - ru0.ru_minflt);
     uint64_t allocs = gc_heap_stats(heap)->gc_objects_allocated - allocs0;
@@ -593,11 +683,14 @@ run_in_child(const struct item *it, const struct gc_workload_spec *ws,
     }
     if (out->status == RUN_OK && it->retained &&
         !retained_garbage_peak(it, ws, baseline, log.samples, log.nsamples,
+                               log.mem.pts, log.mem.n,
                                &out->m.retained_garbage_peak_bytes)) {
         out->status = RUN_FAILED;
     }
     out->nsamples = (uint32_t)log.nsamples;
     *samples = log.samples;
+    out->nmem = log.mem.pts != NULL ? (uint32_t)log.mem.n : 0;
+    *mem = log.mem.pts;
 done:
     if (in_process && heap != NULL) {
         gc_heap_destroy(heap);
@@ -624,9 +717,11 @@ read_all_fd(int fd, void *buf, size_t n)
 static void
 run_isolated(const struct item *it, const struct gc_workload_spec *ws,
              uint64_t baseline, uint64_t memory_cap,
-             struct child_result *out, struct gc_pause_sample **samples)
+             struct child_result *out, struct gc_pause_sample **samples,
+             struct gc_mem_point **mem)
 {
     *samples = NULL;
+    *mem = NULL;
     int fds[2];
     memset(out, 0, sizeof *out);
     if (pipe(fds) != 0) {
@@ -644,14 +739,19 @@ run_isolated(const struct item *it, const struct gc_workload_spec *ws,
     }
     if (pid == 0) {
         close(fds[0]);
-        struct child_result r;
-        struct gc_pause_sample *smp;
-        run_in_child(it, ws, baseline, memory_cap, false, &r, &smp);
+        struct child_result r = {.status = RUN_FAILED};
+        struct gc_pause_sample *smp = NULL;
+        struct gc_mem_point *pts = NULL;
+        if (gc_place_pin_self(it->cpu) == 0) {
+            run_in_child(it, ws, baseline, memory_cap, false, &r, &smp, &pts);
+        }
         FILE *pipe_out = fdopen(fds[1], "w");
         bool ok = pipe_out != NULL && fwrite(&r, sizeof r, 1, pipe_out) == 1 &&
                   (r.nsamples == 0 ||
                    fwrite(smp, sizeof *smp, r.nsamples, pipe_out) ==
                        r.nsamples) &&
+                  (r.nmem == 0 ||
+                   fwrite(pts, sizeof *pts, r.nmem, pipe_out) == r.nmem) &&
                   fflush(pipe_out) == 0;
         _exit(ok ? 0 : 1);
     }
@@ -662,12 +762,22 @@ run_isolated(const struct item *it, const struct gc_workload_spec *ws,
         ok = *samples != NULL &&
              read_all_fd(fds[0], *samples, out->nsamples * sizeof **samples);
     }
+    if (ok && out->nmem > 0 && out->nmem <= GC_MEMSERIES_MAX) {
+        *mem = malloc(out->nmem * sizeof **mem);
+        ok = *mem != NULL &&
+             read_all_fd(fds[0], *mem, out->nmem * sizeof **mem);
+    }
+    else if (ok && out->nmem > GC_MEMSERIES_MAX) {
+        ok = false;
+    }
     close(fds[0]);
     int st;
     waitpid(pid, &st, 0);
     if (!ok) {
         free(*samples);
         *samples = NULL;
+        free(*mem);
+        *mem = NULL;
         memset(out, 0, sizeof *out);
         out->status = RUN_CRASHED;
         out->signal = WIFSIGNALED(st) ? WTERMSIG(st) : 0;
@@ -744,7 +854,7 @@ run_check_build(const char *command, bool allow_debug)
 static void
 record_json(struct gc_buf *b, const struct record *rec,
             const struct gc_workload_spec *ws, const struct gc_env *env,
-            struct gc_shard shard)
+            struct gc_shard shard, const struct gc_place *place)
 {
     const struct gc_metrics *m = &rec->r.m;
     gc_buf_printf(b, "{\"schema_version\":%d,\"collector\":",
@@ -789,6 +899,24 @@ record_json(struct gc_buf *b, const struct record *rec,
     }
     else {
         gc_buf_printf(b, ",\"shard\":null");
+    }
+    /* Where it ran and in what order (place.c): records of different
+     * CPUs do not compare, and gclab compare says so. */
+    if (rec->item.cpu >= 0) {
+        gc_buf_printf(b, ",\"cpu\":%d", rec->item.cpu);
+    }
+    else {
+        gc_buf_printf(b, ",\"cpu\":null");
+    }
+    gc_buf_printf(b, ",\"cpu_pin\":");
+    gc_buf_json_string(b, place ? place->cpu_pin : "none");
+    gc_buf_printf(b, ",\"run_index\":%zu", rec->item.run_index);
+    if (place != NULL && !place->is_sequential) {
+        gc_buf_printf(b, ",\"order\":\"random\",\"order_seed\":%llu",
+                      (unsigned long long)place->order_seed);
+    }
+    else {
+        gc_buf_printf(b, ",\"order\":\"sequential\",\"order_seed\":null");
     }
     char started[32] = "";
     struct tm tm;
@@ -1162,6 +1290,9 @@ run_peer(const struct item *it, const struct gc_workload_spec *ws,
             dup2(devnull, 2);
         }
         setenv("GCLAB_RECORD_GC", it->has_recorder ? "1" : "0", 1);
+        if (gc_place_pin_self(it->cpu) != 0) {
+            _exit(126);
+        }
         execv(it->peer, args);
         _exit(127);
     }
@@ -1255,58 +1386,54 @@ keep_shard(const struct matrix *mx, struct record *recs, size_t *total)
     return rc;
 }
 
-struct record *
-run_matrix(const struct matrix *mx, size_t *total_out)
+struct item
+matrix_item(const struct matrix *mx, int c, int w, uint64_t size,
+            uint64_t rep)
 {
-    int nsizes = mx->nsizes ? mx->nsizes : 1;
-    /* Each peer runs twice, with and without the callbacks recorder, so
-     * the recorder's own cost is known. */
-    size_t total = (size_t)(mx->ncollectors + 2 * mx->npeers) *
-                   (size_t)mx->nworkloads * (size_t)nsizes * mx->repeat;
-    struct record *recs = calloc(total ? total : 1, sizeof *recs);
-    if (recs == NULL) {
-        return NULL;
+    return (struct item){
+        .collector = mx->collectors[c], .workload = w, .size = size,
+        .rep = rep, .seed = mx->seed + rep, .pause_cpu = mx->pause_cpu,
+        .layout = mx->layout, .retained = mx->retained, .warmup = mx->warmup,
+        .prefault = mx->prefault,
+        .cascade_min =
+            mx->cascade_min ? mx->cascade_min : GC_CASCADE_MIN_DEFAULT,
+        .cpu = mx->place ? mx->place->cpu : -1};
+}
+
+void
+order_shuffle(const struct matrix *mx, struct record *recs, size_t n,
+              uint64_t salt)
+{
+    if (mx->place != NULL && !mx->place->is_sequential) {
+        uint64_t rng = mx->place->order_seed ^ (salt * 0xd1b54a32d192ed03ULL);
+        gc_shuffle(recs, n, sizeof *recs, &rng);
     }
-    size_t k = 0;
-    /* Repetitions outermost, so collectors interleave and drift hits
-     * them alike. */
-    for (uint64_t r = 0; r < mx->repeat; r++) {
-        for (int w = 0; w < mx->nworkloads; w++) {
-            for (int z = 0; z < nsizes; z++) {
-                uint64_t size = mx->nsizes
-                                    ? mx->sizes[z]
-                                    : mx->wspecs[w].workload->default_size;
-                for (int c = 0; c < mx->ncollectors; c++) {
-                    recs[k++].item = (struct item){
-                        .collector = mx->collectors[c], .workload = w,
-                        .size = size, .rep = mx->first_rep + r,
-                        .seed = mx->seed + mx->first_rep + r,
-                        .pause_cpu = mx->pause_cpu, .layout = mx->layout,
-                        .retained = mx->retained, .warmup = mx->warmup,
-                        .prefault = mx->prefault,
-                        .cascade_min = mx->cascade_min
-                                           ? mx->cascade_min
-                                           : GC_CASCADE_MIN_DEFAULT};
-                }
-                for (int p = 0; p < 2 * mx->npeers; p++) {
-                    const char *python = mx->peers[p / 2];
-                    bool has_recorder = (p + (int)r) % 2 == 1; /* alternate */
-                    const char *label = peer_label(python, has_recorder);
-                    recs[k++].item = (struct item){
-                        .collector = label ? label : python, .workload = w,
-                        .size = size, .rep = mx->first_rep + r,
-                        .seed = mx->seed + mx->first_rep + r,
-                        .peer = python, .has_recorder = has_recorder};
-                }
-            }
+}
+
+/* Each round (a run of records of one repetition) in a shuffled order,
+ * so that no cell always runs first or last in it; the round's
+ * repetition salts the generator, so that rounds run later (bench's
+ * extra repetitions) get orders of their own. */
+static void
+order_rounds(const struct matrix *mx, struct record *recs, size_t total)
+{
+    for (size_t i = 0, j; i < total; i = j) {
+        for (j = i + 1; j < total && recs[j].item.rep == recs[i].item.rep;
+             j++) {
         }
+        order_shuffle(mx, &recs[i], j - i, recs[i].item.rep);
     }
-    if (mx->shard.count > 0 && keep_shard(mx, recs, &total) != 0) {
-        free(recs);
-        return NULL;
+}
+
+void
+run_records(const struct matrix *mx, struct record *recs, size_t total,
+            size_t first_index)
+{
+    if (mx->in_process && total > 0 && recs[0].item.cpu >= 0) {
+        gc_place_pin_self(recs[0].item.cpu); /* this process is measured */
     }
     uint64_t started = gc_clock_ns();
-    for (k = 0; k < total; k++) {
+    for (size_t k = 0; k < total; k++) {
         struct record *rec = &recs[k];
         const struct gc_workload_spec *ws = &mx->wspecs[rec->item.workload];
         double elapsed = (double)(gc_clock_ns() - started) / 1e9;
@@ -1322,18 +1449,83 @@ run_matrix(const struct matrix *mx, size_t *total_out)
                     k ? elapsed / (double)k * (double)(total - k) : 0.0);
         }
         rec->started = time(NULL); /* a label for the record, not a timing */
+        rec->item.run_index = first_index + k + 1;
         if (rec->item.peer != NULL) {
             run_peer(&rec->item, ws, &rec->r, &rec->samples);
         }
         else if (mx->in_process) {
             run_in_child(&rec->item, ws, mx->baseline, mx->memory_cap, true,
-                         &rec->r, &rec->samples);
+                         &rec->r, &rec->samples, &rec->mem);
         }
         else {
             run_isolated(&rec->item, ws, mx->baseline, mx->memory_cap,
-                         &rec->r, &rec->samples);
+                         &rec->r, &rec->samples, &rec->mem);
         }
     }
+}
+
+static int
+by_slot(const void *a, const void *b)
+{
+    size_t x = ((const struct record *)a)->item.slot;
+    size_t y = ((const struct record *)b)->item.slot;
+    return (x > y) - (x < y);
+}
+
+struct record *
+run_matrix(const struct matrix *mx, size_t *total_out)
+{
+    int nsizes = mx->nsizes ? mx->nsizes : 1;
+    /* Each peer runs twice, with and without the callbacks recorder, so
+     * the recorder's own cost is known. */
+    size_t total = (size_t)(mx->ncollectors + 2 * mx->npeers) *
+                   (size_t)mx->nworkloads * (size_t)nsizes * mx->repeat;
+    struct record *recs = calloc(total ? total : 1, sizeof *recs);
+    if (recs == NULL) {
+        return NULL;
+    }
+    size_t k = 0;
+    /* Repetitions outermost: each is a round of every cell, which
+     * order_rounds shuffles, so collectors interleave and drift hits
+     * them alike. */
+    for (uint64_t r = 0; r < mx->repeat; r++) {
+        for (int w = 0; w < mx->nworkloads; w++) {
+            for (int z = 0; z < nsizes; z++) {
+                uint64_t size = mx->nsizes
+                                    ? mx->sizes[z]
+                                    : mx->wspecs[w].workload->default_size;
+                for (int c = 0; c < mx->ncollectors; c++) {
+                    recs[k++].item =
+                        matrix_item(mx, c, w, size, mx->first_rep + r);
+                }
+                for (int p = 0; p < 2 * mx->npeers; p++) {
+                    const char *python = mx->peers[p / 2];
+                    bool has_recorder = (p + (int)r) % 2 == 1; /* alternate */
+                    const char *label = peer_label(python, has_recorder);
+                    recs[k++].item = (struct item){
+                        .collector = label ? label : python, .workload = w,
+                        .size = size, .rep = mx->first_rep + r,
+                        .seed = mx->seed + mx->first_rep + r,
+                        .peer = python, .has_recorder = has_recorder,
+                        .cpu = mx->place ? mx->place->cpu : -1};
+                }
+            }
+        }
+    }
+    /* Shares are cut from the matrix order, the same in every shard
+     * whatever its order seed; each share then shuffles its own. */
+    if (mx->shard.count > 0 && keep_shard(mx, recs, &total) != 0) {
+        free(recs);
+        return NULL;
+    }
+    for (k = 0; k < total; k++) {
+        recs[k].item.slot = k;
+    }
+    order_rounds(mx, recs, total);
+    run_records(mx, recs, total, 0);
+    /* Back in matrix order: tables and files list cells as the matrix
+     * does, not as the shuffle happened to run them. */
+    qsort(recs, total, sizeof *recs, by_slot);
     *total_out = total;
     return recs;
 }
@@ -1343,6 +1535,7 @@ free_records(struct record *recs, size_t total)
 {
     for (size_t i = 0; i < total; i++) {
         free(recs[i].samples);
+        free(recs[i].mem);
     }
     free(recs);
 }
@@ -1420,13 +1613,23 @@ write_results(const char *out_dir, const struct record *recs, size_t total,
     struct gc_buf jsonl = {0};
     for (size_t i = 0; i < total; i++) {
         record_json(&jsonl, &recs[i], &mx->wspecs[recs[i].item.workload],
-                    &env, mx->shard);
+                    &env, mx->shard, mx->place);
     }
     int rc = write_result_files("run", out_dir, &jsonl, recs, total,
                                 mx->workloads, run_build_type(), GCLAB_REVISION);
+    /* What the machine was doing, beside the numbers (gclab system). */
+    if (rc == 0 &&
+        gc_system_write(out_dir, mx->place ? mx->place->cpu : -1) != 0) {
+        fprintf(stderr, "gclab: cannot write %s/system.json: %s\n", out_dir,
+                strerror(errno));
+        rc = -1;
+    }
+    if (rc == 0) {
+        rc = gc_memseries_write("run", out_dir, recs, total, mx->workloads);
+    }
     if (rc == 0 && !mx->quiet) {
         fprintf(stderr, "gclab: wrote %s/results.jsonl, results.csv, "
-                        "summary.json\n", out_dir);
+                        "summary.json, memory.tsv\n", out_dir);
     }
     free(jsonl.data);
     return rc;
@@ -1461,6 +1664,17 @@ write_trace(const char *out_dir, const struct record *recs, size_t total,
                       status_names[r->r.status]);
         for (uint32_t j = 0; r->samples != NULL && j < r->r.nsamples; j++) {
             const struct gc_pause_sample *p = &r->samples[j];
+            if (p->kind == GC_PAUSE_SKIP) {
+                gc_buf_printf(&b, ",\n{\"ph\":\"i\",\"s\":\"t\",\"pid\":%zu,"
+                                  "\"tid\":2,\"name\":\"skip gen%u\","
+                                  "\"cat\":\"decision\",\"ts\":%.3f,"
+                                  "\"args\":{\"why\":\"%s\","
+                                  "\"live_bytes\":%llu}}",
+                              i + 1, p->gen, (double)p->start_ns / 1e3,
+                              gc_skip_name((enum gc_skip)p->reason),
+                              (unsigned long long)p->live_bytes);
+                continue;
+            }
             if (p->kind == GC_PAUSE_CASCADE) {
                 gc_buf_printf(&b, ",\n{\"ph\":\"X\",\"pid\":%zu,"
                                   "\"tid\":3,\"name\":\"refcount cascade\","
@@ -1476,14 +1690,14 @@ write_trace(const char *out_dir, const struct record *recs, size_t total,
                               "\"name\":\"collect gen%u\",\"cat\":\"gc\","
                               "\"ts\":%.3f,\"dur\":%.3f,\"args\":{"
                               "\"generation\":%u,\"reason\":\"%s\","
-                              "\"live_bytes\":%llu,\"cpu_ns\":%llu,"
+                              "\"live_bytes\":%llu,\"promoted\":%llu,"
+                              "\"cpu_ns\":%llu,"
                               "\"minor_faults\":%llu,\"ctx_switches\":%llu}}",
                           i + 1, p->gen, (double)p->start_ns / 1e3,
                           (double)p->pause_ns / 1e3, p->gen,
-                          p->reason == GC_REASON_THRESHOLD ? "threshold"
-                          : p->reason == GC_REASON_MANUAL  ? "manual"
-                                                           : "shutdown",
+                          gc_reason_name((enum gc_reason)p->reason),
                           (unsigned long long)p->live_bytes,
+                          (unsigned long long)p->promoted,
                           (unsigned long long)p->cpu_ns,
                           (unsigned long long)p->minor_faults,
                           (unsigned long long)p->ctx_switches);
@@ -1514,6 +1728,8 @@ gc_cmd_run(int argc, char **argv)
     uint64_t warmup = 0, cascade_min = GC_CASCADE_MIN_DEFAULT;
     enum gc_layout layout = GC_LAYOUT_ALLOC_ORDER;
     struct gc_shard shard = {0, 0};
+    struct gc_place place;
+    gc_place_init(&place);
     for (int i = 1; i < argc; i++) {
         const char *opt = argv[i];
         if (strcmp(opt, "--allow-debug") == 0) {
@@ -1552,6 +1768,8 @@ gc_cmd_run(int argc, char **argv)
                 "[--warmup N] [--prefault]\n"
                 "         [--cascade-min N] [--shard I/N] [--no-fork] "
                 "[--allow-debug]\n"
+                "         [--cpu N|auto|none] [--order random|sequential] "
+                "[--order-seed S]\n"
                 "Runs every (collector, workload, size, repetition) in a "
                 "child process of its\n"
                 "own and prints means with 95%% CIs; --out writes "
@@ -1564,13 +1782,25 @@ gc_cmd_run(int argc, char **argv)
                 "--no-fork runs everything in this process, without the "
                 "memory cap or crash\n"
                 "isolation: for valgrind and debuggers (gclab check counts "
-                "instructions so).\n");
+                "instructions so).\n"
+                "--cpu pins each run to one CPU (default auto: the same CPU "
+                "every time,\n"
+                "docs/placement.md); --order random (default) shuffles each "
+                "round of\n"
+                "repetitions by a seed that the records keep.\n");
             return 0;
         }
         if (i + 1 >= argc) {
             return usage("unknown or incomplete option", opt);
         }
         const char *val = argv[++i];
+        int placed = gc_place_option(&place, "run", opt, val);
+        if (placed == 2) {
+            return 2;
+        }
+        if (placed == 1) {
+            continue;
+        }
         if (strcmp(opt, "--collector") == 0 && ncollectors < MAX_ITEMS) {
             collectors[ncollectors++] = val;
         }
@@ -1707,12 +1937,16 @@ gc_cmd_run(int argc, char **argv)
     }
     static const char *const outputs[] = {"results.jsonl", "results.csv",
                                           "summary.json", "trace.json",
-                                          NULL};
+                                          "system.json",
+                                          "memory.tsv", NULL};
     char failed[4096];
     if (out_dir != NULL &&
         gc_out_dir_ready(out_dir, outputs, failed, sizeof failed) != 0) {
         fprintf(stderr, "gclab run: cannot write %s: %s\n", failed,
                 strerror(errno));
+        return 2;
+    }
+    if (gc_place_setup(&place, "run") != 0) {
         return 2;
     }
     struct matrix mx = {.collectors = collectors, .ncollectors = ncollectors,
@@ -1724,7 +1958,8 @@ gc_cmd_run(int argc, char **argv)
                         .pause_cpu = pause_cpu, .layout = layout,
                         .retained = retained, .warmup = warmup,
                         .prefault = prefault_heap, .shard = shard,
-                        .cascade_min = cascade_min, .in_process = no_fork};
+                        .cascade_min = cascade_min, .in_process = no_fork,
+                        .place = &place};
     size_t total;
     struct record *recs = run_matrix(&mx, &total);
     if (recs == NULL) {
@@ -1733,6 +1968,20 @@ gc_cmd_run(int argc, char **argv)
     }
     int status = check_records(recs, total, workloads);
     print_summary_table(recs, total, collectors[0], workloads);
+    if (place.cpu >= 0) {
+        printf("# each run pinned to CPU %d (--cpu %s)", place.cpu,
+               place.cpu_pin);
+    }
+    else {
+        printf("# runs not pinned (--cpu %s)", place.cpu_pin);
+    }
+    if (place.is_sequential) {
+        printf("; in matrix order\n");
+    }
+    else {
+        printf("; rounds in random order, --order-seed %llu\n",
+               (unsigned long long)place.order_seed);
+    }
     if (out_dir != NULL && write_results(out_dir, recs, total, &mx) != 0) {
         status = 1;
     }
@@ -1747,8 +1996,8 @@ int
 gc_cmd_twin(int argc, char **argv)
 {
     if (argc < 2) {
-        fprintf(stderr, "gclab twin: usage: gclab twin WORKLOAD [--python "
-                        "PATH [key=value...]]\n");
+        fprintf(stderr, "gclab twin: usage: gclab twin WORKLOAD [[--cpu "
+                        "N|auto|none] --python PATH [key=value...]]\n");
         return 2;
     }
     const struct gc_workload *w = gc_workload_find(argv[1]);
@@ -1763,9 +2012,26 @@ gc_cmd_twin(int argc, char **argv)
         fputs(w->twin, stdout);
         return 0;
     }
+    /* gclab twin W [--cpu N|auto|none] --python PATH ...: the
+     * interpreter runs pinned, as a peer of gclab run does. */
+    struct gc_place place;
+    gc_place_init(&place);
+    int placed =
+        argc >= 4 ? gc_place_option(&place, "twin", argv[2], argv[3]) : 0;
+    if (placed == 2) {
+        return 2;
+    }
+    if (placed == 1) {
+        argv += 2;
+        argc -= 2;
+    }
     if (strcmp(argv[2], "--python") != 0 || argc < 4) {
         fprintf(stderr, "gclab twin: expected --python PATH, not '%s'\n",
                 argv[2]);
+        return 2;
+    }
+    if (gc_place_setup(&place, "twin") != 0 ||
+        gc_place_pin_self(place.cpu) != 0) {
         return 2;
     }
     /* Run it: python -c TEXT args... */

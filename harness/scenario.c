@@ -1,6 +1,7 @@
 /* harness/scenario.c -- gclab scenario and gclab oracle: run a scenario
  * on the model, translate it to Python, compare event logs (statement
- * order significant, events of one statement a multiset), and hold any
+ * order significant; within one, kinds of event in order, each run of
+ * one kind a multiset), and hold any
  * interpreter up against the committed goldens. */
 #define _DEFAULT_SOURCE /* popen, mkstemp */
 #include "harness.h"
@@ -139,14 +140,44 @@ cmp_text(const void *a, const void *b)
                   ((const struct log_line *)b)->text);
 }
 
-/* Sorts each statement's events so that equal multisets compare equal;
- * statements stay in order. */
+/* The kind of an event, the length of its verb ("finalize", "callback",
+ * "collect"), with its phase for "gc" ("gc start", "gc stop"). */
+static size_t
+kind_len(const char *text)
+{
+    size_t n = strcspn(text, " ");
+    if (n == 2 && strncmp(text, "gc", 2) == 0 && text[n] == ' ') {
+        n += 1 + strcspn(text + n + 1, " ");
+    }
+    return n;
+}
+
+static bool
+same_kind(const char *a, const char *b)
+{
+    size_t n = kind_len(a);
+    return n == kind_len(b) && strncmp(a, b, n) == 0;
+}
+
+/* Puts each statement's events in a canonical order that keeps what
+ * CPython fixes and forgets what it does not.  Fixed: the order of the
+ * kinds -- a collection's "gc start" before its weakref callbacks, those
+ * before its finalizers (3.x), all of them before "gc stop" and the
+ * collect line; on the refcount path an object's finalizer before the
+ * callbacks of the weakrefs to it (2.7: after).  Not fixed: the order
+ * within a run of events of one kind, which follows a collector's list
+ * order (a variant may find garbage in another order) or, on 2.7, a
+ * dict's hash order.  So runs of one kind are sorted, and the rest
+ * stays in order: equal logs have the same runs, each the same
+ * multiset.  (spec/scenarios.md asks for a multiset per statement; this
+ * is stricter where CPython's order is fixed.) */
 static void
-sort_within_statements(struct log_line *v, size_t n)
+sort_within_runs(struct log_line *v, size_t n)
 {
     for (size_t i = 0; i < n;) {
         size_t j = i;
-        while (j < n && v[j].line == v[i].line) {
+        while (j < n && v[j].line == v[i].line &&
+               same_kind(v[j].text, v[i].text)) {
             j++;
         }
         qsort(v + i, j - i, sizeof *v, cmp_text);
@@ -188,8 +219,8 @@ gc_scenario_logs_match(const char *expected, const char *actual,
         }
     }
     if (ok) {
-        sort_within_statements(ve, ne);
-        sort_within_statements(va, na);
+        sort_within_runs(ve, ne);
+        sort_within_runs(va, na);
         size_t i = 0;
         while (i < ne && i < na && ve[i].line == va[i].line &&
                strcmp(ve[i].text, va[i].text) == 0) {

@@ -424,3 +424,24 @@ gc_tukey_outliers(const double *v, size_t n)
     free(s);
     return out;
 }
+
+double
+gc_mde(double sd_a, size_t na, double sd_b, size_t nb, double alpha,
+       double power)
+{
+    if (na < 2 || nb < 2 || !(alpha > 0 && alpha < 1) ||
+        !(power > 0 && power < 1)) {
+        return NAN;
+    }
+    double va = sd_a * sd_a / (double)na, vb = sd_b * sd_b / (double)nb;
+    double se = sqrt(va + vb);
+    if (se == 0.0) {
+        return 0.0; /* both sides constant: any change is seen */
+    }
+    /* Welch-Satterthwaite, as gc_test_welch. */
+    double df = (va + vb) * (va + vb) /
+                (va * va / (double)(na - 1) + vb * vb / (double)(nb - 1));
+    return (gc_t_quantile(1.0 - alpha / 2.0, df) +
+            gc_t_quantile(power, df)) *
+           se;
+}

@@ -77,6 +77,8 @@ gc_cmd_sweep(int argc, char **argv)
     const char *plots_dir = NULL;
     uint64_t size = 0, repeat = 5;
     bool allow_debug = false;
+    struct gc_place place;
+    gc_place_init(&place);
     for (int i = 1; i < argc; i++) {
         const char *opt = argv[i];
         if (strcmp(opt, "--allow-debug") == 0) {
@@ -88,6 +90,8 @@ gc_cmd_sweep(int argc, char **argv)
                    "KEY=V1,V2,... --workload W[:opts]\n"
                    "         [--size N] [--repeat N] [--out DIR] [--plots DIR] "
                    "[--allow-debug]\n"
+                   "         [--cpu N|auto|none] [--order random|sequential] "
+                   "[--order-seed S]\n"
                    "Runs each collector with each value of the knob, with an "
                    "accounting run for\n"
                    "retained garbage, and draws DIR/pareto.png and .svg: GC "
@@ -101,6 +105,13 @@ gc_cmd_sweep(int argc, char **argv)
             return sweep_usage("unknown or incomplete option", opt);
         }
         const char *val = argv[++i];
+        int placed = gc_place_option(&place, "sweep", opt, val);
+        if (placed != 0) {
+            if (placed == 2) {
+                return 2;
+            }
+            continue;
+        }
         if (strcmp(opt, "--collector") == 0) {
             if (ncollectors == SWEEP_MAX_COLLECTORS) {
                 return sweep_usage("at most 8 collectors", NULL);
@@ -209,13 +220,17 @@ gc_cmd_sweep(int argc, char **argv)
                 strerror(errno));
         return 2;
     }
+    if (gc_place_setup(&place, "sweep") != 0) {
+        return 2;
+    }
     const char *workloads[1] = {workload};
     struct matrix mx = {.collectors = specs, .ncollectors = nspecs,
                         .workloads = workloads, .wspecs = wspec,
                         .nworkloads = 1, .sizes = size ? &size : NULL,
                         .nsizes = size ? 1 : 0, .repeat = repeat, .seed = 1,
                         .baseline = UINT64_MAX,
-                        .memory_cap = (uint64_t)4 << 30, .retained = true};
+                        .memory_cap = (uint64_t)4 << 30, .retained = true,
+                        .place = &place};
     size_t total;
     struct record *recs = run_matrix(&mx, &total);
     if (recs == NULL) {

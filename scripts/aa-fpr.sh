@@ -15,7 +15,10 @@
 # Usage: scripts/aa-fpr.sh [RUNS] [COMPARISONS] [SEED] [COLLECTOR] [WORKLOAD]
 #   defaults: 40 runs, 200 comparisons, seed 1, cpython, alloc-churn.
 #   Extra options go in $RUN_OPTS (gclab run) and $COMPARE_OPTS (gclab
-#   compare, e.g. "--test mannwhitney").
+#   compare, e.g. "--test mannwhitney"); $CPU is the runs' --cpu
+#   (default auto; CPU=none for contrast).  It also prints the seconds
+#   the runs took and the mean MDE compare gave each gating metric: the
+#   false-positive rate of a gate that sees nothing is no comfort.
 set -eu
 cd "$(dirname "$0")/.."
 . scripts/deps.sh
@@ -31,9 +34,12 @@ gclab=build-release/harness/gclab
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) CPUs)"
+start=$(awk '{ print $1 }' /proc/uptime)
 # shellcheck disable=SC2086
 "$gclab" run --collector "$collector" --workload "$workload" \
-    --repeat "$runs" ${RUN_OPTS:-} --out "$tmp/aa" >/dev/null 2>&1
+    --repeat "$runs" --cpu "${CPU:-auto}" ${RUN_OPTS:-} --out "$tmp/aa" \
+    >/dev/null 2>&1
+seconds=$(awk -v s="$start" '{ printf "%.1f", $1 - s }' /proc/uptime)
 half=$((runs / 2))
 flagged=0
 differed=0
@@ -53,6 +59,10 @@ while [ "$i" -le "$comparisons" ]; do
         exit 2
     fi
     [ "$rc" -eq 1 ] && flagged=$((flagged + 1))
+    # Each gating cell's MDE, for the mean below.
+    grep -o '"metric":"[a-z0-9_]*","gate":true[^}]*"mde_pct":[0-9.e+-]*' \
+        "$tmp/c.json" | sed 's/"metric":"\([a-z0-9_]*\)".*"mde_pct":/\1 /' \
+        >>"$tmp/mde" || true
     # A gating cell whose verdict is not "same": significant either way.
     if grep -o '"gate":true[^}]*"verdict":"[a-z ]*"' "$tmp/c.json" |
         grep -qv '"verdict":"same"'; then
@@ -70,7 +80,13 @@ wilson() {
         printf "%d of %d = %.2f%% (95%% CI %.2f%% to %.2f%%)", k, n, 100 * p, 100 * lo, 100 * (c + h)
     }'
 }
-echo "A/A: $collector on $workload, $runs runs, $comparisons comparisons of" \
-    "disjoint halves of $half (seed $seed)"
+echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "A/A: $collector on $workload, $runs runs (--cpu ${CPU:-auto}," \
+    "$seconds s), $comparisons comparisons of disjoint halves of $half" \
+    "(seed $seed)"
+[ -s "$tmp/mde" ] && awk '{ s[$1] += $2; n[$1]++ }
+    END { printf "MDE (95%% power) of each gating metric, mean:"
+          for (m in s) printf " %s %.2f%%", m, s[m] / n[m]; printf "\n" }' \
+    "$tmp/mde"
 echo "false positives (exit 1): $(wilson "$flagged" "$comparisons")"
 echo "a gating metric called different: $(wilson "$differed" "$comparisons")"

@@ -6,7 +6,9 @@
 # fresh instances.  Release build; profile 3.11 against CPython 3.11.
 #
 # Usage: scripts/bench-collect.sh [PYTHON] [REPEAT]
-#   PYTHON defaults to $(pyenv root)/versions/3.11.7/bin/python.
+#   PYTHON defaults to $(pyenv root)/versions/3.11.7/bin/python.  Both
+#   sides run pinned to the CPU `gclab system --print-cpu` names ($CPU
+#   overrides: a number or none).
 set -eu
 cd "$(dirname "$0")/.."
 . scripts/deps.sh
@@ -24,11 +26,16 @@ meson compile -C build-release >/dev/null
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+# One CPU for both sides: this VM's CPUs differ in speed by ~40%.
+cpu=$(./build-release/harness/gclab system --print-cpu --cpu "${CPU:-auto}")
+pin=""
+[ "$cpu" != none ] && pin="taskset -c $cpu"
 # Interleaved, so that a noisy spell hurts both sides alike.
 for i in 1 2; do
-    ./build-release/harness/gclab micro --suite collect --repeat "$repeat" \
-        --profile 3.11 | awk 'NR > 2 { print $1, $5 }' >>"$tmp/gclab"
-    "$python" workloads/python/ring_collect.py --repeat "$repeat" |
+    ./build-release/harness/gclab micro --cpu "$cpu" --suite collect \
+        --repeat "$repeat" --profile 3.11 |
+        awk 'NR > 2 { print $1, $5 }' >>"$tmp/gclab"
+    $pin "$python" workloads/python/ring_collect.py --repeat "$repeat" |
         awk '{ print $1, $2 }' >>"$tmp/cpython"
 done
 version=$("$python" -c 'import sys; print(sys.version.split()[0])')
@@ -42,4 +49,4 @@ awk '
             printf "%-20s %14.3f %14.3f %8.3f\n", k[i], g[k[i]], c[k[i]],
                    g[k[i]] / c[k[i]]
     }' "$tmp/gclab" "$tmp/cpython"
-echo "# full-ring: ns per object per full collection; young-700: ns per collection; best of $((2 * repeat))"
+echo "# full-ring: ns per object per full collection; young-700: ns per collection; best of $((2 * repeat)); both sides on CPU $cpu"

@@ -49,3 +49,7 @@ gclab_release_build() {
 
 # Only scripts/fuzz.sh: clang and its libFuzzer runtime.
 GCLAB_FUZZ_DEPS="clang:clang libclang-rt-14-dev:/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a"
+
+# Only scripts/coverage.sh: gcovr reads the coverage build's gcov data
+# (Debian's gcovr; gcov itself comes with gcc).
+GCLAB_COVERAGE_DEPS="gcovr:gcovr"

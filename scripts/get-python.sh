@@ -86,13 +86,23 @@ opts="-o Dir::Etc::sourcelist=$work/etc/sources.list
  -o Acquire::Retries=0
  -o Acquire::http::Timeout=20"
 
+# apt-get update exits 0 or 1 on an unreachable source depending on
+# how the connection fails (refused, timed out, no route), so its status
+# alone does not say which failure this was: the log does.
 # shellcheck disable=SC2086
-apt-get -q $opts update >"$log" 2>&1 ||
-    die "apt-get update from $mirror (unstable) failed: $(grep -m1 -E '^(E|Err|W):' "$log" | cut -c1-200)"
-# apt-get update can exit 0 with a source unreachable; without the
-# suite's package lists there is nothing to download.
+apt-get -q $opts update >"$log" 2>&1
+update_rc=$?
+first_error() {
+    { grep -E '^(E|W):' "$log"; grep -E '^Err' "$log"; } | head -n1 | cut -c1-200
+}
+if grep -qE 'Could not connect|Could not resolve|Connection refused|Temporary failure|Network is unreachable|Connection timed out|Unable to connect' "$log"; then
+    die "cannot reach $mirror (unstable): $(first_error)"
+fi
+[ "$update_rc" -eq 0 ] ||
+    die "apt-get update from $mirror (unstable) failed: $(first_error)"
+# Without the suite's package lists there is nothing to download.
 if ! ls "$work/lists/"*_Packages* >/dev/null 2>&1; then
-    die "cannot reach $mirror (unstable): $({ grep -E '^(E|W):' "$log"; grep -E '^Err' "$log"; } | head -n1 | cut -c1-200)"
+    die "no package lists from $mirror (unstable): $(first_error)"
 fi
 
 # The interpreter, its library and stdlib, and what the interpreter and

@@ -3,7 +3,7 @@
 # catch a known slip every time, and stay quiet without it?  On a
 # release build it writes a baseline of instruction counts (stage
 # icount only), checks against it twice as it is (each must pass: the
-# count repeats), then TRIALS times with GCLAB_DEBUG_EXTRA_TRAVERSE=1,
+# count repeats), then TRIALS times with GCLAB_DEBUG_EXTRA_TRAVERSE=100,
 # the test knob that makes every collection traverse its set once more
 # and changes no counter (each must fail).  Instruction counts are
 # deterministic, so a trial is one callgrind run per collector, a few
@@ -54,11 +54,11 @@ t=1
 while [ "$t" -le "$trials" ]; do
     rc=0
     printf 'trial %s: ' "$t"
-    GCLAB_DEBUG_EXTRA_TRAVERSE=1 check --baseline "$tmp/base"
+    GCLAB_DEBUG_EXTRA_TRAVERSE=100 check --baseline "$tmp/base"
     [ "$rc" -eq 1 ] && flagged=$((flagged + 1))
     t=$((t + 1))
 done
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "clean checks passed: $clean of 2"
-echo "flagged $flagged of $trials trials (GCLAB_DEBUG_EXTRA_TRAVERSE=1; $*)"
+echo "flagged $flagged of $trials trials (GCLAB_DEBUG_EXTRA_TRAVERSE=100; $*)"
 [ "$clean" -eq 2 ] && [ "$flagged" -eq "$trials" ]

@@ -9,13 +9,28 @@
 # shuffled/chain.
 #
 # usage: scripts/shapes-vs-cpython.sh [PYTHON] [N] [ROUNDS] [REPEAT]
-#   PYTHON  default $(pyenv root)/versions/3.11.7/bin/python
+#   PYTHON  an interpreter, or a version (3.13, 3.14, ...): pyenv's, else
+#           scripts/get-python.sh's; default $(pyenv root)/versions/3.11.7/bin/python
 #   N       objects per shape, default 1000000
 #   gclab micro options (e.g. --layout shuffled, --profile 3.13) may
-#   follow after "--".
+#   follow after "--".  Both sides run pinned to one CPU: the one
+#   `gclab system --print-cpu` names ($CPU overrides: a number or none).
 set -eu
 cd "$(dirname "$0")/.."
 py=${1:-$(pyenv root 2>/dev/null)/versions/3.11.7/bin/python}
+case $py in
+    [0-9].[0-9] | [0-9].[0-9][0-9])
+        # A version: pyenv's newest release of it, else Debian's through
+        # scripts/get-python.sh (3.14 and later).
+        found=$(ls -d "$(pyenv root 2>/dev/null)/versions/$py".* 2>/dev/null |
+            sort -V | tail -n1)
+        if [ -n "$found" ]; then
+            py=$found/bin/python
+        else
+            py=$(scripts/get-python.sh "$py") || exit 2
+        fi
+        ;;
+esac
 n=${2:-1000000}
 rounds=${3:-5}
 repeat=${4:-3}
@@ -33,12 +48,17 @@ if [ ! -x "$py" ]; then
 fi
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
+# One CPU for both sides: this VM's CPUs differ in speed by ~40%.
+cpu=$("$gclab" system --print-cpu --cpu "${CPU:-auto}")
+pin=""
+[ "$cpu" != none ] && pin="taskset -c $cpu"
+echo "# both sides on CPU $cpu"
 r=1
 while [ "$r" -le "$rounds" ]; do
-    "$gclab" micro --suite shapes --size "$n" --repeat "$repeat" "$@" |
+    "$gclab" micro --cpu "$cpu" --suite shapes --size "$n" --repeat "$repeat" "$@" |
         awk '$1 ~ /^(chain|list-chain|dict-chain|shuffled|freeing-cycles)$/ {
                  print $1, $5 }' >"$out/gclab.$r"
-    "$py" workloads/python/shapes.py "$n" "$repeat" >"$out/cpython.$r"
+    $pin "$py" workloads/python/shapes.py "$n" "$repeat" >"$out/cpython.$r"
     r=$((r + 1))
 done
 python3 - "$out" "$rounds" "$py" "$n" <<'EOF'

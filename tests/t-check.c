@@ -6,7 +6,7 @@
  * is swapped; without valgrind the instruction counts are a SKIP.
  * With --slow (suite 'check'), the whole gate on cpython including the
  * instruction counts: a baseline, a clean check against it, and the
- * test knob GCLAB_DEBUG_EXTRA_TRAVERSE=1, which the instruction counts
+ * test knob GCLAB_DEBUG_EXTRA_TRAVERSE=100, which the instruction counts
  * must catch and the exact counters must not see.
  *
  * Usage: t-check SOURCE_ROOT GCLAB [--slow] */
@@ -365,7 +365,7 @@ baseline_tests(void)
     bad_input("an icount.jsonl line without its count",
               (char *[]){"check", "--baseline", (char *)at("bad-icount"),
                          "--stages", "icount", NULL});
-    setenv("GCLAB_DEBUG_EXTRA_TRAVERSE", "1", 1);
+    setenv("GCLAB_DEBUG_EXTRA_TRAVERSE", "100", 1);
     bad_input("--write-baseline under the test knob",
               (char *[]){"check", "--stages", "exact", "--write-baseline",
                          (char *)at("knob"), NULL});
@@ -566,7 +566,7 @@ slow_tests(void)
             tap_skip("valgrind is not installed");
             continue;
         }
-        setenv("GCLAB_DEBUG_EXTRA_TRAVERSE", "1", 1);
+        setenv("GCLAB_DEBUG_EXTRA_TRAVERSE", "100", 1);
         char *argv[] = {
             "check",        "--gclab",    (char *)gclab, "--stages",
             "exact,icount", "--baseline", (char *)base,  NULL};

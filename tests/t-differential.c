@@ -21,6 +21,11 @@ static const char *const variants[] = {
     "cpython:generations=2",
     "cpython:pending-rule=off",
     "cpython:threshold=5/2/2",
+    "cpython:bytes=1",
+    "cpython:young-cap=4",
+    "full:defer=os",
+    "full:defer=live",
+    "incremental:trigger=3.14.0",
 };
 #define NVARIANTS (sizeof variants / sizeof *variants)
 

@@ -66,10 +66,10 @@ main(void)
         check_str(gc_status_str(GC_ENOMEM), "out of memory");
         check(strcmp(gc_status_str(GC_EINVAL), gc_status_str(GC_ETYPE)));
     }
-    TEST("the default profile is 3.11") {
+    TEST("the default profile is 3.14") {
         struct gc_heap_config cfg;
         gc_heap_config_init(&cfg);
-        check_int(cfg.profile, ==, GC_PROFILE_3_11);
+        check_int(cfg.profile, ==, GC_PROFILE_3_14);
     }
     TEST("a heap with an out-of-range profile is refused") {
         struct gc_heap_config cfg;

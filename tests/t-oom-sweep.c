@@ -67,6 +67,12 @@ static const char *const workloads[] = {
     "gc-collect:loops=2,cycles=2,links=2",
     "gc-traversal:levels=4,width=2,loops=1", /* width caps a level */
     "long-lived-growth:n=8",
+    /* Payloads: a queue of 3 self-cycles, rings of 2, a pool of 2
+     * connections, each replaced at least once. */
+    "run-queue:n=6,live=3,payload=100",
+    "payload-cycles:n=6,live=3,cycle=2,payload=1000",
+    "http-client:n=6,pool=2,body=1000",
+    "http-client:n=6,pool=2,body=1000,fix=1",
 };
 #define NWORKLOADS (sizeof workloads / sizeof *workloads)
 

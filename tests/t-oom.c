@@ -184,6 +184,36 @@ main(void)
         every_allocation(all_profiles[i], false);
         every_allocation(all_profiles[i], true);
     }
+    /* Heap creation fails cleanly at each of its allocations on every
+     * collector: the collectors' own state included. */
+    static const char *const specs[] = {"cpython", "full", "incremental",
+                                        "trialdel", "none"};
+    for (size_t s = 0; s < sizeof specs / sizeof *specs; s++) {
+        char name[96];
+        snprintf(name, sizeof name,
+                 "%s: heap creation fails at each allocation with ENOMEM",
+                 specs[s]);
+        TEST(name) {
+            enum gc_status rc = GC_ENOMEM;
+            uint64_t k, wrong = 0;
+            for (k = 1; rc == GC_ENOMEM && k < 100000; k++) {
+                struct gc_failing_allocator fa;
+                gc_failing_allocator_init(&fa, k, false);
+                struct gc_heap *heap = NULL;
+                char err[200];
+                rc = gc_heap_new_spec(specs[s], &fa.base, &heap, err,
+                                      sizeof err);
+                wrong += rc != GC_OK && (rc != GC_ENOMEM || heap != NULL);
+                if (rc == GC_OK) {
+                    wrong += fa.failures != 0;
+                    wrong += gc_heap_destroy(heap) != 0;
+                }
+            }
+            check_int(rc, ==, GC_OK);
+            check_uint(k, >, 3);
+            check_uint(wrong, ==, 0);
+        }
+    }
     TEST("a single failure in a list append leaves the list unchanged") {
         struct gc_failing_allocator fa;
         gc_failing_allocator_init(&fa, 0, false);

@@ -127,6 +127,34 @@ main(void)
         gc_decref(heap, b);
         gc_decref(heap, c);
     }
+    TEST("a block freed in a full pool is the next one handed out") {
+        /* Instances have no free list: the block goes back to its pool,
+         * which pymalloc offers first again, so churn in an old, full
+         * pool reuses it rather than growing the heap. */
+        struct gc_class_spec cs = {.name = "P"};
+        struct gc_class *cls;
+        check_int(gc_class_new(heap, &cs, &cls), ==, GC_OK);
+        enum { N = 4000 };
+        struct gc_object **objs = malloc(N * sizeof *objs);
+        for (int i = 0; objs != NULL && i < N; i++) {
+            objs[i] = gc_instance_new(heap, cls);
+        }
+        int reused = 0;
+        for (int i = 100; objs != NULL && i < N / 2; i += 97) {
+            void *where = objs[i];
+            gc_decref(heap, objs[i]);
+            objs[i] = gc_instance_new(heap, cls);
+            reused += (void *)objs[i] == where;
+        }
+        if (!has_pool) {
+            tap_skip("heap uses malloc");
+        }
+        check(!has_pool || reused == (N / 2 - 100 + 96) / 97);
+        for (int i = 0; objs != NULL && i < N; i++) {
+            gc_decref(heap, objs[i]);
+        }
+        free(objs);
+    }
     TEST("arenas are returned when a million objects die") {
         if (!has_pool) {
             tap_skip("heap uses malloc");

@@ -337,12 +337,78 @@ roots(void)
     }
 }
 
+/* Appends the int attribute i of a dying instance to the text. */
+static void
+log_i(struct gc_heap *heap, struct gc_object *self, void *data)
+{
+    char *text = data;
+    size_t n = strlen(text);
+    snprintf(text + n, 2000 - n, "%s%lld", n ? " " : "",
+             (long long)gc_int_value(gc_attr_get(heap, self, "i")));
+}
+
+/* semantics.md 2.1 (probes/trash2.py), and measured here on 3.8.18 and
+ * 3.11.7: `del` of a 300-node chain of lists [M(i), next] finalizes in
+ * the trashcan's blocks, 48..0 49 97..50 98 146..99 ... 294 299..295.
+ * (2.7 and 3.13 defer by other rules that gclab does not model.) */
+static void
+trashcan_order(enum gc_profile profile)
+{
+    char name[96], got[2000] = "", want[2000] = "";
+    snprintf(name, sizeof name,
+             "%s: a 300-node chain dies in the trashcan's blocks of 49",
+             gc_profile_name(profile));
+    TEST(name) {
+        struct gc_heap *heap = new_heap(profile);
+        gc_disable(heap);
+        struct gc_class_spec cs = {.name = "M",
+                                   .finalizer = GC_FIN_FINALIZER,
+                                   .on_finalize = log_i,
+                                   .data = got};
+        struct gc_class *m;
+        check_int(gc_class_new(heap, &cs, &m), ==, GC_OK);
+        struct gc_object *next = NULL;
+        for (int i = 299; i >= 0; i--) {
+            struct gc_object *node = gc_list_new(heap);
+            struct gc_object *mi = gc_instance_new(heap, m);
+            struct gc_object *iv = gc_int_new(heap, i);
+            gc_attr_set(heap, mi, "i", iv);
+            gc_decref(heap, iv);
+            gc_list_append(heap, node, mi);
+            gc_decref(heap, mi);
+            if (next != NULL) {
+                gc_list_append(heap, node, next);
+                gc_decref(heap, next);
+            }
+            next = node;
+        }
+        gc_decref(heap, next);
+        /* 48..0, then for k = 1, 2, ...: 49k, then 49k+48 .. 49k+1. */
+        size_t n = 0;
+        for (int i = 48; i >= 0; i--) {
+            n += (size_t)snprintf(want + n, sizeof want - n, "%s%d",
+                                  n ? " " : "", i);
+        }
+        for (int k = 1; 49 * k < 300; k++) {
+            n += (size_t)snprintf(want + n, sizeof want - n, " %d", 49 * k);
+            int top = 49 * k + 48 < 299 ? 49 * k + 48 : 299;
+            for (int i = top; i > 49 * k; i--) {
+                n += (size_t)snprintf(want + n, sizeof want - n, " %d", i);
+            }
+        }
+        check_str(got, want);
+        check_uint(gc_heap_destroy(heap), ==, 0);
+    }
+}
+
 int
 main(void)
 {
     for (size_t i = 0; i < NPROFILES; i++) {
         seed_examples(all_profiles[i]);
     }
+    trashcan_order(GC_PROFILE_3_8);
+    trashcan_order(GC_PROFILE_3_11);
     small_ints();
     containers();
     release_order();

@@ -177,7 +177,7 @@ main(void)
         check_str(out, "");
         free(out);
         free(err);
-        const char *crlf = "disable\r\nint a 1000\r\nrefcount a\r\n";
+        const char *crlf = "disable\r\nint a 100000\r\nrefcount a\r\n";
         write_file(path, crlf, strlen(crlf));
         check_int(run(path, NULL, &out, &err), ==, 0);
         check_str(out, "3: refcount a 1\n");

@@ -1,7 +1,8 @@
 /* tests/t-scenarios.c -- every scenario in tests/scenarios/ against its
  * goldens from real CPython, one TAP point per (scenario, profile):
- * statements in order, the events of one statement as a multiset.
- * Usage: t-scenarios DIR [--collector SPEC] [--profile P]
+ * statements in order; within one, the kinds of event in CPython's
+ * order and each run of one kind as a multiset.  First, that rule on
+ * made-up logs.  Usage: t-scenarios DIR [--collector SPEC] [--profile P]
  *
  * Which goldens a collector is held to, and how one is run, is
  * harness/goldens.c's, which gclab check shares. */
@@ -22,6 +23,26 @@ main(int argc, char **argv)
         else if (strcmp(argv[i], "--profile") == 0) {
             only = argv[i + 1];
         }
+    }
+    TEST("logs: a run of one kind may come in any order") {
+        check(gc_scenario_logs_match("3: finalize a\n3: finalize b\n"
+                                     "3: collect 2 2\n",
+                                     "3: finalize b\n3: finalize a\n"
+                                     "3: collect 2 2\n",
+                                     NULL));
+    }
+    TEST("logs: callbacks before finalizers is not the same log") {
+        check(!gc_scenario_logs_match("5: callback w\n5: finalize a\n",
+                                      "5: finalize a\n5: callback w\n",
+                                      NULL));
+        check(!gc_scenario_logs_match("5: finalize a\n5: callback w\n"
+                                      "5: finalize b\n",
+                                      "5: finalize b\n5: callback w\n"
+                                      "5: finalize a\n",
+                                      NULL));
+        check(!gc_scenario_logs_match("5: gc start 2\n5: finalize a\n",
+                                      "5: finalize a\n5: gc start 2\n",
+                                      NULL));
     }
     struct gc_goldens g;
     char err[256];

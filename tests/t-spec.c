@@ -58,7 +58,7 @@ main(void)
         check_int(parse("cpython", &spec, err), ==, GC_OK);
         check_str(spec.collector->name, "cpython");
         check(!spec.has_profile);
-        check_int(spec.profile, ==, GC_PROFILE_3_11);
+        check_int(spec.profile, ==, GC_PROFILE_3_14);
         check_uint(spec.nopts, ==, 0);
     }
     TEST("profile= is taken out; other options are kept") {
@@ -72,7 +72,8 @@ main(void)
         char buf[256];
         gc_spec_format(&spec, buf, sizeof buf);
         check_str(buf, "cpython:profile=3.8,threshold=700/5/5,"
-                       "pending-rule=on,generations=3");
+                       "pending-rule=on,generations=3,bytes=off,"
+                       "young-cap=off");
     }
     TEST("an unknown collector names the known ones") {
         char want[256] = "unknown collector 'cpyton'; known:";
@@ -87,7 +88,33 @@ main(void)
     TEST("an unknown option lists the collector's options") {
         check_int(parse("cpython:budget=5", &spec, err), ==, GC_EINVAL);
         check_str(err, "collector 'cpython': unknown option 'budget'; "
-                       "options: profile threshold pending-rule generations");
+                       "options: profile threshold pending-rule generations "
+                       "bytes young-cap");
+    }
+    TEST("memory triggers: bad values and collectors without them") {
+        const char *bad[] = {"cpython:bytes=0", "cpython:bytes=-1",
+                             "cpython:young-cap=0", "cpython:bytes=1kB",
+                             "full:defer=yes", "incremental:trigger=3.14.1",
+                             "incremental:trigger=3.14.0,count=tracked",
+                             "full:bytes=64", "incremental:young-cap=1",
+                             "trialdel:defer=os", "none:trigger=3.14.2"};
+        for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+            struct gc_heap *heap = NULL;
+            err[0] = '\0';
+            check_int(gc_heap_new_spec(bad[i], NULL, &heap, err, sizeof err),
+                      ==, GC_EINVAL);
+            check(heap == NULL);
+            check(err[0] != '\0' && strchr(err, '\n') == NULL);
+        }
+        const char *good[] = {"cpython:bytes=64", "cpython:young-cap=24576",
+                              "full:defer=os", "full:defer=live",
+                              "incremental:trigger=3.14.0"};
+        for (size_t i = 0; i < sizeof good / sizeof *good; i++) {
+            struct gc_heap *heap = NULL;
+            check_int(gc_heap_new_spec(good[i], NULL, &heap, err, sizeof err),
+                      ==, GC_OK);
+            check_uint(gc_heap_destroy(heap), ==, 0);
+        }
     }
     TEST("malformed options are refused with one line") {
         const char *bad[] = {"cpython:", "cpython:threshold",
@@ -136,7 +163,8 @@ main(void)
     TEST("capabilities follow the profile and the options") {
         struct gc_heap *h27, *h311, *norule, *none;
         gc_heap_new_spec("cpython:profile=2.7", NULL, &h27, err, sizeof err);
-        gc_heap_new_spec("cpython", NULL, &h311, err, sizeof err);
+        gc_heap_new_spec("cpython:profile=3.11", NULL, &h311, err,
+                         sizeof err);
         gc_heap_new_spec("cpython:pending-rule=off", NULL, &norule, err,
                          sizeof err);
         gc_heap_new_spec("none", NULL, &none, err, sizeof err);
@@ -158,7 +186,9 @@ main(void)
         struct ev_log log = {{0}, 0, 0};
         struct gc_listener l = {.data = &log, .collect_begin = on_begin,
                                 .phase_end = on_phase, .collect_end = on_end};
-        gc_heap_new_spec("cpython", NULL, &heap, err, sizeof err);
+        /* 3.11: three young objects (3.14 also tracks the root dict). */
+        gc_heap_new_spec("cpython:profile=3.11", NULL, &heap, err,
+                         sizeof err);
         gc_disable(heap);
         gc_set_listener(heap, &l);
         struct gc_object *a = gc_list_new(heap), *b = gc_list_new(heap);
@@ -184,7 +214,7 @@ main(void)
         struct gc_heap *heap;
         struct ev_log log = {{0}, 0, 0};
         struct gc_listener l = {.data = &log, .collect_begin = on_begin};
-        gc_heap_new_spec("cpython:threshold=5", NULL, &heap, err,
+        gc_heap_new_spec("cpython:profile=3.11,threshold=5", NULL, &heap, err,
                          sizeof err);
         gc_set_listener(heap, &l);
         struct gc_object *keep = gc_list_new(heap);

@@ -13,7 +13,10 @@ extern const struct gc_workload gc_workload_cycles;
 extern const struct gc_workload gc_workload_finalizers;
 extern const struct gc_workload gc_workload_gc_collect;
 extern const struct gc_workload gc_workload_gc_traversal;
+extern const struct gc_workload gc_workload_http_client;
 extern const struct gc_workload gc_workload_long_lived_growth;
+extern const struct gc_workload gc_workload_payload_cycles;
+extern const struct gc_workload gc_workload_run_queue;
 extern const struct gc_workload gc_workload_server;
 extern const struct gc_workload gc_workload_small_cycles;
 extern const struct gc_workload gc_workload_tuples;
@@ -27,7 +30,10 @@ const struct gc_workload *const gc_workloads[] = {
     &gc_workload_finalizers,
     &gc_workload_gc_collect,
     &gc_workload_gc_traversal,
+    &gc_workload_http_client,
     &gc_workload_long_lived_growth,
+    &gc_workload_payload_cycles,
+    &gc_workload_run_queue,
     &gc_workload_server,
     &gc_workload_small_cycles,
     &gc_workload_tuples,
@@ -101,6 +107,12 @@ gc_workload_spec_parse(const char *text, struct gc_workload_spec *spec,
         spec->opts[spec->nopts++] =
             (struct gc_option_value){.key = p, .value = eq + 1};
         p = comma != NULL ? comma + 1 : NULL;
+    }
+    struct gc_workload_params params = {.size = 1, .opts = spec->opts,
+                                        .nopts = spec->nopts};
+    if (spec->workload->check != NULL &&
+        !spec->workload->check(&params, err, err_bytes)) {
+        return GC_EINVAL;
     }
     return GC_OK;
 }

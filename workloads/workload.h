@@ -39,6 +39,11 @@ gc_workload_request(const struct gc_workload_params *p, bool is_end)
 typedef enum gc_status gc_workload_fn(struct gc_heap *heap,
                                       const struct gc_workload_params *p,
                                       uint64_t *checksum);
+/* Checks the option values of p (size may be anything): false with one
+ * line in err for a value out of range, so that a bad spec is refused
+ * before anything runs. */
+typedef bool gc_workload_check_fn(const struct gc_workload_params *p,
+                                  char *err, size_t err_bytes);
 
 struct gc_workload {
     const char *name;
@@ -51,6 +56,7 @@ struct gc_workload {
     const struct gc_option *options; /* terminated by a NULL name */
     gc_workload_fn *run;
     const char *twin; /* the Python twin's source text */
+    gc_workload_check_fn *check; /* NULL: values are checked when run */
 };
 
 /* A workload's step that allocates: NULL, or any status but GC_OK,
@@ -89,6 +95,16 @@ struct gc_workload {
             (rc) = (x);                                                     \
         }                                                                   \
     } while (0)
+
+/* The payload workloads' shared steps (payload.c): obj.NAME =
+ * bytes(n_bytes), or None when n_bytes is 0; and list[i % live] = obj,
+ * appending while i < live. */
+enum gc_status gc_workload_set_payload(struct gc_heap *heap,
+                                       struct gc_object *obj,
+                                       const char *name, uint64_t n_bytes);
+enum gc_status gc_workload_hold(struct gc_heap *heap, struct gc_object *list,
+                                uint64_t i, uint64_t live,
+                                struct gc_object *obj);
 
 /* NULL-terminated. */
 extern const struct gc_workload *const gc_workloads[];

@@ -147,6 +147,13 @@ gc_weakref_get(const struct gc_object *wr)
     return ((const struct gc_weakref *)wr)->referent;
 }
 
+struct gc_object *
+gc_weakref_next(const struct gc_object *wr)
+{
+    const struct gc_weakref *w = (const struct gc_weakref *)wr;
+    return w->next != NULL ? &w->next->ob : NULL;
+}
+
 gc_weakref_callback_fn *
 gc_weakref_callback(const struct gc_object *wr, void **data)
 {

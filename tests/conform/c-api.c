@@ -305,6 +305,84 @@ CASE(long_lived_rule_delays_full_collections)
     cf_done(heap);
 }
 
+/* The 25% rule at its boundary (semantics.md 3.4: skip generation 2
+ * while long_lived_pending < long_lived_total / 4, C division), after a
+ * manual full collection and again after the automatic one.  With
+ * thresholds (-1, -1, 0) every allocation collects generation 1, which
+ * promotes exactly the objects allocated since the last collection, or
+ * generation 2 once the rule allows it; so the full collection comes
+ * after exactly total/4 + 1 collections of generation 1 (total/4 on a
+ * deferred profile, where the object allocated is already tracked when
+ * its collection runs, but never fewer than one, which must raise
+ * count[2] first).  arg is the ballast kept over the heap's own tracked
+ * objects: 0 makes total/4 == 0 right after the full collection, where
+ * pending == 0 must be enough; the others step total/4 through 1..11. */
+/* Collections of generation 1 before the next full one, from a full
+ * collection that left `total` tracked objects; every step allocates an
+ * instance kept in keep and reaches a safepoint. */
+static int64_t
+gen1_until_full(struct gc_heap *heap, struct gc_class *acls,
+                struct gc_object *keep, int64_t total)
+{
+    int64_t gen1 = 0, c[3];
+    bool has_full = false;
+    for (int step = 0; step < total / 4 + 8 && !has_full; step++) {
+        struct gc_object *o = gc_instance_new(heap, acls);
+        gc_list_append(heap, keep, o);
+        gc_decref(heap, o);
+        gc_safepoint(heap);
+        gc_get_count(heap, c);
+        has_full = c[2] == 0;
+        gen1 += !has_full;
+    }
+    check(has_full);
+    return gen1;
+}
+
+static int64_t
+tracked_objects(struct gc_heap *heap)
+{
+    struct gc_object *all;
+    check_int(gc_get_objects(heap, -1, &all), ==, GC_OK);
+    int64_t n = cf_len(all);
+    gc_decref(heap, all);
+    return n;
+}
+
+CASE(long_lived_rule_boundary)
+{
+    struct gc_heap *heap = cf_heap(env);
+    struct gc_class *acls = cf_class(heap, env, "A", GC_FIN_NONE);
+    struct gc_object *keep = gc_list_new(heap);
+    for (intptr_t i = 0; i < env->arg; i++) {
+        struct gc_object *o = gc_instance_new(heap, acls);
+        gc_list_append(heap, keep, o);
+        gc_decref(heap, o);
+    }
+    gc_collect(heap, 2);
+    int64_t t[3] = {-1, -1, 0};
+    gc_set_threshold(heap, 3, t);
+    /* The first full collection is a manual one, the second automatic:
+     * both must reset the pending count and set the total. */
+    for (int round = 0; round < 2; round++) {
+        /* Collecting inside the allocation (not deferred), the
+         * automatic one left the object being allocated young: not in
+         * the total, and promoted by the next collection. */
+        bool is_deferred = (env->caps & GC_CAP_DEFERRED) != 0;
+        bool has_young_one = round == 1 && !is_deferred;
+        gc_disable(heap);
+        int64_t total = tracked_objects(heap) - has_young_one;
+        gc_enable(heap);
+        int64_t want = total / 4 + 1;
+        if (is_deferred || has_young_one) {
+            want = total / 4 > 1 ? total / 4 : 1;
+        }
+        check_int(gen1_until_full(heap, acls, keep, total), ==, want);
+    }
+    gc_decref(heap, keep);
+    cf_done(heap);
+}
+
 CASE(collection_runs_inside_the_allocation)
 {
     struct gc_heap *heap = cf_heap_enabled(env);
@@ -341,6 +419,26 @@ CASE(collection_waits_for_a_safepoint)
     int64_t c[3];
     gc_get_count(heap, c);
     check_int(c[1], ==, 1);
+    gc_decref(heap, keep);
+    cf_done(heap);
+}
+
+/* gc.disable() between the allocation that crosses the threshold and
+ * the next safepoint, measured (set_threshold(5); a function builds a
+ * list of 11 lists, calls gc.disable() and returns): 3.11.7 collects
+ * inside the allocations, 3.13.0 never runs the scheduled collection. */
+CASE(scheduled_collection_skipped_once_disabled)
+{
+    struct gc_heap *heap = cf_heap_enabled(env);
+    int64_t five = 5;
+    gc_set_threshold(heap, 1, &five);
+    struct gc_object *keep = gc_list_new(heap);
+    gc_safepoint(heap);
+    gc_collect(heap, 2);
+    grow(heap, keep, 11, false);
+    gc_disable(heap);
+    gc_safepoint(heap);
+    check_uint(gc_heap_count0(heap), ==, 11); /* nothing ran */
     gc_decref(heap, keep);
     cf_done(heap);
 }
@@ -549,10 +647,12 @@ CASE(stats_candidates_and_duration)
     gc_collect(heap, 0);
     gc_get_stats(heap, s1);
     /* The three young lists; an incremental collector's collect(0)
-     * also takes an increment of the old space. */
+     * also takes an increment of the old space, and a collector without
+     * generations examines the whole heap. */
     uint64_t want = has ? 3 : 0, want_ns = has ? 150 : 0;
     uint64_t got = s1[0].candidates - s0[0].candidates;
-    if (gc_heap_caps(heap) & GC_CAP_INCREMENTAL) {
+    uint32_t caps = gc_heap_caps(heap);
+    if ((caps & GC_CAP_INCREMENTAL) || !(caps & GC_CAP_GENERATIONS)) {
         check_uint(got, >=, want);
     }
     else {
@@ -1244,6 +1344,21 @@ const struct conform_case conform_api_cases[] = {
          GC_CAP_GENERATIONS,
      0,
      long_lived_rule_delays_full_collections},
+    {"25% rule boundary, ballast 0: total/4 == 0 after collect(2)",
+     "api", GC_CAP_LONG_LIVED_RULE | GC_CAP_GENERATIONS, 0,
+     long_lived_rule_boundary, 0},
+    {"25% rule boundary, ballast 3",
+     "api", GC_CAP_LONG_LIVED_RULE | GC_CAP_GENERATIONS, 0,
+     long_lived_rule_boundary, 3},
+    {"25% rule boundary, ballast 4", "api",
+     GC_CAP_LONG_LIVED_RULE | GC_CAP_GENERATIONS, 0,
+     long_lived_rule_boundary, 4},
+    {"25% rule boundary, ballast 5", "api",
+     GC_CAP_LONG_LIVED_RULE | GC_CAP_GENERATIONS, 0,
+     long_lived_rule_boundary, 5},
+    {"25% rule boundary, ballast 40", "api",
+     GC_CAP_LONG_LIVED_RULE | GC_CAP_GENERATIONS, 0,
+     long_lived_rule_boundary, 40},
     {"<= 3.11: the collection runs inside the allocation", "api",
      GC_CAP_AUTOMATIC | GC_CAP_GENERATIONS,
      PY27 | PROFILE_BIT(GC_PROFILE_3_8) | PROFILE_BIT(GC_PROFILE_3_11),
@@ -1251,6 +1366,9 @@ const struct conform_case conform_api_cases[] = {
     {"3.13: the collection waits for the next safepoint", "api",
      GC_CAP_AUTOMATIC | GC_CAP_GENERATIONS | GC_CAP_DEFERRED,
      PROFILE_BIT(GC_PROFILE_3_13), collection_waits_for_a_safepoint},
+    {"3.13: a scheduled collection does not run once gc is disabled",
+     "api", GC_CAP_AUTOMATIC | GC_CAP_DEFERRED, PROFILE_BIT(GC_PROFILE_3_13),
+     scheduled_collection_skipped_once_disabled},
     {"callbacks: start and stop, info, add and remove", "api",
      GC_CAP_CALLBACKS, 0, callbacks_start_and_stop},
     {"callbacks: stop reports collected for collect(1) of a 2-cycle",

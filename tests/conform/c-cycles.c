@@ -607,6 +607,48 @@ CASE(collect_from_a_finalizer_returns_zero)
     cf_done(heap);
 }
 
+/* Finalizers run in the order of the collected list: the old
+ * generation's objects, then generation 0's, then generation 1's
+ * (semantics.md 4.1), measured on 3.8.18, 3.11.7 and 3.13.0:
+ *   n = [F(0), F(1)]; n[0].nx = n[1]; hold = n[:2]; gc.collect()
+ *   n += [F(2), F(3)]; link 1 -> 2 -> 3; gc.collect(0)
+ *   n += [F(4), F(5)]; link 3 -> 4 -> 5 -> 0; del hold[:], n[:]
+ *   gc.collect()  ->  __del__ order 0, 1, 4, 5, 2, 3 */
+CASE(finalizers_run_old_then_young_then_middle)
+{
+    struct gc_heap *heap = cf_heap(env);
+    struct gc_class *fcls = cf_class(heap, env, "F", GC_FIN_FINALIZER);
+    static const char *const names[6] = {"0", "1", "2", "3", "4", "5"};
+    struct gc_object *f[6];
+    struct gc_object *hold = gc_list_new(heap);
+    gc_root_set(heap, "hold", hold);
+    gc_decref(heap, hold);
+    for (int i = 0; i < 6; i++) {
+        f[i] = cf_new(heap, fcls, env, names[i]);
+        if (i > 0) {
+            cf_set(heap, f[i - 1], "nx", f[i]);
+        }
+        if (i < 2) {
+            gc_list_append(heap, hold, f[i]);
+        }
+        if (i == 1) {
+            gc_collect(heap, 2); /* 0, 1 in generation 2 */
+        }
+        if (i == 3) {
+            gc_collect(heap, 0); /* 2, 3 in generation 1 */
+        }
+    }
+    cf_set(heap, f[5], "nx", f[0]);
+    gc_list_clear(heap, hold);
+    for (int i = 0; i < 6; i++) {
+        gc_decref(heap, f[i]);
+    }
+    check_int(gc_collect(heap, 2), ==, 6 * cf_inst_weight(env));
+    check_str(env->ev.text, "finalize 0, finalize 1, finalize 4, finalize 5, "
+                            "finalize 2, finalize 3");
+    cf_done(heap);
+}
+
 /* ---- weakrefs -------------------------------------------------------- */
 
 struct wr_box {
@@ -707,6 +749,120 @@ CASE(trash_weakref_to_outside_object_is_cleared_first)
     check_uint(gc_heap_stats(heap)->gc_objects_allocated -
                    gc_heap_stats(heap)->gc_objects_freed,
                <, 10);
+    cf_done(heap);
+}
+
+/* bpo-38006 on every profile, measured (2.7.18, 3.8.18, 3.11.7, 3.13.0):
+ *   outside = A(); gc.collect()
+ *   l = [outside]; w = weakref.ref(outside, cb); l.insert(0, w)
+ *   l.append(l); del w, outside, l; gc.collect(0)  -> 2 everywhere
+ * Clearing l drops l, outside (which dies: it is old, so not examined)
+ * and w, last to first, while w, allocated after l, is not cleared yet.
+ * 2.7 then calls back once; 3.8+ cleared the trash weakref first and
+ * never does. */
+CASE(trash_weakref_calls_back_on_27_only)
+{
+    struct gc_heap *heap = cf_heap(env);
+    struct gc_class *acls = cf_class(heap, env, "A", GC_FIN_NONE);
+    struct gc_object *outside = cf_new(heap, acls, env, "outside");
+    check_int(gc_root_set(heap, "outside", outside), ==, GC_OK);
+    gc_decref(heap, outside);
+    check_int(gc_collect(heap, 2), ==, 0); /* outside is old now */
+    struct gc_object *l = gc_list_new(heap);
+    struct wr_box box = {.heap = heap};
+    struct gc_object *w;
+    check_int(gc_weakref_new(heap, outside, wr_callback, &box, &w), ==,
+              GC_OK);
+    gc_list_append(heap, l, w);
+    gc_list_append(heap, l, outside);
+    gc_list_append(heap, l, l); /* [w, outside, l] */
+    gc_decref(heap, w);
+    gc_decref(heap, l);
+    gc_root_del(heap, "outside");
+    check_int(gc_collect(heap, 0), ==, 2);
+    check_int(box.calls, ==, is(env, GC_PROFILE_2_7) ? 1 : 0);
+    check_int(box.saw_referent, ==, 0);
+    cf_done(heap);
+}
+
+/* A finalizer reads a weakref to another object of its garbage, measured:
+ *   a = A(); d = D(); d.w = weakref.ref(a[, cb]); a.d = d; d.a = a
+ *   del a, d; gc.collect() -> 5 (2.7, 3.8), 3 (3.11+)
+ * 3.8-3.14 clear weakrefs to the garbage before any finalizer runs, so
+ * D.__del__ sees d.w() is None.  3.15.2 does so only for weakrefs with a
+ * callback: one without still reads a.  2.7 never finalizes a __del__
+ * cycle: D goes to gc.garbage and its weakref still reads a.  arg 1:
+ * with a callback (a C one here, so no function object is garbage). */
+static void
+read_weakref(struct gc_heap *heap, struct gc_object *self, void *data)
+{
+    int *seen = data; /* 1: w() was None, 2: it was not */
+    struct gc_object *w = gc_attr_get(heap, self, "w");
+    *seen = w != NULL && gc_weakref_get(w) == NULL ? 1 : 2;
+}
+
+CASE(finalizer_sees_weakref_to_cogarbage_cleared)
+{
+    struct gc_heap *heap = cf_heap(env);
+    int seen = 0;
+    struct gc_class_spec spec = {.name = "D",
+                                 .finalizer = GC_FIN_FINALIZER,
+                                 .on_finalize = read_weakref,
+                                 .data = &seen};
+    struct gc_class *dcls;
+    check_int(gc_class_new(heap, &spec, &dcls), ==, GC_OK);
+    struct gc_class *acls = cf_class(heap, env, "A", GC_FIN_NONE);
+    struct gc_object *a = cf_new(heap, acls, env, "a");
+    struct gc_object *d = gc_instance_new(heap, dcls);
+    struct gc_object *w;
+    struct wr_box box = {.heap = heap};
+    check_int(gc_weakref_new(heap, a, env->arg ? wr_callback : NULL, &box,
+                             &w),
+              ==, GC_OK);
+    cf_set(heap, d, "w", w);
+    gc_decref(heap, w);
+    cf_pair(heap, a, d);
+    check_int(gc_collect(heap, 2), ==, 2 * cf_inst_weight(env) + 1);
+    check_int(box.calls, ==, 0); /* the weakref is garbage too */
+    if (is(env, GC_PROFILE_2_7)) {
+        check_int(seen, ==, 0);
+        check_int(cf_len(gc_garbage(heap)), ==, 1);
+        check(gc_weakref_get(w) == a);
+    }
+    else if (env->profile >= GC_PROFILE_3_15 && !env->arg) {
+        check_int(seen, ==, 2);
+    }
+    else {
+        check_int(seen, ==, 1);
+    }
+    cf_done(heap);
+}
+
+/* Weakrefs to a resurrected cycle, measured:
+ *   r = R(); a = A(); r.a = a; a.r = r; w = weakref.ref(r)
+ *   wa = weakref.ref(a); del r, a; gc.collect()
+ * 3.8-3.14: 0, and both weakrefs read None (cleared before the
+ * finalizer resurrected r); 3.15.2: 0, both still read their objects;
+ * 2.7: 4, r in gc.garbage, both still set (legacy garbage is never
+ * handed to handle_weakrefs). */
+CASE(weakrefs_to_a_resurrected_cycle)
+{
+    struct gc_heap *heap = cf_heap(env);
+    struct gc_class *rcls = cf_resurrecting(heap, env);
+    struct gc_class *acls = cf_class(heap, env, "A", GC_FIN_NONE);
+    struct gc_object *r = cf_new(heap, rcls, env, "r");
+    struct gc_object *a = cf_new(heap, acls, env, "a");
+    struct gc_object *w, *wa;
+    check_int(gc_weakref_new(heap, r, NULL, NULL, &w), ==, GC_OK);
+    check_int(gc_weakref_new(heap, a, NULL, NULL, &wa), ==, GC_OK);
+    cf_pair(heap, r, a);
+    bool is_27 = is(env, GC_PROFILE_2_7);
+    check_int(gc_collect(heap, 2), ==, is_27 ? 2 * cf_inst_weight(env) : 0);
+    bool is_kept = is_27 || env->profile >= GC_PROFILE_3_15;
+    check(gc_weakref_get(w) == (is_kept ? r : NULL));
+    check(gc_weakref_get(wa) == (is_kept ? a : NULL));
+    gc_decref(heap, w);
+    gc_decref(heap, wa);
     cf_done(heap);
 }
 
@@ -978,6 +1134,8 @@ const struct conform_case conform_cycle_cases[] = {
      resurrection_is_transitive},
     {"resurrection does not block cleanup of 100 others", "cycles",
      GC_CAP_STATS, PY39UP, resurrection_does_not_block_others},
+    {"finalizers run old, then generation 0, then generation 1", "cycles",
+     GC_CAP_GENERATIONS, PY3, finalizers_run_old_then_young_then_middle},
     {"finalizers mutating cyclic trash (bug 21435)", "cycles", 0, PY3,
      finalizer_mutating_garbage},
     {"gc.collect() inside a collection's finalizer returns 0", "cycles", 0,
@@ -990,6 +1148,14 @@ const struct conform_case conform_cycle_cases[] = {
      weakref_inside_the_garbage_gets_no_callback},
     {"trash weakref to an outside object is cleared first", "cycles",
      GC_CAP_GENERATIONS, PY3, trash_weakref_to_outside_object_is_cleared_first},
+    {"bpo-38006: a trash weakref calls back on 2.7 only", "cycles",
+     GC_CAP_GENERATIONS, 0, trash_weakref_calls_back_on_27_only},
+    {"a finalizer sees its weakref to co-garbage cleared (3.8-3.14)",
+     "cycles", 0, 0, finalizer_sees_weakref_to_cogarbage_cleared, 0},
+    {"weakrefs to a resurrected cycle: cleared on 3.8-3.14 only", "cycles",
+     0, 0, weakrefs_to_a_resurrected_cycle},
+    {"a finalizer sees its weakref with a callback to co-garbage cleared",
+     "cycles", 0, 0, finalizer_sees_weakref_to_cogarbage_cleared, 1},
     {"callbacks on garbage see None, never cleared objects", "cycles", 0,
      0, callbacks_see_none_never_cleared_objects},
     {"DEBUG_SAVEALL keeps a dead self-list in gc.garbage", "cycles", 0, 0,

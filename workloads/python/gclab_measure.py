@@ -16,6 +16,14 @@ region is over: the collector writes those lines with C stdio, so
 counting allocates nothing the collector counts.  2.7 has no
 gc.callbacks either, hence no pauses.
 
+With GCLAB_TRACEMALLOC=1 (3.x; 2.7 has no tracemalloc) the run is an
+accounting run: tracemalloc traces the region and it also prints
+tracemalloc_peak_bytes (the traced peak: what the region allocated
+beyond its start, as gclab's peak_region_live_bytes counts) and
+peak_rss_bytes (the process's, from getrusage).  Tracing slows the
+program several times, so timed runs leave it off; it allocates with
+the raw allocator, which the collector does not count.
+
 The recorder allocates only floats and grows three lists, none of which
 the collector counts, so the collections are those of the program.
 
@@ -76,6 +84,13 @@ def _debug_stats_end(state):
 
 def gclab_measure(run, args):
     clock = getattr(time, "perf_counter", time.time)
+    tracing = os.environ.get("GCLAB_TRACEMALLOC") == "1" and \
+        sys.version_info[0] >= 3
+    if tracing:
+        # Imported before the set-up collection, so that the import's
+        # own objects are not counted against the region.
+        import resource
+        import tracemalloc
     starts, lengths, gens = [], [], []
     if os.environ.get("GCLAB_RECORD_GC") == "1" and hasattr(gc, "callbacks"):
         def record(phase, info):
@@ -100,10 +115,15 @@ def gclab_measure(run, args):
     del gens[:]
     before = [s["collections"] for s in gc.get_stats()] if has_stats \
         else [0, 0, 0]
+    if tracing:
+        tracemalloc.start()
     t0 = clock()
     try:
         checksum = run(*args)
         wall = clock() - t0
+        if tracing:
+            traced_peak = tracemalloc.get_traced_memory()[1]
+            tracemalloc.stop()
     finally:
         if not has_stats:
             seen = _debug_stats_end(debug_stats)
@@ -118,6 +138,10 @@ def gclab_measure(run, args):
         print("collections_gen%d %d" % (g, after[g] - before[g]))
     print("checksum %d" % checksum)
     print("wall_ns %d" % int(wall * 1e9))
+    if tracing:
+        print("tracemalloc_peak_bytes %d" % traced_peak)
+        print("peak_rss_bytes %d" %
+              (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024))
     n = len(lengths)
     if n:
         ordered = sorted(lengths)

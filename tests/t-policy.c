@@ -1,0 +1,198 @@
+/* tests/t-policy.c -- when the variant collectors collect, as their
+ * headers state it: full collects once the containers allocated since
+ * its last collection exceed max(min, ratio x that collection's
+ * survivors); incremental takes at least its budget of old objects
+ * per automatic collection, so an old cycle ends within pending/budget
+ * of them.  (The reference's policy is the
+ * conformance suite's: thresholds, generations and the 25% rule.) */
+#include "support.h"
+
+#include <stdlib.h>
+
+struct starts {
+    int n;
+    uint64_t allocated_at_first; /* the caller's allocation counter */
+    uint64_t *counter;
+};
+
+static void
+on_gc(struct gc_heap *heap, enum gc_callback_phase phase,
+      const struct gc_callback_info *info, void *data)
+{
+    (void)heap;
+    (void)info;
+    struct starts *s = data;
+    if (phase == GC_CALLBACK_START && s->n++ == 0) {
+        s->allocated_at_first = *s->counter;
+    }
+}
+
+static int64_t
+tracked(struct gc_heap *heap)
+{
+    struct gc_object *all = NULL;
+    check_int(gc_get_objects(heap, -1, &all), ==, GC_OK);
+    int64_t n = all != NULL ? (int64_t)gc_list_len(all) : 0;
+    gc_xdecref(heap, all);
+    return n;
+}
+
+/* Keeps n instances, collects, then allocates instances until the first
+ * automatic collection; returns at which allocation it came, and the
+ * survivors of the manual collection in *survivors. */
+static uint64_t
+first_automatic(const char *spec, int n, int64_t *survivors)
+{
+    char err[256];
+    struct gc_heap *heap = NULL;
+    uint64_t allocated = 0;
+    if (gc_heap_new_spec(spec, NULL, &heap, err, sizeof err) != GC_OK) {
+        tap_diag("%s", err);
+        check(false);
+        return 0;
+    }
+    struct gc_class_spec cs = {.name = "K"};
+    struct gc_class *cls;
+    check_int(gc_class_new(heap, &cs, &cls), ==, GC_OK);
+    struct gc_object *keep = gc_list_new(heap);
+    gc_root_set(heap, "keep", keep);
+    gc_decref(heap, keep);
+    gc_disable(heap);
+    for (int i = 0; i < n; i++) {
+        struct gc_object *o = gc_instance_new(heap, cls);
+        gc_list_append(heap, keep, o);
+        gc_decref(heap, o);
+    }
+    gc_collect(heap, 2);
+    *survivors = tracked(heap);
+    gc_collect(heap, 2); /* the count the query's list left goes */
+    struct starts s = {.counter = &allocated};
+    check_int(gc_callback_add(heap, on_gc, &s), ==, GC_OK);
+    gc_enable(heap);
+    while (s.n == 0 && allocated < 10000000) {
+        allocated++;
+        struct gc_object *o = gc_instance_new(heap, cls);
+        gc_list_append(heap, keep, o);
+        gc_decref(heap, o);
+        gc_safepoint(heap);
+    }
+    check_uint(gc_heap_destroy(heap), ==, 0);
+    return s.allocated_at_first;
+}
+
+static void
+count_gc(struct gc_heap *heap, enum gc_callback_phase phase,
+         const struct gc_callback_info *info, void *data)
+{
+    (void)heap;
+    (void)info;
+    *(int *)data += phase == GC_CALLBACK_START;
+}
+
+/* incremental: after collect(2) every old object is pending, and each
+ * automatic collection takes at least budget of them (seeds with their
+ * closures), so the old cycle ends -- a sweep -- within
+ * ceil(pending / budget) automatic collections.  The objects are held
+ * from C, not from a container, so that no closure takes them all. */
+static void
+increments_take_their_budget(const char *spec, int kept, uint64_t budget)
+{
+    char err[256];
+    struct gc_heap *heap = NULL;
+    if (gc_heap_new_spec(spec, NULL, &heap, err, sizeof err) != GC_OK) {
+        tap_diag("%s", err);
+        check(false);
+        return;
+    }
+    struct gc_class_spec cs = {.name = "K"};
+    struct gc_class *cls;
+    check_int(gc_class_new(heap, &cs, &cls), ==, GC_OK);
+    /* Room for twice the collections allowed, each after at most
+     * threshold0 + 1 (2001 on 3.13) allocations. */
+    size_t most_collections = ((size_t)kept + 100 + budget - 1) / budget;
+    size_t cap = (size_t)kept + 2 * most_collections * 2001, n = 0;
+    struct gc_object **held = malloc(cap * sizeof *held);
+    gc_disable(heap);
+    for (int i = 0; i < kept && held != NULL; i++) {
+        held[n++] = gc_instance_new(heap, cls);
+    }
+    gc_collect(heap, 2);
+    int64_t pending = tracked(heap);
+    uint64_t sweeps0 = 0, sweeps = 0;
+    unsigned bound;
+    check(gc_heap_sweeps(heap, &sweeps0, &bound));
+    sweeps = sweeps0;
+    int collections = 0;
+    check_int(gc_callback_add(heap, count_gc, &collections), ==, GC_OK);
+    gc_enable(heap);
+    while (held != NULL && n < cap && sweeps == sweeps0) {
+        held[n++] = gc_instance_new(heap, cls);
+        gc_safepoint(heap);
+        gc_heap_sweeps(heap, &sweeps, &bound);
+    }
+    for (size_t i = 0; i < n; i++) {
+        gc_decref(heap, held[i]);
+    }
+    free(held);
+    int most = (int)(((uint64_t)pending + budget - 1) / budget);
+    tap_diag("%lld pending, budget %llu: the old cycle took %d collections",
+             (long long)pending, (unsigned long long)budget, collections);
+    check_int(sweeps, ==, sweeps0 + 1);
+    check_int(collections, >=, 1);
+    check_int(collections, <=, most);
+    check_uint(gc_heap_destroy(heap), ==, 0);
+}
+
+int
+main(void)
+{
+    static const struct {
+        const char *spec;
+        int kept;
+        double ratio;
+        uint64_t min;
+    } full[] = {
+        {"full:profile=3.11", 100, 0.25, 700},
+        {"full:profile=3.11", 20000, 0.25, 700},
+        {"full:profile=3.13,ratio=1,min=50", 3000, 1.0, 50},
+        {"full:profile=3.8,ratio=0.01,min=300", 5000, 0.01, 300},
+    };
+    for (size_t i = 0; i < sizeof full / sizeof *full; i++) {
+        char name[160];
+        snprintf(name, sizeof name,
+                 "%s with %d kept: the first automatic collection comes "
+                 "after max(min, ratio x survivors) allocations",
+                 full[i].spec, full[i].kept);
+        TEST(name) {
+            int64_t survivors = 0;
+            uint64_t at = first_automatic(full[i].spec, full[i].kept,
+                                          &survivors);
+            double scaled = full[i].ratio * (double)survivors;
+            uint64_t want = scaled > (double)full[i].min ? (uint64_t)scaled
+                                                         : full[i].min;
+            tap_diag("%lld survivors: collected at allocation %llu",
+                     (long long)survivors, (unsigned long long)at);
+            check_uint(at, ==, want + 1); /* count > trigger */
+        }
+    }
+    static const struct {
+        const char *spec;
+        int kept;
+        uint64_t budget;
+    } inc[] = {
+        {"incremental:profile=3.11,budget=100", 3000, 100},
+        {"incremental:profile=3.13,budget=1000", 20000, 1000},
+        {"incremental:profile=3.8", 30000, 700}, /* automatic: >= t0 */
+    };
+    for (size_t i = 0; i < sizeof inc / sizeof *inc; i++) {
+        char name[160];
+        snprintf(name, sizeof name,
+                 "%s, %d kept: each increment takes at least its budget",
+                 inc[i].spec, inc[i].kept);
+        TEST(name) {
+            increments_take_their_budget(inc[i].spec, inc[i].kept,
+                                         inc[i].budget);
+        }
+    }
+    return tap_done();
+}

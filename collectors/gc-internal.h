@@ -109,7 +109,7 @@ struct gc_pool {
     bool is_shuffled;
     uint64_t rng;
     struct gc_pool_reserve reserve[GC_POOL_CLASSES];
-    size_t threshold; /* largest small request: 512, or 256 on 2.7 */
+    size_t threshold; /* largest small request: 512 */
 };
 void gc_pool_init(struct gc_pool *pool, enum gc_layout layout,
                   uint64_t seed, size_t threshold, struct gc_allocator *out);
@@ -128,8 +128,11 @@ void gc_debug_init(struct gc_heap *heap);
 struct gc_heap {
     struct gc_heap_inline pub; /* first: gc_decref reads it */
     enum gc_profile profile;
-    /* pymalloc's SMALL_REQUEST_THRESHOLD on the profile: 512 on 3.x,
-     * 256 on 2.7.  Requests up to it are small blocks (arenas). */
+    /* pymalloc's SMALL_REQUEST_THRESHOLD on the profile: 512 on every
+     * one.  2.7.18's PyObject_Malloc too compares n - 1 with 0x1ff and
+     * shifts by 4 (16-byte classes; objdump of pyenv's libpython2.7),
+     * which puts its 280-byte dicts in pools.  Requests up to it are
+     * small blocks (arenas). */
     size_t small_threshold;
     /* Byte events: gross_allocated_bytes reaching next_byte_event calls
      * gc_byte_event, which schedules a byte-triggered collection at

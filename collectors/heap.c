@@ -364,7 +364,7 @@ gc_heap_new(const struct gc_heap_config *cfg, struct gc_heap **out)
         return GC_ENOMEM;
     }
     heap->profile = cfg->profile;
-    heap->small_threshold = heap->profile == GC_PROFILE_2_7 ? 256 : 512;
+    heap->small_threshold = 512; /* 2.7.18 too: see gc-internal.h */
     heap->next_byte_event = UINT64_MAX;
     heap->trigger_bytes = UINT64_MAX;
     heap->next_sample_bytes = UINT64_MAX;

@@ -694,6 +694,8 @@ size_t gc_tuple_object_bytes(size_t len);
 
 size_t gc_list_capacity(const struct gc_object *list);
 size_t gc_dict_table_size(const struct gc_object *dict); /* 0: no table */
+/* 3.x: the bytes of the dict's keys block, CPython's, 0 with no table. */
+size_t gc_dict_keys_bytes(const struct gc_object *dict);
 
 /* Small ints, None and () are created by heap.c. */
 enum gc_status gc_atoms_init(struct gc_heap *heap);

@@ -15,8 +15,8 @@
 #   PYTHON  default $(pyenv root)/versions/3.11.7/bin/python
 #   N       objects per shape, default 100000
 #   SHAPES  space-separated, default every shape of the suite
-#   CACHE=1 also simulates the caches (a 2 MiB last level, so that a
-#   shape of N objects outgrows it as 1e6 objects outgrow the real one)
+#   CACHE=1 also simulates the caches (a 256 KiB last level, so that a
+#   shape of N/5 objects, too, outgrows it as 1e6 outgrow the real one)
 #   and prints last-level data misses per object: memory traffic, which
 #   the timing of memory-bound shapes follows; no prefetcher is
 #   simulated, so sequential shapes show misses the hardware hides.
@@ -49,7 +49,7 @@ out=${KEEP:-$(mktemp -d)}
 mkdir -p "$out"
 [ -n "${KEEP:-}" ] || trap 'rm -rf "$out"' EXIT
 cachesim=""
-[ "${CACHE:-0}" = 1 ] && cachesim="--cache-sim=yes --LL=2097152,16,64"
+[ "${CACHE:-0}" = 1 ] && cachesim="--cache-sim=yes --LL=262144,16,64"
 cg() { # cg FILE FN CMD...: "Ir LLmisses" inside the 2nd call of FN
     f=$1
     fn=$2

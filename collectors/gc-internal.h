@@ -687,10 +687,22 @@ bool gc_call_finalizer_from_dealloc(struct gc_heap *heap,
 uint64_t gc_str_hash(const struct gc_object *str);
 uint64_t gc_str_hash_cstr(const char *text, size_t n_bytes);
 
+/* CPython 2.7's GC head is 32 bytes (a union aligned as a long double),
+ * 3.x's and the model's 16.  A 2.7 list or tuple allocates the
+ * difference too, so that its block is 2.7's size: the same pymalloc
+ * class, as many objects a page, as much memory for a collection to
+ * stream through.  (The model's 2.7 instance is already CPython's 64
+ * bytes; its dict allocates 2.7's object size, types/dict27.c.) */
+static inline size_t
+gc_head_extra_bytes(enum gc_profile profile)
+{
+    return profile == GC_PROFILE_2_7 ? 16 : 0;
+}
+
 /* Object sizes the free lists need (each type's file knows its own). */
-size_t gc_list_object_bytes(void);
+size_t gc_list_object_bytes(enum gc_profile profile);
 size_t gc_dict_object_bytes(enum gc_profile profile);
-size_t gc_tuple_object_bytes(size_t len);
+size_t gc_tuple_object_bytes(enum gc_profile profile, size_t len);
 
 size_t gc_list_capacity(const struct gc_object *list);
 size_t gc_dict_table_size(const struct gc_object *dict); /* 0: no table */

@@ -283,11 +283,11 @@ gc_free_lists_clear(struct gc_heap *heap)
 {
     struct gc_free_lists *f = &heap->free_lists;
     if (heap->profile != GC_PROFILE_2_7 || heap->is_destroying) {
-        drain(heap, &f->list, gc_list_object_bytes());
+        drain(heap, &f->list, gc_list_object_bytes(heap->profile));
         drain(heap, &f->dict, gc_dict_object_bytes(heap->profile));
     }
     for (size_t n = 1; n < GC_TUPLE_FREE_SIZES; n++) {
-        drain(heap, &f->tuple[n], gc_tuple_object_bytes(n));
+        drain(heap, &f->tuple[n], gc_tuple_object_bytes(heap->profile, n));
     }
 }
 

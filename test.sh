@@ -8,7 +8,7 @@ set -eu
 cd "$(dirname "$0")"
 . scripts/deps.sh
 # shellcheck disable=SC2086
-gclab_ensure_deps $GCLAB_BUILD_DEPS
+gclab_ensure_deps $GCLAB_BUILD_DEPS $GCLAB_TEST_DEPS
 
 build=${GCLAB_BUILD:-build}
 if [ ! -f "$build/build.ninja" ]; then

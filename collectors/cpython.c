@@ -2,7 +2,7 @@
  * CPython's three-generation cycle collector (gcmodule.c, gc.c), with
  * the same phases and names, in four version profiles.
  *
- * Policy (spec/semantics.md 3):
+ * Policy (docs/semantics.md 3):
  *   - count[0] is kept by the heap: container allocations minus
  *     deallocations, never below 0.  Collecting generation g adds 1 to
  *     count[g+1] and zeroes count[0..g].

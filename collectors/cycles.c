@@ -1,7 +1,7 @@
 /* collectors/cycles.c -- the cycle-finding core every cycle-finding
  * collector shares: CPython's algorithm (gcmodule.c 3.8-3.12, gc.c 3.13)
  * function for function, with its phase names, and the per-profile
- * differences of spec/semantics.md section 4.
+ * differences of docs/semantics.md section 4.
  *
  * A collector decides when to run and over which list of objects; this
  * file decides which of them are garbage and what happens to them.

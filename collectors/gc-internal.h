@@ -24,7 +24,7 @@
  * (PyTrash_UNWIND_LEVEL, 2.7-3.12).  3.13 uses C-stack headroom instead
  * (about 9,950 levels); gclab keeps 50 on every profile because only the
  * order of finalizers inside one statement would differ, and that order
- * is not part of conformance (spec/scenarios.md). */
+ * is not part of conformance (docs/scenarios.md). */
 #define GC_TRASH_LIMIT 50
 
 /* Shared keys of one class on 3.11+ (CPython's SHARED_KEYS_MAX_SIZE 30

@@ -7,7 +7,7 @@
  * a reference count and a type; a container (a type with GC_TYPE_GC) is
  * preceded by a two-word GC head, exactly as PyGC_Head on 3.8+.  When a
  * count reaches zero the object is destroyed at once, in the order of the
- * heap's profile (spec/semantics.md section 2).
+ * heap's profile (docs/semantics.md section 2).
  *
  * Reference conventions, as in CPython's C API: a function returning
  * `struct gc_object *` from a constructor returns a NEW reference (the

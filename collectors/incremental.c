@@ -1,6 +1,6 @@
 /* collectors/incremental.c -- incremental collection of the old
  * generation, after CPython 3.14.0's design (reverted there in 2026 and
- * re-proposed as PEP 848; spec/semantics.md 5).
+ * re-proposed as PEP 848; docs/semantics.md 5).
  *
  * Spaces: generation 0 is young; generation 1 is the old "pending"
  * space, not yet examined in the current old cycle; generation 2 is old

@@ -3,7 +3,7 @@
  * convention for finalizers on the refcount path.
  *
  * Each type's dealloc follows CPython's subtype_dealloc order, which
- * differs by profile (spec/semantics.md section 2):
+ * differs by profile (docs/semantics.md section 2):
  *   3.x  untrack; PEP 442 finalizer once (may resurrect); clear weakrefs
  *        and run their callbacks; legacy tp_del (may resurrect); drop
  *        references; free.

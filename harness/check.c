@@ -1329,16 +1329,18 @@ load_baseline(struct check *c)
         return status;
     }
     c->has_base = true;
-    char level[16];
+    char level[16], lb[16], bb[16];
     snprintf(level, sizeof level, "%d", GCLAB_CHECKS_DEFAULT);
     const struct record_meta *m = &c->base.meta[0];
-    if (strcmp(m->build_type, run_build_type()) != 0 ||
-        strcmp(m->check_level, level) != 0) {
+    const char *build_type = record_text(m, "build_type", bb, sizeof bb);
+    const char *check_level = record_text(m, "check_level", lb, sizeof lb);
+    if (strcmp(build_type, run_build_type()) != 0 ||
+        strcmp(check_level, level) != 0) {
         fprintf(stderr,
                 "gclab check: %s:%zu: the baseline is of a %s build "
                 "with check level %s; this is a %s build with check "
                 "level %s\n",
-                m->source, m->lineno, m->build_type, m->check_level,
+                m->source, m->lineno, build_type, check_level,
                 run_build_type(), level);
         return 2;
     }
@@ -1370,7 +1372,7 @@ load_baseline(struct check *c)
         }
         reps = r->item.rep + 1 > reps ? r->item.rep + 1 : reps;
         if (i == 0) {
-            uint64_t seed = c->base.meta[i].seed;
+            uint64_t seed = r->item.seed;
             c->matrix_seed = seed > r->item.rep ? seed - r->item.rep : 1;
         }
     }

@@ -383,8 +383,7 @@ group_values(const struct side *s, const struct group *g, size_t metric,
             r->item.size == g->size &&
             strcmp(r->item.collector, g->collector) == 0) {
             v[n] = (double)gc_metric_get(&r->r.m, metric);
-            seed[n] =
-                s->res.meta[i].seed ? s->res.meta[i].seed : r->item.rep + 1;
+            seed[n] = r->item.seed ? r->item.seed : r->item.rep + 1;
             n++;
         }
     }
@@ -889,6 +888,19 @@ free_side(struct side *s)
     free(s->matched);
 }
 
+/* A record's member as record_text gives it, but "null" for a null
+ * (an unpinned run's cpu), so that absent and null stay apart. */
+static void
+member_text(const struct record_meta *m, const char *key, char *out,
+            size_t cap)
+{
+    char buf[64];
+    snprintf(out, cap, "%s",
+             json_is_null(json_object_get(m->json, key))
+                 ? "null"
+                 : record_text(m, key, buf, sizeof buf));
+}
+
 /* Where a side's runs ran: its records' host and CPU ("null":
  * unpinned), "mixed" where they differ, "" where no record says. */
 static void
@@ -897,15 +909,17 @@ where_ran(const struct side *s, char *host, size_t host_cap, char *cpu,
 {
     host[0] = cpu[0] = '\0';
     for (size_t i = 0; i < s->res.total; i++) {
-        const struct record_meta *m = &s->res.meta[i];
+        char h[64], c[16];
+        member_text(&s->res.meta[i], "host", h, sizeof h);
+        member_text(&s->res.meta[i], "cpu", c, sizeof c);
         if (i == 0) {
-            snprintf(host, host_cap, "%s", m->host);
-            snprintf(cpu, cpu_cap, "%s", m->cpu);
+            snprintf(host, host_cap, "%s", h);
+            snprintf(cpu, cpu_cap, "%s", c);
         }
-        if (strcmp(host, m->host) != 0) {
+        if (strcmp(host, h) != 0) {
             snprintf(host, host_cap, "mixed");
         }
-        if (strcmp(cpu, m->cpu) != 0) {
+        if (strcmp(cpu, c) != 0) {
             snprintf(cpu, cpu_cap, "mixed");
         }
     }

@@ -139,6 +139,17 @@ int gc_shard_assign(const double *cost, size_t n, unsigned nshards,
     M(objects_visited, "objects examined by collections")                  \
     M(objects_collected, "objects collections freed")                      \
     M(objects_uncollectable, "objects found uncollectable")                \
+    M(phase_update_refs_ns, "collections' time in update_refs")            \
+    M(phase_subtract_refs_ns, "collections' time in subtract_refs")        \
+    M(phase_move_unreachable_ns, "collections' time in move_unreachable")  \
+    M(phase_untrack_ns, "collections' time untracking")                    \
+    M(phase_move_legacy_finalizers_ns,                                     \
+      "collections' time in move_legacy_finalizers")                       \
+    M(phase_handle_weakrefs_ns, "collections' time in handle_weakrefs")    \
+    M(phase_finalize_garbage_ns, "collections' time in finalize_garbage")  \
+    M(phase_handle_resurrected_objects_ns,                                 \
+      "collections' time in handle_resurrected_objects")                   \
+    M(phase_delete_garbage_ns, "collections' time in delete_garbage")      \
     M(pause_p50_ns, "median pause")                                        \
     M(pause_p95_ns, "95th percentile pause")                               \
     M(pause_p99_ns, "99th percentile pause")                               \
@@ -187,6 +198,7 @@ extern const char *const gc_metric_names[];
  * value of metric i. */
 size_t gc_metric_find(const char *name);
 uint64_t gc_metric_get(const struct gc_metrics *m, size_t i);
+void gc_metric_set(struct gc_metrics *m, size_t i, uint64_t v);
 #define GC_SCHEMA_VERSION 1
 
 /* A growing string, for records. */
@@ -198,10 +210,19 @@ void gc_buf_printf(struct gc_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void gc_buf_json_string(struct gc_buf *b, const char *s);
 void gc_buf_csv_field(struct gc_buf *b, const char *s);
+/* s in single quotes, each single quote of its own written as
+ * quote_as: "''" for gnuplot, "'\\''" for a POSIX shell. */
+void gc_buf_quoted(struct gc_buf *b, const char *s, const char *quote_as);
 
 /* Writes path through a temporary file and a rename: readers see the
- * old file or the new one.  -1 with errno on failure. */
+ * old file or the new one.  The file gets the mode a new file gets,
+ * 0666 less the umask (0644 under umask 022).  -1 with errno on
+ * failure. */
 int gc_write_atomic(const char *path, const char *data, size_t len);
+/* gc_write_atomic of b to dir/name; -1 after one line on stderr,
+ * "gclab CMD: cannot write PATH: WHY". */
+int gc_write_named(const char *cmd, const char *dir, const char *name,
+                   const struct gc_buf *b);
 int gc_mkdir_p(const char *dir);
 /* Before a long run: makes dir, checks that a file can be created in it
  * and that none of names (NULL-terminated) is there as anything rename()
@@ -269,6 +290,7 @@ int gc_cmd_merge(int argc, char **argv);
 int gc_cmd_bench(int argc, char **argv);
 int gc_cmd_twin(int argc, char **argv);
 int gc_cmd_sweep(int argc, char **argv);
+int gc_cmd_plot(int argc, char **argv);
 int gc_cmd_fuzz(int argc, char **argv);
 /* gclab fuzz with its report to out and usage errors to err, for
  * tests: the same exit status. */
@@ -276,7 +298,7 @@ int gc_fuzz_run(int argc, char **argv, FILE *out, FILE *err);
 int gc_cmd_check(int argc, char **argv);
 int gc_cmd_system(int argc, char **argv);
 
-/* Runs a scenario file (spec/scenarios.md) on the model: the event log
+/* Runs a scenario file (docs/scenarios.md) on the model: the event log
  * goes to out, errors to err; profile_name may be NULL (the default).
  * Returns the exit status. */
 #include <stdbool.h>

@@ -17,12 +17,12 @@ gc_cmd_list(int argc, char **argv)
     }
     for (size_t i = 0; gc_collectors[i] != NULL; i++) {
         const struct gc_collector *c = gc_collectors[i];
-        printf("collector %s: %s; options: profile=3.11", c->name,
-               c->description);
+        printf("collector %s: %s; options: profile=%s", c->name,
+               c->description, gc_profile_name(GC_PROFILE_DEFAULT));
         for (const struct gc_option *o = c->options; o && o->name; o++) {
             printf(", %s=%s", o->name, o->default_value);
         }
-        /* Capabilities of a default heap (profile 3.11). */
+        /* Capabilities of a default heap (GC_PROFILE_DEFAULT). */
         struct gc_heap *heap;
         char err[200];
         if (gc_heap_new_spec(c->name, NULL, &heap, err, sizeof err) == GC_OK) {
@@ -38,9 +38,15 @@ gc_cmd_list(int argc, char **argv)
         printf("\n");
     }
     for (size_t i = 0; gc_workloads[i] != NULL; i++) {
-        printf("workload %s: %s (default size %llu)\n", gc_workloads[i]->name,
-               gc_workloads[i]->description,
-               (unsigned long long)gc_workloads[i]->default_size);
+        const struct gc_workload *w = gc_workloads[i];
+        printf("workload %s: %s (default size %llu)", w->name, w->description,
+               (unsigned long long)w->default_size);
+        const char *sep = "; options: ";
+        for (const struct gc_option *o = w->options; o && o->name; o++) {
+            printf("%s%s=%s", sep, o->name, o->default_value);
+            sep = ", ";
+        }
+        printf("\n");
     }
     for (int p = 0; p < GC_PROFILE_COUNT; p++) {
         printf("profile %s\n", gc_profile_name((enum gc_profile)p));

@@ -33,6 +33,7 @@ static const struct {
     {"merge", gc_cmd_merge, "join the results of --shard runs"},
     {"micro", gc_cmd_micro, "micro benchmarks of the primitives"},
     {"oracle", gc_cmd_oracle, "hold an interpreter up against the goldens"},
+    {"plot", gc_cmd_plot, "every figure and index.html of a results dir"},
     {"report", gc_cmd_report, "the summary table of stored results"},
     {"run", gc_cmd_run, "collectors x workloads: collections, time"},
     {"scenario", gc_cmd_scenario, "run a scenario, or --emit-python"},

@@ -2,9 +2,9 @@
  * matrix (`gclab run --shard i/n`, docs/sharding.md) into one results
  * directory, as if one process had run it all.
  *
- * Records are kept as they were written, line for line (the MMU curve
- * and environment cannot be rebuilt from what the reader keeps); the
- * CSV and summary are made again from them.  What must agree across the
+ * Records are read and written again (record.c), every member kept, the
+ * same bytes as the shares wrote them; their pauses with them, and the
+ * CSV and summary made again.  What must agree across the
  * inputs is what makes numbers comparable -- schema_version (the reader
  * takes only its own), gclab_revision, build_type and check_level; the
  * shard, host and start time may differ.  A record twice (the same
@@ -30,17 +30,7 @@ cmp_key(const void *x, const void *y)
     const struct record *a = &sorting->recs[*(const size_t *)x];
     const struct record *b = &sorting->recs[*(const size_t *)y];
     int c = strcmp(a->item.collector, b->item.collector);
-    if (c == 0) {
-        c = strcmp(sorting->workloads[a->item.workload],
-                   sorting->workloads[b->item.workload]);
-    }
-    if (c == 0) {
-        c = (a->item.size > b->item.size) - (a->item.size < b->item.size);
-    }
-    if (c == 0) {
-        c = (a->item.rep > b->item.rep) - (a->item.rep < b->item.rep);
-    }
-    return c;
+    return c != 0 ? c : records_cmp_run(sorting, a, b);
 }
 
 /* 2 with one line on stderr at the first key twice, else 0. */
@@ -92,7 +82,9 @@ note_missing_shares(const struct results *res)
     unsigned count = 0;
     for (size_t i = 0; i < res->total; i++) {
         struct gc_shard s;
-        if (!gc_shard_parse(res->meta[i].shard, &s)) {
+        char buf[8];
+        if (!gc_shard_parse(record_text(&res->meta[i], "shard", buf,
+                                        sizeof buf), &s)) {
             return; /* unsharded records: nothing to count */
         }
         if (count != 0 && s.count != count) {
@@ -125,8 +117,8 @@ gc_cmd_merge(int argc, char **argv)
             printf("usage: gclab merge DIR|FILE... --out DIR\n"
                    "Joins the results of `gclab run --shard I/N` (or any "
                    "results of one build)\n"
-                   "into DIR/results.jsonl, results.csv and summary.json, "
-                   "each written atomically.\n"
+                   "into DIR/results.jsonl, pauses.jsonl, results.csv and "
+                   "summary.json, each\nwritten atomically.\n"
                    "gclab_revision, build_type and check_level must agree; "
                    "a (collector,\n"
                    "workload, size, repetition) twice is an error.\n");
@@ -156,6 +148,9 @@ gc_cmd_merge(int argc, char **argv)
         }
         else {
             status = results_read("merge", argv[i], true, &res);
+            if (status == 0) {
+                status = results_read_pauses("merge", argv[i], &res);
+            }
         }
     }
     if (status == 0 && res.total == 0) {
@@ -174,20 +169,13 @@ gc_cmd_merge(int argc, char **argv)
     }
     if (status == 0) {
         note_missing_shares(&res);
-        struct gc_buf jsonl = {0};
-        for (size_t i = 0; i < res.total; i++) {
-            gc_buf_printf(&jsonl, "%s\n", res.meta[i].line);
-        }
-        if (write_result_files("merge", out_dir, &jsonl, res.recs, res.total,
-                               res.workloads, res.meta[0].build_type,
-                               res.meta[0].revision) != 0) {
+        if (results_write("merge", out_dir, &res) != 0) {
             status = 1;
         }
         else {
-            fprintf(stderr, "gclab: wrote %s/results.jsonl, results.csv, "
-                            "summary.json\n", out_dir);
+            fprintf(stderr, "gclab: wrote %s/results.jsonl, pauses.jsonl, "
+                            "results.csv, summary.json\n", out_dir);
         }
-        free(jsonl.data);
     }
     results_free(&res);
     return status;

@@ -1,8 +1,9 @@
-/* harness/results.c -- records and the files they go to: one JSON line
- * per (collector, workload, size, repetition) with schema_version first,
- * the same rows as CSV, and a summary; every file written atomically
- * (temp file in the same directory, fsync, rename), so a killed run
- * leaves the old file or the new one, never half of one. */
+/* harness/results.c -- what every file gclab writes goes through: the
+ * metric names (GC_METRICS), a growing string with JSON, CSV and quoted
+ * fields, the atomic writer (temporary file in the same directory,
+ * fsync, rename, the mode a new file gets), directories, and the
+ * environment a record carries.  The records themselves are
+ * record.c's. */
 #define _XOPEN_SOURCE 700 /* nftw */
 #define _DEFAULT_SOURCE   /* mkstemp, fsync */
 #include "harness.h"
@@ -42,6 +43,19 @@ gc_metric_get(const struct gc_metrics *m, size_t i)
     GC_METRICS(M)
 #undef M
     return 0;
+}
+
+void
+gc_metric_set(struct gc_metrics *m, size_t i, uint64_t v)
+{
+    size_t k = 0;
+#define M(name, help)                                                       \
+    if (i == k++) {                                                         \
+        m->name = v;                                                        \
+        return;                                                             \
+    }
+    GC_METRICS(M)
+#undef M
 }
 
 int
@@ -118,6 +132,21 @@ gc_buf_csv_field(struct gc_buf *b, const char *s)
     gc_buf_printf(b, "\"");
 }
 
+void
+gc_buf_quoted(struct gc_buf *b, const char *s, const char *quote_as)
+{
+    gc_buf_printf(b, "'");
+    for (; *s; s++) {
+        if (*s == '\'') {
+            gc_buf_printf(b, "%s", quote_as);
+        }
+        else {
+            gc_buf_printf(b, "%c", *s);
+        }
+    }
+    gc_buf_printf(b, "'");
+}
+
 /* ---- files ----------------------------------------------------------- */
 
 char *
@@ -182,6 +211,19 @@ gc_write_atomic(const char *path, const char *data, size_t len)
     if (fd < 0) {
         return -1;
     }
+    /* mkstemp makes the file 0600; give it the mode a new file gets
+     * (0666 less the umask, as cp or a shell redirect leave it), so
+     * that others can read results and reports where the umask allows.
+     * umask() can only be read by setting it: set it straight back. */
+    mode_t mask = umask(077);
+    umask(mask);
+    if (fchmod(fd, 0666 & ~mask) != 0) {
+        int saved = errno;
+        close(fd);
+        unlink(tmp);
+        errno = saved;
+        return -1;
+    }
     FILE *f = fdopen(fd, "w");
     if (f == NULL) {
         close(fd);
@@ -199,6 +241,22 @@ gc_write_atomic(const char *path, const char *data, size_t len)
         return -1;
     }
     return 0;
+}
+
+int
+gc_write_named(const char *cmd, const char *dir, const char *name,
+               const struct gc_buf *b)
+{
+    char path[4096];
+    if (snprintf(path, sizeof path, "%s/%s", dir, name) >= (int)sizeof path) {
+        errno = ENAMETOOLONG;
+    }
+    else if (gc_write_atomic(path, b->data ? b->data : "", b->len) == 0) {
+        return 0;
+    }
+    fprintf(stderr, "gclab %s: cannot write %s: %s\n", cmd, path,
+            strerror(errno));
+    return -1;
 }
 
 int

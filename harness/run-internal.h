@@ -4,6 +4,7 @@
 #define GCLAB_RUN_INTERNAL_H
 
 #include "harness.h"
+#include "record.h"
 #include "place-internal.h"
 #include "workload.h"
 
@@ -56,6 +57,10 @@ struct record {
 struct matrix {
     const char *const *collectors;
     int ncollectors;
+    /* The collector ratios are taken to, recorded in every record (so
+     * that plots agree however records are split or ordered); NULL:
+     * collectors[0]. */
+    const char *reference;
     const char *const *workloads;
     const struct gc_workload_spec *wspecs;
     int nworkloads;
@@ -96,19 +101,6 @@ struct matrix {
 extern const uint64_t mmu_curve_window_ns[MMU_POINTS];
 bool mmu_curve(const struct record *rec, double out[MMU_POINTS]);
 
-/* The ok records of one (collector, workload, size). */
-struct group {
-    const char *collector;
-    int workload;
-    uint64_t size;
-    size_t n;
-    struct gc_summary wall, gc;
-};
-/* Groups the ok records by (collector, workload, size), in the order
- * they first appear; groups has room for total. */
-size_t summarize(const struct record *recs, size_t total,
-                 struct group *groups);
-
 /* The measured region of a run: the workload, once.  Never inlined,
  * so that callgrind can count it alone (--toggle-collect=gc_run_measured,
  * gclab check's instruction counts). */
@@ -125,6 +117,13 @@ bool parse_count(const char *text, uint64_t max, uint64_t *out);
  * exit status, 128 + the signal that ended it, or -1 if it could not be
  * started (127: not found). */
 int run_command(char *const *argv, int err_fd);
+/* The same in directory dir (NULL: this one); 126 if it cannot go
+ * there.  No shell is involved: any path works as an argument. */
+int run_command_in(const char *dir, char *const *argv, int err_fd);
+/* Runs argv as run_command does, its stderr to /dev/null, and returns
+ * what it wrote on stdout (NUL-terminated, malloc'd; NULL if it could
+ * not be started or memory ran out), its exit status in *status. */
+char *run_capture(char *const *argv, int *status);
 /* Reads exactly n bytes from fd (through short reads); false at EOF or
  * on an error first. */
 bool read_all_fd(int fd, void *buf, size_t n);
@@ -152,90 +151,43 @@ const char *peer_label(const char *python, bool has_recorder);
 void free_records(struct record *recs, size_t total);
 int check_records(const struct record *recs, size_t total,
                   const char *const *workloads);
-int write_results(const char *out_dir, const struct record *recs,
-                  size_t total, const struct matrix *mx);
-/* results.jsonl (jsonl's lines), results.csv and summary.json of recs
- * in out_dir, each atomically and silently; workloads[] names each record's workload
- * (its spec), build and revision are the build's that ran them.  -1
- * after a line on stderr naming cmd. */
-int write_result_files(const char *cmd, const char *out_dir,
-                       const struct gc_buf *jsonl, const struct record *recs,
-                       size_t total, const char *const *workloads,
-                       const char *build, const char *revision);
-void print_summary_table(const struct record *recs, size_t total,
-                         const char *reference, const char *const *workloads);
+/* ---- figures and the report (plot.c) ---------------------------------- */
 
-/* ---- what bench and sweep share (bench.c) ---- */
-struct stat_pair {
-    double mean, ci;
-};
-/* What a figure shows of one run. */
-typedef double metric_fn(const struct gc_metrics *m);
 /* Wall time and GC time of a run, in ms. */
-double bench_wall_ms(const struct gc_metrics *m);
-double bench_gc_ms(const struct gc_metrics *m);
-/* Mean and 95% CI of fn over the ok runs of (collector, workload, size). */
-struct stat_pair bench_metric_of(const struct record *recs, size_t total,
-                                 const char *collector, int workload,
-                                 uint64_t size, metric_fn *fn);
-/* Writes DIR/name atomically and empties b; -1 (with a message) on
- * failure. */
-int bench_write_text(const char *dir, const char *name, struct gc_buf *b);
-bool bench_has_program(const char *name);
-/* A figure: plots/SCRIPT draws DIR/NAME.png and .svg from DIR/data;
- * series < 0 means nseries_all. */
-struct figure {
-    const char *name, *script;
-    int series;
-    const char *args, *caption;
+double plot_wall_ms(const struct gc_metrics *m);
+double plot_gc_ms(const struct gc_metrics *m);
+/* Whether name is a program on PATH. */
+bool plot_has_program(const char *name);
+struct plot_options {
+    const char *dir;       /* the results directory */
+    const char *plots_dir; /* NULL: --plots's default (plot.c) */
+    const char *command;   /* for the report; NULL: gclab plot DIR */
+    double seconds;        /* what making the results took, or 0 */
 };
-int bench_draw(const char *out_dir, const char *plots_dir,
-               const struct figure *f, int nseries_all);
-/* ---- results read back (gclab report, compare, merge) ---------------- */
+/* Every figure the results in o->dir allow, drawn into it, and its
+ * index.html, which links only what is there.  0; 1 when a figure
+ * could not be drawn (each named on stderr, with why); 2 when the
+ * results cannot be read or the plot scripts found. */
+int plot_results(const struct plot_options *o);
 
-#define RESULTS_MAX_WORKLOADS 64
-#define RESULTS_FIELD_BYTES 256
+/* ---- gclab sweep as a library (sweep.c) ------------------------------- */
 
-/* What a read record keeps beyond struct record (whose r.effective
- * holds collector_effective): empty strings for absent fields. */
-struct record_meta {
-    char *line;         /* the JSON line as read, without its newline */
-    const char *source; /* the file it came from (struct results owns it) */
-    size_t lineno;
-    uint64_t seed;      /* the workload's seed; 0 in records without one */
-    char workload_spec[RESULTS_FIELD_BYTES];
-    char build_type[16], revision[64], check_level[16], shard[32];
-    char host[64], cpu[16]; /* where it ran; cpu "null" when unpinned */
+#define SWEEP_MAX_COLLECTORS 8
+#define SWEEP_MAX_VALUES 16
+struct sweep_options {
+    const char *collectors[SWEEP_MAX_COLLECTORS];
+    int ncollectors;
+    const char *knob;                     /* a name, e.g. threshold0 */
+    const char *values[SWEEP_MAX_VALUES]; /* its values, as text */
+    int nvalues;
+    const char *workload, *out_dir, *plots_dir;
+    uint64_t size, repeat; /* size 0: the workload's default */
+    bool allow_debug;
+    const struct gc_place *place; /* --cpu, --order; NULL: unpinned */
 };
-
-/* Records of one or more results files.  Workloads are interned by
- * their spec ("alloc-churn", "cycles:rings=4"), so item.workload indexes
- * workloads[]. */
-struct results {
-    struct record *recs;
-    struct record_meta *meta; /* beside recs */
-    size_t total;
-    const char *workloads[RESULTS_MAX_WORKLOADS + 1];
-    int nworkloads;
-    char **sources;
-    size_t nsources;
-};
-
-/* Appends the records of DIR/results.jsonl, or of FILE, to res (zero it
- * first).  0, or 2 with one line on stderr, "gclab CMD: ..." or
- * "FILE:LINE: error: ...": an unreadable file, a line that is not a
- * flat record with schema_version first, another schema version, no
- * records (unless may_be_empty: a shard can have no share of a small
- * matrix).  results_free frees what was read either way. */
-int results_read(const char *cmd, const char *arg, bool may_be_empty,
-                 struct results *res);
-void results_free(struct results *res);
-/* 2 with one line on stderr naming cmd and both places, when a record
- * of res differs from ref in what decides whether numbers mix:
- * build_type, check_level and, with same_revision, gclab_revision;
- * else 0. */
-int results_check_build(const char *cmd, const struct record_meta *ref,
-                        const struct results *res, bool same_revision);
+/* Runs the sweep, writes its results and table, and plots them; the
+ * exit status of gclab sweep. */
+int sweep_run(const struct sweep_options *o);
 
 /* ---- gclab compare as a library (compare.c) -------------------------- */
 

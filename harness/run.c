@@ -129,6 +129,9 @@ struct pause_log {
     struct gc_pause_sample *samples; /* for the timeline and CDF */
     size_t nsamples;
     uint64_t collections[3]; /* per generation, seen by the listener */
+    /* Time in each phase of the collections (phase_end events): from
+     * the collection's start or the previous phase's end. */
+    uint64_t phase_ns[GC_PHASE_COUNT], phase_mark_ns;
     uint64_t promoted;       /* by the collection under way */
     struct gc_memseries mem; /* memory over the region (memseries.c) */
 };
@@ -156,6 +159,32 @@ on_begin(void *data, int gen, enum gc_reason why)
     log->m->collections_by_bytes += why == GC_REASON_BYTES;
     log->promoted = 0;
     log->begin_ns = gc_clock_ns();
+    log->phase_mark_ns = log->begin_ns;
+}
+
+static void
+on_phase_end(void *data, enum gc_phase phase)
+{
+    struct pause_log *log = data;
+    uint64_t now = gc_clock_ns();
+    log->phase_ns[phase] += now - log->phase_mark_ns;
+    log->phase_mark_ns = now;
+}
+
+/* Each phase's time into the metric named phase_<its name>_ns (the
+ * names are GC_METRICS'; t-harness checks that every phase has one). */
+static void
+phase_metrics(const uint64_t *phase_ns, struct gc_metrics *m)
+{
+    for (int p = 0; p < GC_PHASE_COUNT; p++) {
+        char name[64];
+        snprintf(name, sizeof name, "phase_%s_ns",
+                 gc_phase_name((enum gc_phase)p));
+        size_t i = gc_metric_find(name);
+        if (i < GC_METRIC_COUNT) {
+            gc_metric_set(m, i, phase_ns[p]);
+        }
+    }
 }
 
 static void
@@ -622,6 +651,7 @@ run_in_child(const struct item *it, const struct gc_workload_spec *ws,
     }
     log.cascade_min = it->cascade_min;
     struct gc_listener l = {.data = &log, .collect_begin = on_begin,
+                            .phase_end = on_phase_end,
                             .collect_end = on_end,
                             .cascade_begin = on_cascade_begin,
                             .cascade_end = on_cascade_end,
@@ -653,6 +683,7 @@ run_in_child(const struct item *it, const struct gc_workload_spec *ws,
     out->m.mutator_ns =
         out->m.wall_ns > out->m.gc_ns ? out->m.wall_ns - out->m.gc_ns : 0;
     mmu_metrics(log.at, log.ns, log.n, &out->m);
+    phase_metrics(log.phase_ns, &out->m);
     if (log.hist != NULL) {
         out->m.pause_p50_ns = gc_hist_percentile(log.hist, 0.50);
         out->m.pause_p95_ns = gc_hist_percentile(log.hist, 0.95);
@@ -787,32 +818,76 @@ run_isolated(const struct item *it, const struct gc_workload_spec *ws,
 int
 run_command(char *const *argv, int err_fd)
 {
+    return run_command_in(NULL, argv, err_fd);
+}
+
+/* The child's side: stdout to out_fd (or /dev/null), stderr to err_fd
+ * (left alone if negative, /dev/null if -2), in dir, then argv. */
+static pid_t
+spawn(const char *dir, char *const *argv, int out_fd, int err_fd)
+{
     fflush(stdout);
     fflush(stderr);
     pid_t pid = fork();
-    if (pid < 0) {
-        return -1;
+    if (pid != 0) {
+        return pid;
     }
-    if (pid == 0) {
-        int null = open("/dev/null", O_WRONLY);
-        if (null >= 0) {
-            dup2(null, 1);
+    int null = open("/dev/null", O_WRONLY);
+    if (null >= 0) {
+        dup2(out_fd >= 0 ? out_fd : null, 1);
+        if (err_fd == -2) {
+            dup2(null, 2);
         }
-        if (err_fd >= 0) {
-            dup2(err_fd, 2);
-        }
-        execvp(argv[0], argv);
-        _exit(127);
     }
+    if (err_fd >= 0) {
+        dup2(err_fd, 2);
+    }
+    if (dir != NULL && chdir(dir) != 0) {
+        _exit(126);
+    }
+    execvp(argv[0], argv);
+    _exit(127);
+}
+
+static int
+exit_status(pid_t pid)
+{
     int st;
-    if (waitpid(pid, &st, 0) != pid) {
+    if (pid < 0 || waitpid(pid, &st, 0) != pid) {
         return -1;
     }
     return WIFSIGNALED(st) ? 128 + WTERMSIG(st) : WEXITSTATUS(st);
 }
 
-/* ---- records ------------------------------------------------------------ */
+char *
+run_capture(char *const *argv, int *status)
+{
+    int fds[2];
+    *status = -1;
+    if (pipe(fds) != 0) {
+        return NULL;
+    }
+    pid_t pid = spawn(NULL, argv, fds[1], -2);
+    close(fds[1]);
+    FILE *f = pid > 0 ? fdopen(fds[0], "r") : NULL;
+    char *out = f != NULL ? gc_read_stream(f, NULL) : NULL;
+    if (f != NULL) {
+        fclose(f);
+    }
+    else {
+        close(fds[0]);
+    }
+    *status = exit_status(pid);
+    return out;
+}
 
+int
+run_command_in(const char *dir, char *const *argv, int err_fd)
+{
+    return exit_status(spawn(dir, argv, -1, err_fd));
+}
+
+/* ---- the build ---------------------------------------------------------- */
 
 const char *
 run_build_type(void)
@@ -849,100 +924,6 @@ run_check_build(const char *command, bool allow_debug)
         return 2;
     }
     return 0;
-}
-
-static void
-record_json(struct gc_buf *b, const struct record *rec,
-            const struct gc_workload_spec *ws, const struct gc_env *env,
-            struct gc_shard shard, const struct gc_place *place)
-{
-    const struct gc_metrics *m = &rec->r.m;
-    gc_buf_printf(b, "{\"schema_version\":%d,\"collector\":",
-                  GC_SCHEMA_VERSION);
-    gc_buf_json_string(b, rec->item.collector);
-    gc_buf_printf(b, ",\"collector_effective\":");
-    gc_buf_json_string(b, rec->r.effective);
-    gc_buf_printf(b, ",\"workload\":");
-    gc_buf_json_string(b, ws->text[0] ? ws->workload->name : "");
-    gc_buf_printf(b, ",\"workload_spec\":");
-    gc_buf_json_string(b, ws->text);
-    gc_buf_printf(b, ",\"size\":%llu,\"repetition\":%llu,\"seed\":%llu,"
-                     "\"status\":\"%s\",\"signal\":%d,\"peer\":%s,"
-                     "\"peer_recorder\":%s",
-                  (unsigned long long)rec->item.size,
-                  (unsigned long long)rec->item.rep + 1,
-                  (unsigned long long)rec->item.seed,
-                  status_names[rec->r.status], rec->r.signal,
-                  rec->item.peer ? "true" : "false",
-                  rec->item.has_recorder ? "true" : "false");
-#define M(name, help) gc_buf_printf(b, ",\"%s\":%llu", #name, \
-                                    (unsigned long long)m->name);
-    GC_METRICS(M)
-#undef M
-    gc_buf_printf(b, ",\"gc_share\":%.6f",
-                  m->wall_ns ? (double)m->gc_ns / (double)m->wall_ns : 0.0);
-    double curve[MMU_POINTS];
-    if (mmu_curve(rec, curve)) {
-        gc_buf_printf(b, ",\"mmu_curve\":[");
-        for (int k = 0; k < MMU_POINTS; k++) {
-            gc_buf_printf(b, "%s[%llu,%.6f]", k ? "," : "",
-                          (unsigned long long)mmu_curve_window_ns[k],
-                          curve[k]);
-        }
-        gc_buf_printf(b, "]");
-    }
-    else {
-        gc_buf_printf(b, ",\"mmu_curve\":null");
-    }
-    if (shard.count > 0) {
-        gc_buf_printf(b, ",\"shard\":\"%u/%u\"", shard.index, shard.count);
-    }
-    else {
-        gc_buf_printf(b, ",\"shard\":null");
-    }
-    /* Where it ran and in what order (place.c): records of different
-     * CPUs do not compare, and gclab compare says so. */
-    if (rec->item.cpu >= 0) {
-        gc_buf_printf(b, ",\"cpu\":%d", rec->item.cpu);
-    }
-    else {
-        gc_buf_printf(b, ",\"cpu\":null");
-    }
-    gc_buf_printf(b, ",\"cpu_pin\":");
-    gc_buf_json_string(b, place ? place->cpu_pin : "none");
-    gc_buf_printf(b, ",\"run_index\":%zu", rec->item.run_index);
-    if (place != NULL && !place->is_sequential) {
-        gc_buf_printf(b, ",\"order\":\"random\",\"order_seed\":%llu",
-                      (unsigned long long)place->order_seed);
-    }
-    else {
-        gc_buf_printf(b, ",\"order\":\"sequential\",\"order_seed\":null");
-    }
-    char started[32] = "";
-    struct tm tm;
-    if (rec->started != 0 && gmtime_r(&rec->started, &tm) != NULL) {
-        strftime(started, sizeof started, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    }
-    const char *env_keys[] = {"started_at", "host", "cpu_model", "kernel",
-                              "thp", "governor", "aslr"};
-    const char *env_vals[] = {started, env->host, env->cpu_model,
-                              env->kernel, env->thp, env->governor,
-                              env->aslr};
-    for (int i = 0; i < 7; i++) {
-        gc_buf_printf(b, ",\"%s\":", env_keys[i]);
-        gc_buf_json_string(b, env_vals[i]);
-    }
-    gc_buf_printf(b, ",\"compiler\":");
-    gc_buf_json_string(b, __VERSION__);
-    gc_buf_printf(b, ",\"build_type\":\"%s\",\"check_level\":%d,"
-                     "\"events\":%s,\"layout\":\"%s\","
-                     "\"gclab_revision\":",
-                  run_build_type(), GCLAB_CHECKS_DEFAULT,
-                  GCLAB_EVENTS ? "true" : "false",
-                  gc_layout_name(rec->item.layout));
-    gc_buf_json_string(b, GCLAB_REVISION);
-    gc_buf_printf(b, ",\"tree_dirty\":%s}\n",
-                  strstr(GCLAB_REVISION, "dirty") ? "true" : "false");
 }
 
 const uint64_t mmu_curve_window_ns[MMU_POINTS] = {
@@ -998,174 +979,6 @@ mmu_curve(const struct record *rec, double out[MMU_POINTS])
     return ok;
 }
 
-static void
-csv_header(struct gc_buf *b)
-{
-    gc_buf_printf(b, "schema_version,collector,collector_effective,workload,"
-                     "size,repetition,status");
-#define M(name, help) gc_buf_printf(b, ",%s", #name);
-    GC_METRICS(M)
-#undef M
-    gc_buf_printf(b, ",gc_share,build_type,gclab_revision\n");
-}
-
-static void
-record_csv(struct gc_buf *b, const struct record *rec, const char *workload,
-           const char *build, const char *revision)
-{
-    gc_buf_printf(b, "%d,", GC_SCHEMA_VERSION);
-    gc_buf_csv_field(b, rec->item.collector);
-    gc_buf_printf(b, ",");
-    gc_buf_csv_field(b, rec->r.effective);
-    gc_buf_printf(b, ",");
-    gc_buf_csv_field(b, workload);
-    gc_buf_printf(b, ",%llu,%llu,%s", (unsigned long long)rec->item.size,
-                  (unsigned long long)rec->item.rep + 1,
-                  status_names[rec->r.status]);
-#define M(name, help) gc_buf_printf(b, ",%llu", \
-                                    (unsigned long long)rec->r.m.name);
-    GC_METRICS(M)
-#undef M
-    gc_buf_printf(b, ",%.6f,%s,", rec->r.m.wall_ns
-                                      ? (double)rec->r.m.gc_ns /
-                                            (double)rec->r.m.wall_ns
-                                      : 0.0,
-                  build);
-    gc_buf_csv_field(b, revision);
-    gc_buf_printf(b, "\n");
-}
-
-static int
-write_file(const char *cmd, const char *dir, const char *name,
-           const struct gc_buf *b)
-{
-    char path[4096];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    if (gc_write_atomic(path, b->data ? b->data : "", b->len) != 0) {
-        fprintf(stderr, "gclab %s: cannot write %s: %s\n", cmd, path,
-                strerror(errno));
-        return -1;
-    }
-    return 0;
-}
-
-/* ---- summaries ---------------------------------------------------------- */
-
-size_t
-summarize(const struct record *recs, size_t total, struct group *groups)
-{
-    size_t ng = 0;
-    double *wall = malloc((total ? total : 1) * sizeof *wall);
-    double *gc = malloc((total ? total : 1) * sizeof *gc);
-    for (size_t i = 0; i < total && wall && gc; i++) {
-        const struct item *it = &recs[i].item;
-        size_t g = 0;
-        while (g < ng && !(strcmp(groups[g].collector, it->collector) == 0 &&
-                           groups[g].workload == it->workload &&
-                           groups[g].size == it->size)) {
-            g++;
-        }
-        if (g < ng) {
-            continue;
-        }
-        size_t n = 0;
-        for (size_t j = i; j < total; j++) {
-            const struct item *o = &recs[j].item;
-            if (recs[j].r.status == RUN_OK &&
-                strcmp(o->collector, it->collector) == 0 &&
-                o->workload == it->workload && o->size == it->size) {
-                wall[n] = (double)recs[j].r.m.wall_ns;
-                gc[n] = (double)recs[j].r.m.gc_ns;
-                n++;
-            }
-        }
-        groups[ng] = (struct group){.collector = it->collector,
-                                    .workload = it->workload,
-                                    .size = it->size, .n = n};
-        gc_summarize(wall, n, &groups[ng].wall);
-        gc_summarize(gc, n, &groups[ng].gc);
-        ng++;
-    }
-    free(wall);
-    free(gc);
-    return ng;
-}
-
-static const struct group *
-reference_of(const struct group *groups, size_t ng, const struct group *g,
-             const char *reference)
-{
-    for (size_t i = 0; i < ng; i++) {
-        if (strcmp(groups[i].collector, reference) == 0 &&
-            groups[i].workload == g->workload && groups[i].size == g->size) {
-            return &groups[i];
-        }
-    }
-    return NULL;
-}
-
-void
-print_summary_table(const struct record *recs, size_t total,
-                    const char *reference, const char *const *workloads)
-{
-    struct group *groups = calloc(total ? total : 1, sizeof *groups);
-    if (groups == NULL) {
-        return;
-    }
-    size_t ng = summarize(recs, total, groups);
-    printf("%-22s %-34s %8s %3s %12s %10s %12s %10s %7s %9s\n", "workload",
-           "collector", "size", "n", "wall_ms", "+-ci95", "gc_ms", "+-ci95",
-           "gc_%", "vs_ref");
-    for (size_t g = 0; g < ng; g++) {
-        const struct group *x = &groups[g];
-        const struct group *ref = reference_of(groups, ng, x, reference);
-        double share = x->wall.mean > 0 ? 100.0 * x->gc.mean / x->wall.mean
-                                        : 0.0;
-        char ratio[32] = "-";
-        if (ref != NULL && ref->wall.mean > 0 && x->n > 0) {
-            snprintf(ratio, sizeof ratio, "%.3f", x->wall.mean / ref->wall.mean);
-        }
-        printf("%-22.22s %-34.34s %8llu %3zu %12.3f %10.3f %12.3f %10.3f "
-               "%7.2f %9s\n",
-               workloads[x->workload], x->collector,
-               (unsigned long long)x->size, x->n, x->wall.mean / 1e6,
-               x->wall.ci95 / 1e6, x->gc.mean / 1e6, x->gc.ci95 / 1e6, share,
-               ratio);
-    }
-    free(groups);
-}
-
-static void
-summary_json(struct gc_buf *b, const struct record *recs, size_t total,
-             const char *const *workloads)
-{
-    struct group *groups = calloc(total ? total : 1, sizeof *groups);
-    if (groups == NULL) {
-        return;
-    }
-    size_t ng = summarize(recs, total, groups);
-    gc_buf_printf(b, "{\"schema_version\":%d,\"groups\":[", GC_SCHEMA_VERSION);
-    for (size_t g = 0; g < ng; g++) {
-        const struct group *x = &groups[g];
-        const struct group *ref =
-            reference_of(groups, ng, x, recs[0].item.collector);
-        gc_buf_printf(b, "%s{\"collector\":", g ? "," : "");
-        gc_buf_json_string(b, x->collector);
-        gc_buf_printf(b, ",\"workload\":");
-        gc_buf_json_string(b, workloads[x->workload]);
-        gc_buf_printf(
-            b,
-            ",\"size\":%llu,\"n\":%zu,\"wall_ns_mean\":%.1f,"
-            "\"wall_ns_ci95\":%.1f,\"wall_ns_cv\":%.5f,\"gc_ns_mean\":%.1f,"
-            "\"gc_ns_ci95\":%.1f,\"wall_ratio_to_reference\":%.5f}",
-            (unsigned long long)x->size, x->n, x->wall.mean, x->wall.ci95,
-            x->wall.cv, x->gc.mean, x->gc.ci95,
-            ref && ref->wall.mean > 0 ? x->wall.mean / ref->wall.mean : 0.0);
-    }
-    gc_buf_printf(b, "]}\n");
-    free(groups);
-}
-
 /* ---- peers: the twins on a real interpreter ------------------------------ */
 
 const char *
@@ -1184,16 +997,17 @@ peer_label(const char *python, bool has_recorder)
     if (ncache == 8 || access(python, X_OK) != 0) {
         return NULL;
     }
-    char cmd[700], version[32] = "";
-    snprintf(cmd, sizeof cmd,
-             "'%s' -c 'import sys; sys.stdout.write(sys.version.split()[0])' "
-             "2>/dev/null",
-             python);
-    FILE *p = popen(cmd, "r");
-    if (p == NULL) {
-        return NULL;
+    char *argv[] = {(char *)python, "-c",
+                    "import sys; sys.stdout.write(sys.version.split()[0])",
+                    NULL};
+    int status;
+    char *out = run_capture(argv, &status);
+    char version[32] = "";
+    if (out != NULL && status == 0 && out[0] != '\0') {
+        snprintf(version, sizeof version, "%s", out);
     }
-    if (fgets(version, sizeof version, p) == NULL || pclose(p) != 0) {
+    free(out);
+    if (version[0] == '\0') {
         return NULL;
     }
     snprintf(cache[ncache].python, sizeof cache[ncache].python, "%s", python);
@@ -1580,61 +1394,6 @@ check_records(const struct record *recs, size_t total,
     return status;
 }
 
-int
-write_result_files(const char *cmd, const char *out_dir,
-                   const struct gc_buf *jsonl, const struct record *recs,
-                   size_t total, const char *const *workloads,
-                   const char *build, const char *revision)
-{
-    struct gc_buf csv = {0}, summary = {0};
-    csv_header(&csv);
-    for (size_t i = 0; i < total; i++) {
-        record_csv(&csv, &recs[i], workloads[recs[i].item.workload], build,
-                   revision);
-    }
-    summary_json(&summary, recs, total, workloads);
-    int rc = 0;
-    if (write_file(cmd, out_dir, "results.jsonl", jsonl) != 0 ||
-        write_file(cmd, out_dir, "results.csv", &csv) != 0 ||
-        write_file(cmd, out_dir, "summary.json", &summary) != 0) {
-        rc = -1;
-    }
-    free(csv.data);
-    free(summary.data);
-    return rc;
-}
-
-int
-write_results(const char *out_dir, const struct record *recs, size_t total,
-              const struct matrix *mx)
-{
-    struct gc_env env;
-    gc_env_read(&env);
-    struct gc_buf jsonl = {0};
-    for (size_t i = 0; i < total; i++) {
-        record_json(&jsonl, &recs[i], &mx->wspecs[recs[i].item.workload],
-                    &env, mx->shard, mx->place);
-    }
-    int rc = write_result_files("run", out_dir, &jsonl, recs, total,
-                                mx->workloads, run_build_type(), GCLAB_REVISION);
-    /* What the machine was doing, beside the numbers (gclab system). */
-    if (rc == 0 &&
-        gc_system_write(out_dir, mx->place ? mx->place->cpu : -1) != 0) {
-        fprintf(stderr, "gclab: cannot write %s/system.json: %s\n", out_dir,
-                strerror(errno));
-        rc = -1;
-    }
-    if (rc == 0) {
-        rc = gc_memseries_write("run", out_dir, recs, total, mx->workloads);
-    }
-    if (rc == 0 && !mx->quiet) {
-        fprintf(stderr, "gclab: wrote %s/results.jsonl, results.csv, "
-                        "summary.json, memory.tsv\n", out_dir);
-    }
-    free(jsonl.data);
-    return rc;
-}
-
 /* Chrome's trace-event format (loads in Perfetto and chrome://tracing):
  * each run is a process of its own, holding its measured region and
  * every kept pause, in microseconds from the region's start. */
@@ -1704,7 +1463,7 @@ write_trace(const char *out_dir, const struct record *recs, size_t total,
         }
     }
     gc_buf_printf(&b, "\n]}\n");
-    int rc = write_file("run", out_dir, "trace.json", &b);
+    int rc = gc_write_named("run", out_dir, "trace.json", &b);
     free(b.data);
     return rc;
 }
@@ -1935,10 +1694,9 @@ gc_cmd_run(int argc, char **argv)
             return 2;
         }
     }
-    static const char *const outputs[] = {"results.jsonl", "results.csv",
-                                          "summary.json", "trace.json",
-                                          "system.json",
-                                          "memory.tsv", NULL};
+    static const char *const outputs[] = {RESULTS_FILES, "trace.json",
+                                          "system.json", "memory.tsv",
+                                          NULL};
     char failed[4096];
     if (out_dir != NULL &&
         gc_out_dir_ready(out_dir, outputs, failed, sizeof failed) != 0) {

@@ -1,5 +1,5 @@
 /* harness/scenario-check.c -- reads a scenario file and checks all of
- * it before anything runs (spec/scenarios.md "Errors"): bytes, tokens,
+ * it before anything runs (docs/scenarios.md "Errors"): bytes, tokens,
  * operands, and the state a reader can follow statically (labels live
  * or deleted, attributes set, weakrefs, callbacks on or off, freeze).
  * The first problem gets one line, FILE:LINE: error: MESSAGE. */

@@ -1,5 +1,5 @@
-/* harness/scenario-internal.h -- the scenario language (shared/spec/
- * scenarios.md) shared by the checker, the runner and the Python
+/* harness/scenario-internal.h -- the scenario language
+ * (docs/scenarios.md) shared by the checker, the runner and the Python
  * emitter.  Private to harness/. */
 #ifndef GCLAB_SCENARIO_INTERNAL_H
 #define GCLAB_SCENARIO_INTERNAL_H

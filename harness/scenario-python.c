@@ -1,6 +1,6 @@
 /* harness/scenario-python.c -- translates a checked scenario into one
  * Python program that runs unchanged on 2.7 and 3.4+ and prints the
- * same event log (spec/scenarios.md "Translation to Python").
+ * same event log (docs/scenarios.md "Translation to Python").
  *
  * The rules that keep the oracle honest: labels live in _L keyed by
  * id(), never on the objects (an attribute would make or grow an

@@ -1,5 +1,5 @@
 /* harness/scenario-run.c -- runs a checked scenario on a fresh heap and
- * prints its event log, "LINE: EVENT" (spec/scenarios.md).
+ * prints its event log, "LINE: EVENT" (docs/scenarios.md).
  *
  * Root entries are the heap's root table, as a module namespace.  Every
  * object the scenario makes is registered in a map from address to its

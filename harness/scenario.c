@@ -3,8 +3,9 @@
  * order significant; within one, kinds of event in order, each run of
  * one kind a multiset), and hold any
  * interpreter up against the committed goldens. */
-#define _DEFAULT_SOURCE /* popen, mkstemp */
+#define _DEFAULT_SOURCE /* mkstemp */
 #include "harness.h"
+#include "run-internal.h"
 #include "scenario-internal.h"
 
 #include <errno.h>
@@ -169,7 +170,7 @@ same_kind(const char *a, const char *b)
  * order (a variant may find garbage in another order) or, on 2.7, a
  * dict's hash order.  So runs of one kind are sorted, and the rest
  * stays in order: equal logs have the same runs, each the same
- * multiset.  (spec/scenarios.md asks for a multiset per statement; this
+ * multiset.  (docs/scenarios.md asks for a multiset per statement; this
  * is stricter where CPython's order is fixed.) */
 static void
 sort_within_runs(struct log_line *v, size_t n)
@@ -320,14 +321,8 @@ run_interpreter(const char *interpreter, const char *scenario, int *status)
         scn_free(&prog);
         fclose(py);
         py = NULL;
-        char cmd[4096];
-        snprintf(cmd, sizeof cmd, "'%s' '%s' 2>/dev/null", interpreter, tmpl);
-        FILE *pipe = popen(cmd, "r");
-        if (pipe != NULL) {
-            out = gc_read_stream(pipe, NULL);
-            int st = pclose(pipe);
-            *status = WIFEXITED(st) ? WEXITSTATUS(st) : 128;
-        }
+        char *argv[] = {(char *)interpreter, tmpl, NULL};
+        out = run_capture(argv, status);
     }
     if (py != NULL) {
         fclose(py);
@@ -340,17 +335,12 @@ run_interpreter(const char *interpreter, const char *scenario, int *status)
 static const char *
 nearest_profile(const char *interpreter)
 {
-    char cmd[4096];
-    snprintf(cmd, sizeof cmd,
-             "'%s' -c 'import sys; sys.stdout.write(\"%%d.%%d\" %% "
-             "sys.version_info[:2])' 2>/dev/null",
-             interpreter);
-    FILE *pipe = popen(cmd, "r");
-    if (pipe == NULL) {
-        return NULL;
-    }
-    char *v = gc_read_stream(pipe, NULL);
-    int st = pclose(pipe);
+    char *argv[] = {(char *)interpreter, "-c",
+                    "import sys; sys.stdout.write(\"%d.%d\" % "
+                    "sys.version_info[:2])",
+                    NULL};
+    int st;
+    char *v = run_capture(argv, &st);
     int major = 0, minor = 0;
     const char *p = NULL;
     if (v != NULL && st == 0 && sscanf(v, "%d.%d", &major, &minor) == 2) {

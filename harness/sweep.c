@@ -17,9 +17,8 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
-#define SWEEP_MAX_COLLECTORS 8
-#define SWEEP_MAX_VALUES 16
 #define SWEEP_SPEC_BYTES 256
 
 static int
@@ -69,20 +68,115 @@ retained_kib_of(const struct gc_metrics *m)
 }
 
 int
+sweep_run(const struct sweep_options *o)
+{
+    if (run_check_build("sweep", o->allow_debug) != 0) {
+        return 2;
+    }
+    /* Every (collector, value) is a spec of its own; check them all. */
+    static char specs_text[SWEEP_MAX_COLLECTORS * SWEEP_MAX_VALUES]
+                          [SWEEP_SPEC_BYTES];
+    const char *specs[SWEEP_MAX_COLLECTORS * SWEEP_MAX_VALUES];
+    int nspecs = 0;
+    char err[256];
+    for (int c = 0; c < o->ncollectors; c++) {
+        for (int v = 0; v < o->nvalues; v++) {
+            char *spec = specs_text[nspecs];
+            spec_with(spec, SWEEP_SPEC_BYTES, o->collectors[c],
+                      knob_option(o->collectors[c], o->knob), o->values[v]);
+            struct gc_heap *probe;
+            if (gc_heap_new_spec(spec, NULL, &probe, err, sizeof err) !=
+                GC_OK) {
+                fprintf(stderr, "gclab sweep: %s\n", err);
+                return 2;
+            }
+            gc_heap_destroy(probe);
+            specs[nspecs++] = spec;
+        }
+    }
+    static struct gc_workload_spec wspec[1];
+    if (gc_workload_spec_parse(o->workload, &wspec[0], err, sizeof err) !=
+        GC_OK) {
+        fprintf(stderr, "gclab sweep: %s\n", err);
+        return 2;
+    }
+    char failed[4096];
+    static const char *const outputs[] = {RESULTS_FILES,  "system.json",
+                                          "memory.tsv",   "index.html",
+                                          "pareto.png",   "pareto.svg",
+                                          NULL};
+    if (gc_out_dir_ready(o->out_dir, outputs, failed, sizeof failed) != 0) {
+        fprintf(stderr, "gclab sweep: cannot write %s: %s\n", failed,
+                strerror(errno));
+        return 2;
+    }
+    const char *workloads[1] = {o->workload};
+    uint64_t size = o->size;
+    struct matrix mx = {.collectors = specs, .ncollectors = nspecs,
+                        .workloads = workloads, .wspecs = wspec,
+                        .nworkloads = 1, .sizes = size ? &size : NULL,
+                        .nsizes = size ? 1 : 0, .repeat = o->repeat,
+                        .seed = 1, .baseline = UINT64_MAX,
+                        .memory_cap = (uint64_t)4 << 30, .retained = true,
+                        .place = o->place};
+    size_t total;
+    struct record *recs = run_matrix(&mx, &total);
+    if (recs == NULL) {
+        return 1;
+    }
+    int status = check_records(recs, total, workloads);
+    status |= write_results(o->out_dir, recs, total, &mx) != 0;
+    uint64_t run_size = total ? recs[0].item.size : 0;
+
+    /* The table on stdout: per collector and value, retained KiB and GC
+     * ms with their CIs. */
+    printf("%-36s %10s %14s %10s %12s %10s\n", "collector", o->knob,
+           "retained_kib", "+-", "gc_ms", "+-");
+    for (int c = 0; c < o->ncollectors; c++) {
+        for (int v = 0; v < o->nvalues; v++) {
+            const char *spec = specs[c * o->nvalues + v];
+            struct gc_summary kib = records_summary(recs, total, spec, 0,
+                                                    run_size, retained_kib_of);
+            struct gc_summary gc = records_summary(recs, total, spec, 0,
+                                                   run_size, plot_gc_ms);
+            printf("%-36s %10s %14.1f %10.1f %12.3f %10.3f\n",
+                   o->collectors[c], o->values[v], kib.mean, kib.ci95,
+                   gc.mean, gc.ci95);
+        }
+    }
+    bool any_garbage = false;
+    for (size_t i = 0; i < total; i++) {
+        any_garbage |= recs[i].r.m.retained_garbage_peak_bytes > 0;
+    }
+    if (!any_garbage) {
+        printf("# no setting left garbage behind: %s makes no cycles, so "
+               "refcounting frees\n# each object as it dies and only GC "
+               "time moves; cycles or small-cycles trade both\n",
+               o->workload);
+    }
+    free_records(recs, total);
+    struct plot_options po = {.dir = o->out_dir, .plots_dir = o->plots_dir};
+    int rc = plot_results(&po);
+    char pareto[4200];
+    snprintf(pareto, sizeof pareto, "%s/pareto.png", o->out_dir);
+    if (access(pareto, R_OK) == 0) {
+        printf("# figure: %s\n", pareto);
+    }
+    printf("# report: %s/index.html\n", o->out_dir);
+    return status || rc ? 1 : 0;
+}
+
+int
 gc_cmd_sweep(int argc, char **argv)
 {
-    const char *collectors[SWEEP_MAX_COLLECTORS];
-    int ncollectors = 0;
-    const char *knob_arg = NULL, *workload = NULL, *out_dir = "results/sweep";
-    const char *plots_dir = NULL;
-    uint64_t size = 0, repeat = 5;
-    bool allow_debug = false;
+    struct sweep_options o = {.out_dir = "results/sweep", .repeat = 5};
+    const char *knob_arg = NULL;
     struct gc_place place;
     gc_place_init(&place);
     for (int i = 1; i < argc; i++) {
         const char *opt = argv[i];
         if (strcmp(opt, "--allow-debug") == 0) {
-            allow_debug = true;
+            o.allow_debug = true;
             continue;
         }
         if (strcmp(opt, "--help") == 0) {
@@ -94,11 +188,12 @@ gc_cmd_sweep(int argc, char **argv)
                    "[--order-seed S]\n"
                    "Runs each collector with each value of the knob, with an "
                    "accounting run for\n"
-                   "retained garbage, and draws DIR/pareto.png and .svg: GC "
-                   "time against retained\n"
-                   "garbage, one curve per collector.  Knobs: the "
-                   "collectors' options (gclab list)\n"
-                   "and threshold0 (the first threshold alone).\n");
+                   "retained garbage, and plots the results (gclab plot): "
+                   "DIR/pareto.png and .svg,\n"
+                   "GC time against retained garbage, one curve per "
+                   "collector, and DIR/index.html.\n"
+                   "Knobs: the collectors' options (gclab list) and "
+                   "threshold0 (the first\nthreshold alone).\n");
             return 0;
         }
         if (i + 1 >= argc) {
@@ -113,22 +208,22 @@ gc_cmd_sweep(int argc, char **argv)
             continue;
         }
         if (strcmp(opt, "--collector") == 0) {
-            if (ncollectors == SWEEP_MAX_COLLECTORS) {
+            if (o.ncollectors == SWEEP_MAX_COLLECTORS) {
                 return sweep_usage("at most 8 collectors", NULL);
             }
-            collectors[ncollectors++] = val;
+            o.collectors[o.ncollectors++] = val;
         }
         else if (strcmp(opt, "--knob") == 0) {
             knob_arg = val;
         }
         else if (strcmp(opt, "--workload") == 0) {
-            workload = val;
+            o.workload = val;
         }
         else if (strcmp(opt, "--out") == 0) {
-            out_dir = val;
+            o.out_dir = val;
         }
         else if (strcmp(opt, "--plots") == 0) {
-            plots_dir = val;
+            o.plots_dir = val;
         }
         else if (strcmp(opt, "--size") == 0 || strcmp(opt, "--repeat") == 0) {
             bool is_size = opt[2] == 's';
@@ -143,19 +238,19 @@ gc_cmd_sweep(int argc, char **argv)
                                              "1 to 1000, not",
                                    val);
             }
-            *(is_size ? &size : &repeat) = v;
+            *(is_size ? &o.size : &o.repeat) = v;
         }
         else {
             return sweep_usage("unknown option", opt);
         }
     }
-    if (ncollectors == 0 || knob_arg == NULL || workload == NULL) {
+    if (o.ncollectors == 0 || knob_arg == NULL || o.workload == NULL) {
         return sweep_usage("needs --collector, --knob KEY=V1,V2,... and "
                            "--workload (see --help)",
                            NULL);
     }
     /* KEY=V1,V2,... */
-    char knob[64], values_text[1024];
+    static char knob[64], values_text[1024];
     const char *eq = strchr(knob_arg, '=');
     if (eq == NULL || eq == knob_arg || (size_t)(eq - knob_arg) >= sizeof knob ||
         eq[1] == '\0' || strlen(eq + 1) >= sizeof values_text) {
@@ -163,135 +258,21 @@ gc_cmd_sweep(int argc, char **argv)
     }
     memcpy(knob, knob_arg, (size_t)(eq - knob_arg));
     knob[eq - knob_arg] = '\0';
+    o.knob = knob;
     snprintf(values_text, sizeof values_text, "%s", eq + 1);
-    const char *values[SWEEP_MAX_VALUES];
-    int nvalues = 0;
     for (char *save, *tok = strtok_r(values_text, ",", &save); tok != NULL;
          tok = strtok_r(NULL, ",", &save)) {
-        if (nvalues == SWEEP_MAX_VALUES) {
+        if (o.nvalues == SWEEP_MAX_VALUES) {
             return sweep_usage("--knob takes at most 16 values:", knob_arg);
         }
-        values[nvalues++] = tok;
+        o.values[o.nvalues++] = tok;
     }
-    if (nvalues == 0) {
+    if (o.nvalues == 0) {
         return sweep_usage("--knob needs KEY=V1,V2,..., not", knob_arg);
-    }
-    if (run_check_build("sweep", allow_debug) != 0) {
-        return 2;
-    }
-
-    /* Every (collector, value) is a spec of its own; check them all. */
-    static char specs_text[SWEEP_MAX_COLLECTORS * SWEEP_MAX_VALUES]
-                          [SWEEP_SPEC_BYTES];
-    const char *specs[SWEEP_MAX_COLLECTORS * SWEEP_MAX_VALUES];
-    int nspecs = 0;
-    char err[256];
-    for (int c = 0; c < ncollectors; c++) {
-        for (int v = 0; v < nvalues; v++) {
-            char *spec = specs_text[nspecs];
-            spec_with(spec, SWEEP_SPEC_BYTES, collectors[c],
-                      knob_option(collectors[c], knob), values[v]);
-            struct gc_heap *probe;
-            if (gc_heap_new_spec(spec, NULL, &probe, err, sizeof err) !=
-                GC_OK) {
-                fprintf(stderr, "gclab sweep: %s\n", err);
-                return 2;
-            }
-            gc_heap_destroy(probe);
-            specs[nspecs++] = spec;
-        }
-    }
-    static struct gc_workload_spec wspec[1];
-    if (gc_workload_spec_parse(workload, &wspec[0], err, sizeof err) !=
-        GC_OK) {
-        fprintf(stderr, "gclab sweep: %s\n", err);
-        return 2;
-    }
-    char data_dir[4096], failed[4096];
-    snprintf(data_dir, sizeof data_dir, "%s/data", out_dir);
-    static const char *const outputs[] = {"results.jsonl", "results.csv",
-                                          "summary.json", "pareto.png",
-                                          "pareto.svg", NULL};
-    static const char *const data_outputs[] = {"sweep.dat", NULL};
-    if (gc_out_dir_ready(out_dir, outputs, failed, sizeof failed) != 0 ||
-        gc_out_dir_ready(data_dir, data_outputs, failed, sizeof failed) !=
-            0) {
-        fprintf(stderr, "gclab sweep: cannot write %s: %s\n", failed,
-                strerror(errno));
-        return 2;
     }
     if (gc_place_setup(&place, "sweep") != 0) {
         return 2;
     }
-    const char *workloads[1] = {workload};
-    struct matrix mx = {.collectors = specs, .ncollectors = nspecs,
-                        .workloads = workloads, .wspecs = wspec,
-                        .nworkloads = 1, .sizes = size ? &size : NULL,
-                        .nsizes = size ? 1 : 0, .repeat = repeat, .seed = 1,
-                        .baseline = UINT64_MAX,
-                        .memory_cap = (uint64_t)4 << 30, .retained = true,
-                        .place = &place};
-    size_t total;
-    struct record *recs = run_matrix(&mx, &total);
-    if (recs == NULL) {
-        return 1;
-    }
-    int status = check_records(recs, total, workloads);
-    status |= write_results(out_dir, recs, total, &mx) != 0;
-    uint64_t run_size = total ? recs[0].item.size : 0;
-
-    /* One block per collector: knob value, retained KiB (and CI), GC ms
-     * (and CI), wall ms; and the table on stdout. */
-    struct gc_buf b = {0};
-    printf("%-36s %10s %14s %10s %12s %10s\n", "collector", knob,
-           "retained_kib", "+-", "gc_ms", "+-");
-    for (int c = 0; c < ncollectors; c++) {
-        gc_buf_printf(&b, "\"%s\"\t0\t0\t0\t0\n", collectors[c]);
-        for (int v = 0; v < nvalues; v++) {
-            const char *spec = specs[c * nvalues + v];
-            struct stat_pair kib = bench_metric_of(recs, total, spec, 0,
-                                                   run_size, retained_kib_of);
-            struct stat_pair gc = bench_metric_of(recs, total, spec, 0,
-                                                  run_size, bench_gc_ms);
-            struct stat_pair wall = bench_metric_of(recs, total, spec, 0,
-                                                    run_size, bench_wall_ms);
-            gc_buf_printf(&b, "%.6g\t%.6g\t%.6g\t%.6g\t%s\t%.6g\n", kib.mean,
-                          gc.mean, gc.ci, kib.ci, values[v], wall.mean);
-            printf("%-36s %10s %14.1f %10.1f %12.3f %10.3f\n", collectors[c],
-                   values[v], kib.mean, kib.ci, gc.mean, gc.ci);
-        }
-        gc_buf_printf(&b, "\n\n");
-    }
-    bool any_garbage = false;
-    for (size_t i = 0; i < total; i++) {
-        any_garbage |= recs[i].r.m.retained_garbage_peak_bytes > 0;
-    }
-    if (!any_garbage) {
-        printf("# no setting left garbage behind: %s makes no cycles, so "
-               "refcounting frees\n# each object as it dies and only GC "
-               "time moves; cycles or small-cycles trade both\n",
-               workload);
-    }
-    int rc = bench_write_text(data_dir, "sweep.dat", &b);
-    if (plots_dir == NULL) {
-        plots_dir = getenv("GCLAB_PLOTS") ? getenv("GCLAB_PLOTS") : "plots";
-    }
-    char args[1024];
-    snprintf(args, sizeof args,
-             "file='sweep.dat'; title='GC time against retained garbage: %s "
-             "over %s, %s (size %llu)'; knob='%s'",
-             knob, values_text[0] ? eq + 1 : "", workload,
-             (unsigned long long)run_size, knob);
-    struct figure fig = {"pareto", "pareto.gp", ncollectors, args,
-                         "GC time against retained garbage per setting"};
-    if (!bench_has_program("gnuplot")) {
-        fprintf(stderr, "gclab sweep: gnuplot is not installed; results "
-                        "are written, the figure skipped\n");
-    }
-    else {
-        rc |= bench_draw(out_dir, plots_dir, &fig, ncollectors);
-        printf("# figure: %s/pareto.png\n", out_dir);
-    }
-    free_records(recs, total);
-    return status || rc ? 1 : 0;
+    o.place = &place;
+    return sweep_run(&o);
 }

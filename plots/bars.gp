@@ -1,7 +1,6 @@
 # plots/bars.gp -- clustered bars with 95% CI error bars: one cluster per
 # workload, one bar per collector.  Extra -e: file='NAME.dat', ytitle,
 # title, n (series).  Columns: workload, then mean and ci95 per collector.
-load 'plots/common.gp'
 set title title
 set ylabel ytitle
 set style data histograms

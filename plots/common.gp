@@ -1,11 +1,15 @@
-# plots/common.gp -- the look shared by every figure.  Each figure script
-# is called with -e "dir='RESULTS/data'; out='RESULTS/NAME'; fmt='png'|'svg'"
-# and draws one file; numbers come from the .dat files gclab writes.
+# plots/common.gp -- the look shared by every figure.  gclab plot runs
+#   gnuplot -e "dir='data'; file='NAME.dat'; out='NAME'; fmt='png'|'svg';
+#               n=SERIES; ..." common.gp FIGURE.gp
+# in the results directory, as an argument vector (no shell): this file
+# first, then the figure's script, which draws one file from the .dat
+# file gclab wrote.  Text is not "enhanced": names such as update_refs
+# keep their underscores.
 if (fmt eq 'svg') {
-    set terminal svg size 960,540 dynamic enhanced font 'sans,12' background rgb 'white'
+    set terminal svg size 960,540 dynamic noenhanced font 'sans,12' background rgb 'white'
     set output out.'.svg'
 } else {
-    set terminal pngcairo size 960,540 enhanced font 'sans,11' background rgb 'white'
+    set terminal pngcairo size 960,540 noenhanced font 'sans,11' background rgb 'white'
     set output out.'.png'
 }
 set grid ytics lc rgb '#dddddd'

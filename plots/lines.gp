@@ -2,7 +2,6 @@
 # series index (column 3) and blocks separated by two blank lines, one
 # per series; the series' name is the block's first line (column head).
 # Extra -e: file, xtitle, ytitle, title, logx (0/1), logy (0/1), style
-load 'plots/common.gp'
 set title title
 set xlabel xtitle
 set ylabel ytitle

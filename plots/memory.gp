@@ -3,7 +3,6 @@
 # memory.dat: one block per collector (its name in the first line),
 # columns time (ms), live (MB), garbage (MB) at each collection.
 # Extra -e: file, title; n collectors.
-load 'plots/common.gp'
 set title title
 set xlabel 'time (ms)'
 set ylabel 'live heap (MB), solid'

@@ -3,7 +3,6 @@
 # sweep.dat: one block per collector (name in the first line), columns
 # retained KiB, GC ms, GC ms CI, retained KiB CI, knob value, wall ms.
 # Extra -e: file, title, knob; n is the number of collectors.
-load 'plots/common.gp'
 set title title
 set xlabel 'retained garbage, peak (KiB; oracle mark)'
 set ylabel 'time in collections (ms, mean and 95% CI)'

@@ -1,7 +1,6 @@
 # plots/timeline.gp -- pauses over the run as bars at their start time,
 # coloured by generation, with the live heap on the right axis.
 # Extra -e: file (columns t_ms, pause_ms, gen, live_mb), title
-load 'plots/common.gp'
 set title title
 set xlabel 'time since the measured region began (ms)'
 set ylabel 'pause (ms)'

@@ -36,7 +36,14 @@ gclab_ensure_deps() {
 }
 
 # What building and testing need.
-GCLAB_BUILD_DEPS="meson:meson ninja-build:ninja gcc:gcc g++:g++ pkg-config:pkg-config python3:python3 libbenchmark-dev:/usr/include/benchmark/benchmark.h"
+GCLAB_BUILD_DEPS="meson:meson ninja-build:ninja gcc:gcc g++:g++ pkg-config:pkg-config python3:python3 libbenchmark-dev:/usr/include/benchmark/benchmark.h libjansson-dev:/usr/include/jansson.h"
+
+# What the tests need beyond building: gnuplot draws the figures that
+# tests/t-plot.c and t-sweep.c check.
+GCLAB_TEST_DEPS="gnuplot-nox:gnuplot"
+
+# Only the browser test of the report (tests/browser/run.sh, .ci/run).
+GCLAB_BROWSER_DEPS="chromium:chromium"
 
 # gclab_release_build [DIR]: a release build in DIR (build-release by
 # default), set up if missing and brought up to date; prints nothing.

@@ -1,5 +1,5 @@
 /* tests/t-finalize.c -- finalizers, resurrection and weakrefs on the
- * refcount path, per profile (spec/semantics.md 2, scenarios
+ * refcount path, per profile (docs/semantics.md 2, scenarios
  * resurrect.scn).  Expected orders were measured on CPython 2.7.18,
  * 3.8.18, 3.11.7 and 3.13.0. */
 #include "support.h"

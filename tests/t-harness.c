@@ -160,6 +160,46 @@ main(int argc, char **argv)
         }
         free(s);
     }
+    TEST("every collection phase has its metric, phase_<name>_ns") {
+        for (int p = 0; p < GC_PHASE_COUNT; p++) {
+            char name[64];
+            snprintf(name, sizeof name, "phase_%s_ns",
+                     gc_phase_name((enum gc_phase)p));
+            if (gc_metric_find(name) == GC_METRIC_COUNT) {
+                tap_diag("no metric %s", name);
+                check(!"a phase without its metric");
+            }
+        }
+    }
+    TEST("phase times: cpython's passes are timed, within its GC time") {
+        char out[300];
+        snprintf(out, sizeof out, "%s/phases", dir);
+        char *args[] = {"run", "--allow-debug", "--workload", "cycles",
+                        "--size", "2000", "--out", out, NULL};
+        check_int(run_quietly(gc_cmd_run, 8, args), ==, 0);
+        snprintf(path, sizeof path, "%s/results.jsonl", out);
+        char *jsonl = gc_read_file(path, NULL);
+        long long sum = 0, gc = -1;
+        for (size_t i = 0; jsonl && i < GC_METRIC_COUNT; i++) {
+            char key[80];
+            snprintf(key, sizeof key, "\"%s\":", gc_metric_names[i]);
+            const char *at = strstr(jsonl, key);
+            long long v = at ? strtoll(at + strlen(key), NULL, 10) : -1;
+            if (strncmp(gc_metric_names[i], "phase_", 6) == 0) {
+                if (strcmp(gc_metric_names[i], "phase_update_refs_ns") == 0 ||
+                    strcmp(gc_metric_names[i], "phase_move_unreachable_ns") ==
+                        0) {
+                    check_int(v, >, 0);
+                }
+                sum += v;
+            }
+            gc = strcmp(gc_metric_names[i], "gc_ns") == 0 ? v : gc;
+        }
+        check_int(gc, >, 0);
+        check_int(sum, >, 0);
+        check_int(sum, <=, gc);
+        free(jsonl);
+    }
     TEST("gclab run: one record per run, three files, equal checksums") {
         char out[300];
         snprintf(out, sizeof out, "%s/run/nested", dir);

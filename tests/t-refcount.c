@@ -230,7 +230,7 @@ containers(void)
     check_no_leak(heap);
 }
 
-/* spec/semantics.md 2: lists and tuples release last to first, dicts in
+/* docs/semantics.md 2: lists and tuples release last to first, dicts in
  * insertion order. */
 static void
 release_order(void)

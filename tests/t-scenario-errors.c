@@ -1,6 +1,6 @@
 /* tests/t-scenario-errors.c -- malformed scenarios and command lines:
  * one line "FILE:LINE: error: MESSAGE" on stderr, nothing on stdout,
- * exit status 2, never a crash (spec/scenarios.md "Errors").  Files are
+ * exit status 2, never a crash (docs/scenarios.md "Errors").  Files are
  * written to a temporary directory so that binary content need not be
  * committed. */
 #define _DEFAULT_SOURCE /* open_memstream, mkdtemp */

@@ -209,7 +209,7 @@ main(int argc, char **argv)
         check(field_of(jsonl, "cpython:threshold=10", "retained_garbage_"
                                                       "peak_bytes") >= 0);
         check(jsonl && strstr(jsonl, "\"collector\":\"full:min=1000\""));
-        snprintf(path, sizeof path, "%s/data/sweep.dat", out);
+        snprintf(path, sizeof path, "%s/data/pareto.dat", out);
         char *dat = gc_read_file(path, NULL);
         /* Per collector: a name line, two settings, two blank lines. */
         check(count_lines(dat) == 2 * (1 + 2 + 2));

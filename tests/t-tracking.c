@@ -1,6 +1,6 @@
 /* tests/t-tracking.c -- which objects are tracked, when dicts start being
  * tracked, where each profile keeps instance attributes, and how the
- * generation-0 count follows allocations (spec/semantics.md 1.2, 3.2). */
+ * generation-0 count follows allocations (docs/semantics.md 1.2, 3.2). */
 #include "support.h"
 
 static void

@@ -1,5 +1,5 @@
 /* tests/conform/conform.h -- the conformance suite: CPython's gc
- * semantics (spec/semantics.md, Lib/test/test_gc.py) as cases that run
+ * semantics (docs/semantics.md, Lib/test/test_gc.py) as cases that run
  * against any collector.
  *
  * A case is one TAP point.  It names the capabilities it needs and the

@@ -1,5 +1,5 @@
 /* tests/fuzz/fuzz-scenario.c -- libFuzzer target: the scenario checker
- * (spec/scenarios.md "Errors") on arbitrary bytes, for no profile in
+ * (docs/scenarios.md "Errors") on arbitrary bytes, for no profile in
  * particular with the Python translation, and for each profile.  Bytes
  * are data here, never a path. */
 #define _DEFAULT_SOURCE /* open_memstream */

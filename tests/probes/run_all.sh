@@ -1,6 +1,6 @@
 #!/bin/sh
 # tests/probes/run_all.sh -- reruns the measurements behind
-# ../../../shared/spec/semantics.md (the probes, ported here) and
+# docs/semantics.md (the probes, ported here) and
 # docs/cpython-3.14-3.15.md (track314.py, kinds314.py) on every oracle
 # interpreter: pyenv's 2.7.18 ... 3.13.0, and 3.14 and 3.15 from pyenv or,
 # failing that, Debian's through scripts/get-python.sh.

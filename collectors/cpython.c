@@ -14,8 +14,9 @@
  *     that decision for the next safepoint, as CPython 3.12+ does.
  *   - Survivors move one generation up; a full collection untracks
  *     dicts and resets the long-lived counters.
- * Options: threshold=T0[/T1[/T2]], pending-rule=on|off, bytes=N,
- * young-cap=N and generations=1|2|3.  bytes=N is a byte trigger as PEP
+ * Options (the table cpython_options, which gclab list prints):
+ * threshold=T0[/T1[/T2]], pending-rule=on|off, pending-divisor=N (the
+ * rule's 4), bytes=N, young-cap=N and generations=1|2|3.  bytes=N is a byte trigger as PEP
  * 848 proposes: a young collection once N kB have been allocated (every
  * block, payloads included) since the last collection, in place of the
  * young object count; older generations still go by their counts.
@@ -39,6 +40,10 @@ struct cpython_state {
     uint64_t full_collections;   /* the sweeps: each examines all */
     bool has_pending_rule;
     bool has_custom_thresholds;
+    /* pending-divisor=: 4 is CPython's.  16 bits, in what was padding:
+     * the state is charged to the heap, and peak_live_bytes must not
+     * move for an option left at its default. */
+    uint16_t pending_divisor;
     int ngens;                   /* generations=: 1, 2 or 3 */
     uint64_t trigger_bytes;      /* bytes= or young-cap=, 0: none */
     bool is_bytes_only;          /* bytes=: no young object trigger */
@@ -52,101 +57,55 @@ static gc_trigger_fn cpython_trigger;
 static gc_retrigger_fn cpython_retrigger;
 static gc_sweeps_fn cpython_sweeps;
 
-/* Parses "T0[/T1[/T2]]": each a C int, as gc.set_threshold takes. */
-static bool
-parse_thresholds(const char *text, int64_t out[3], int *n)
-{
-    const char *p = text;
-    *n = 0;
-    while (*n < 3) {
-        char *end;
-        errno = 0;
-        long long v = strtoll(p, &end, 10);
-        if (end == p || errno != 0 || v < INT32_MIN || v > INT32_MAX) {
-            return false;
-        }
-        out[(*n)++] = v;
-        if (*end == '\0') {
-            return true;
-        }
-        if (*end != '/') {
-            return false;
-        }
-        p = end + 1;
-    }
-    return false;
-}
-
-/* A byte threshold in kB, 1 to 2^40 (one line in err otherwise). */
-static bool
-parse_kb(const char *key, const char *value, uint64_t *out, char *err,
-         size_t err_bytes)
-{
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(value, &end, 10);
-    if (end == value || *end != '\0' || errno != 0 || value[0] == '-' ||
-        v == 0 || v > (1ULL << 40)) {
-        snprintf(err, err_bytes,
-                 "collector 'cpython': bad %s '%s'; expected kB, an integer "
-                 "from 1 to 1099511627776, or off",
-                 key, value);
-        return false;
-    }
-    *out = v * 1024;
-    return true;
-}
+static const struct gc_option cpython_options[] = {
+    {"threshold", "700/10/10",
+     "generation thresholds, as gc.set_threshold takes them (3.13 "
+     "profile: 2000/10/10)",
+     GC_OPT_COUNTS, INT32_MIN, INT32_MAX, NULL, NULL},
+    {"pending-rule", "on",
+     "skip full collections while pending < total/4", GC_OPT_WORD, 0, 0,
+     "on|off", NULL},
+    {"generations", "3", "how many generations are in use", GC_OPT_COUNT, 1,
+     3, NULL, NULL},
+    {"pending-divisor", "4",
+     "the 25% rule's 4: full collections wait while pending < total / this",
+     GC_OPT_COUNT, 1, 1000, NULL, NULL},
+    {"bytes", "off",
+     "young collection after N kB allocated (PEP 848), not objects",
+     GC_OPT_KB_OR_OFF, 1, 1099511627776.0, NULL, NULL},
+    {"young-cap", "off",
+     "also a young collection after N kB allocated (PEP 848: 24576)",
+     GC_OPT_KB_OR_OFF, 1, 1099511627776.0, NULL, NULL},
+    {NULL, NULL, NULL, 0, 0, 0, NULL, NULL},
+};
 
 static enum gc_status
 cpython_init(struct gc_heap *heap, const struct gc_option_value *opts,
              size_t nopts, void **state, char *err, size_t err_bytes)
 {
     *state = NULL;
-    bool has_rule = true;
-    int ngens = 3;
-    int64_t thresholds[3];
-    int nthresholds = 0;
-    uint64_t bytes = 0, cap = 0;
-    for (size_t i = 0; i < nopts; i++) {
-        const char *key = opts[i].key, *value = opts[i].value;
-        if ((strcmp(key, "bytes") == 0 || strcmp(key, "young-cap") == 0) &&
-            strcmp(value, "off") != 0) {
-            if (!parse_kb(key, value, key[0] == 'b' ? &bytes : &cap, err,
-                          err_bytes)) {
-                return GC_EINVAL;
-            }
-        }
-        else if (strcmp(key, "threshold") == 0) {
-            if (!parse_thresholds(value, thresholds, &nthresholds)) {
-                snprintf(err, err_bytes,
-                         "collector 'cpython': bad threshold '%s'; expected "
-                         "T0[/T1[/T2]], integers such as 700/10/10",
-                         value);
-                return GC_EINVAL;
-            }
-        }
-        else if (strcmp(key, "pending-rule") == 0) {
-            if (strcmp(value, "on") != 0 && strcmp(value, "off") != 0) {
-                snprintf(err, err_bytes,
-                         "collector 'cpython': bad pending-rule '%s'; "
-                         "expected on or off",
-                         value);
-                return GC_EINVAL;
-            }
-            has_rule = strcmp(value, "on") == 0;
-        }
-        else if (strcmp(key, "generations") == 0) {
-            if (strcmp(value, "1") != 0 && strcmp(value, "2") != 0 &&
-                strcmp(value, "3") != 0) {
-                snprintf(err, err_bytes,
-                         "collector 'cpython': bad generations '%s'; "
-                         "expected 1, 2 or 3",
-                         value);
-                return GC_EINVAL;
-            }
-            ngens = value[0] - '0';
-        }
-    }
+    struct gc_option_value scratch[6];
+    const struct gc_option_value *threshold = gc_option_get(
+        cpython_options, opts, nopts, "threshold", &scratch[0]);
+    /* The table's default stands for the profile's own thresholds. */
+    bool has_thresholds = threshold != &scratch[0];
+    bool has_rule = gc_option_get(cpython_options, opts, nopts,
+                                  "pending-rule", &scratch[1])
+                        ->word == 0; /* on|off */
+    int ngens = (int)gc_option_get(cpython_options, opts, nopts,
+                                   "generations", &scratch[2])
+                    ->u[0];
+    uint64_t bytes = gc_option_get(cpython_options, opts, nopts, "bytes",
+                                   &scratch[3])
+                         ->u[0];
+    uint64_t cap = gc_option_get(cpython_options, opts, nopts, "young-cap",
+                                 &scratch[4])
+                       ->u[0];
+    uint64_t divisor = gc_option_get(cpython_options, opts, nopts,
+                                     "pending-divisor", &scratch[5])
+                           ->u[0];
+    (void)err;
+    (void)err_bytes;
     struct cpython_state *st = gc_mem_alloc(heap, sizeof *st);
     if (st == NULL) {
         snprintf(err, err_bytes, "out of memory");
@@ -154,13 +113,15 @@ cpython_init(struct gc_heap *heap, const struct gc_option_value *opts,
     }
     memset(st, 0, sizeof *st);
     st->has_pending_rule = has_rule;
+    st->pending_divisor = (uint16_t)divisor; /* at most 1000 */
     st->ngens = ngens;
     st->is_bytes_only = bytes != 0;
     st->trigger_bytes = bytes != 0 ? bytes : cap;
     gc_heap_set_trigger_bytes(heap, st->trigger_bytes);
-    for (int g = 0; g < nthresholds; g++) {
-        st->has_custom_thresholds |= heap->gens[g].threshold != thresholds[g];
-        heap->gens[g].threshold = thresholds[g];
+    for (unsigned g = 0; has_thresholds && g < threshold->n; g++) {
+        st->has_custom_thresholds |=
+            heap->gens[g].threshold != threshold->i[g];
+        heap->gens[g].threshold = threshold->i[g];
     }
     *state = st;
     return GC_OK;
@@ -177,8 +138,8 @@ cpython_caps(const struct gc_heap *heap, const void *state)
 {
     const struct cpython_state *st = state;
     uint32_t caps = gc_profile_caps(heap->profile) & ~GC_CAP_INCREMENTAL;
-    if (!st->has_pending_rule) {
-        caps &= ~GC_CAP_LONG_LIVED_RULE;
+    if (!st->has_pending_rule || st->pending_divisor != 4) {
+        caps &= ~GC_CAP_LONG_LIVED_RULE; /* not CPython's rule */
     }
     if (st->has_custom_thresholds) {
         caps &= ~GC_CAP_DEFAULT_THRESHOLDS;
@@ -318,7 +279,8 @@ select_generation(struct gc_heap *heap)
         }
         if (is_due(heap, st, g)) {
             if (g == GC_NGENS - 1 && st->has_pending_rule &&
-                st->long_lived_pending < st->long_lived_total / 4) {
+                st->long_lived_pending <
+                    st->long_lived_total / st->pending_divisor) {
                 gc_emit_skip(heap, g, GC_SKIP_PENDING_RULE);
                 continue;
             }
@@ -381,18 +343,6 @@ cpython_sweeps(const struct gc_heap *heap, const void *state)
     return ((const struct cpython_state *)state)->full_collections;
 }
 
-static const struct gc_option cpython_options[] = {
-    {"threshold", "700/10/10",
-     "T0[/T1[/T2]]: generation thresholds (3.13 profile: 2000/10/10)"},
-    {"pending-rule", "on",
-     "on|off: skip full collections while pending < total/4"},
-    {"generations", "3", "1|2|3: how many generations are in use"},
-    {"bytes", "off",
-     "N|off: young collection after N kB allocated (PEP 848), not objects"},
-    {"young-cap", "off",
-     "N|off: also a young collection after N kB allocated (PEP 848: 24576)"},
-    {NULL, NULL, NULL},
-};
 
 const struct gc_collector gc_collector_cpython = {
     .name = "cpython",

@@ -54,58 +54,29 @@ static gc_trigger_fn full_trigger;
 static gc_retrigger_fn full_retrigger;
 static gc_sweeps_fn full_sweeps;
 
+static const struct gc_option full_options[] = {
+    {"ratio", "0.25",
+     "collect after ratio x survivors of the last collection allocations",
+     GC_OPT_REAL, 0, 1000, NULL, NULL},
+    {"min", "700", "but never after fewer allocations than this",
+     GC_OPT_COUNT, 1, 1000000000, NULL, NULL},
+    {"defer", "off", "skip unless memory grew 10% (3.14t); os never falls",
+     GC_OPT_WORD, 0, 0, "off|os|live", NULL},
+    {NULL, NULL, NULL, 0, 0, 0, NULL, NULL},
+};
+
 static enum gc_status
 full_init(struct gc_heap *heap, const struct gc_option_value *opts,
           size_t nopts, void **state, char *err, size_t err_bytes)
 {
-    double ratio = 0.25;
-    uint64_t min = 700;
-    int defer = DEFER_OFF;
+    struct gc_option_value scratch[3];
+    double ratio =
+        gc_option_get(full_options, opts, nopts, "ratio", &scratch[0])->real;
+    uint64_t min =
+        gc_option_get(full_options, opts, nopts, "min", &scratch[1])->u[0];
+    int defer = /* off|os|live, as DEFER_* */
+        gc_option_get(full_options, opts, nopts, "defer", &scratch[2])->word;
     *state = NULL;
-    for (size_t i = 0; i < nopts; i++) {
-        const char *v = opts[i].value;
-        char *end;
-        errno = 0;
-        if (strcmp(opts[i].key, "ratio") == 0) {
-            ratio = strtod(v, &end);
-            if (end == v || *end != '\0' || errno != 0 || !(ratio > 0) ||
-                ratio > 1000) {
-                snprintf(err, err_bytes,
-                         "collector 'full': bad ratio '%s'; expected a "
-                         "number above 0 and at most 1000, such as 0.25",
-                         v);
-                return GC_EINVAL;
-            }
-        }
-        else if (strcmp(opts[i].key, "min") == 0) {
-            unsigned long long m = strtoull(v, &end, 10);
-            if (end == v || *end != '\0' || errno != 0 || v[0] == '-' ||
-                m == 0 || m > 1000000000ULL) {
-                snprintf(err, err_bytes,
-                         "collector 'full': bad min '%s'; expected an integer "
-                         "from 1 to 1000000000",
-                         v);
-                return GC_EINVAL;
-            }
-            min = m;
-        }
-        else if (strcmp(opts[i].key, "defer") == 0) {
-            static const char *const names[] = {"off", "os", "live"};
-            defer = -1;
-            for (int k = 0; k < 3; k++) {
-                if (strcmp(v, names[k]) == 0) {
-                    defer = k;
-                }
-            }
-            if (defer < 0) {
-                snprintf(err, err_bytes,
-                         "collector 'full': bad defer '%s'; expected off, os "
-                         "or live",
-                         v);
-                return GC_EINVAL;
-            }
-        }
-    }
     struct full_state *st = gc_mem_alloc(heap, sizeof *st);
     if (st == NULL) {
         snprintf(err, err_bytes, "out of memory");
@@ -209,14 +180,6 @@ full_sweeps(const struct gc_heap *heap, const void *state)
     return ((const struct full_state *)state)->collections;
 }
 
-static const struct gc_option full_options[] = {
-    {"ratio", "0.25",
-     "collect after ratio x survivors of the last collection allocations"},
-    {"min", "700", "but never after fewer allocations than this"},
-    {"defer", "off",
-     "off|os|live: skip unless memory grew 10% (3.14t); os never falls"},
-    {NULL, NULL, NULL},
-};
 
 const struct gc_collector gc_collector_full = {
     .name = "full",

@@ -801,18 +801,70 @@ uint32_t gc_heap_caps(const struct gc_heap *heap);
  * intersect their own capabilities with it. */
 uint32_t gc_profile_caps(enum gc_profile profile);
 
-/* A "key=value" of a collector spec, after parsing. */
+/* What an option's value is.  gc_option_parse reads every value of a
+ * spec against its option's type and range, once; owners (collectors'
+ * init, workloads) then read the typed value and never see a bad one. */
+enum gc_option_type {
+    GC_OPT_COUNT,    /* an integer from min to max */
+    GC_OPT_COUNTS,   /* one to three integers from min to max, "a/b/c" */
+    GC_OPT_REAL,     /* a number above min (exclusive) up to max */
+    GC_OPT_WORD,     /* one of words, "a|b|c" */
+    GC_OPT_KB_OR_OFF /* "off", or kB: an integer from min to max */
+};
+
+/* A "key=value" of a spec, after parsing: the text and its typed value
+ * (by the option's type: n integers in u, a number in real, the index
+ * of a word in word; kB-or-off gives u[0] in bytes, 0 for off). */
 struct gc_option_value {
     const char *key;
     const char *value;
+    uint64_t u[3];
+    int64_t i[3]; /* GC_OPT_COUNTS: the integers, signed */
+    unsigned n;
+    double real;
+    int word;
 };
 
-/* An option a collector accepts: "name=value" in a collector spec. */
+/* An option a collector or a workload accepts: "name=value" in its
+ * spec.  Declared once, in a table: the parser, the defaults, gclab
+ * list's help and sweep's knobs all come from it. */
 struct gc_option {
     const char *name;
     const char *default_value;
     const char *help;
+    enum gc_option_type type;
+    double min, max;      /* GC_OPT_COUNT(S), GC_OPT_REAL, GC_OPT_KB_OR_OFF */
+    const char *words;    /* GC_OPT_WORD: "on|off" */
+    const char *excludes; /* an option that may not be given with this one */
 };
+
+/* Reads text as a value of option o of owner (such as "collector
+ * 'cpython'") into out.  GC_EINVAL with one line in err naming the
+ * option, its type and its range. */
+enum gc_status gc_option_parse(const char *owner, const struct gc_option *o,
+                               const char *text, struct gc_option_value *out,
+                               char *err, size_t err_bytes);
+/* o's type and range in words, as messages and gclab list give them:
+ * "an integer from 1 to 100000000", "on|off", ... */
+void gc_option_describe(const struct gc_option *o, char *buf, size_t bytes);
+/* The option named name in table (terminated by a NULL name), or NULL. */
+const struct gc_option *gc_option_find(const struct gc_option *table,
+                                       const char *name);
+/* Parses "key=value,..." (text is cut up in place; values point into it)
+ * against table into opts (at most max of them): an unknown key, a key
+ * given twice, a bad value, or two options that exclude each other get
+ * GC_EINVAL and one line in err.  profile, when not NULL, takes the
+ * value of a "profile" key. */
+enum gc_status gc_options_parse(const char *owner,
+                                const struct gc_option *table, char *text,
+                                struct gc_option_value *opts, size_t *nopts,
+                                size_t max, const char **profile, char *err,
+                                size_t err_bytes);
+/* The typed value of option name: the one given in opts, else the
+ * table's default (parsed the same way into *scratch). */
+const struct gc_option_value *
+gc_option_get(const struct gc_option *table, const struct gc_option_value *opts,
+              size_t nopts, const char *name, struct gc_option_value *scratch);
 
 /* What one collection did; the sum is gc.collect()'s result. */
 struct gc_collect_result {

@@ -79,63 +79,40 @@ static gc_trigger_fn inc_trigger;
 static gc_retrigger_fn inc_retrigger;
 static gc_sweeps_fn inc_sweeps;
 
+static const struct gc_option inc_options[] = {
+    {"budget", "0",
+     "objects per increment; 0: young count + old size / threshold1, as "
+     "3.14.0's gc.c",
+     GC_OPT_COUNT, 0, 1000000000, NULL, NULL},
+    {"count", "tracked",
+     "what the allocation trigger counts (tracked: 3.14.2+, trackable: "
+     "3.14.0)",
+     GC_OPT_WORD, 0, 0, "tracked|trackable", "trigger"},
+    {"trigger", "count",
+     "count=trackable or count=tracked, by release (count: as count= says)",
+     GC_OPT_WORD, 0, 0, "count|3.14.0|3.14.2", "count"},
+    {NULL, NULL, NULL, 0, 0, 0, NULL, NULL},
+};
+
 static enum gc_status
 inc_init(struct gc_heap *heap, const struct gc_option_value *opts,
          size_t nopts, void **state, char *err, size_t err_bytes)
 {
-    uint64_t budget = 0;
-    bool count_tracked = true;
-    int nchoices = 0;
+    struct gc_option_value scratch[3];
+    uint64_t budget =
+        gc_option_get(inc_options, opts, nopts, "budget", &scratch[0])->u[0];
+    /* count=tracked|trackable, or trigger=3.14.2|3.14.0 by release (the
+     * table lets one of them be given). */
+    int trigger =
+        gc_option_get(inc_options, opts, nopts, "trigger", &scratch[1])->word;
+    bool count_tracked =
+        trigger == 0 ? gc_option_get(inc_options, opts, nopts, "count",
+                                     &scratch[2])
+                               ->word == 0
+                     : trigger == 2;
     *state = NULL;
-    for (size_t i = 0; i < nopts; i++) {
-        const char *v = opts[i].value;
-        if (strcmp(opts[i].key, "trigger") == 0) {
-            if (strcmp(v, "3.14.0") != 0 && strcmp(v, "3.14.2") != 0) {
-                snprintf(err, err_bytes,
-                         "collector 'incremental': bad trigger '%s'; "
-                         "expected 3.14.0 or 3.14.2",
-                         v);
-                return GC_EINVAL;
-            }
-            count_tracked = strcmp(v, "3.14.2") == 0;
-            if (++nchoices > 1) {
-                snprintf(err, err_bytes,
-                         "collector 'incremental': give count or trigger, "
-                         "not both");
-                return GC_EINVAL;
-            }
-        }
-        if (strcmp(opts[i].key, "budget") == 0) {
-            char *end;
-            errno = 0;
-            unsigned long long b = strtoull(v, &end, 10);
-            if (end == v || *end != '\0' || errno != 0 || v[0] == '-' ||
-                b > 1000000000ULL) {
-                snprintf(err, err_bytes,
-                         "collector 'incremental': bad budget '%s'; expected "
-                         "an integer from 0 (automatic) to 1000000000",
-                         v);
-                return GC_EINVAL;
-            }
-            budget = b;
-        }
-        else if (strcmp(opts[i].key, "count") == 0) {
-            if (strcmp(v, "tracked") != 0 && strcmp(v, "trackable") != 0) {
-                snprintf(err, err_bytes,
-                         "collector 'incremental': bad count '%s'; expected "
-                         "tracked or trackable",
-                         v);
-                return GC_EINVAL;
-            }
-            count_tracked = strcmp(v, "tracked") == 0;
-            if (++nchoices > 1) {
-                snprintf(err, err_bytes,
-                         "collector 'incremental': give count or trigger, "
-                         "not both");
-                return GC_EINVAL;
-            }
-        }
-    }
+    (void)err;
+    (void)err_bytes;
     struct inc_state *st = gc_mem_alloc(heap, sizeof *st);
     if (st == NULL) {
         snprintf(err, err_bytes, "out of memory");
@@ -308,17 +285,6 @@ inc_sweeps(const struct gc_heap *heap, const void *state)
     return ((const struct inc_state *)state)->old_cycles;
 }
 
-static const struct gc_option inc_options[] = {
-    {"budget", "0",
-     "objects per increment; 0: young count + old size / threshold1, as "
-     "3.14.0's gc.c"},
-    {"count", "tracked",
-     "tracked|trackable: what the allocation trigger counts (tracked: "
-     "3.14.2+, trackable: 3.14.0)"},
-    {"trigger", "count",
-     "3.14.0|3.14.2: count=trackable or count=tracked, by release"},
-    {NULL, NULL, NULL},
-};
 
 const struct gc_collector gc_collector_incremental = {
     .name = "incremental",

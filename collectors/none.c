@@ -44,7 +44,8 @@ none_collect(struct gc_heap *heap, int gen, enum gc_reason why,
     (void)result;
 }
 
-static const struct gc_option none_options[] = {{NULL, NULL, NULL}};
+static const struct gc_option none_options[] = {
+    {NULL, NULL, NULL, 0, 0, 0, NULL, NULL}};
 
 const struct gc_collector gc_collector_none = {
     .name = "none",

@@ -51,30 +51,6 @@ unknown_collector(const char *name, char *err, size_t err_bytes)
     return GC_EINVAL;
 }
 
-static enum gc_status
-unknown_option(const struct gc_collector *c, const char *key, char *err,
-               size_t err_bytes)
-{
-    snprintf(err, err_bytes, "collector '%s': unknown option '%s'; options:",
-             c->name, key);
-    append(err, err_bytes, " %s", "profile");
-    for (const struct gc_option *o = c->options; o && o->name; o++) {
-        append(err, err_bytes, " %s", o->name);
-    }
-    return GC_EINVAL;
-}
-
-static bool
-is_known_option(const struct gc_collector *c, const char *key)
-{
-    for (const struct gc_option *o = c->options; o && o->name; o++) {
-        if (strcmp(o->name, key) == 0) {
-            return true;
-        }
-    }
-    return false;
-}
-
 enum gc_status
 gc_spec_parse(const char *text, struct gc_spec *spec, char *err,
               size_t err_bytes)
@@ -99,56 +75,26 @@ gc_spec_parse(const char *text, struct gc_spec *spec, char *err,
     if (spec->collector == NULL) {
         return unknown_collector(spec->text, err, err_bytes);
     }
-    char *p = colon != NULL ? colon + 1 : NULL;
-    while (p != NULL) {
-        char *comma = strchr(p, ',');
-        if (comma != NULL) {
-            *comma = '\0';
-        }
-        char *eq = strchr(p, '=');
-        if (eq == NULL || eq == p || eq[1] == '\0') {
+    if (colon == NULL) {
+        return GC_OK;
+    }
+    char owner[64];
+    snprintf(owner, sizeof owner, "collector '%s'", spec->collector->name);
+    const char *profile = NULL;
+    if (gc_options_parse(owner, spec->collector->options, colon + 1,
+                         spec->opts, &spec->nopts, GC_SPEC_MAX_OPTIONS,
+                         &profile, err, err_bytes) != GC_OK) {
+        return GC_EINVAL;
+    }
+    if (profile != NULL) {
+        if (gc_profile_parse(profile, &spec->profile) != GC_OK) {
             snprintf(err, err_bytes,
-                     "collector '%s': option '%s' is not key=value",
-                     spec->collector->name, p);
+                     "collector '%s': unknown profile '%s'; profiles: "
+                     GC_PROFILE_NAMES,
+                     spec->collector->name, profile);
             return GC_EINVAL;
         }
-        *eq = '\0';
-        const char *key = p, *value = eq + 1;
-        for (size_t i = 0; i < spec->nopts; i++) {
-            if (strcmp(spec->opts[i].key, key) == 0) {
-                snprintf(err, err_bytes, "collector '%s': option '%s' twice",
-                         spec->collector->name, key);
-                return GC_EINVAL;
-            }
-        }
-        if (strcmp(key, "profile") == 0) {
-            if (spec->has_profile) {
-                snprintf(err, err_bytes, "collector '%s': option '%s' twice",
-                         spec->collector->name, key);
-                return GC_EINVAL;
-            }
-            if (gc_profile_parse(value, &spec->profile) != GC_OK) {
-                snprintf(err, err_bytes,
-                         "collector '%s': unknown profile '%s'; profiles: "
-                         GC_PROFILE_NAMES,
-                         spec->collector->name, value);
-                return GC_EINVAL;
-            }
-            spec->has_profile = true;
-        }
-        else if (!is_known_option(spec->collector, key)) {
-            return unknown_option(spec->collector, key, err, err_bytes);
-        }
-        else if (spec->nopts == GC_SPEC_MAX_OPTIONS) {
-            snprintf(err, err_bytes, "collector '%s': too many options",
-                     spec->collector->name);
-            return GC_EINVAL;
-        }
-        else {
-            spec->opts[spec->nopts++] =
-                (struct gc_option_value){.key = key, .value = value};
-        }
-        p = comma != NULL ? comma + 1 : NULL;
+        spec->has_profile = true;
     }
     return GC_OK;
 }

@@ -138,27 +138,21 @@ clear_buffer(struct td_state *st)
 
 /* ---- the collector ---------------------------------------------------- */
 
+static const struct gc_option td_options[] = {
+    {"buffer", "10000", "candidate roots that start a collection",
+     GC_OPT_COUNT, 1, 100000000, NULL, NULL},
+    {NULL, NULL, NULL, 0, 0, 0, NULL, NULL},
+};
+
 static enum gc_status
 td_init(struct gc_heap *heap, const struct gc_option_value *opts,
         size_t nopts, void **state, char *err, size_t err_bytes)
 {
-    size_t buffer_max = 10000;
+    struct gc_option_value scratch;
+    size_t buffer_max =
+        (size_t)gc_option_get(td_options, opts, nopts, "buffer", &scratch)
+            ->u[0];
     *state = NULL;
-    for (size_t i = 0; i < nopts; i++) {
-        const char *v = opts[i].value;
-        char *end;
-        errno = 0;
-        unsigned long long b = strtoull(v, &end, 10);
-        if (end == v || *end != '\0' || errno != 0 || v[0] == '-' || b == 0 ||
-            b > 100000000ULL) {
-            snprintf(err, err_bytes,
-                     "collector 'trialdel': bad buffer '%s'; expected an "
-                     "integer from 1 to 100000000",
-                     v);
-            return GC_EINVAL;
-        }
-        buffer_max = (size_t)b;
-    }
     struct td_state *st = gc_mem_alloc(heap, sizeof *st);
     if (st == NULL) {
         snprintf(err, err_bytes, "out of memory");
@@ -339,10 +333,6 @@ td_sweeps(const struct gc_heap *heap, const void *state)
     return ((const struct td_state *)state)->collections;
 }
 
-static const struct gc_option td_options[] = {
-    {"buffer", "10000", "candidate roots that start a collection"},
-    {NULL, NULL, NULL},
-};
 
 const struct gc_collector gc_collector_trialdel = {
     .name = "trialdel",

@@ -15,15 +15,23 @@
 # then the kill rate and the time taken.  Exit 1 when a non-equivalent
 # mutant survives, an equivalent one is killed or a mutant does not
 # build; 2 on bad usage or a broken baseline.  The copy and its debug
-# build live in ${GCLAB_MUTATE_DIR:-$TMPDIR/gclab-mutate} and are reused,
-# so a run rebuilds only what each mutant touches.  The copy is of the
+# build live in ${GCLAB_MUTATE_DIR:-$TMPDIR/gclab-mutate-HASH} (HASH of
+# the tree's path, so that two clones never share one) and are reused,
+# so a run rebuilds only what each mutant touches; a lock there keeps two
+# runs of one tree from planting into the same copy at once.  The copy is of the
 # working tree (tracked and untracked files), so uncommitted tests count.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 catalog=$root/tests/mutants
-scratch=${GCLAB_MUTATE_DIR:-${TMPDIR:-/tmp}/gclab-mutate}
+scratch=${GCLAB_MUTATE_DIR:-${TMPDIR:-/tmp}/gclab-mutate-$(printf '%s' "$root" | cksum | cut -d' ' -f1)}
 src=$scratch/src
 build=$scratch/build
+mkdir -p "$scratch" || exit 2
+exec 9>"$scratch/lock"
+if ! flock -w 3600 9; then
+    echo "mutate.sh: $scratch is in use by another run" >&2
+    exit 2
+fi
 
 # The fast set, cheapest and most often killing first; the run stops at
 # the first failure.  About a minute for a survivor on two cores.  A

@@ -1,11 +1,12 @@
 /* tests/t-differential.c -- every cycle collector frees exactly what the
- * reference frees, on seeded random programs (harness/differential.c
+ * reference frees, on seeded random programs (harness/oracles/differential.c
  * says what a program does and what must agree; gclab check runs a
  * short batch of the same).
  *
  * Usage: t-differential [--seeds N] [--seed S] [--long]
  * (default 1000 seeds; --long 20000). */
 #include "harness.h"
+#include "oracles.h"
 #include "support.h"
 
 #include <stdlib.h>

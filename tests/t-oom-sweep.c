@@ -15,6 +15,7 @@
  *
  * Usage: t-oom-sweep SCENARIO_DIR [--collector NAME] */
 #include "harness.h"
+#include "oracles.h"
 #include "tap.h"
 #include "workload.h"
 

@@ -1,4 +1,4 @@
-/* tests/t-plot.c -- gclab plot (harness/plot.c): on a gclab merge of
+/* tests/t-plot.c -- gclab plot (harness/plots/plot.c): on a gclab merge of
  * three shards it writes the same .dat files as on one directory
  * holding the same records in another order; a figure that fails is
  * named with why, left out of index.html, and the exit status is 1;
@@ -10,7 +10,8 @@
  * Usage: t-plot PLOTS_DIR (meson passes the source tree's plots/). */
 #define _DEFAULT_SOURCE /* mkdtemp */
 #include "cli.h"
-#include "run-internal.h"
+#include "measure.h"
+#include "plot.h"
 #include "tap.h"
 
 #include <dirent.h>

@@ -1,4 +1,4 @@
-/* tests/t-record.c -- records round-trip (harness/record.c): what gclab
+/* tests/t-record.c -- records round-trip (harness/records/record.c): what gclab
  * run writes, read and written again, is the same bytes, members and
  * pauses alike; so is a record whose collector spec is 2,000 characters
  * long and whose workload name is written with a \u00e9 escape, and the
@@ -6,7 +6,8 @@
  * directory gives the same files. */
 #define _DEFAULT_SOURCE /* mkdtemp */
 #include "cli.h"
-#include "run-internal.h"
+#include "measure.h"
+#include "record.h"
 #include "tap.h"
 
 #include <stdlib.h>

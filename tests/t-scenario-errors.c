@@ -5,6 +5,7 @@
  * committed. */
 #define _DEFAULT_SOURCE /* open_memstream, mkdtemp */
 #include "harness.h"
+#include "oracles.h"
 #include "tap.h"
 
 #include <stdlib.h>

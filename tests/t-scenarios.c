@@ -5,8 +5,9 @@
  * made-up logs.  Usage: t-scenarios DIR [--collector SPEC] [--profile P]
  *
  * Which goldens a collector is held to, and how one is run, is
- * harness/goldens.c's, which gclab check shares. */
+ * harness/oracles/goldens.c's, which gclab check shares. */
 #include "harness.h"
+#include "oracles.h"
 #include "tap.h"
 
 #include <string.h>

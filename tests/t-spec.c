@@ -72,8 +72,8 @@ main(void)
         char buf[256];
         gc_spec_format(&spec, buf, sizeof buf);
         check_str(buf, "cpython:profile=3.8,threshold=700/5/5,"
-                       "pending-rule=on,generations=3,bytes=off,"
-                       "young-cap=off");
+                       "pending-rule=on,generations=3,pending-divisor=4,"
+                       "bytes=off,young-cap=off");
     }
     TEST("an unknown collector names the known ones") {
         char want[256] = "unknown collector 'cpyton'; known:";
@@ -89,7 +89,7 @@ main(void)
         check_int(parse("cpython:budget=5", &spec, err), ==, GC_EINVAL);
         check_str(err, "collector 'cpython': unknown option 'budget'; "
                        "options: profile threshold pending-rule generations "
-                       "bytes young-cap");
+                       "pending-divisor bytes young-cap");
     }
     TEST("memory triggers: bad values and collectors without them") {
         const char *bad[] = {"cpython:bytes=0", "cpython:bytes=-1",
@@ -128,7 +128,7 @@ main(void)
             check(err[0] != '\0' && strchr(err, '\n') == NULL);
         }
     }
-    TEST("bad option values are refused when the heap is made") {
+    TEST("bad option values are refused before a heap is made") {
         const char *bad[] = {"cpython:threshold=abc",
                              "cpython:threshold=1/2/3/4",
                              "cpython:threshold=99999999999",
@@ -145,8 +145,9 @@ main(void)
             check_int(gc_heap_new_spec(bad[i], NULL, &heap, err, sizeof err),
                       ==, GC_EINVAL);
             check(heap == NULL);
+            /* The option's name, then its type and range. */
             check(strncmp(err, "collector '", 11) == 0 &&
-                  strstr(err, "': bad ") != NULL);
+                  strstr(err, " must be ") != NULL);
         }
     }
     TEST("threshold= sets the heap's thresholds and drops the default cap") {

@@ -55,16 +55,25 @@ main(void)
         check_int(gc_workload_spec_parse("cycles:k", &spec, err, sizeof err),
                   ==, GC_EINVAL);
     }
-    TEST("a bad option value stops the workload with GC_EINVAL") {
-        struct gc_heap *heap;
-        gc_heap_new_spec("cpython", NULL, &heap, err, sizeof err);
-        struct gc_option_value bad = {.key = "batch", .value = "-3"};
-        struct gc_workload_params p = {.size = 100, .opts = &bad,
-                                       .nopts = 1};
-        uint64_t checksum;
-        check_int(gc_workload_find("alloc-churn")->run(heap, &p, &checksum),
+    TEST("a bad option value is refused when the spec is read") {
+        struct gc_workload_spec spec;
+        check_int(gc_workload_spec_parse("alloc-churn:batch=-3", &spec, err,
+                                         sizeof err),
                   ==, GC_EINVAL);
-        check_uint(gc_heap_destroy(heap), ==, 0);
+        check_str(err, "workload 'alloc-churn': batch=-3: batch must be an "
+                       "integer from 0 to 100000000");
+        check_int(gc_workload_spec_parse("cycles:k=1,k=2", &spec, err,
+                                         sizeof err),
+                  ==, GC_EINVAL);
+        check_str(err, "workload 'cycles': option k given twice; k must be "
+                       "an integer from 0 to 100000000, given once");
+        /* The spec is kept as given, options and all. */
+        check_int(gc_workload_spec_parse("cycles:rounds=3,k=8", &spec, err,
+                                         sizeof err),
+                  ==, GC_OK);
+        check_str(spec.text, "cycles:rounds=3,k=8");
+        check_uint(spec.nopts, ==, 2);
+        check_uint(spec.opts[1].u[0], ==, 8);
     }
     return tap_done();
 }

@@ -18,9 +18,9 @@ alloc_churn(struct gc_heap *heap, const struct gc_workload_params *p,
     const struct gc_workload *w = &gc_workload_alloc_churn;
     char err[160];
     uint64_t batch, allocs;
-    if (!gc_workload_option_u64(p, w, "batch", 0, 100000000, &batch, err,
+    if (!gc_workload_option_u64(p, w, "batch", &batch, err,
                                 sizeof err) ||
-        !gc_workload_option_u64(p, w, "allocs", 0, UINT64_MAX / 2, &allocs,
+        !gc_workload_option_u64(p, w, "allocs", &allocs,
                                 err, sizeof err)) {
         return GC_EINVAL;
     }
@@ -99,9 +99,11 @@ alloc_churn(struct gc_heap *heap, const struct gc_workload_params *p,
 }
 
 static const struct gc_option options[] = {
-    {"allocs", "0", "containers to allocate in all (0: 400 x batch)"},
-    {"batch", "0", "records per batch (0: size / 4)"},
-    {NULL, NULL, NULL},
+    {"allocs", "0", "containers to allocate in all (0: 400 x batch)",
+     GC_OPT_COUNT, 0, 9223372036854775807.0, NULL, NULL},
+    {"batch", "0", "records per batch (0: size / 4)",
+     GC_OPT_COUNT, 0, 100000000, NULL, NULL},
+    {NULL, NULL, NULL, 0, 0, 0, NULL, NULL},
 };
 
 extern const char gc_twin_alloc_churn[];

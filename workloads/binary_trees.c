@@ -108,9 +108,9 @@ binary_trees(struct gc_heap *heap, const struct gc_workload_params *p,
     const struct gc_workload *w = &gc_workload_binary_trees;
     char err[160];
     uint64_t depth, min_depth;
-    if (!gc_workload_option_u64(p, w, "depth", 0, 30, &depth, err,
+    if (!gc_workload_option_u64(p, w, "depth", &depth, err,
                                 sizeof err) ||
-        !gc_workload_option_u64(p, w, "min_depth", 0, 30, &min_depth, err,
+        !gc_workload_option_u64(p, w, "min_depth", &min_depth, err,
                                 sizeof err)) {
         return GC_EINVAL;
     }
@@ -163,9 +163,11 @@ binary_trees(struct gc_heap *heap, const struct gc_workload_params *p,
 
 static const struct gc_option options[] = {
     {"depth", "0", "depth of the long-lived and deepest trees (0: the "
-                   "deepest of at most size nodes)"},
-    {"min_depth", "4", "depth of the shallowest short-lived trees"},
-    {NULL, NULL, NULL},
+                   "deepest of at most size nodes)",
+     GC_OPT_COUNT, 0, 30, NULL, NULL},
+    {"min_depth", "4", "depth of the shallowest short-lived trees",
+     GC_OPT_COUNT, 0, 30, NULL, NULL},
+    {NULL, NULL, NULL, 0, 0, 0, NULL, NULL},
 };
 
 extern const char gc_twin_binary_trees[];

@@ -230,11 +230,11 @@ btree_gc(struct gc_heap *heap, const struct gc_workload_params *p,
     const struct gc_workload *w = &gc_workload_btree_gc;
     char err[160];
     uint64_t n, loops, degree;
-    if (!gc_workload_option_u64(p, w, "n", 0, 100000000, &n, err,
+    if (!gc_workload_option_u64(p, w, "n", &n, err,
                                 sizeof err) ||
-        !gc_workload_option_u64(p, w, "loops", 1, 100000000, &loops, err,
+        !gc_workload_option_u64(p, w, "loops", &loops, err,
                                 sizeof err) ||
-        !gc_workload_option_u64(p, w, "degree", 2, 100000, &degree, err,
+        !gc_workload_option_u64(p, w, "degree", &degree, err,
                                 sizeof err)) {
         return GC_EINVAL;
     }
@@ -326,10 +326,13 @@ btree_gc(struct gc_heap *heap, const struct gc_workload_params *p,
 }
 
 static const struct gc_option options[] = {
-    {"n", "0", "records, and keys inserted per tree (0: size)"},
-    {"loops", "5", "trees built, each followed by gc.collect()"},
-    {"degree", "16", "the B-tree's minimum degree"},
-    {NULL, NULL, NULL},
+    {"n", "0", "records, and keys inserted per tree (0: size)",
+     GC_OPT_COUNT, 0, 100000000, NULL, NULL},
+    {"loops", "5", "trees built, each followed by gc.collect()",
+     GC_OPT_COUNT, 1, 100000000, NULL, NULL},
+    {"degree", "16", "the B-tree's minimum degree",
+     GC_OPT_COUNT, 2, 100000, NULL, NULL},
+    {NULL, NULL, NULL, 0, 0, 0, NULL, NULL},
 };
 
 extern const char gc_twin_btree_gc[];

@@ -46,10 +46,8 @@ cycles(struct gc_heap *heap, const struct gc_workload_params *p,
     extern const struct gc_workload gc_workload_cycles;
     char err[160];
     uint64_t rounds, k;
-    if (!gc_workload_option_u64(p, &gc_workload_cycles, "rounds", 1,
-                                100000000, &rounds, err, sizeof err) ||
-        !gc_workload_option_u64(p, &gc_workload_cycles, "k", 0, 100000000,
-                                &k, err, sizeof err)) {
+    if (!gc_workload_option_u64(p, &gc_workload_cycles, "rounds", &rounds, err, sizeof err) ||
+        !gc_workload_option_u64(p, &gc_workload_cycles, "k", &k, err, sizeof err)) {
         return GC_EINVAL;
     }
     if (k == 0) {
@@ -98,9 +96,11 @@ cycles(struct gc_heap *heap, const struct gc_workload_params *p,
 }
 
 static const struct gc_option options[] = {
-    {"rounds", "100", "rounds of a ring and a doubly linked list"},
-    {"k", "0", "nodes in each (0: size / 4)"},
-    {NULL, NULL, NULL},
+    {"rounds", "100", "rounds of a ring and a doubly linked list",
+     GC_OPT_COUNT, 1, 100000000, NULL, NULL},
+    {"k", "0", "nodes in each (0: size / 4)",
+     GC_OPT_COUNT, 0, 100000000, NULL, NULL},
+    {NULL, NULL, NULL, 0, 0, 0, NULL, NULL},
 };
 
 extern const char gc_twin_cycles[];

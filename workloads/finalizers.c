@@ -16,11 +16,11 @@ finalizers(struct gc_heap *heap, const struct gc_workload_params *p,
     const struct gc_workload *w = &gc_workload_finalizers;
     char err[160];
     uint64_t rounds, n, every;
-    if (!gc_workload_option_u64(p, w, "rounds", 1, 100000000, &rounds, err,
+    if (!gc_workload_option_u64(p, w, "rounds", &rounds, err,
                                 sizeof err) ||
-        !gc_workload_option_u64(p, w, "n", 0, 100000000, &n, err,
+        !gc_workload_option_u64(p, w, "n", &n, err,
                                 sizeof err) ||
-        !gc_workload_option_u64(p, w, "every", 1, 100000000, &every, err,
+        !gc_workload_option_u64(p, w, "every", &every, err,
                                 sizeof err)) {
         return GC_EINVAL;
     }
@@ -77,10 +77,13 @@ finalizers(struct gc_heap *heap, const struct gc_workload_params *p,
 }
 
 static const struct gc_option options[] = {
-    {"rounds", "50", "rounds, each ending with del saved[:]"},
-    {"n", "0", "2-cycles of F per round (0: size / 2)"},
-    {"every", "10", "one step in every also hangs a resurrecting R"},
-    {NULL, NULL, NULL},
+    {"rounds", "50", "rounds, each ending with del saved[:]",
+     GC_OPT_COUNT, 1, 100000000, NULL, NULL},
+    {"n", "0", "2-cycles of F per round (0: size / 2)",
+     GC_OPT_COUNT, 0, 100000000, NULL, NULL},
+    {"every", "10", "one step in every also hangs a resurrecting R",
+     GC_OPT_COUNT, 1, 100000000, NULL, NULL},
+    {NULL, NULL, NULL, 0, 0, 0, NULL, NULL},
 };
 
 extern const char gc_twin_finalizers[];

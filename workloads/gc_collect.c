@@ -99,11 +99,11 @@ gc_collect_bench(struct gc_heap *heap, const struct gc_workload_params *p,
     const struct gc_workload *w = &gc_workload_gc_collect;
     char err[160];
     uint64_t loops, cycles, links;
-    if (!gc_workload_option_u64(p, w, "loops", 1, 100000000, &loops, err,
+    if (!gc_workload_option_u64(p, w, "loops", &loops, err,
                                 sizeof err) ||
-        !gc_workload_option_u64(p, w, "cycles", 0, 100000000, &cycles, err,
+        !gc_workload_option_u64(p, w, "cycles", &cycles, err,
                                 sizeof err) ||
-        !gc_workload_option_u64(p, w, "links", 0, 100000000, &links, err,
+        !gc_workload_option_u64(p, w, "links", &links, err,
                                 sizeof err)) {
         return GC_EINVAL;
     }
@@ -132,10 +132,13 @@ gc_collect_bench(struct gc_heap *heap, const struct gc_workload_params *p,
 }
 
 static const struct gc_option options[] = {
-    {"loops", "20", "rounds of collect, build, drop, collect"},
-    {"cycles", "0", "rings per round (0: size / (links + 1))"},
-    {"links", "20", "nodes in a ring besides its first"},
-    {NULL, NULL, NULL},
+    {"loops", "20", "rounds of collect, build, drop, collect",
+     GC_OPT_COUNT, 1, 100000000, NULL, NULL},
+    {"cycles", "0", "rings per round (0: size / (links + 1))",
+     GC_OPT_COUNT, 0, 100000000, NULL, NULL},
+    {"links", "20", "nodes in a ring besides its first",
+     GC_OPT_COUNT, 0, 100000000, NULL, NULL},
+    {NULL, NULL, NULL, 0, 0, 0, NULL, NULL},
 };
 
 extern const char gc_twin_gc_collect[];

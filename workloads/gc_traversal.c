@@ -15,11 +15,11 @@ gc_traversal(struct gc_heap *heap, const struct gc_workload_params *p,
     const struct gc_workload *w = &gc_workload_gc_traversal;
     char err[160];
     uint64_t levels, width, loops;
-    if (!gc_workload_option_u64(p, w, "levels", 0, 100000000, &levels, err,
+    if (!gc_workload_option_u64(p, w, "levels", &levels, err,
                                 sizeof err) ||
-        !gc_workload_option_u64(p, w, "width", 0, 100000000, &width, err,
+        !gc_workload_option_u64(p, w, "width", &width, err,
                                 sizeof err) ||
-        !gc_workload_option_u64(p, w, "loops", 1, 100000000, &loops, err,
+        !gc_workload_option_u64(p, w, "loops", &loops, err,
                                 sizeof err)) {
         return GC_EINVAL;
     }
@@ -73,10 +73,13 @@ gc_traversal(struct gc_heap *heap, const struct gc_workload_params *p,
 }
 
 static const struct gc_option options[] = {
-    {"levels", "0", "lists in the chain (0: size)"},
-    {"width", "100", "references a list holds to the one before, at most"},
-    {"loops", "10", "rounds of two gc.collect() calls"},
-    {NULL, NULL, NULL},
+    {"levels", "0", "lists in the chain (0: size)",
+     GC_OPT_COUNT, 0, 100000000, NULL, NULL},
+    {"width", "100", "references a list holds to the one before, at most",
+     GC_OPT_COUNT, 0, 100000000, NULL, NULL},
+    {"loops", "10", "rounds of two gc.collect() calls",
+     GC_OPT_COUNT, 1, 100000000, NULL, NULL},
+    {NULL, NULL, NULL, 0, 0, 0, NULL, NULL},
 };
 
 extern const char gc_twin_gc_traversal[];

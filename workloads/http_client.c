@@ -20,13 +20,12 @@ read_opts(const struct gc_workload_params *p, struct opts *o, char *err,
 {
     extern const struct gc_workload gc_workload_http_client;
     const struct gc_workload *w = &gc_workload_http_client;
-    if (!gc_workload_option_u64(p, w, "n", 0, 1000000000, &o->n, err,
+    if (!gc_workload_option_u64(p, w, "n", &o->n, err,
                                 err_bytes) ||
-        !gc_workload_option_u64(p, w, "pool", 1, 1000000, &o->pool, err,
+        !gc_workload_option_u64(p, w, "pool", &o->pool, err,
                                 err_bytes) ||
-        !gc_workload_option_u64(p, w, "body", 0, (uint64_t)1 << 40,
-                                &o->body, err, err_bytes) ||
-        !gc_workload_option_u64(p, w, "fix", 0, 1, &o->fix, err,
+        !gc_workload_option_u64(p, w, "body", &o->body, err, err_bytes) ||
+        !gc_workload_option_u64(p, w, "fix", &o->fix, err,
                                 err_bytes)) {
         return false;
     }
@@ -148,11 +147,15 @@ http_client(struct gc_heap *heap, const struct gc_workload_params *p,
 }
 
 static const struct gc_option options[] = {
-    {"n", "0", "requests (0: 10 x size)"},
-    {"pool", "10", "connections, each holding its latest response"},
-    {"body", "16384", "bytes of each response's body (0: none)"},
-    {"fix", "0", "1: the stream refers back by weakref (httpx PR 3733)"},
-    {NULL, NULL, NULL},
+    {"n", "0", "requests (0: 10 x size)",
+     GC_OPT_COUNT, 0, 1000000000, NULL, NULL},
+    {"pool", "10", "connections, each holding its latest response",
+     GC_OPT_COUNT, 1, 1000000, NULL, NULL},
+    {"body", "16384", "bytes of each response's body (0: none)",
+     GC_OPT_COUNT, 0, 1099511627776.0, NULL, NULL},
+    {"fix", "0", "1: the stream refers back by weakref (httpx PR 3733)",
+     GC_OPT_COUNT, 0, 1, NULL, NULL},
+    {NULL, NULL, NULL, 0, 0, 0, NULL, NULL},
 };
 
 extern const char gc_twin_http_client[];

@@ -12,8 +12,7 @@ long_lived_growth(struct gc_heap *heap, const struct gc_workload_params *p,
     extern const struct gc_workload gc_workload_long_lived_growth;
     char err[160];
     uint64_t n;
-    if (!gc_workload_option_u64(p, &gc_workload_long_lived_growth, "n", 0,
-                                100000000, &n, err, sizeof err)) {
+    if (!gc_workload_option_u64(p, &gc_workload_long_lived_growth, "n", &n, err, sizeof err)) {
         return GC_EINVAL;
     }
     if (n == 0) {
@@ -53,8 +52,9 @@ long_lived_growth(struct gc_heap *heap, const struct gc_workload_params *p,
 }
 
 static const struct gc_option options[] = {
-    {"n", "0", "lists kept in all (0: size)"},
-    {NULL, NULL, NULL},
+    {"n", "0", "lists kept in all (0: size)",
+     GC_OPT_COUNT, 0, 100000000, NULL, NULL},
+    {NULL, NULL, NULL, 0, 0, 0, NULL, NULL},
 };
 
 extern const char gc_twin_long_lived_growth[];

@@ -16,13 +16,12 @@ read_opts(const struct gc_workload_params *p, struct opts *o, char *err,
 {
     extern const struct gc_workload gc_workload_payload_cycles;
     const struct gc_workload *w = &gc_workload_payload_cycles;
-    if (!gc_workload_option_u64(p, w, "n", 0, 1000000000, &o->n, err,
+    if (!gc_workload_option_u64(p, w, "n", &o->n, err,
                                 err_bytes) ||
-        !gc_workload_option_u64(p, w, "cycle", 1, 1000000, &o->cycle, err,
+        !gc_workload_option_u64(p, w, "cycle", &o->cycle, err,
                                 err_bytes) ||
-        !gc_workload_option_u64(p, w, "payload", 0, (uint64_t)1 << 40,
-                                &o->payload, err, err_bytes) ||
-        !gc_workload_option_u64(p, w, "live", 0, 100000000, &o->live, err,
+        !gc_workload_option_u64(p, w, "payload", &o->payload, err, err_bytes) ||
+        !gc_workload_option_u64(p, w, "live", &o->live, err,
                                 err_bytes)) {
         return false;
     }
@@ -104,11 +103,15 @@ payload_cycles(struct gc_heap *heap, const struct gc_workload_params *p,
 }
 
 static const struct gc_option options[] = {
-    {"n", "0", "rings made in all (0: 20 x size / cycle)"},
-    {"cycle", "4", "instances per ring"},
-    {"payload", "10240", "bytes the first of each ring carries (0: none)"},
-    {"live", "0", "rings held at a time (0: size / cycle)"},
-    {NULL, NULL, NULL},
+    {"n", "0", "rings made in all (0: 20 x size / cycle)",
+     GC_OPT_COUNT, 0, 1000000000, NULL, NULL},
+    {"cycle", "4", "instances per ring",
+     GC_OPT_COUNT, 1, 1000000, NULL, NULL},
+    {"payload", "10240", "bytes the first of each ring carries (0: none)",
+     GC_OPT_COUNT, 0, 1099511627776.0, NULL, NULL},
+    {"live", "0", "rings held at a time (0: size / cycle)",
+     GC_OPT_COUNT, 0, 100000000, NULL, NULL},
+    {NULL, NULL, NULL, 0, 0, 0, NULL, NULL},
 };
 
 extern const char gc_twin_payload_cycles[];

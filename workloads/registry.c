@@ -61,52 +61,31 @@ gc_workload_spec_parse(const char *text, struct gc_workload_spec *spec,
         snprintf(err, err_bytes, "bad workload spec");
         return GC_EINVAL;
     }
-    strcpy(spec->text, text);
-    char *colon = strchr(spec->text, ':');
+    strcpy(spec->text, text); /* as given; buf is cut up */
+    strcpy(spec->buf, text);
+    char *colon = strchr(spec->buf, ':');
     if (colon != NULL) {
         *colon = '\0';
     }
-    spec->workload = gc_workload_find(spec->text);
+    spec->workload = gc_workload_find(spec->buf);
     if (spec->workload == NULL) {
         size_t n = (size_t)snprintf(err, err_bytes,
                                     "unknown workload '%s'; known:",
-                                    spec->text);
+                                    spec->buf);
         for (size_t i = 0; gc_workloads[i] != NULL && n < err_bytes; i++) {
             n += (size_t)snprintf(err + n, err_bytes - n, " %s",
                                   gc_workloads[i]->name);
         }
         return GC_EINVAL;
     }
-    for (char *p = colon ? colon + 1 : NULL; p != NULL;) {
-        char *comma = strchr(p, ',');
-        if (comma != NULL) {
-            *comma = '\0';
-        }
-        char *eq = strchr(p, '=');
-        if (eq == NULL || eq == p || eq[1] == '\0' ||
-            spec->nopts == sizeof spec->opts / sizeof *spec->opts) {
-            snprintf(err, err_bytes, "workload '%s': bad option '%s'",
-                     spec->workload->name, p);
-            return GC_EINVAL;
-        }
-        *eq = '\0';
-        const struct gc_option *o = spec->workload->options;
-        while (o != NULL && o->name != NULL && strcmp(o->name, p) != 0) {
-            o++;
-        }
-        if (o == NULL || o->name == NULL) {
-            size_t n = (size_t)snprintf(
-                err, err_bytes, "workload '%s': unknown option '%s'; options:",
-                spec->workload->name, p);
-            for (o = spec->workload->options; o && o->name && n < err_bytes;
-                 o++) {
-                n += (size_t)snprintf(err + n, err_bytes - n, " %s", o->name);
-            }
-            return GC_EINVAL;
-        }
-        spec->opts[spec->nopts++] =
-            (struct gc_option_value){.key = p, .value = eq + 1};
-        p = comma != NULL ? comma + 1 : NULL;
+    char owner[64];
+    snprintf(owner, sizeof owner, "workload '%s'", spec->workload->name);
+    if (colon != NULL &&
+        gc_options_parse(owner, spec->workload->options, colon + 1,
+                         spec->opts, &spec->nopts,
+                         sizeof spec->opts / sizeof *spec->opts, NULL, err,
+                         err_bytes) != GC_OK) {
+        return GC_EINVAL;
     }
     struct gc_workload_params params = {.size = 1, .opts = spec->opts,
                                         .nopts = spec->nopts};
@@ -120,32 +99,14 @@ gc_workload_spec_parse(const char *text, struct gc_workload_spec *spec,
 bool
 gc_workload_option_u64(const struct gc_workload_params *p,
                        const struct gc_workload *w, const char *name,
-                       uint64_t min, uint64_t max, uint64_t *out, char *err,
-                       size_t err_bytes)
+                       uint64_t *out, char *err, size_t err_bytes)
 {
-    const char *value = NULL;
-    for (const struct gc_option *o = w->options; o && o->name; o++) {
-        if (strcmp(o->name, name) == 0) {
-            value = o->default_value;
-        }
-    }
-    for (size_t i = 0; i < p->nopts; i++) {
-        if (strcmp(p->opts[i].key, name) == 0) {
-            value = p->opts[i].value;
-        }
-    }
-    char *end;
-    errno = 0;
-    unsigned long long v = value ? strtoull(value, &end, 10) : 0;
-    if (value == NULL || end == value || *end != '\0' || errno != 0 ||
-        value[0] == '-' || v < min || v > max) {
-        snprintf(err, err_bytes,
-                 "workload '%s': %s must be an integer from %llu to %llu, "
-                 "not '%s'",
-                 w->name, name, (unsigned long long)min,
-                 (unsigned long long)max, value ? value : "");
+    if (gc_option_find(w->options, name) == NULL) {
+        snprintf(err, err_bytes, "workload '%s' has no option %s", w->name,
+                 name);
         return false;
     }
-    *out = v;
+    struct gc_option_value scratch;
+    *out = gc_option_get(w->options, p->opts, p->nopts, name, &scratch)->u[0];
     return true;
 }

@@ -16,12 +16,11 @@ read_opts(const struct gc_workload_params *p, struct opts *o, char *err,
 {
     extern const struct gc_workload gc_workload_run_queue;
     const struct gc_workload *w = &gc_workload_run_queue;
-    if (!gc_workload_option_u64(p, w, "n", 0, 1000000000, &o->n, err,
+    if (!gc_workload_option_u64(p, w, "n", &o->n, err,
                                 err_bytes) ||
-        !gc_workload_option_u64(p, w, "live", 0, 100000000, &o->live, err,
+        !gc_workload_option_u64(p, w, "live", &o->live, err,
                                 err_bytes) ||
-        !gc_workload_option_u64(p, w, "payload", 0, (uint64_t)1 << 40,
-                                &o->payload, err, err_bytes)) {
+        !gc_workload_option_u64(p, w, "payload", &o->payload, err, err_bytes)) {
         return false;
     }
     /* At the default size, 2,000,000 nodes through a queue of 100: long
@@ -89,10 +88,13 @@ run_queue(struct gc_heap *heap, const struct gc_workload_params *p,
 }
 
 static const struct gc_option options[] = {
-    {"n", "0", "nodes made in all (0: 20 x size)"},
-    {"live", "0", "nodes the run queue holds (0: size / 1000)"},
-    {"payload", "10240", "bytes each node carries (0: none, only containers)"},
-    {NULL, NULL, NULL},
+    {"n", "0", "nodes made in all (0: 20 x size)",
+     GC_OPT_COUNT, 0, 1000000000, NULL, NULL},
+    {"live", "0", "nodes the run queue holds (0: size / 1000)",
+     GC_OPT_COUNT, 0, 100000000, NULL, NULL},
+    {"payload", "10240", "bytes each node carries (0: none, only containers)",
+     GC_OPT_COUNT, 0, 1099511627776.0, NULL, NULL},
+    {NULL, NULL, NULL, 0, 0, 0, NULL, NULL},
 };
 
 extern const char gc_twin_run_queue[];

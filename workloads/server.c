@@ -36,15 +36,14 @@ server(struct gc_heap *heap, const struct gc_workload_params *p,
     const struct gc_workload *w = &gc_workload_server;
     char err[160];
     uint64_t requests, nsessions, every, cycle_every, history;
-    if (!gc_workload_option_u64(p, w, "requests", 0, 1000000000, &requests,
+    if (!gc_workload_option_u64(p, w, "requests", &requests,
                                 err, sizeof err) ||
-        !gc_workload_option_u64(p, w, "sessions", 0, 100000000, &nsessions,
+        !gc_workload_option_u64(p, w, "sessions", &nsessions,
                                 err, sizeof err) ||
-        !gc_workload_option_u64(p, w, "every", 1, 1000000000, &every, err,
+        !gc_workload_option_u64(p, w, "every", &every, err,
                                 sizeof err) ||
-        !gc_workload_option_u64(p, w, "cycle_every", 1, 1000000000,
-                                &cycle_every, err, sizeof err) ||
-        !gc_workload_option_u64(p, w, "history", 0, 100000000, &history, err,
+        !gc_workload_option_u64(p, w, "cycle_every", &cycle_every, err, sizeof err) ||
+        !gc_workload_option_u64(p, w, "history", &history, err,
                                 sizeof err)) {
         return GC_EINVAL;
     }
@@ -152,12 +151,17 @@ server(struct gc_heap *heap, const struct gc_workload_params *p,
 }
 
 static const struct gc_option options[] = {
-    {"requests", "0", "requests in all (0: 20 x size)"},
-    {"sessions", "0", "sessions in the table (0: size / 4)"},
-    {"every", "1000", "a gc.collect() every this many requests"},
-    {"cycle_every", "5", "one request in this many has a handler cycle"},
-    {"history", "8", "entries a session's history keeps"},
-    {NULL, NULL, NULL},
+    {"requests", "0", "requests in all (0: 20 x size)",
+     GC_OPT_COUNT, 0, 1000000000, NULL, NULL},
+    {"sessions", "0", "sessions in the table (0: size / 4)",
+     GC_OPT_COUNT, 0, 100000000, NULL, NULL},
+    {"every", "1000", "a gc.collect() every this many requests",
+     GC_OPT_COUNT, 1, 1000000000, NULL, NULL},
+    {"cycle_every", "5", "one request in this many has a handler cycle",
+     GC_OPT_COUNT, 1, 1000000000, NULL, NULL},
+    {"history", "8", "entries a session's history keeps",
+     GC_OPT_COUNT, 0, 100000000, NULL, NULL},
+    {NULL, NULL, NULL, 0, 0, 0, NULL, NULL},
 };
 
 extern const char gc_twin_server[];

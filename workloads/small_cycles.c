@@ -14,9 +14,9 @@ small_cycles(struct gc_heap *heap, const struct gc_workload_params *p,
     const struct gc_workload *w = &gc_workload_small_cycles;
     char err[160];
     uint64_t n, m;
-    if (!gc_workload_option_u64(p, w, "n", 0, 1000000000, &n, err,
+    if (!gc_workload_option_u64(p, w, "n", &n, err,
                                 sizeof err) ||
-        !gc_workload_option_u64(p, w, "m", 0, 100000000, &m, err,
+        !gc_workload_option_u64(p, w, "m", &m, err,
                                 sizeof err)) {
         return GC_EINVAL;
     }
@@ -69,9 +69,11 @@ small_cycles(struct gc_heap *heap, const struct gc_workload_params *p,
 }
 
 static const struct gc_option options[] = {
-    {"n", "0", "pairs made in all (0: 25 x size)"},
-    {"m", "0", "pairs the old list keeps (0: size / 4)"},
-    {NULL, NULL, NULL},
+    {"n", "0", "pairs made in all (0: 25 x size)",
+     GC_OPT_COUNT, 0, 1000000000, NULL, NULL},
+    {"m", "0", "pairs the old list keeps (0: size / 4)",
+     GC_OPT_COUNT, 0, 100000000, NULL, NULL},
+    {NULL, NULL, NULL, 0, 0, 0, NULL, NULL},
 };
 
 extern const char gc_twin_small_cycles[];

@@ -11,10 +11,8 @@ tuples(struct gc_heap *heap, const struct gc_workload_params *p,
     extern const struct gc_workload gc_workload_tuples;
     char err[160];
     uint64_t n, rounds;
-    if (!gc_workload_option_u64(p, &gc_workload_tuples, "n", 0, 100000000,
-                                &n, err, sizeof err) ||
-        !gc_workload_option_u64(p, &gc_workload_tuples, "rounds", 1,
-                                100000000, &rounds, err, sizeof err)) {
+    if (!gc_workload_option_u64(p, &gc_workload_tuples, "n", &n, err, sizeof err) ||
+        !gc_workload_option_u64(p, &gc_workload_tuples, "rounds", &rounds, err, sizeof err)) {
         return GC_EINVAL;
     }
     if (n == 0) {
@@ -58,9 +56,11 @@ tuples(struct gc_heap *heap, const struct gc_workload_params *p,
 }
 
 static const struct gc_option options[] = {
-    {"n", "0", "tuples per round (0: size)"},
-    {"rounds", "20", "rounds"},
-    {NULL, NULL, NULL},
+    {"n", "0", "tuples per round (0: size)",
+     GC_OPT_COUNT, 0, 100000000, NULL, NULL},
+    {"rounds", "20", "rounds",
+     GC_OPT_COUNT, 1, 100000000, NULL, NULL},
+    {NULL, NULL, NULL, 0, 0, 0, NULL, NULL},
 };
 
 extern const char gc_twin_tuples[];

@@ -50,11 +50,11 @@ weakref_cache(struct gc_heap *heap, const struct gc_workload_params *p,
     const struct gc_workload *w = &gc_workload_weakref_cache;
     char err[160];
     uint64_t n, keep, every;
-    if (!gc_workload_option_u64(p, w, "n", 0, 1000000000, &n, err,
+    if (!gc_workload_option_u64(p, w, "n", &n, err,
                                 sizeof err) ||
-        !gc_workload_option_u64(p, w, "keep", 0, 100000000, &keep, err,
+        !gc_workload_option_u64(p, w, "keep", &keep, err,
                                 sizeof err) ||
-        !gc_workload_option_u64(p, w, "every", 1, 100000000, &every, err,
+        !gc_workload_option_u64(p, w, "every", &every, err,
                                 sizeof err)) {
         return GC_EINVAL;
     }
@@ -142,10 +142,13 @@ weakref_cache(struct gc_heap *heap, const struct gc_workload_params *p,
 }
 
 static const struct gc_option options[] = {
-    {"n", "0", "values made in all (0: 25 x size)"},
-    {"keep", "0", "values held strongly (0: size / 4)"},
-    {"every", "3", "one value in every is a self-cycle"},
-    {NULL, NULL, NULL},
+    {"n", "0", "values made in all (0: 25 x size)",
+     GC_OPT_COUNT, 0, 1000000000, NULL, NULL},
+    {"keep", "0", "values held strongly (0: size / 4)",
+     GC_OPT_COUNT, 0, 100000000, NULL, NULL},
+    {"every", "3", "one value in every is a self-cycle",
+     GC_OPT_COUNT, 1, 100000000, NULL, NULL},
+    {NULL, NULL, NULL, 0, 0, 0, NULL, NULL},
 };
 
 extern const char gc_twin_weakref_cache[];

@@ -116,18 +116,18 @@ struct gc_workload_spec {
     const struct gc_workload *workload;
     size_t nopts;
     struct gc_option_value opts[8];
-    char text[256];
+    char text[256]; /* the spec as given */
+    char buf[256];  /* its copy, cut up: opts point in here */
 };
 enum gc_status gc_workload_spec_parse(const char *text,
                                       struct gc_workload_spec *spec,
                                       char *err, size_t err_bytes);
 
-/* An option as an unsigned integer: the given value, else the table's
- * default; false (and a line in err) if it is not a number in
- * [min, max]. */
+/* A count option: the given value, else the table's default, both
+ * checked against the table's range when the spec was parsed; false
+ * (and a line in err) only for a name the table does not have. */
 bool gc_workload_option_u64(const struct gc_workload_params *p,
                             const struct gc_workload *w, const char *name,
-                            uint64_t min, uint64_t max, uint64_t *out,
-                            char *err, size_t err_bytes);
+                            uint64_t *out, char *err, size_t err_bytes);
 
 #endif /* GCLAB_WORKLOAD_H */

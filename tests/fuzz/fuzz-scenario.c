@@ -5,6 +5,7 @@
 #define _DEFAULT_SOURCE /* open_memstream */
 #include "fuzz.h"
 #include "harness.h"
+#include "oracles.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -1,0 +1,349 @@
+/* harness/gate/ab.c -- gclab compare --ab A B [--canary C] [run args...]: two
+ * gclab binaries (two builds, say the base branch's and the pull
+ * request's) measured in one job.  Each invocation is `BIN run ARGS
+ * --out DIR/side-NN`; the invocations go round by round, every side once
+ * a round, in an order shuffled by a seeded generator, so that drift in
+ * the machine (a neighbour's job, thermal state) falls on both sides
+ * alike and no side always runs first.  Then each side's records are
+ * joined into one results.jsonl and compared with compare_run: the same
+ * options, tests, verdicts and exit status as gclab compare.
+ *
+ * A canary is a third binary that is known to be worse (a build with a
+ * deliberate slip); it is compared with A the same way, and if that
+ * comparison does not flag it the job could not have seen a regression
+ * of its size, so the A/B verdict proves nothing: exit 1 either way. */
+#define _DEFAULT_SOURCE /* mkdtemp */
+#include "measure.h"
+#include "gate.h"
+
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_ARGS 128
+#define MAX_RUNS 1000
+
+struct ab {
+    const char *bins[3]; /* A, B, canary */
+    int nsides;
+    uint64_t runs;
+    struct gc_place place; /* --cpu, --order, --order-seed */
+    char cpu_arg[16];      /* the CPU every run is given */
+    const char *keep;
+    char *compare_args[MAX_ARGS]; /* after "compare BASE NEW" */
+    int ncompare;
+    char *run_args[MAX_ARGS];
+    int nrun;
+    bool is_json;
+    char work[4096];
+};
+
+static const char *const side_names[] = {"a", "b", "canary"};
+
+static int
+usage(const char *msg, const char *arg)
+{
+    return gc_usage_error("compare", msg, arg);
+}
+
+/* compare's own options, which take a value each. */
+static bool
+is_compare_option(const char *opt)
+{
+    static const char *const names[] = {"--metric", "--threshold", "--alpha",
+                                        "--test",   "--format",    "--pair"};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        if (strcmp(opt, names[i]) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static int
+parse(struct ab *ab, int argc, char **argv)
+{
+    bool rest_is_run = false;
+    gc_place_init(&ab->place);
+    for (int i = 1; i < argc; i++) {
+        const char *opt = argv[i];
+        if (rest_is_run || strcmp(opt, "--") == 0) {
+            if (rest_is_run && ab->nrun < MAX_ARGS - 4) {
+                ab->run_args[ab->nrun++] = argv[i];
+            }
+            rest_is_run = true;
+            continue;
+        }
+        if (strcmp(opt, "--ab") == 0) {
+            if (i + 2 >= argc) {
+                return usage("--ab needs two gclab binaries, BUILD_A "
+                             "BUILD_B",
+                             NULL);
+            }
+            ab->bins[0] = argv[++i];
+            ab->bins[1] = argv[++i];
+            continue;
+        }
+        if (strcmp(opt, "--canary") == 0 || strcmp(opt, "--runs") == 0 ||
+            strcmp(opt, "--order-seed") == 0 || strcmp(opt, "--keep") == 0 ||
+            strcmp(opt, "--cpu") == 0 || strcmp(opt, "--order") == 0 ||
+            is_compare_option(opt)) {
+            if (i + 1 >= argc) {
+                return usage("needs a value:", opt);
+            }
+            const char *val = argv[++i];
+            int placed = gc_place_option(&ab->place, "compare", opt, val);
+            if (placed == 2) {
+                return 2;
+            }
+            if (placed == 1) {
+                continue;
+            }
+            if (strcmp(opt, "--canary") == 0) {
+                ab->bins[2] = val;
+            }
+            else if (strcmp(opt, "--runs") == 0) {
+                if (!gc_parse_count(val, MAX_RUNS, &ab->runs)) {
+                    return usage("--runs needs an integer from 1 to 1000, "
+                                 "not",
+                                 val);
+                }
+            }
+            else if (strcmp(opt, "--keep") == 0) {
+                ab->keep = val;
+            }
+            else if (ab->ncompare < MAX_ARGS - 2) {
+                ab->compare_args[ab->ncompare++] = (char *)opt;
+                ab->compare_args[ab->ncompare++] = (char *)val;
+                ab->is_json |=
+                    strcmp(opt, "--format") == 0 && strcmp(val, "json") == 0;
+            }
+            continue;
+        }
+        if (strcmp(opt, "--out") == 0) {
+            return usage("--ab gives each run its own --out; keep them with "
+                         "--keep DIR, not",
+                         opt);
+        }
+        if (ab->nrun < MAX_ARGS - 4) {
+            ab->run_args[ab->nrun++] = argv[i];
+        }
+    }
+    ab->nsides = ab->bins[2] != NULL ? 3 : 2;
+    for (int s = 0; s < ab->nsides; s++) {
+        if (access(ab->bins[s], X_OK) != 0) {
+            return usage(s == 2 ? "--canary needs a gclab binary; cannot run"
+                                : "--ab needs two gclab binaries; cannot run",
+                         ab->bins[s]);
+        }
+    }
+    /* compare's options, checked before anything runs. */
+    char *probe[MAX_ARGS + 4] = {"compare", "BASE", "NEW"};
+    for (int k = 0; k < ab->ncompare; k++) {
+        probe[3 + k] = ab->compare_args[k];
+    }
+    if (!compare_options_valid(3 + ab->ncompare, probe)) {
+        return 2;
+    }
+    /* Both builds' runs on one CPU, chosen here: each run is given it,
+     * since this process leaves it and a run's own auto would then
+     * choose another. */
+    if (gc_place_setup(&ab->place, "compare") != 0) {
+        return 2;
+    }
+    snprintf(ab->cpu_arg, sizeof ab->cpu_arg, "none");
+    if (ab->place.cpu >= 0) {
+        snprintf(ab->cpu_arg, sizeof ab->cpu_arg, "%d", ab->place.cpu);
+    }
+    return 0;
+}
+
+/* BIN run ARGS --out DIR, its stdout to /dev/null and stderr to log;
+ * the exit status, or 128 + signal, or -1. */
+static int
+invoke(const struct ab *ab, int side, const char *dir, const char *log)
+{
+    char *argv[MAX_ARGS + 8];
+    int n = 0;
+    argv[n++] = (char *)ab->bins[side];
+    argv[n++] = "run";
+    for (int k = 0; k < ab->nrun; k++) {
+        argv[n++] = ab->run_args[k];
+    }
+    argv[n++] = "--cpu";
+    argv[n++] = (char *)ab->cpu_arg;
+    argv[n++] = "--out";
+    argv[n++] = (char *)dir;
+    argv[n] = NULL;
+    int err = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    int rc = run_command(argv, err);
+    if (err >= 0) {
+        close(err);
+    }
+    return rc;
+}
+
+/* The first line of a file, for a one-line error. */
+static void
+first_line(const char *path, char *out, size_t cap)
+{
+    char *text = gc_read_file(path, NULL);
+    out[0] = '\0';
+    if (text != NULL) {
+        const char *p = text;
+        while (*p == '[') { /* progress lines of gclab run */
+            p = strchr(p, '\n');
+            p = p ? p + 1 : "";
+        }
+        snprintf(out, cap, "%.*s", (int)strcspn(p, "\n"), p);
+    }
+    free(text);
+}
+
+/* Every invocation, round by round in a shuffled order; then each
+ * side's records joined in DIR/SIDE/results.jsonl.  0, or 2 after one
+ * line on stderr. */
+static int
+run_all(struct ab *ab)
+{
+    struct gc_buf joined[3] = {{0}};
+    uint64_t rng = ab->place.order_seed;
+    uint64_t total = ab->runs * (uint64_t)ab->nsides, k = 0;
+    int status = 0;
+    for (uint64_t r = 0; r < ab->runs && status == 0; r++) {
+        int order[3] = {0, 1, 2};
+        if (!ab->place.is_sequential) {
+            gc_shuffle(order, (size_t)ab->nsides, sizeof *order, &rng);
+        }
+        for (int i = 0; i < ab->nsides && status == 0; i++) {
+            int s = order[i];
+            char dir[4300], log[4400], path[4400];
+            snprintf(dir, sizeof dir, "%s/%s-%03llu", ab->work, side_names[s],
+                     (unsigned long long)r + 1);
+            snprintf(log, sizeof log, "%s.log", dir);
+            int rc = invoke(ab, s, dir, log);
+            snprintf(path, sizeof path, "%s/results.jsonl", dir);
+            char *text = gc_read_file(path, NULL);
+            if (rc == 2 || rc < 0 || rc > 1 || text == NULL) {
+                char line[300];
+                first_line(log, line, sizeof line);
+                fprintf(stderr,
+                        "gclab compare: %s run ... exited with %d: %s\n",
+                        ab->bins[s], rc, line[0] ? line : "(no message)");
+                status = 2;
+            }
+            else {
+                /* Progress after each run, so that bad run arguments,
+                 * found by the first, are one line on stderr. */
+                if (k++ == 0) {
+                    fprintf(stderr,
+                            "gclab compare --ab: %llu runs a side, order "
+                            "seed %llu, CPU %s\n",
+                            (unsigned long long)ab->runs,
+                            (unsigned long long)ab->place.order_seed,
+                            ab->cpu_arg);
+                }
+                fprintf(stderr, "[%llu/%llu] %s: %s run%s\n",
+                        (unsigned long long)k, (unsigned long long)total,
+                        side_names[s], ab->bins[s],
+                        rc ? " (a run failed; its record says how)" : "");
+                gc_buf_printf(&joined[s], "%s", text);
+            }
+            free(text);
+        }
+    }
+    for (int s = 0; s < ab->nsides && status == 0; s++) {
+        char dir[4300], path[4400];
+        snprintf(dir, sizeof dir, "%s/%s", ab->work, side_names[s]);
+        snprintf(path, sizeof path, "%s/results.jsonl", dir);
+        if (gc_mkdir_p(dir) != 0 ||
+            gc_write_atomic(path, joined[s].data, joined[s].len) != 0) {
+            status = usage("cannot write", path);
+        }
+    }
+    for (int s = 0; s < 3; s++) {
+        free(joined[s].data);
+    }
+    return status;
+}
+
+/* compare_run of two joined sides, with the user's compare options. */
+static int
+compare_sides(const struct ab *ab, int base, int new, FILE *report,
+              struct compare_findings *found)
+{
+    char a[4300], b[4300];
+    snprintf(a, sizeof a, "%s/%s", ab->work, side_names[base]);
+    snprintf(b, sizeof b, "%s/%s", ab->work, side_names[new]);
+    char *argv[MAX_ARGS + 4] = {"compare", a, b};
+    for (int k = 0; k < ab->ncompare; k++) {
+        argv[3 + k] = ab->compare_args[k];
+    }
+    argv[3 + ab->ncompare] = NULL;
+    return compare_run(3 + ab->ncompare, argv, report, found);
+}
+
+int
+compare_ab(int argc, char **argv)
+{
+    struct ab ab = {.runs = 10};
+    int status = parse(&ab, argc, argv);
+    if (status != 0) {
+        return status;
+    }
+    if (ab.keep != NULL) {
+        snprintf(ab.work, sizeof ab.work, "%s", ab.keep);
+        if (gc_mkdir_p(ab.work) != 0) {
+            return usage("cannot create", ab.keep);
+        }
+    }
+    else {
+        const char *tmp = getenv("TMPDIR");
+        snprintf(ab.work, sizeof ab.work, "%s/gclab-ab-XXXXXX",
+                 tmp && *tmp ? tmp : "/tmp");
+        if (mkdtemp(ab.work) == NULL) {
+            return usage("cannot make a scratch directory", ab.work);
+        }
+    }
+    status = run_all(&ab);
+    if (status == 0) {
+        status = compare_sides(&ab, 0, 1, stdout, NULL);
+    }
+    if (status != 2 && ab.nsides == 3) {
+        struct compare_findings f;
+        int canary = compare_sides(&ab, 0, 2, NULL, &f);
+        size_t regressed = 0;
+        for (size_t i = 0; i < f.n; i++) {
+            regressed += strcmp(f.cells[i].verdict, "regressed") == 0;
+        }
+        free(f.cells);
+        if (canary == 2) {
+            status = 2;
+        }
+        else if (regressed == 0) {
+            /* The A/B verdict cannot be trusted: say so, fail the job. */
+            if (!ab.is_json) {
+                printf("\ncanary %s: NOT flagged against %s; this job could "
+                       "not have seen a regression of the canary's size, so "
+                       "its verdict proves nothing\n",
+                       ab.bins[2], ab.bins[0]);
+            }
+            fprintf(stderr, "gclab compare: the canary %s was not flagged\n",
+                    ab.bins[2]);
+            status = 1;
+        }
+        else if (!ab.is_json) {
+            printf("\ncanary %s: flagged against %s (%zu regressed cell%s): "
+                   "this job could see a regression of its size\n",
+                   ab.bins[2], ab.bins[0], regressed,
+                   regressed == 1 ? "" : "s");
+        }
+    }
+    if (ab.keep == NULL) {
+        gc_remove_tree(ab.work);
+    }
+    fflush(stdout);
+    return status;
+}

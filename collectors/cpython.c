@@ -212,7 +212,7 @@ cpython_collect(struct gc_heap *heap, int gen, enum gc_reason why,
 
     struct gc_head unreachable;
     res->visited = gc_cycles_deduce_unreachable(heap, young, &unreachable);
-    gc_cycles_untrack_tuples(young);
+    gc_cycles_untrack_tuples(heap, young);
     if (young != old) {
         /* Survivors move up: counted when someone keeps the decision
          * log, or for the 25% rule. */

@@ -98,11 +98,17 @@ visit_reachable(struct gc_object *obj, void *arg)
     return 0;
 }
 
+static bool tuple_may_untrack(struct gc_object *t);
+
 /* Splits young into reachable (stays, in rescan order) and tentatively
  * unreachable (moved, marked).  young is singly linked on entry (prev
- * holds gc_refs) and doubly linked again on exit. */
+ * holds gc_refs) and doubly linked again on exit.  With untrack_tuples
+ * (2.7, whose move_unreachable did what 3.x's untrack_tuples pass does),
+ * a reachable tuple that holds no container leaves the list as soon as
+ * it has been traversed. */
 static void
-move_unreachable(struct gc_head *young, struct gc_head *unreachable)
+move_unreachable(struct gc_head *young, struct gc_head *unreachable,
+                 bool untrack_tuples)
 {
     struct gc_head *prev = young;
     struct gc_head *h = gc_head_next(young);
@@ -110,6 +116,16 @@ move_unreachable(struct gc_head *young, struct gc_head *unreachable)
         if (gc_get_refs(h) != 0) {
             struct gc_object *obj = gc_object_of(h);
             obj->type->traverse(obj, visit_reachable, young);
+            if (untrack_tuples && obj->type->kind == GC_KIND_TUPLE &&
+                tuple_may_untrack(obj)) {
+                /* Unlink by hand: the next node's prev holds gc_refs
+                 * until the scan reaches it and relinks it to prev. */
+                prev->next = h->next;
+                h->next = 0;
+                h->prev &= GC_PREV_FINALIZED;
+                h = gc_head_next(prev);
+                continue;
+            }
             /* Relink prev and drop the collecting mark: h is reachable. */
             h->prev = (h->prev & GC_PREV_FINALIZED) | (uintptr_t)prev;
             prev = h;
@@ -142,7 +158,7 @@ gc_cycles_deduce_unreachable(struct gc_heap *heap, struct gc_head *young,
     }
     gc_emit_phase_end(heap, GC_PHASE_SUBTRACT_REFS);
     gc_glist_init(unreachable);
-    move_unreachable(young, unreachable);
+    move_unreachable(young, unreachable, heap->profile == GC_PROFILE_2_7);
     gc_emit_phase_end(heap, GC_PHASE_MOVE_UNREACHABLE);
     return n;
 }
@@ -216,8 +232,11 @@ tuple_may_untrack(struct gc_object *t)
 }
 
 void
-gc_cycles_untrack_tuples(struct gc_head *list)
+gc_cycles_untrack_tuples(struct gc_heap *heap, struct gc_head *list)
 {
+    if (heap->profile == GC_PROFILE_2_7) {
+        return; /* done by move_unreachable */
+    }
     struct gc_head *next;
     for (struct gc_head *h = gc_head_next(list); h != list; h = next) {
         struct gc_object *obj = gc_object_of(h);
@@ -457,7 +476,7 @@ handle_resurrected_objects(struct gc_heap *heap, struct gc_head *unreachable,
     update_refs(resurrected);
     subtract_refs(resurrected);
     gc_glist_init(still_unreachable);
-    move_unreachable(resurrected, still_unreachable);
+    move_unreachable(resurrected, still_unreachable, false);
     clear_unreachable_mask(still_unreachable);
     gc_glist_merge(resurrected, old);
     gc_emit_phase_end(heap, GC_PHASE_RESURRECTION);

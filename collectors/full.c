@@ -137,7 +137,7 @@ full_collect(struct gc_heap *heap, int gen, enum gc_reason why,
     }
     struct gc_head unreachable;
     res->visited = gc_cycles_deduce_unreachable(heap, all, &unreachable);
-    gc_cycles_untrack_tuples(all);
+    gc_cycles_untrack_tuples(heap, all);
     gc_cycles_untrack_dicts(heap, all);
     st->survivors = gc_glist_size(all);
     gc_emit_phase_end(heap, GC_PHASE_UNTRACK);

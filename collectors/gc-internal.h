@@ -109,7 +109,7 @@ struct gc_pool {
     bool is_shuffled;
     uint64_t rng;
     struct gc_pool_reserve reserve[GC_POOL_CLASSES];
-    size_t threshold; /* largest small request: 512, or 256 on 2.7 */
+    size_t threshold; /* largest small request: 512 */
 };
 void gc_pool_init(struct gc_pool *pool, enum gc_layout layout,
                   uint64_t seed, size_t threshold, struct gc_allocator *out);
@@ -128,8 +128,11 @@ void gc_debug_init(struct gc_heap *heap);
 struct gc_heap {
     struct gc_heap_inline pub; /* first: gc_decref reads it */
     enum gc_profile profile;
-    /* pymalloc's SMALL_REQUEST_THRESHOLD on the profile: 512 on 3.x,
-     * 256 on 2.7.  Requests up to it are small blocks (arenas). */
+    /* pymalloc's SMALL_REQUEST_THRESHOLD on the profile: 512 on every
+     * one.  2.7.18's PyObject_Malloc too compares n - 1 with 0x1ff and
+     * shifts by 4 (16-byte classes; objdump of pyenv's libpython2.7),
+     * which puts its 280-byte dicts in pools.  Requests up to it are
+     * small blocks (arenas). */
     size_t small_threshold;
     /* Byte events: gross_allocated_bytes reaching next_byte_event calls
      * gc_byte_event, which schedules a byte-triggered collection at
@@ -616,8 +619,9 @@ void gc_cycles_region_close(struct gc_region *r);
 void gc_cycles_region_unmark(struct gc_head *set);
 
 /* Untracks the tuples (every collection) and dicts (full collections)
- * of list that hold no container. */
-void gc_cycles_untrack_tuples(struct gc_head *list);
+ * of list that hold no container.  On 2.7 tuples are untracked by
+ * move_unreachable instead, as 2.7 did; then this does nothing. */
+void gc_cycles_untrack_tuples(struct gc_heap *heap, struct gc_head *list);
 /* Full collections up to 3.13; 3.14 removed dict untracking. */
 void gc_cycles_untrack_dicts(struct gc_heap *heap, struct gc_head *list);
 /* kept: where what a resurrection kept goes (may be old). */
@@ -683,13 +687,27 @@ bool gc_call_finalizer_from_dealloc(struct gc_heap *heap,
 uint64_t gc_str_hash(const struct gc_object *str);
 uint64_t gc_str_hash_cstr(const char *text, size_t n_bytes);
 
+/* CPython 2.7's GC head is 32 bytes (a union aligned as a long double),
+ * 3.x's and the model's 16.  A 2.7 list or tuple allocates the
+ * difference too, so that its block is 2.7's size: the same pymalloc
+ * class, as many objects a page, as much memory for a collection to
+ * stream through.  (The model's 2.7 instance is already CPython's 64
+ * bytes; its dict allocates 2.7's object size, types/dict27.c.) */
+static inline size_t
+gc_head_extra_bytes(enum gc_profile profile)
+{
+    return profile == GC_PROFILE_2_7 ? 16 : 0;
+}
+
 /* Object sizes the free lists need (each type's file knows its own). */
-size_t gc_list_object_bytes(void);
+size_t gc_list_object_bytes(enum gc_profile profile);
 size_t gc_dict_object_bytes(enum gc_profile profile);
-size_t gc_tuple_object_bytes(size_t len);
+size_t gc_tuple_object_bytes(enum gc_profile profile, size_t len);
 
 size_t gc_list_capacity(const struct gc_object *list);
 size_t gc_dict_table_size(const struct gc_object *dict); /* 0: no table */
+/* 3.x: the bytes of the dict's keys block, CPython's, 0 with no table. */
+size_t gc_dict_keys_bytes(const struct gc_object *dict);
 
 /* Small ints, None and () are created by heap.c. */
 enum gc_status gc_atoms_init(struct gc_heap *heap);

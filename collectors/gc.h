@@ -325,7 +325,7 @@ struct gc_heap_stats {
     /* Memory as the program would see it (the series of gclab run):
      * bytes ever requested, and the live bytes split by the path
      * pymalloc gives them -- small blocks (up to the profile's
-     * threshold, 512 bytes on 3.x, 256 on 2.7) from arenas, medium
+     * threshold, 512 bytes, 2.7.18 included) from arenas, medium
      * ones (up to GC_MMAP_THRESHOLD) from malloc's heap, big ones
      * mapped on their own -- with the peaks that gc_heap_os_bytes
      * needs. */

@@ -283,11 +283,11 @@ gc_free_lists_clear(struct gc_heap *heap)
 {
     struct gc_free_lists *f = &heap->free_lists;
     if (heap->profile != GC_PROFILE_2_7 || heap->is_destroying) {
-        drain(heap, &f->list, gc_list_object_bytes());
+        drain(heap, &f->list, gc_list_object_bytes(heap->profile));
         drain(heap, &f->dict, gc_dict_object_bytes(heap->profile));
     }
     for (size_t n = 1; n < GC_TUPLE_FREE_SIZES; n++) {
-        drain(heap, &f->tuple[n], gc_tuple_object_bytes(n));
+        drain(heap, &f->tuple[n], gc_tuple_object_bytes(heap->profile, n));
     }
 }
 
@@ -364,7 +364,7 @@ gc_heap_new(const struct gc_heap_config *cfg, struct gc_heap **out)
         return GC_ENOMEM;
     }
     heap->profile = cfg->profile;
-    heap->small_threshold = heap->profile == GC_PROFILE_2_7 ? 256 : 512;
+    heap->small_threshold = 512; /* 2.7.18 too: see gc-internal.h */
     heap->next_byte_event = UINT64_MAX;
     heap->trigger_bytes = UINT64_MAX;
     heap->next_sample_bytes = UINT64_MAX;

@@ -224,7 +224,7 @@ inc_collect(struct gc_heap *heap, int gen, enum gc_reason why,
     }
     struct gc_head unreachable;
     res->visited = gc_cycles_deduce_unreachable(heap, young, &unreachable);
-    gc_cycles_untrack_tuples(young);
+    gc_cycles_untrack_tuples(heap, young);
     if (gen == 2) {
         gc_cycles_untrack_dicts(heap, young);
         st->old_estimate = gc_glist_size(young);

@@ -1,7 +1,7 @@
 /* collectors/pool.c -- a small-object allocator in the manner of
  * CPython's pymalloc (Objects/obmalloc.c): blocks of up to 512 bytes
- * (256 on 2.7, the profile's SMALL_REQUEST_THRESHOLD) in 16-byte size
- * classes, carved from 16 KiB pools that each serve one
+ * (the profile's SMALL_REQUEST_THRESHOLD, 512 on every one) in 16-byte
+ * size classes, carved from 16 KiB pools that each serve one
  * class, carved from 1 MiB arenas.  Larger requests go to malloc.
  *
  * Why gclab needs it: a collection's cost is mostly memory traffic, and

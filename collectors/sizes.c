@@ -23,20 +23,6 @@ head(const struct gc_heap *heap)
     return heap->profile == GC_PROFILE_2_7 ? 32 : 16;
 }
 
-/* A 3.x dict's keys object of index_size slots: header, one index byte
- * per slot below 256 (wider above), entries of 24 bytes (3.8) or 16
- * (3.11+: unicode-only keys store no hash). */
-static size_t
-dict_keys_bytes(const struct gc_heap *heap, size_t size)
-{
-    size_t index_width = size <= 128 ? 1 : size <= 0x7fff ? 2 : 4;
-    size_t usable = (size << 1) / 3;
-    if (heap->profile >= GC_PROFILE_3_11) {
-        return 32 + size * index_width + usable * 16;
-    }
-    return 40 + size * index_width + usable * 24;
-}
-
 size_t
 gc_object_py_sizeof(const struct gc_heap *heap, const struct gc_object *obj)
 {
@@ -68,12 +54,14 @@ gc_object_py_sizeof(const struct gc_heap *heap, const struct gc_object *obj)
     case GC_KIND_WEAKREF:
         return is_27 ? 88 : p == GC_PROFILE_3_8 ? 72 : 80;
     case GC_KIND_DICT: {
-        size_t size = gc_dict_table_size(obj);
         if (is_27) {
             /* 8 slots live in the object; bigger tables are separate. */
+            size_t size = gc_dict_table_size(obj);
             return 280 + (size > 8 ? 24 * size : 0);
         }
-        return 64 + (size != 0 ? dict_keys_bytes(heap, size) : 0);
+        /* The object (48) and its head, and the keys block, which the
+         * model allocates at CPython's size (types/dict.c). */
+        return 64 + gc_dict_keys_bytes(obj);
     }
     case GC_KIND_INSTANCE: {
         const struct gc_class *cls = gc_class_of_type(obj->type);

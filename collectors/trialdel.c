@@ -304,7 +304,7 @@ td_collect(struct gc_heap *heap, int gen, enum gc_reason why,
     struct gc_head unreachable, kept;
     gc_glist_init(&kept);
     res->visited = gc_cycles_deduce_unreachable(heap, &set, &unreachable);
-    gc_cycles_untrack_tuples(&set);
+    gc_cycles_untrack_tuples(heap, &set);
     gc_glist_merge(&set, all);
     gc_emit_phase_end(heap, GC_PHASE_UNTRACK);
     gc_cycles_handle_unreachable(heap, &unreachable, all, &kept, res);

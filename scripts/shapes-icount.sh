@@ -15,6 +15,11 @@
 #   PYTHON  default $(pyenv root)/versions/3.11.7/bin/python
 #   N       objects per shape, default 100000
 #   SHAPES  space-separated, default every shape of the suite
+#   CACHE=1 also simulates the caches (a 256 KiB last level, so that a
+#   shape of N/5 objects, too, outgrows it as 1e6 outgrow the real one)
+#   and prints last-level data misses per object: memory traffic, which
+#   the timing of memory-bound shapes follows; no prefetcher is
+#   simulated, so sequential shapes show misses the hardware hides.
 #   KEEP=DIR keeps the callgrind outputs there (callgrind_annotate
 #   DIR/SIDE.SHAPE.N.PID.2, the measured collection).
 set -eu
@@ -43,18 +48,24 @@ small=$((n / 5))
 out=${KEEP:-$(mktemp -d)}
 mkdir -p "$out"
 [ -n "${KEEP:-}" ] || trap 'rm -rf "$out"' EXIT
-cg() { # cg FILE FN CMD...: instructions counted inside the 2nd call of FN
+cachesim=""
+[ "${CACHE:-0}" = 1 ] && cachesim="--cache-sim=yes --LL=262144,16,64"
+cg() { # cg FILE FN CMD...: "Ir LLmisses" inside the 2nd call of FN
     f=$1
     fn=$2
     shift 2
     rm -f "$f".*
-    valgrind --tool=callgrind --trace-children=yes --collect-atstart=no \
+    # shellcheck disable=SC2086
+    valgrind --tool=callgrind $cachesim --trace-children=yes --collect-atstart=no \
         --toggle-collect="$fn" --dump-after="$fn" --callgrind-out-file="$f.%p" \
         "$@" >/dev/null 2>"$f.err" ||
         { echo "shapes-icount: failed: $*" >&2; cat "$f.err" >&2; exit 1; }
     d=$(ls "$f".*.2 2>/dev/null | head -n 1)
     [ -n "$d" ] || { echo "shapes-icount: no second collection in: $*" >&2; exit 1; }
-    awk '/^(summary|totals):/ { print $2; exit }' "$d"
+    awk '/^events:/ { for (i = 2; i <= NF; i++) col[$i] = i }
+         /^(summary|totals):/ {
+             print $(col["Ir"]), ("DLmr" in col ? $(col["DLmr"]) + $(col["DLmw"]) : 0)
+             exit }' "$d"
 }
 # The interpreter's gc.collect: its static gc_collect where the build has
 # a symbol table (pyenv's); in a stripped build (Debian's 3.14 and 3.15,
@@ -86,14 +97,23 @@ if d and so and os.path.exists(os.path.join(d, so)):
 pyfn=$(py_collect_fn) || exit 2
 printf '# %s objects less %s, instructions per object in gc.collect; CPython: %s (%s); gclab micro %s\n' \
     "$n" "$small" "$py" "$pyfn" "$*"
-printf '%-16s %10s %10s %8s\n' shape gclab cpython ratio
+if [ -n "$cachesim" ]; then
+    printf '%-16s %10s %10s %8s %9s %9s %8s\n' shape gclab cpython ratio \
+        gclab_LLm cpy_LLm ratio
+else
+    printf '%-16s %10s %10s %8s\n' shape gclab cpython ratio
+fi
 for s in $shapes; do
     g1=$(cg "$out/gclab.$s.$n" gc_collect "$gclab" micro --shape "$s" --size "$n" --repeat 1 "$@")
     g0=$(cg "$out/gclab.$s.$small" gc_collect "$gclab" micro --shape "$s" --size "$small" --repeat 1 "$@")
     c1=$(cg "$out/cpython.$s.$n" "$pyfn" "$py" workloads/python/shapes.py "$n" 1 "$s")
     c0=$(cg "$out/cpython.$s.$small" "$pyfn" "$py" workloads/python/shapes.py "$small" 1 "$s")
-    awk -v s="$s" -v g1="$g1" -v g0="$g0" -v c1="$c1" -v c0="$c0" \
-        -v d="$((n - small))" 'BEGIN {
-            g = (g1 - g0) / d; c = (c1 - c0) / d
-            printf "%-16s %10.1f %10.1f %8.3f\n", s, g, c, g / c }'
+    echo "$s $g1 $g0 $c1 $c0" | awk -v d="$((n - small))" -v m="$cachesim" '{
+        g = ($2 - $4) / d; c = ($6 - $8) / d
+        printf "%-16s %10.1f %10.1f %8.3f", $1, g, c, g / c
+        if (m != "") {
+            gm = ($3 - $5) / d; cm = ($7 - $9) / d
+            printf " %9.2f %9.2f %8.3f", gm, cm, (cm > 0 ? gm / cm : 0)
+        }
+        printf "\n" }'
 done

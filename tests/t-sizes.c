@@ -1,7 +1,8 @@
 /* tests/t-sizes.c -- gc_object_py_sizeof against sys.getsizeof as
  * measured on the six oracle interpreters (3.14/3.15: tests/probes/kinds314.py) (the numbers below are those
  * measurements: /tmp probe in the session that added this, recorded in
- * collectors/sizes.c). */
+ * collectors/sizes.c; the dicts of str keys k0, k1, ...: a probe in the
+ * session that added them, on all six). */
 #include "support.h"
 
 struct expect {
@@ -23,6 +24,12 @@ static const struct expect table[] = {
     {"None", {16, 16, 16, 16, 16, 16}},
     {"class A", {904, 1064, 1688, 1712, 1720, 1728}},
     {"class S with 3 __slots__", {1024, 896, 920, 944, 952, 960}},
+    /* GROWTH_RATE: 3.x grows to the power of two of 3 x used (16 slots
+     * at the sixth key), 2.7 to that above 4 x used (32); deleted
+     * entries count until the table is rebuilt. */
+    {"dict of 6 str keys", {1048, 360, 272, 272, 272, 272}},
+    {"6 keys, 4 deleted, 1 added", {1048, 360, 272, 272, 272, 272}},
+    {"dict of 20 str keys", {1048, 640, 464, 464, 464, 464}},
 };
 
 static struct gc_object *
@@ -73,6 +80,24 @@ make(struct gc_heap *heap, size_t i, struct gc_object **extra)
     case 10:
         obj = gc_incref(gc_none(heap));
         break;
+    case 13:
+    case 14:
+    case 15: {
+        char key[16];
+        obj = gc_dict_new(heap);
+        for (int k = 0; k < (i == 15 ? 20 : 6); k++) {
+            snprintf(key, sizeof key, "k%d", k);
+            gc_dict_set_cstr(heap, obj, key, one);
+        }
+        for (int k = 0; i == 14 && k < 4; k++) {
+            snprintf(key, sizeof key, "k%d", k);
+            gc_dict_del_cstr(heap, obj, key);
+        }
+        if (i == 14) {
+            gc_dict_set_cstr(heap, obj, "z", one);
+        }
+        break;
+    }
     default: /* the class itself; the heap keeps its own reference */
         gc_class_new(heap, i == 11 ? &as : &ss, &cls);
         obj = gc_incref(gc_class_object(cls));

@@ -13,21 +13,43 @@
 
 #define INDEX_EMPTY (-1)
 #define INDEX_DUMMY (-2)
-#define MIN_INDEX_SIZE 8
+#define MIN_INDEX_SIZE 8 /* PyDict_MINSIZE */
+#define MAX_INDEX_SIZE ((size_t)1 << 30)
 
-struct entry {
-    uint64_t hash;
-    struct gc_object *key; /* NULL: deleted */
-    struct gc_object *value;
-};
-
+/* PyDictObject.  The model keeps ma_used and ma_keys; CPython's object
+ * also holds a version (watcher) tag and a values pointer, 48 bytes on
+ * every 3.x, and that is what the model allocates, so that its dicts
+ * share pymalloc's size class and neighbours with CPython's. */
 struct gc_dict {
     struct gc_object ob;
-    size_t used;        /* live entries */
-    size_t nentries;    /* entries written, deleted ones included */
-    size_t index_size;  /* a power of two, or 0 while there is no table */
-    int32_t *index;     /* slot -> entry number, or INDEX_EMPTY/DUMMY */
-    struct entry *entries; /* usable(index_size) of them, after index */
+    size_t used;       /* live entries */
+    struct keys *keys; /* NULL while there is no table (Py_EMPTY_KEYS) */
+};
+#define DICT_OBJECT_BYTES 48
+_Static_assert(sizeof(struct gc_dict) <= DICT_OBJECT_BYTES,
+               "the model's dict fits CPython's");
+
+/* PyDictKeysObject, one block: a header, the index (1, 2 or 4 bytes a
+ * slot, by size, as CPython's), then the entries -- (key, value) on
+ * 3.11+, whose str-keyed tables keep no hash (the str has it), and
+ * (hash, key, value) on 3.8.  The model's header holds less than
+ * CPython's (no refcount, kind or version), but the index starts where
+ * CPython's does, 40 bytes in on 3.8 and 32 on 3.11+, so the entries sit
+ * at CPython's offsets and the block has CPython's size: a traversal
+ * reads the same lines, and a table moves as many bytes. */
+struct keys {
+    size_t size;          /* slots: a power of two */
+    size_t nentries;      /* entries written, deleted ones included */
+    uint8_t ix_bytes;     /* 1, 2 or 4 */
+    uint8_t entry_bytes;  /* 16 or 24 */
+    uint8_t header_bytes; /* 32 or 40: where the index starts */
+};
+_Static_assert(sizeof(struct keys) <= 32, "the header fits CPython's");
+
+/* The key and value of an entry; on 3.8 the hash precedes them. */
+struct kv {
+    struct gc_object *key; /* NULL: deleted */
+    struct gc_object *value;
 };
 
 #define AS_DICT(o) ((struct gc_dict *)(o))
@@ -40,38 +62,131 @@ usable(size_t index_size)
 }
 
 static size_t
-table_bytes(size_t index_size)
+keys_bytes(const struct keys *k)
 {
-    return index_size * sizeof(int32_t) +
-           usable(index_size) * sizeof(struct entry);
+    return k->header_bytes + k->size * k->ix_bytes +
+           usable(k->size) * k->entry_bytes;
 }
 
 static void
-table_free(struct gc_heap *heap, int32_t *index, size_t index_size)
+keys_free(struct gc_heap *heap, struct keys *k)
 {
-    if (index != NULL) {
-        gc_mem_free(heap, index, table_bytes(index_size));
+    if (k != NULL) {
+        gc_mem_free(heap, k, keys_bytes(k));
     }
+}
+
+static char *
+index_of(const struct keys *k)
+{
+    return (char *)(uintptr_t)k + k->header_bytes;
+}
+
+static char *
+entries_of(const struct keys *k)
+{
+    return index_of(k) + k->size * k->ix_bytes;
+}
+
+static ptrdiff_t
+ix_get(const struct keys *k, size_t slot)
+{
+    const char *p = index_of(k);
+    switch (k->ix_bytes) {
+    case 1:
+        return ((const int8_t *)(const void *)p)[slot];
+    case 2:
+        return ((const int16_t *)(const void *)p)[slot];
+    default:
+        return ((const int32_t *)(const void *)p)[slot];
+    }
+}
+
+static void
+ix_set(struct keys *k, size_t slot, ptrdiff_t ix)
+{
+    char *p = index_of(k);
+    switch (k->ix_bytes) {
+    case 1:
+        ((int8_t *)(void *)p)[slot] = (int8_t)ix;
+        break;
+    case 2:
+        ((int16_t *)(void *)p)[slot] = (int16_t)ix;
+        break;
+    default:
+        ((int32_t *)(void *)p)[slot] = (int32_t)ix;
+        break;
+    }
+}
+
+static struct kv *
+kv_at(const struct keys *k, size_t i)
+{
+    return (struct kv *)(void *)(entries_of(k) + i * k->entry_bytes +
+                                 (k->entry_bytes - sizeof(struct kv)));
+}
+
+static uint64_t
+hash_of(const struct keys *k, const struct kv *e)
+{
+    if (k->entry_bytes == sizeof(struct kv)) {
+        return gc_str_hash(e->key);
+    }
+    return ((const uint64_t *)(const void *)e)[-1];
+}
+
+static void
+kv_store(struct keys *k, size_t i, uint64_t hash, struct gc_object *key,
+         struct gc_object *value)
+{
+    struct kv *e = kv_at(k, i);
+    if (k->entry_bytes != sizeof(struct kv)) {
+        ((uint64_t *)(void *)e)[-1] = hash;
+    }
+    e->key = key;
+    e->value = value;
+}
+
+/* new_keys_object: an empty table of size slots, laid out as the
+ * profile's CPython lays it out. */
+static struct keys *
+keys_new(struct gc_heap *heap, size_t size)
+{
+    bool is_311 = heap->profile >= GC_PROFILE_3_11;
+    struct keys shape = {
+        .size = size,
+        .nentries = 0,
+        .ix_bytes = size <= 128 ? 1 : size <= 32768 ? 2 : 4,
+        .entry_bytes = is_311 ? 16 : 24,
+        .header_bytes = is_311 ? 32 : 40,
+    };
+    struct keys *k = gc_mem_alloc(heap, keys_bytes(&shape));
+    if (k == NULL) {
+        return NULL;
+    }
+    *k = shape;
+    memset(index_of(k), 0xff, size * k->ix_bytes); /* all INDEX_EMPTY */
+    return k;
 }
 
 /* Slot of the entry with this key, or of the empty slot where it would
  * go; *found tells which. */
 static size_t
-lookup(const struct gc_dict *d, uint64_t hash, const char *text, size_t len,
+lookup(const struct keys *k, uint64_t hash, const char *text, size_t len,
        bool *found)
 {
-    size_t mask = d->index_size - 1;
+    size_t mask = k->size - 1;
     size_t slot = (size_t)hash & mask;
     uint64_t perturb = hash;
     for (;;) {
-        int32_t ix = d->index[slot];
+        ptrdiff_t ix = ix_get(k, slot);
         if (ix == INDEX_EMPTY) {
             *found = false;
             return slot;
         }
         if (ix >= 0) {
-            const struct entry *e = &d->entries[ix];
-            if (e->hash == hash && gc_str_len(e->key) == len &&
+            const struct kv *e = kv_at(k, (size_t)ix);
+            if (hash_of(k, e) == hash && gc_str_len(e->key) == len &&
                 memcmp(gc_str_cstr(e->key), text, len) == 0) {
                 *found = true;
                 return slot;
@@ -83,66 +198,67 @@ lookup(const struct gc_dict *d, uint64_t hash, const char *text, size_t len,
 }
 
 static size_t
-find_empty_slot(const struct gc_dict *d, uint64_t hash)
+find_empty_slot(const struct keys *k, uint64_t hash)
 {
-    size_t mask = d->index_size - 1;
+    size_t mask = k->size - 1;
     size_t slot = (size_t)hash & mask;
     uint64_t perturb = hash;
-    while (d->index[slot] != INDEX_EMPTY) {
+    while (ix_get(k, slot) != INDEX_EMPTY) {
         perturb >>= 5;
         slot = (slot * 5 + (size_t)perturb + 1) & mask;
     }
     return slot;
 }
 
-/* Builds a table with room for at least `need` entries, moving the live
- * ones over in order.  On failure the dict is unchanged. */
+/* dictresize to the smallest power of two of at least minsize slots
+ * (calculate_keysize), the live entries moved over in order.  On
+ * failure the dict is unchanged. */
 static enum gc_status
-dict_resize(struct gc_heap *heap, struct gc_dict *d, size_t need)
+dict_resize(struct gc_heap *heap, struct gc_dict *d, size_t minsize)
 {
     size_t size = MIN_INDEX_SIZE;
-    while (usable(size) < need) {
-        if (size > (size_t)INT32_MAX / 2) {
+    while (size < minsize) {
+        if (size >= MAX_INDEX_SIZE) {
             return GC_ENOMEM;
         }
         size <<= 1;
     }
-    int32_t *index = gc_mem_alloc(heap, table_bytes(size));
-    if (index == NULL) {
+    struct keys *fresh = keys_new(heap, size);
+    if (fresh == NULL) {
         return GC_ENOMEM;
     }
-    struct entry *entries = (struct entry *)(index + size);
-    memset(index, 0xff, size * sizeof *index); /* all INDEX_EMPTY */
-    struct gc_dict fresh = {.index_size = size, .index = index,
-                            .entries = entries};
+    struct keys *old = d->keys;
     size_t n = 0;
-    for (size_t i = 0; i < d->nentries; i++) {
-        if (d->entries[i].key != NULL) {
-            entries[n] = d->entries[i];
-            index[find_empty_slot(&fresh, entries[n].hash)] = (int32_t)n;
+    for (size_t i = 0; old != NULL && i < old->nentries; i++) {
+        const struct kv *e = kv_at(old, i);
+        if (e->key != NULL) {
+            uint64_t hash = hash_of(old, e);
+            kv_store(fresh, n, hash, e->key, e->value);
+            ix_set(fresh, find_empty_slot(fresh, hash), (ptrdiff_t)n);
             n++;
         }
     }
-    table_free(heap, d->index, d->index_size);
-    d->index = index;
-    d->entries = entries;
-    d->index_size = size;
-    d->nentries = n;
+    fresh->nentries = n;
+    keys_free(heap, old);
+    d->keys = fresh;
     return GC_OK;
 }
 
+/* dict_traverse: the values, in entry order (a deleted entry's is NULL). */
 static int
 dict_traverse(struct gc_object *self, gc_visit_fn *visit, void *arg)
 {
-    struct gc_dict *d = AS_DICT(self);
-    for (size_t i = 0; i < d->nentries; i++) {
-        struct entry *e = &d->entries[i];
-        if (e->key == NULL) {
-            continue;
-        }
-        int rc = visit(e->value, arg);
-        if (rc != 0) {
-            return rc;
+    const struct keys *k = AS_DICT(self)->keys;
+    if (k == NULL) {
+        return 0;
+    }
+    for (size_t i = 0, n = k->nentries; i < n; i++) {
+        struct gc_object *value = kv_at(k, i)->value;
+        if (value != NULL) {
+            int rc = visit(value, arg);
+            if (rc != 0) {
+                return rc;
+            }
         }
     }
     return 0;
@@ -154,21 +270,17 @@ static void
 dict_clear(struct gc_heap *heap, struct gc_object *self)
 {
     struct gc_dict *d = AS_DICT(self);
-    int32_t *index = d->index;
-    struct entry *entries = d->entries;
-    size_t nentries = d->nentries, index_size = d->index_size;
-    d->index = NULL;
-    d->entries = NULL;
-    d->index_size = 0;
-    d->nentries = 0;
+    struct keys *k = d->keys;
+    d->keys = NULL;
     d->used = 0;
-    for (size_t i = 0; i < nentries; i++) {
-        if (entries[i].key != NULL) {
-            gc_decref(heap, entries[i].key);
-            gc_decref(heap, entries[i].value);
+    for (size_t i = 0; k != NULL && i < k->nentries; i++) {
+        struct kv *e = kv_at(k, i);
+        if (e->key != NULL) {
+            gc_decref(heap, e->key);
+            gc_decref(heap, e->value);
         }
     }
-    table_free(heap, index, index_size);
+    keys_free(heap, k);
 }
 
 static void
@@ -179,7 +291,7 @@ dict_dealloc(struct gc_heap *heap, struct gc_object *self)
         return;
     }
     dict_clear(heap, self);
-    gc_container_release(heap, self, sizeof(struct gc_dict),
+    gc_container_release(heap, self, DICT_OBJECT_BYTES,
                          &heap->free_lists.dict);
     gc_trash_end(heap);
 }
@@ -209,7 +321,7 @@ size_t
 gc_dict_object_bytes(enum gc_profile profile)
 {
     return profile == GC_PROFILE_2_7 ? gc_dict27_object_bytes()
-                                     : sizeof(struct gc_dict);
+                                     : DICT_OBJECT_BYTES;
 }
 
 struct gc_object *
@@ -221,17 +333,14 @@ gc_dict_new(struct gc_heap *heap)
     struct gc_object *obj =
         gc_free_list_pop(heap, &heap->free_lists.dict, &gc_type_dict);
     if (obj == NULL) {
-        obj = gc_container_alloc(heap, &gc_type_dict, sizeof(struct gc_dict));
+        obj = gc_container_alloc(heap, &gc_type_dict, DICT_OBJECT_BYTES);
     }
     if (obj == NULL) {
         return NULL;
     }
     struct gc_dict *d = AS_DICT(obj);
     d->used = 0;
-    d->nentries = 0;
-    d->index_size = 0;
-    d->index = NULL;
-    d->entries = NULL;
+    d->keys = NULL;
     /* Up to 3.13 untracked until it holds a container; 3.14 dropped
      * MAINTAIN_TRACKING and tracks every dict from creation (measured
      * on 3.14.10 and 3.15.2: {} is tracked). */
@@ -249,11 +358,11 @@ dict_insert(struct gc_heap *heap, struct gc_object *dict,
     struct gc_dict *d = AS_DICT(dict);
     bool found = false;
     size_t slot = 0;
-    if (d->index != NULL) {
-        slot = lookup(d, hash, text, len, &found);
+    if (d->keys != NULL) {
+        slot = lookup(d->keys, hash, text, len, &found);
     }
     if (found) {
-        struct entry *e = &d->entries[d->index[slot]];
+        struct kv *e = kv_at(d->keys, (size_t)ix_get(d->keys, slot));
         struct gc_object *old = e->value;
         e->value = gc_incref(value);
         if (!gc_is_tracked(dict) && gc_may_be_tracked(value)) {
@@ -262,13 +371,14 @@ dict_insert(struct gc_heap *heap, struct gc_object *dict,
         gc_decref(heap, old);
         return GC_OK;
     }
-    if (d->index == NULL || d->nentries == usable(d->index_size)) {
-        /* GROWTH_RATE: room for three times the live entries. */
-        enum gc_status rc = dict_resize(heap, d, d->used * 3 + 1);
+    if (d->keys == NULL || d->keys->nentries == usable(d->keys->size)) {
+        /* insertion_resize: GROWTH_RATE, three times the live entries
+         * (the first insertion: PyDict_MINSIZE). */
+        enum gc_status rc = dict_resize(heap, d, d->used * 3);
         if (rc != GC_OK) {
             return rc;
         }
-        slot = find_empty_slot(d, hash);
+        slot = find_empty_slot(d->keys, hash);
     }
     bool own_key = key == NULL;
     if (own_key) {
@@ -280,9 +390,9 @@ dict_insert(struct gc_heap *heap, struct gc_object *dict,
     else {
         gc_incref(key);
     }
-    d->index[slot] = (int32_t)d->nentries;
-    d->entries[d->nentries++] =
-        (struct entry){.hash = hash, .key = key, .value = gc_incref(value)};
+    struct keys *k = d->keys;
+    ix_set(k, slot, (ptrdiff_t)k->nentries);
+    kv_store(k, k->nentries++, hash, key, gc_incref(value));
     d->used++;
     if (!gc_is_tracked(dict) && gc_may_be_tracked(value)) {
         gc_track(heap, dict);
@@ -320,23 +430,23 @@ gc_dict_set_cstr(struct gc_heap *heap, struct gc_object *dict,
                        value);
 }
 
-static struct entry *
+static struct kv *
 find(const struct gc_object *dict, const char *text, size_t len,
      uint64_t hash, size_t *slot_out)
 {
-    const struct gc_dict *d = (const struct gc_dict *)dict;
-    if (d->index == NULL) {
+    const struct keys *k = ((const struct gc_dict *)dict)->keys;
+    if (k == NULL) {
         return NULL;
     }
     bool found;
-    size_t slot = lookup(d, hash, text, len, &found);
+    size_t slot = lookup(k, hash, text, len, &found);
     if (!found) {
         return NULL;
     }
     if (slot_out != NULL) {
         *slot_out = slot;
     }
-    return &d->entries[d->index[slot]];
+    return kv_at(k, (size_t)ix_get(k, slot));
 }
 
 struct gc_object *
@@ -346,8 +456,8 @@ gc_dict_get(const struct gc_object *dict, const struct gc_object *key)
     if (is_27(dict)) {
         return gc_dict27_get(dict, gc_str_cstr(key), gc_str_len(key));
     }
-    struct entry *e = find(dict, gc_str_cstr(key), gc_str_len(key),
-                           gc_str_hash(key), NULL);
+    struct kv *e = find(dict, gc_str_cstr(key), gc_str_len(key),
+                        gc_str_hash(key), NULL);
     return e != NULL ? e->value : NULL;
 }
 
@@ -359,8 +469,7 @@ gc_dict_get_cstr(const struct gc_object *dict, const char *key)
     if (is_27(dict)) {
         return gc_dict27_get(dict, key, len);
     }
-    struct entry *e =
-        find(dict, key, len, gc_str_hash_cstr(key, len), NULL);
+    struct kv *e = find(dict, key, len, gc_str_hash_cstr(key, len), NULL);
     return e != NULL ? e->value : NULL;
 }
 
@@ -375,13 +484,13 @@ dict_delete(struct gc_heap *heap, struct gc_object *dict, const char *text,
         return gc_dict27_delete(heap, dict, text, len);
     }
     size_t slot;
-    struct entry *e = find(dict, text, len, hash, &slot);
+    struct kv *e = find(dict, text, len, hash, &slot);
     if (e == NULL) {
         return GC_ENOTFOUND;
     }
     struct gc_dict *d = AS_DICT(dict);
     struct gc_object *key = e->key, *value = e->value;
-    d->index[slot] = INDEX_DUMMY;
+    ix_set(d->keys, slot, INDEX_DUMMY);
     e->key = NULL;
     e->value = NULL;
     d->used--;
@@ -435,9 +544,9 @@ gc_dict_next(const struct gc_object *dict, size_t *pos,
     if (is_27(dict)) {
         return gc_dict27_next(dict, pos, key, value);
     }
-    const struct gc_dict *d = (const struct gc_dict *)dict;
-    while (*pos < d->nentries) {
-        const struct entry *e = &d->entries[(*pos)++];
+    const struct keys *k = ((const struct gc_dict *)dict)->keys;
+    while (k != NULL && *pos < k->nentries) {
+        const struct kv *e = kv_at(k, (*pos)++);
         if (e->key != NULL) {
             *key = e->key;
             *value = e->value;
@@ -453,5 +562,16 @@ gc_dict_table_size(const struct gc_object *dict)
     if (is_27(dict)) {
         return gc_dict27_table_size(dict);
     }
-    return ((const struct gc_dict *)dict)->index_size;
+    const struct keys *k = ((const struct gc_dict *)dict)->keys;
+    return k != NULL ? k->size : 0;
+}
+
+size_t
+gc_dict_keys_bytes(const struct gc_object *dict)
+{
+    if (is_27(dict)) {
+        return 0;
+    }
+    const struct keys *k = ((const struct gc_dict *)dict)->keys;
+    return k != NULL ? keys_bytes(k) : 0;
 }

@@ -50,7 +50,7 @@ list_dealloc(struct gc_heap *heap, struct gc_object *self)
         return;
     }
     list_clear(heap, self);
-    gc_container_release(heap, self, sizeof(struct gc_list),
+    gc_container_release(heap, self, gc_list_object_bytes(heap->profile),
                          &heap->free_lists.list);
     gc_trash_end(heap);
 }
@@ -65,9 +65,9 @@ const struct gc_type gc_type_list = {
 };
 
 size_t
-gc_list_object_bytes(void)
+gc_list_object_bytes(enum gc_profile profile)
 {
-    return sizeof(struct gc_list);
+    return sizeof(struct gc_list) + gc_head_extra_bytes(profile);
 }
 
 struct gc_object *
@@ -76,7 +76,8 @@ gc_list_new(struct gc_heap *heap)
     struct gc_object *obj =
         gc_free_list_pop(heap, &heap->free_lists.list, &gc_type_list);
     if (obj == NULL) {
-        obj = gc_container_alloc(heap, &gc_type_list, sizeof(struct gc_list));
+        obj = gc_container_alloc(heap, &gc_type_list,
+                                 gc_list_object_bytes(heap->profile));
     }
     if (obj == NULL) {
         return NULL;

@@ -12,10 +12,15 @@ struct gc_tuple {
 
 #define AS_TUPLE(o) ((struct gc_tuple *)(o))
 
+/* CPython's size, where the model's struct is smaller: 2.7's bigger GC
+ * head, and from 3.14 the hash cached in every tuple (sys.getsizeof(())
+ * is 48, not 40). */
 static size_t
-tuple_bytes(size_t len)
+tuple_bytes(enum gc_profile profile, size_t len)
 {
-    return sizeof(struct gc_tuple) + len * sizeof(struct gc_object *);
+    return sizeof(struct gc_tuple) + len * sizeof(struct gc_object *) +
+           gc_head_extra_bytes(profile) +
+           (profile >= GC_PROFILE_3_14 ? sizeof(uint64_t) : 0);
 }
 
 static int
@@ -54,11 +59,11 @@ tuple_dealloc(struct gc_heap *heap, struct gc_object *self)
     size_t len = AS_TUPLE(self)->len;
     tuple_clear(heap, self);
     if (len > 0 && len < GC_TUPLE_FREE_SIZES) {
-        gc_container_release(heap, self, tuple_bytes(len),
+        gc_container_release(heap, self, tuple_bytes(heap->profile, len),
                              &heap->free_lists.tuple[len]);
     }
     else {
-        gc_container_free(heap, self, tuple_bytes(len));
+        gc_container_free(heap, self, tuple_bytes(heap->profile, len));
     }
     gc_trash_end(heap);
 }
@@ -73,9 +78,9 @@ const struct gc_type gc_type_tuple = {
 };
 
 size_t
-gc_tuple_object_bytes(size_t len)
+gc_tuple_object_bytes(enum gc_profile profile, size_t len)
 {
-    return tuple_bytes(len);
+    return tuple_bytes(profile, len);
 }
 
 static struct gc_object *
@@ -90,7 +95,8 @@ tuple_alloc(struct gc_heap *heap, size_t len)
                                &gc_type_tuple);
     }
     if (obj == NULL) {
-        obj = gc_container_alloc(heap, &gc_type_tuple, tuple_bytes(len));
+        obj = gc_container_alloc(heap, &gc_type_tuple,
+                                 tuple_bytes(heap->profile, len));
     }
     if (obj != NULL) {
         AS_TUPLE(obj)->len = len;

@@ -68,6 +68,7 @@ double gc_t_quantile(double p, double df);
 struct gc_test {
     double diff, diff_lo, diff_hi;
     double stat, df, p;
+    double se; /* the paired test's, in log units; 0 elsewhere */
     bool exact; /* p from Mann-Whitney's exact distribution */
 };
 void gc_test_welch(const double *a, size_t na, const double *b, size_t nb,
@@ -83,6 +84,20 @@ void gc_test_mann_whitney(const double *a, size_t na, const double *b,
  * with fewer than 2 runs a side. */
 double gc_mde(double sd_a, size_t na, double sd_b, size_t nb, double alpha,
               double power);
+
+/* Runs made in pairs (a[i] beside b[i], one round each, as compare --ab
+ * makes them): Yuen's test on the 20% trimmed mean of log(b[i] / a[i])
+ * with the winsorized variance, so that a run disturbed on its own
+ * drops out (harness/gate/paired.c).  stat is Yuen's t, df its degrees
+ * of freedom (pairs kept less one), se its standard error in log units;
+ * diff is the trimmed mean ratio as a difference of a's mean,
+ * [diff_lo, diff_hi] its 95% interval.  False, and NaN everywhere,
+ * below 3 pairs or when a value is not positive. */
+bool gc_test_paired(const double *a, const double *b, size_t n,
+                    struct gc_test *out);
+/* Its minimum detectable effect, as a ratio less one:
+ * (t(1 - alpha/2) + t(power)) * se on its degrees of freedom. */
+double gc_mde_paired(const struct gc_test *t, double alpha, double power);
 
 /* Holm's step-down adjustment of m p-values (family-wise error): the
  * k-th smallest (from 0) times m - k, made monotonic, capped at 1. */

@@ -214,6 +214,31 @@ statistics(void)
         gc_test_mann_whitney(same, 3, same, 3, &t);
         check(t.p == 1.0); /* every value tied */
     }
+    TEST("paired (Yuen) by hand: the 20% trimmed log ratio drops the "
+         "disturbed pair") {
+        /* log ratios {0.1, 0.2, 0.3, 0.4, 5.0}: g = 1 trimmed a side,
+         * trimmed mean 0.3; winsorized {0.2, 0.2, 0.3, 0.4, 0.4} has
+         * variance 0.01, so se = 0.1 / (0.6 sqrt 5), t = 0.3 / se on
+         * 3 - 1 = 2 df, and for 2 df p = 1 - t / sqrt(t^2 + 2). */
+        double a[] = {1, 1, 1, 1, 1};
+        double b[] = {exp(0.1), exp(0.2), exp(0.3), exp(0.4), exp(5.0)};
+        struct gc_test t;
+        check(gc_test_paired(a, b, 5, &t));
+        double se = 0.1 / (0.6 * sqrt(5.0)), stat = 0.3 / se;
+        check(NEAR(t.stat, stat, 1e-9) && NEAR(t.df, 2.0, 1e-12));
+        check(NEAR(t.se, se, 1e-12));
+        check(NEAR(t.p, 1.0 - stat / sqrt(stat * stat + 2.0), 1e-9));
+        check(NEAR(t.diff, expm1(0.3), 1e-12)); /* a's mean is 1 */
+        check(t.diff_lo < t.diff && t.diff < t.diff_hi);
+        /* MDE: (t(0.975, 2) + t(0.95, 2)) se as a ratio; 4.3027 and
+         * 2.9200 from the t table. */
+        check(NEAR(gc_mde_paired(&t, 0.05, 0.95),
+                   expm1((4.302653 + 2.919986) * se), 1e-5));
+        /* Too few pairs, or a value that is no positive number. */
+        check(!gc_test_paired(a, b, 2, &t) && isnan(t.p));
+        double z[] = {1, 0, 1, 1, 1};
+        check(!gc_test_paired(a, z, 5, &t));
+    }
     TEST("Holm by hand: four p-values, and the cap at 1") {
         /* sorted 0.005, 0.01, 0.03, 0.04 times 4, 3, 2, 1: 0.02, 0.03,
          * 0.06, 0.04 -> monotonic 0.02, 0.03, 0.06, 0.06. */
@@ -394,6 +419,51 @@ compare_verdicts(void)
         check_int(compare(argv, out, sizeof out), ==, 1);
         check(strstr(out, "Mann-Whitney U") != NULL);
         check(strstr(out, "| **regressed** |") != NULL);
+    }
+    TEST("compare: paired runs see +5% through drift and a disturbed "
+         "run; Welch does not") {
+        /* Twelve rounds, one run a side each: the machine's speed
+         * drifts by up to 6% from round to round, alike for both runs
+         * of a round, and round 5's base run is disturbed (+60%). */
+        struct gc_buf x = {0}, y = {0};
+        for (unsigned r = 1; r <= 12; r++) {
+            double drift = 1.0 + 0.04 * (double)(r % 4) - 0.06;
+            double jitter = 1.0 + 0.002 * (double)(r % 3);
+            record(&x, "cpython", r, 1e6 * drift * jitter * (r == 5 ? 1.6 : 1),
+                   93, NULL);
+            record(&y, "cpython", r, 1.05e6 * drift / jitter, 93, NULL);
+        }
+        write_text("drift-a.jsonl", x.data);
+        write_text("drift-b.jsonl", y.data);
+        free(x.data);
+        free(y.data);
+        char *welch[] = {"compare",  (char *)at("drift-a.jsonl"),
+                         (char *)at("drift-b.jsonl"),
+                         "--metric", "gc_ns", "--threshold", "2", NULL};
+        check_int(compare(welch, out, sizeof out), ==, 0);
+        char *paired[] = {"compare",  (char *)at("drift-a.jsonl"),
+                          (char *)at("drift-b.jsonl"),
+                          "--metric", "gc_ns", "--threshold", "2",
+                          "--test",   "paired", NULL};
+        check_int(compare(paired, out, sizeof out), ==, 1);
+        check(strstr(out, "Yuen's paired trimmed t") != NULL);
+        check(strstr(out, "regressed") != NULL);
+        /* A run missing from one side leaves no pairs: rank-based
+         * Mann-Whitney then, which the disturbed run does not fool
+         * into a regression either way. */
+        struct gc_buf z = {0};
+        for (unsigned r = 1; r <= 11; r++) {
+            record(&z, "cpython", r, 1.05e6, 93, NULL);
+        }
+        write_text("eleven.jsonl", z.data);
+        free(z.data);
+        char *unequal[] = {"compare",  (char *)at("drift-a.jsonl"),
+                           (char *)at("eleven.jsonl"),
+                           "--metric", "gc_ns", "--test", "paired",
+                           "--format", "json", NULL};
+        compare(unequal, out, sizeof out);
+        check(strstr(out, "\"test\":\"paired\"") != NULL);
+        check(strstr(out, "\"n_base\":12") != NULL);
     }
     TEST("compare: one collector a side matches across specs") {
         char *argv[] = {"compare", a, (char *)at("t.jsonl"), NULL};

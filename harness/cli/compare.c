@@ -19,7 +19,7 @@ gc_cmd_compare(int argc, char **argv)
     if (argc == 2 && strcmp(argv[1], "--help") == 0) {
         printf(
             "usage: gclab compare BASE NEW [--metric M]... [--threshold PCT]\n"
-            "         [--test welch|mannwhitney] [--alpha A]\n"
+            "         [--test welch|mannwhitney|paired] [--alpha A]\n"
             "         [--format table|markdown|json] [--pair BASE=NEW]...\n"
             "BASE and NEW are results directories or results.jsonl files. "
             "Runs match by\n"
@@ -39,7 +39,9 @@ gc_cmd_compare(int argc, char **argv)
             "[--] [run args...]\n"
             "runs `BUILD run ARGS` N times each (default 10), interleaved "
             "in a seeded random\n"
-            "order, joins each side's records and compares A with B; a "
+            "order, joins each side's records and compares A with B, "
+            "run by run within\n"
+            "each round (--test paired, unless --test is given); a "
             "canary (a build known\n"
             "to be worse) must be flagged against A, or the job fails.\n");
         return 0;

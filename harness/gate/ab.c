@@ -114,7 +114,7 @@ parse(struct ab *ab, int argc, char **argv)
             else if (strcmp(opt, "--keep") == 0) {
                 ab->keep = val;
             }
-            else if (ab->ncompare < MAX_ARGS - 2) {
+            else if (ab->ncompare < MAX_ARGS - 4) {
                 ab->compare_args[ab->ncompare++] = (char *)opt;
                 ab->compare_args[ab->ncompare++] = (char *)val;
                 ab->is_json |=
@@ -138,6 +138,17 @@ parse(struct ab *ab, int argc, char **argv)
                                 : "--ab needs two gclab binaries; cannot run",
                          ab->bins[s]);
         }
+    }
+    /* Each round made one run a side, side by side: compare them pair
+     * by pair unless --test says otherwise, so that what slowed a round
+     * slows both of its runs and cancels (docs/compare.md). */
+    bool has_test = false;
+    for (int k = 0; k < ab->ncompare; k += 2) {
+        has_test |= strcmp(ab->compare_args[k], "--test") == 0;
+    }
+    if (!has_test) {
+        ab->compare_args[ab->ncompare++] = "--test";
+        ab->compare_args[ab->ncompare++] = "paired";
     }
     /* compare's options, checked before anything runs. */
     char *probe[MAX_ARGS + 4] = {"compare", "BASE", "NEW"};

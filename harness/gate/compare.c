@@ -22,7 +22,7 @@
 
 #define MAX_PAIRS 16
 
-enum test_kind { TEST_WELCH, TEST_MANN_WHITNEY };
+enum test_kind { TEST_WELCH, TEST_MANN_WHITNEY, TEST_PAIRED };
 enum format { FORMAT_TABLE, FORMAT_MARKDOWN, FORMAT_JSON };
 enum direction { LOWER_IS_BETTER, HIGHER_IS_BETTER, NEITHER };
 
@@ -93,6 +93,7 @@ struct cell {
     bool gate;
     bool exact;  /* a deterministic counter, compared run by run */
     bool tested; /* a test ran: it is one of Holm's family */
+    bool paired; /* by the paired test */
     size_t nb, nn, outliers_b, outliers_n;
     size_t pairs, pairs_differ; /* exact cells: runs of the same seed */
     double base_mean, new_mean, change_pct;
@@ -202,8 +203,12 @@ parse_options(int argc, char **argv, struct options *o)
             else if (strcmp(val, "mannwhitney") == 0) {
                 o->test = TEST_MANN_WHITNEY;
             }
+            else if (strcmp(val, "paired") == 0) {
+                o->test = TEST_PAIRED;
+            }
             else {
-                return usage("--test is welch or mannwhitney, not", val);
+                return usage("--test is welch, mannwhitney or paired, not",
+                             val);
             }
         }
         else if (strcmp(opt, "--format") == 0) {
@@ -231,7 +236,7 @@ parse_options(int argc, char **argv, struct options *o)
     }
     if (npos != 2) {
         return usage("usage: gclab compare BASE NEW [--metric M]... "
-                     "[--threshold PCT] [--test welch|mannwhitney] "
+                     "[--threshold PCT] [--test welch|mannwhitney|paired] "
                      "[--format table|markdown|json] [--pair BASE=NEW]...",
                      NULL);
     }
@@ -460,7 +465,15 @@ evaluate(struct cell *c, const struct options *o, const struct side *base,
         c->p_holm = c->t.p;
         return;
     }
-    if (o->test == TEST_WELCH) {
+    /* Paired: the i-th ok run of each side, which compare --ab made in
+     * the same round.  Unequal counts (a run failed) or a value that is
+     * not positive leave no pairs: Mann-Whitney then, also rank-based. */
+    if (o->test == TEST_PAIRED && c->nb == c->nn &&
+        gc_test_paired(va, vb, c->nb, &c->t)) {
+        c->paired = true;
+        c->change_pct = 100.0 * c->t.diff / fabs(a.mean);
+    }
+    else if (o->test == TEST_WELCH) {
         gc_test_welch(va, c->nb, vb, c->nn, &c->t);
     }
     else {
@@ -623,7 +636,9 @@ struct report {
 static const char *
 test_name(const struct options *o)
 {
-    return o->test == TEST_WELCH ? "Welch's t" : "Mann-Whitney U";
+    return o->test == TEST_WELCH          ? "Welch's t"
+           : o->test == TEST_MANN_WHITNEY ? "Mann-Whitney U"
+                                          : "Yuen's paired trimmed t";
 }
 
 static void
@@ -802,7 +817,9 @@ print_json(struct gc_buf *b, const struct report *r)
     gc_buf_printf(b,
                   ",\"test\":\"%s\",\"threshold_pct\":%g,\"alpha\":%g,"
                   "\"gate\":[",
-                  o->test == TEST_WELCH ? "welch" : "mannwhitney",
+                  o->test == TEST_WELCH          ? "welch"
+                  : o->test == TEST_MANN_WHITNEY ? "mannwhitney"
+                                                 : "paired",
                   o->threshold_pct, o->alpha);
     gate_list(b, o, "\"");
     gc_buf_printf(b, "],\"cells_tested\":%zu,\"regressions\":%zu,\"cells\":[",
@@ -989,13 +1006,18 @@ judge(struct report *r, struct cell *cells)
                 cells[i].p_holm = adj[nt++];
                 /* A lone regression must clear Holm's first step,
                  * alpha / m: the honest bar for what these runs see. */
+                double level = o->alpha / (double)r->ntested;
                 double d = gc_mde(cells[i].base_sd, cells[i].nb,
-                                  cells[i].new_sd, cells[i].nn,
-                                  o->alpha / (double)r->ntested,
+                                  cells[i].new_sd, cells[i].nn, level,
                                   COMPARE_POWER);
                 cells[i].mde_pct = cells[i].base_mean != 0.0
                                        ? 100.0 * d / fabs(cells[i].base_mean)
                                        : NAN;
+                if (cells[i].paired) {
+                    cells[i].mde_pct =
+                        100.0 * gc_mde_paired(&cells[i].t, level,
+                                              COMPARE_POWER);
+                }
             }
             cells[i].verdict = verdict_of(&cells[i], o);
             r->nregressed += strcmp(cells[i].verdict, "regressed") == 0;

@@ -22,16 +22,27 @@ static const char *const main_collectors[] = {
     "cpython:profile=3.14", "cpython:profile=3.13", "cpython:profile=3.15",
     "full",                 "incremental",          "trialdel",
 };
-/* http-client: one workload with payloads (issue 17), kept short. */
-static const char *const main_workloads[] = {"alloc-churn",
-                                             "long-lived-growth",
-                                             "small-cycles", "server",
-                                             "http-client:n=5000"};
+/* The workloads, and the size each runs at: long enough that a run's
+ * wall and GC time are sums of many collections, not one or two whose
+ * cost a single interrupt moves by 5% (at its default size, alloc-churn
+ * made one young collection of 40 us; docs/placement.md).  --quick
+ * runs the short spec at the default size.  http-client: the one
+ * workload with payloads (issue 17). */
+static const struct {
+    const char *spec, *quick_spec;
+    uint64_t size; /* 0: the workload's default */
+} main_table[] = {
+    {"alloc-churn", "alloc-churn", 10000},
+    {"long-lived-growth", "long-lived-growth", 100000},
+    {"small-cycles", "small-cycles", 10000},
+    {"server", "server", 4000},
+    {"http-client:n=20000", "http-client:n=5000", 0},
+};
 static const char *const scaling_collectors[] = {"cpython",
                                                  "cpython:pending-rule=off"};
 
 #define NC (sizeof main_collectors / sizeof *main_collectors)
-#define NW (sizeof main_workloads / sizeof *main_workloads)
+#define NW (sizeof main_table / sizeof *main_table)
 
 /* Adaptive repetitions (extend_repetitions): the CV both wall and GC
  * time must reach, the most runs a cell gets, the time allowed, and the
@@ -47,7 +58,7 @@ static const char *const scaling_collectors[] = {"cpython",
  * are shell commands of its own, with this binary's path quoted. */
 static int
 hyperfine(const char *out_dir, const char *self, bool quick,
-          const struct gc_place *place)
+          const char *const *main_workloads, const struct gc_place *place)
 {
     char json[4200], log[4200];
     snprintf(json, sizeof json, "%s/hyperfine.json", out_dir);
@@ -489,6 +500,13 @@ gc_cmd_bench(int argc, char **argv)
         return 2;
     }
     uint64_t t0 = gc_clock_ns();
+    const char *main_workloads[NW];
+    uint64_t main_sizes[NW];
+    for (size_t w = 0; w < NW; w++) {
+        main_workloads[w] = quick ? main_table[w].quick_spec
+                                  : main_table[w].spec;
+        main_sizes[w] = quick ? 0 : main_table[w].size;
+    }
     static struct gc_workload_spec wspecs[NW], sspec[1];
     if (prepare(main_collectors, NC, main_workloads, NW, wspecs) != 0) {
         return 2;
@@ -520,8 +538,10 @@ gc_cmd_bench(int argc, char **argv)
                         .nworkloads = NW, .peers = peers, .npeers = npeers,
                         .repeat = quick ? 3 : 10,
                         .seed = 1, .baseline = UINT64_MAX,
+                        .workload_sizes = main_sizes,
                         .memory_cap = (uint64_t)4 << 30, .shard = shard,
-                        .retained = true, .place = &place};
+                        .retained = true, .retained_first_only = true,
+                        .place = &place};
     /* Both matrices share one balance, so a share that drew a large
      * main item gets less of the scaling sweep. */
     static double shard_load[GC_SHARD_MAX];
@@ -573,7 +593,7 @@ gc_cmd_bench(int argc, char **argv)
     char self[4096];
     ssize_t len = readlink("/proc/self/exe", self, sizeof self - 1);
     self[len > 0 ? len : 0] = '\0';
-    int rc = len > 0 ? hyperfine(out_dir, self, quick, &place) : 0;
+    int rc = len > 0 ? hyperfine(out_dir, self, quick, main_workloads, &place) : 0;
     char command[1024] = "gclab bench";
     for (int i = 1; i < argc; i++) {
         strncat(command, " ", sizeof command - strlen(command) - 1);

@@ -65,7 +65,9 @@ matrix_item(const struct matrix *mx, int c, int w, uint64_t size,
     return (struct item){
         .collector = mx->collectors[c], .workload = w, .size = size,
         .rep = rep, .seed = mx->seed + rep, .pause_cpu = mx->pause_cpu,
-        .layout = mx->layout, .retained = mx->retained, .warmup = mx->warmup,
+        .layout = mx->layout,
+        .retained = mx->retained && (!mx->retained_first_only || rep == 0),
+        .warmup = mx->warmup,
         .prefault = mx->prefault,
         .cascade_min =
             mx->cascade_min ? mx->cascade_min : GC_CASCADE_MIN_DEFAULT,
@@ -166,9 +168,11 @@ run_matrix(const struct matrix *mx, size_t *total_out)
     for (uint64_t r = 0; r < mx->repeat; r++) {
         for (int w = 0; w < mx->nworkloads; w++) {
             for (int z = 0; z < nsizes; z++) {
-                uint64_t size = mx->nsizes
-                                    ? mx->sizes[z]
-                                    : mx->wspecs[w].workload->default_size;
+                uint64_t size =
+                    mx->nsizes ? mx->sizes[z]
+                    : mx->workload_sizes && mx->workload_sizes[w]
+                        ? mx->workload_sizes[w]
+                        : mx->wspecs[w].workload->default_size;
                 for (int c = 0; c < mx->ncollectors; c++) {
                     recs[k++].item =
                         matrix_item(mx, c, w, size, mx->first_rep + r);

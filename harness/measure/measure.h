@@ -72,6 +72,8 @@ struct matrix {
     const struct gc_workload_spec *wspecs;
     int nworkloads;
     const uint64_t *sizes; /* none: each workload's default size */
+    /* Without sizes, one size per workload (0: its default). */
+    const uint64_t *workload_sizes;
     int nsizes;
     const char *const *peers; /* interpreters running the twins */
     int npeers;
@@ -85,6 +87,10 @@ struct matrix {
     bool pause_cpu;
     enum gc_layout layout;
     bool retained;
+    /* The accounting run only on each cell's first repetition (rep 0):
+     * its counters are exact for a seed, and it costs 3 to 13 times the
+     * measured run, time bench spends on repetitions instead. */
+    bool retained_first_only;
     uint64_t warmup;
     bool prefault;
     uint64_t cascade_min; /* 0: GC_CASCADE_MIN_DEFAULT */

@@ -132,5 +132,72 @@ main(void)
                  (unsigned long long)full[0], (unsigned long long)full[1]);
         check_uint(full[1], <, full[0]);
     }
+    TEST("the parser's corners, on a table of its own") {
+        /* Every type, a range with negatives, and the words' edges. */
+        static const struct gc_option table[] = {
+            {"n", "3", "a count", GC_OPT_COUNT, -5, 5, NULL, NULL},
+            {"t", "x", "free text", GC_OPT_TEXT, 0, 0, NULL, NULL},
+            {"w", "on", "a word", GC_OPT_WORD, 0, 0, "on|off", NULL},
+            {"k", "off", "kB", GC_OPT_KB_OR_OFF, 1, 10, NULL, NULL},
+            {"r", "0.5", "a real", GC_OPT_REAL, 0, 1, NULL, NULL},
+            {NULL, NULL, NULL, 0, 0, 0, NULL, NULL}};
+        char what[160], text[64];
+        struct gc_option_value v[2], scratch;
+        size_t n = 0;
+        gc_option_describe(&table[1], what, sizeof what);
+        check_str(what, "text");
+        /* -5..5: a minus sign, the ends, and one past each end. */
+        check_int(gc_option_parse("t", &table[0], "-5", v, err, sizeof err),
+                  ==, GC_OK);
+        check_int(v[0].i[0], ==, -5);
+        check_int(gc_option_parse("t", &table[0], "-6", v, err, sizeof err),
+                  ==, GC_EINVAL);
+        check_int(gc_option_parse("t", &table[0], "6", v, err, sizeof err),
+                  ==, GC_EINVAL);
+        check_int(gc_option_parse("t", &table[0], "-", v, err, sizeof err),
+                  ==, GC_EINVAL);
+        check_int(gc_option_parse("t", &table[0], "-1x", v, err, sizeof err),
+                  ==, GC_EINVAL);
+        /* Text takes anything; a word only a whole one. */
+        check_int(gc_option_parse("t", &table[1], "any, thing", v, err,
+                                  sizeof err),
+                  ==, GC_OK);
+        check_int(gc_option_parse("t", &table[2], "o", v, err, sizeof err),
+                  ==, GC_EINVAL);
+        check_int(gc_option_parse("t", &table[2], "off", v, err, sizeof err),
+                  ==, GC_OK);
+        check_int(v[0].word, ==, 1);
+        check_int(gc_option_parse("t", &table[3], "11", v, err, sizeof err),
+                  ==, GC_EINVAL);
+        check_int(gc_option_parse("t", &table[4], "nan", v, err, sizeof err),
+                  ==, GC_EINVAL);
+        /* Room for one option: the second is one too many. */
+        snprintf(text, sizeof text, "n=1,w=off");
+        check_int(gc_options_parse("t", table, text, v, &n, 1, NULL, err,
+                                   sizeof err),
+                  ==, GC_EINVAL);
+        check_str(err, "t: too many options");
+        /* An unknown key lists the keys, profile first when it is one,
+         * and cuts the list at the buffer's end without overrunning. */
+        char small[24];
+        snprintf(text, sizeof text, "zz=1");
+        n = 0;
+        check_int(gc_options_parse("t", table, text, v, &n, 2, NULL, small,
+                                   sizeof small),
+                  ==, GC_EINVAL);
+        check_uint(strlen(small), <, sizeof small);
+        const char *profile = NULL;
+        snprintf(text, sizeof text, "zz=1");
+        n = 0;
+        check_int(gc_options_parse("t", table, text, v, &n, 2, &profile, err,
+                                   sizeof err),
+                  ==, GC_EINVAL);
+        check(strstr(err, "options: profile n t w k r") != NULL);
+        /* A name the table does not have reads as zeros, not garbage. */
+        const struct gc_option_value *got =
+            gc_option_get(table, v, 0, "nothing", &scratch);
+        check(got == &scratch && scratch.n == 0 && scratch.u[0] == 0);
+        check_int(gc_option_get(table, v, 0, "n", &scratch)->i[0], ==, 3);
+    }
     return tap_done();
 }

@@ -413,5 +413,20 @@ main(void)
     containers();
     release_order();
     roots();
+    TEST("gc_str_equal: by content, not by object") {
+        struct gc_heap *heap = new_heap(GC_PROFILE_3_13);
+        struct gc_object *a = gc_str_from_cstr(heap, "next");
+        struct gc_object *b = gc_str_new(heap, "next!", 4); /* a twin */
+        struct gc_object *c = gc_str_from_cstr(heap, "nexu");
+        struct gc_object *d = gc_str_from_cstr(heap, "nex");
+        check(gc_str_equal(a, a) && gc_str_equal(a, b) && gc_str_equal(b, a));
+        check(!gc_str_equal(a, c) && !gc_str_equal(a, d));
+        check(gc_str_len(b) == 4 && strcmp(gc_str_cstr(b), "next") == 0);
+        gc_decref(heap, a);
+        gc_decref(heap, b);
+        gc_decref(heap, c);
+        gc_decref(heap, d);
+        check_uint(gc_heap_destroy(heap), ==, 0);
+    }
     return tap_done();
 }

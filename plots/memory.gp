@@ -10,5 +10,8 @@ set y2label 'retained garbage (kB), dashed'
 set y2tics nomirror
 set border 11
 set key outside right top box opaque
+# Points too: a run with one collection (a snapshot's full collection)
+# has no step to draw.
 plot for [i=0:n-1] dir.'/'.file index i using 1:2 with steps lw 2 lc i+1 title columnhead(1), \
+     for [i=0:n-1] dir.'/'.file index i using 1:2 with points pt 7 ps 0.6 lc i+1 notitle, \
      for [i=0:n-1] dir.'/'.file index i using 1:($3*1000) axes x1y2 with steps lw 1 dt 2 lc i+1 notitle

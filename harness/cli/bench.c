@@ -43,6 +43,9 @@ static const char *const scaling_collectors[] = {"cpython",
 
 #define NC (sizeof main_collectors / sizeof *main_collectors)
 #define NW (sizeof main_table / sizeof *main_table)
+/* bench --workload SPEC... runs these instead of the table: a user's
+ * snapshot, say (docs/snapshot.md). */
+#define MAX_NW 8
 
 /* Adaptive repetitions (extend_repetitions): the CV both wall and GC
  * time must reach, the most runs a cell gets, the time allowed, and the
@@ -58,7 +61,8 @@ static const char *const scaling_collectors[] = {"cpython",
  * are shell commands of its own, with this binary's path quoted. */
 static int
 hyperfine(const char *out_dir, const char *self, bool quick,
-          const char *const *main_workloads, const struct gc_place *place)
+          const char *const *main_workloads, size_t nw,
+          const struct gc_place *place)
 {
     char json[4200], log[4200];
     snprintf(json, sizeof json, "%s/hyperfine.json", out_dir);
@@ -76,8 +80,8 @@ hyperfine(const char *out_dir, const char *self, bool quick,
         snprintf(cpu, sizeof cpu, "%d", place->cpu);
     }
     enum { NFIXED = 9 };
-    char *argv[NFIXED + 4 * NC * NW + 1];
-    struct gc_buf words[2 * NC * NW];
+    char *argv[NFIXED + 4 * NC * MAX_NW + 1];
+    struct gc_buf words[2 * NC * MAX_NW];
     int argc = 0;
     argv[argc++] = "hyperfine";
     argv[argc++] = "--style";
@@ -88,7 +92,7 @@ hyperfine(const char *out_dir, const char *self, bool quick,
     argv[argc++] = "1";
     argv[argc++] = "--export-json";
     argv[argc++] = json;
-    for (size_t w = 0; w < NW; w++) {
+    for (size_t w = 0; w < nw; w++) {
         for (size_t c = 0; c < NC; c++) {
             struct gc_buf *name = &words[2 * (w * NC + c)], *cmd = name + 1;
             *name = *cmd = (struct gc_buf){0};
@@ -109,7 +113,7 @@ hyperfine(const char *out_dir, const char *self, bool quick,
     if (fd >= 0) {
         close(fd);
     }
-    for (size_t i = 0; i < 2 * NC * NW; i++) {
+    for (size_t i = 0; i < 2 * NC * nw; i++) {
         free(words[i].data);
     }
     if (rc != 0) {
@@ -160,8 +164,8 @@ extend_repetitions(const struct matrix *mx, struct record *recs,
                    size_t *total, uint64_t t0)
 {
     for (uint64_t pass = 1; gc_clock_ns() - t0 <= ADAPT_BUDGET_NS; pass++) {
-        int cell_c[NC * NW], cell_w[NC * NW];
-        size_t cell_n[NC * NW], ncells = 0;
+        int cell_c[NC * MAX_NW], cell_w[NC * MAX_NW];
+        size_t cell_n[NC * MAX_NW], ncells = 0;
         for (int w = 0; w < mx->nworkloads; w++) {
             for (int c = 0; c < mx->ncollectors; c++) {
                 size_t n;
@@ -418,6 +422,8 @@ gc_cmd_bench(int argc, char **argv)
 {
     const char *out_dir = "results/latest", *plots_dir = NULL, *peer = NULL;
     bool quick = false, full = false, allow_debug = false;
+    const char *user_workloads[MAX_NW];
+    size_t nuser = 0;
     struct gc_shard shard = {0, 0};
     struct gc_place place;
     gc_place_init(&place);
@@ -441,6 +447,14 @@ gc_cmd_bench(int argc, char **argv)
         else if (strcmp(argv[i], "--allow-debug") == 0) {
             allow_debug = true;
         }
+        else if (strcmp(argv[i], "--workload") == 0 && i + 1 < argc) {
+            if (nuser == MAX_NW) {
+                fprintf(stderr, "gclab bench: at most %d --workload\n",
+                        MAX_NW);
+                return 2;
+            }
+            user_workloads[nuser++] = argv[++i];
+        }
         else if (strcmp(argv[i], "--shard") == 0 && i + 1 < argc) {
             if (!gc_shard_parse(argv[++i], &shard)) {
                 fprintf(stderr, "gclab bench: --shard needs I/N with 1 <= I "
@@ -463,12 +477,17 @@ gc_cmd_bench(int argc, char **argv)
             fprintf(stderr,
                     "gclab bench: unknown option '%s'; usage: gclab bench "
                     "[--out DIR] [--quick | --full] [--peer PYTHON|none] "
-                    "[--plots DIR] [--shard I/N] [--allow-debug] "
-                    "[--cpu N|auto|none] [--order random|sequential] "
-                    "[--order-seed S]\n",
+                    "[--plots DIR] [--shard I/N] [--workload SPEC]... "
+                    "[--allow-debug] [--cpu N|auto|none] "
+                    "[--order random|sequential] [--order-seed S]\n",
                     argv[i]);
             return 2;
         }
+    }
+    if (full && nuser > 0) {
+        fprintf(stderr, "gclab bench: --full runs every workload; it takes "
+                        "no --workload\n");
+        return 2;
     }
     if (full && (quick || shard.count > 0)) {
         fprintf(stderr, "gclab bench: --full runs the whole matrix; it takes "
@@ -500,15 +519,17 @@ gc_cmd_bench(int argc, char **argv)
         return 2;
     }
     uint64_t t0 = gc_clock_ns();
-    const char *main_workloads[NW];
-    uint64_t main_sizes[NW];
-    for (size_t w = 0; w < NW; w++) {
-        main_workloads[w] = quick ? main_table[w].quick_spec
-                                  : main_table[w].spec;
-        main_sizes[w] = quick ? 0 : main_table[w].size;
+    const char *main_workloads[MAX_NW];
+    uint64_t main_sizes[MAX_NW] = {0}; /* a given workload: its default */
+    size_t nw = nuser ? nuser : NW;
+    for (size_t w = 0; w < nw; w++) {
+        main_workloads[w] = nuser   ? user_workloads[w]
+                            : quick ? main_table[w].quick_spec
+                                    : main_table[w].spec;
+        main_sizes[w] = nuser || quick ? 0 : main_table[w].size;
     }
-    static struct gc_workload_spec wspecs[NW], sspec[1];
-    if (prepare(main_collectors, NC, main_workloads, NW, wspecs) != 0) {
+    static struct gc_workload_spec wspecs[MAX_NW], sspec[1];
+    if (prepare(main_collectors, NC, main_workloads, (int)nw, wspecs) != 0) {
         return 2;
     }
     static const char *const scaling_workload[] = {"long-lived-growth"};
@@ -523,8 +544,16 @@ gc_cmd_bench(int argc, char **argv)
     if (peer == NULL) {
         peer = newest_python(peer_path, sizeof peer_path) ? peer_path : "";
     }
-    if (peer[0] != '\0' && strcmp(peer, "none") != 0 &&
-        peer_label(peer, false) != NULL) {
+    bool twins = true; /* the peer runs the workloads' twins */
+    for (size_t w = 0; w < nw; w++) {
+        twins &= wspecs[w].workload->twin != NULL;
+    }
+    if (!twins) {
+        fprintf(stderr, "gclab bench: a workload has no Python twin; the "
+                        "peer row is skipped\n");
+    }
+    else if (peer[0] != '\0' && strcmp(peer, "none") != 0 &&
+             peer_label(peer, false) != NULL) {
         peers[npeers++] = peer;
     }
     else {
@@ -535,7 +564,8 @@ gc_cmd_bench(int argc, char **argv)
     }
     struct matrix mx = {.collectors = main_collectors, .ncollectors = NC,
                         .workloads = main_workloads, .wspecs = wspecs,
-                        .nworkloads = NW, .peers = peers, .npeers = npeers,
+                        .nworkloads = (int)nw, .peers = peers,
+                        .npeers = npeers,
                         .repeat = quick ? 3 : 10,
                         .seed = 1, .baseline = UINT64_MAX,
                         .workload_sizes = main_sizes,
@@ -593,7 +623,7 @@ gc_cmd_bench(int argc, char **argv)
     char self[4096];
     ssize_t len = readlink("/proc/self/exe", self, sizeof self - 1);
     self[len > 0 ? len : 0] = '\0';
-    int rc = len > 0 ? hyperfine(out_dir, self, quick, main_workloads, &place) : 0;
+    int rc = len > 0 ? hyperfine(out_dir, self, quick, main_workloads, nw, &place) : 0;
     char command[1024] = "gclab bench";
     for (int i = 1; i < argc; i++) {
         strncat(command, " ", sizeof command - strlen(command) - 1);

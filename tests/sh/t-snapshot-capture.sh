@@ -4,7 +4,8 @@
 # first full collection, and when the interpreter gets SIGUSR1 (here the
 # program sends it to itself mid-run, and goes on to make more objects
 # that the snapshot must not hold).  Each snapshot says where it was
-# taken, reads back, and runs as a workload.  Skipped where no python3
+# taken, reads back, and runs as a workload; bench --workload runs
+# every collector on one, with the report's figures.  Skipped where no python3
 # is found.  TAP.
 set -u
 gclab=$1
@@ -81,5 +82,19 @@ echo "# tracked: exit $e, full-collection $f, signal $s"
 check $? "--at signal is taken mid-run: 3000 fewer than at exit ($s, $e)"
 [ "$f" -gt 300 ] && [ $((e - f)) -ge 2900 ]
 check $? "--at full-collection is taken at the program's gc.collect() ($f)"
+# Every collector of bench on the user's heap, with the report's pause,
+# MMU and memory figures.
+"$gclab" bench --quick --allow-debug --peer none --cpu none \
+    --workload "snapshot:file=$tmp/signal.gcsnap" --out "$tmp/bench" \
+    >"$tmp/bench.out" 2>&1
+check $? "bench --workload snapshot:file=F exits 0"
+k=$(sed -n 's/.*"collector":"\([^"]*\)".*/\1/p' "$tmp/bench/results.jsonl" \
+    2>/dev/null | sort -u | wc -l)
+[ "$k" -eq 6 ]
+check $? "bench --workload: all six of bench's collectors ran on it ($k)"
+for f in pause_cdf mmu memory; do
+    [ -s "$tmp/bench/$f.png" ] && grep -q "$f.png" "$tmp/bench/index.html"
+    check $? "bench --workload: the report shows $f.png"
+done
 echo "1..$n"
 [ "$failed" -eq 0 ]

@@ -116,8 +116,7 @@ gc_memseries_write(const char *cmd, const char *out_dir,
                    const char *const *workloads)
 {
     struct gc_buf b = {0};
-    gc_buf_printf(&b, "run\tcollector\tworkload\tsize\trepetition\t"
-                      "alloc_bytes\tlive_bytes\tos_bytes\tgarbage_bytes\n");
+    gc_buf_printf(&b, "%s\n", GC_MEMSERIES_HEADER);
     for (size_t i = 0; i < total; i++) {
         const struct record *r = &recs[i];
         for (uint32_t k = 0; r->mem != NULL && k < r->r.nmem; k++) {

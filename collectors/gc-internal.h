@@ -109,10 +109,12 @@ struct gc_pool {
     bool is_shuffled;
     uint64_t rng;
     struct gc_pool_reserve reserve[GC_POOL_CLASSES];
-    size_t threshold; /* largest small request: 512 */
+    struct gc_heap *heap; /* counts its large blocks (gc_mem_large_*) */
 };
+/* heap may be NULL: then no block is counted. */
 void gc_pool_init(struct gc_pool *pool, enum gc_layout layout,
-                  uint64_t seed, size_t threshold, struct gc_allocator *out);
+                  uint64_t seed, struct gc_heap *heap,
+                  struct gc_allocator *out);
 void gc_pool_fini(struct gc_pool *pool);
 size_t gc_pool_arena_count(const struct gc_pool *pool);
 enum gc_status gc_pool_prefault(struct gc_pool *pool, uint64_t bytes);
@@ -128,12 +130,13 @@ void gc_debug_init(struct gc_heap *heap);
 struct gc_heap {
     struct gc_heap_inline pub; /* first: gc_decref reads it */
     enum gc_profile profile;
-    /* pymalloc's SMALL_REQUEST_THRESHOLD on the profile: 512 on every
-     * one.  2.7.18's PyObject_Malloc too compares n - 1 with 0x1ff and
-     * shifts by 4 (16-byte classes; objdump of pyenv's libpython2.7),
-     * which puts its 280-byte dicts in pools.  Requests up to it are
-     * small blocks (arenas). */
-    size_t small_threshold;
+    /* gc_mem_alloc's fast path: the bytes it may still allocate before
+     * a peak (live, or the small blocks') or a byte event could be due,
+     * and the gross allocation at which that room runs out, so that
+     * gross_allocated_bytes is mem_gross_end - mem_room and needs no
+     * count of its own.  Set by gc_mem_recount; a large block sets the
+     * room to 0, so that its allocation takes the slow path. */
+    uint64_t mem_room, mem_gross_end;
     /* Byte events: gross_allocated_bytes reaching next_byte_event calls
      * gc_byte_event, which schedules a byte-triggered collection at
      * trigger_bytes (UINT64_MAX: none) and samples memory at
@@ -143,6 +146,9 @@ struct gc_heap {
     bool is_bytes_due;     /* the byte trigger fired; not yet collected */
     struct gc_allocator alloc;
     bool has_pool;         /* alloc is &pool's */
+    /* Any other allocator (malloc, the failing one, a test's), which
+     * alloc then wraps to count large blocks as the pool does. */
+    struct gc_allocator backend;
     struct gc_pool pool;
     struct gc_heap_stats stats;
 
@@ -211,41 +217,24 @@ void gc_byte_event(struct gc_heap *heap);
  * disarms it). */
 void gc_heap_set_trigger_bytes(struct gc_heap *heap, uint64_t bytes);
 
-/* The OS-visible bytes only rise when a peak or the big blocks do. */
-static inline void
-gc_os_peak_update(struct gc_heap *heap)
-{
-    struct gc_heap_stats *s = &heap->stats;
-    uint64_t os = ((s->small_peak_bytes + 0xfffff) & ~(uint64_t)0xfffff) +
-                  s->medium_peak_bytes + s->big_live_bytes;
-    if (os > s->os_peak_bytes) {
-        s->os_peak_bytes = os;
-    }
-}
-
-/* Blocks above the small threshold, by path (gc_heap_stats): medium
- * from malloc's heap, big mapped alone.  Out of line: rare. */
-void gc_mem_account_large(struct gc_heap *heap, uint64_t n_bytes,
-                          bool is_add);
-
-/* After live_bytes rose by a small block: the small blocks' peak (live
- * less the large ones), and the OS-visible peak when that crosses into
- * another arena.  Small blocks are most allocations, so this is one
- * subtraction and a compare unless the heap is at its peak. */
-static inline void
-gc_mem_small_added(struct gc_heap *heap)
-{
-    struct gc_heap_stats *s = &heap->stats;
-    uint64_t small = s->live_bytes - s->medium_live_bytes - s->big_live_bytes;
-    if (small > s->small_peak_bytes) {
-        bool is_new_arena = (small - 1) >> 20 != (s->small_peak_bytes - 1) >> 20 ||
-                            s->small_peak_bytes == 0;
-        s->small_peak_bytes = small;
-        if (is_new_arena) {
-            gc_os_peak_update(heap);
-        }
-    }
-}
+/* A block above the small threshold allocated (added) or freed: its
+ * path's bytes (gc_heap_stats: medium from malloc's heap, big mapped
+ * alone) and the OS-visible peak.  Called by the allocator layer, the
+ * pool or the wrapper around any other allocator, which tells large
+ * blocks from small ones anyway; an addition sends the allocation down
+ * gc_mem_alloc's slow path, where the live peak is taken. */
+void gc_mem_large_added(struct gc_heap *heap, uint64_t n_bytes);
+void gc_mem_large_removed(struct gc_heap *heap, uint64_t n_bytes);
+/* The rest of gc_mem_alloc's accounting of p (n_bytes, already in
+ * live_bytes): the gross allocation, the peaks, the byte event, and the
+ * room again.  Returns p. */
+void *gc_mem_alloc_slow(struct gc_heap *heap, void *p, size_t n_bytes);
+/* After a resize's live_bytes changed and the gross allocation grew by
+ * grown_bytes: the peaks, and the room again. */
+void gc_mem_resized(struct gc_heap *heap, uint64_t grown_bytes);
+/* mem_room and mem_gross_end from the counts now: after anything that
+ * moves the byte event. */
+void gc_mem_recount(struct gc_heap *heap);
 
 static inline void *
 gc_mem_alloc(struct gc_heap *heap, size_t n_bytes)
@@ -257,22 +246,18 @@ gc_mem_alloc(struct gc_heap *heap, size_t n_bytes)
     }
     heap->stats.allocations++;
     heap->stats.live_bytes += n_bytes;
-    if (heap->stats.live_bytes > heap->stats.peak_bytes) {
-        heap->stats.peak_bytes = heap->stats.live_bytes;
+    /* The common case, a small block while no peak and no byte event
+     * can be due, is one compare: the allocator counted a large block,
+     * and the room covers the peaks and the gross allocation.  Anything
+     * else is a tail call, so that no caller saves registers for it.
+     * Byte events come only from here, not from resize: an event may
+     * walk the heap (the accounting run's mark), and a fresh block is
+     * not yet referenced by anything, whereas a resized one may be half
+     * moved. */
+    if (n_bytes > heap->mem_room) {
+        return gc_mem_alloc_slow(heap, p, n_bytes);
     }
-    if (n_bytes > heap->small_threshold) {
-        gc_mem_account_large(heap, n_bytes, true);
-    }
-    else {
-        gc_mem_small_added(heap);
-    }
-    /* Only here, not in resize: an event may walk the heap (the
-     * accounting run's mark), and a fresh block is not yet referenced
-     * by anything, whereas a resized one may be half moved. */
-    if ((heap->stats.gross_allocated_bytes += n_bytes) >=
-        heap->next_byte_event) {
-        gc_byte_event(heap);
-    }
+    heap->mem_room -= n_bytes;
     return p;
 }
 
@@ -289,21 +274,7 @@ gc_mem_resize(struct gc_heap *heap, void *ptr, size_t old_bytes,
     heap->stats.frees++;
     heap->stats.live_bytes += new_bytes;
     heap->stats.live_bytes -= old_bytes;
-    if (heap->stats.live_bytes > heap->stats.peak_bytes) {
-        heap->stats.peak_bytes = heap->stats.live_bytes;
-    }
-    if (old_bytes > heap->small_threshold) {
-        gc_mem_account_large(heap, old_bytes, false);
-    }
-    if (new_bytes > heap->small_threshold) {
-        gc_mem_account_large(heap, new_bytes, true);
-    }
-    else if (new_bytes > old_bytes || old_bytes > heap->small_threshold) {
-        gc_mem_small_added(heap);
-    }
-    if (new_bytes > old_bytes) {
-        heap->stats.gross_allocated_bytes += new_bytes - old_bytes;
-    }
+    gc_mem_resized(heap, new_bytes > old_bytes ? new_bytes - old_bytes : 0);
     return p;
 }
 
@@ -315,10 +286,9 @@ gc_mem_free(struct gc_heap *heap, void *ptr, size_t n_bytes)
     }
     assert(heap->stats.live_bytes >= n_bytes);
     heap->stats.frees++;
+    /* No peak can rise, so the room stands (it only grows by a free,
+     * and is recounted on the slow path). */
     heap->stats.live_bytes -= n_bytes;
-    if (n_bytes > heap->small_threshold) {
-        gc_mem_account_large(heap, n_bytes, false);
-    }
     heap->alloc.free(heap->alloc.ctx, ptr, n_bytes);
 }
 

@@ -322,14 +322,12 @@ struct gc_heap_stats {
      * ignored in ..." and go on: e.g. a resurrecting finalizer that ran
      * out of memory appending to its list (the object then dies). */
     uint64_t unraisable_errors;
-    /* Memory as the program would see it (the series of gclab run):
-     * bytes ever requested, and the live bytes split by the path
-     * pymalloc gives them -- small blocks (up to the profile's
-     * threshold, 512 bytes, 2.7.18 included) from arenas, medium
-     * ones (up to GC_MMAP_THRESHOLD) from malloc's heap, big ones
-     * mapped on their own -- with the peaks that gc_heap_os_bytes
-     * needs. */
-    uint64_t gross_allocated_bytes;
+    /* Memory as the program would see it (the series of gclab run;
+     * bytes ever requested are gc_heap_gross_allocated_bytes): the live
+     * bytes split by the path pymalloc gives them -- small blocks (up
+     * to GC_SMALL_REQUEST_THRESHOLD) from arenas, medium ones (up to
+     * GC_MMAP_THRESHOLD) from malloc's heap, big ones mapped on their
+     * own -- with the peaks that gc_heap_os_bytes needs. */
     uint64_t small_peak_bytes; /* small live = live - medium - big */
     uint64_t medium_live_bytes, medium_peak_bytes;
     uint64_t big_live_bytes;
@@ -339,6 +337,13 @@ struct gc_heap_stats {
  * their own and unmapped when freed; smaller ones come from a heap
  * that malloc reuses but does not give back. */
 #define GC_MMAP_THRESHOLD ((uint64_t)128 * 1024)
+/* pymalloc's SMALL_REQUEST_THRESHOLD: requests up to it are small
+ * blocks, from arenas.  512 on every profile: 2.7.18's PyObject_Malloc
+ * too compares n - 1 with 0x1ff and shifts by 4 (16-byte classes;
+ * objdump of pyenv's libpython2.7), which puts its 280-byte dicts in
+ * pools.  A constant, so that the pool and the heap's counters test it
+ * without a load. */
+#define GC_SMALL_REQUEST_THRESHOLD 512
 
 void gc_heap_config_init(struct gc_heap_config *cfg);
 enum gc_status gc_heap_new(const struct gc_heap_config *cfg,
@@ -352,6 +357,9 @@ uint64_t gc_heap_destroy(struct gc_heap *heap);
 
 enum gc_profile gc_heap_profile(const struct gc_heap *heap);
 const struct gc_heap_stats *gc_heap_stats(const struct gc_heap *heap);
+/* Bytes ever requested (allocations, and resizes' growth): the x axis of
+ * the memory series and the byte trigger's clock. */
+uint64_t gc_heap_gross_allocated_bytes(const struct gc_heap *heap);
 /* Bytes the heap's small-object pools hold mapped (1 MiB arenas); 0
  * when the heap uses malloc (a given allocator, a sanitizer build, or
  * GCLAB_MALLOC=malloc). */

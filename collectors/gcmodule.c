@@ -365,12 +365,13 @@ gc_set_listener(struct gc_heap *heap, const struct gc_listener *listener)
     heap->next_sample_bytes =
         heap->listener.memory_sample != NULL &&
                 heap->listener.sample_interval_bytes != 0
-            ? heap->stats.gross_allocated_bytes +
+            ? gc_heap_gross_allocated_bytes(heap) +
                   heap->listener.sample_interval_bytes
             : UINT64_MAX;
     heap->next_byte_event = heap->trigger_bytes < heap->next_sample_bytes
                                 ? heap->trigger_bytes
                                 : heap->next_sample_bytes;
+    gc_mem_recount(heap); /* the fast path's room ends at the event */
 }
 
 const char *

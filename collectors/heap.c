@@ -147,6 +147,45 @@ gc_failing_allocator_init(struct gc_failing_allocator *fa, uint64_t fail_at,
     fa->is_persistent = is_persistent;
 }
 
+/* Any allocator but the pool, wrapped to count its large blocks as the
+ * pool counts its own (gc_mem_large_added), so that the OS-visible
+ * figure is the same on every backend. */
+static void *
+counted_alloc(void *ctx, size_t n_bytes)
+{
+    struct gc_heap *heap = ctx;
+    void *p = heap->backend.alloc(heap->backend.ctx, n_bytes);
+    if (p != NULL && n_bytes > GC_SMALL_REQUEST_THRESHOLD) {
+        gc_mem_large_added(heap, n_bytes);
+    }
+    return p;
+}
+
+static void *
+counted_resize(void *ctx, void *ptr, size_t old_bytes, size_t new_bytes)
+{
+    struct gc_heap *heap = ctx;
+    void *p = heap->backend.resize(heap->backend.ctx, ptr, old_bytes,
+                                   new_bytes);
+    if (p != NULL && old_bytes > GC_SMALL_REQUEST_THRESHOLD) {
+        gc_mem_large_removed(heap, old_bytes);
+    }
+    if (p != NULL && new_bytes > GC_SMALL_REQUEST_THRESHOLD) {
+        gc_mem_large_added(heap, new_bytes);
+    }
+    return p;
+}
+
+static void
+counted_free(void *ctx, void *ptr, size_t n_bytes)
+{
+    struct gc_heap *heap = ctx;
+    if (n_bytes > GC_SMALL_REQUEST_THRESHOLD) {
+        gc_mem_large_removed(heap, n_bytes);
+    }
+    heap->backend.free(heap->backend.ctx, ptr, n_bytes);
+}
+
 /* ---- object memory ----------------------------------------------- */
 
 struct gc_object *
@@ -364,19 +403,20 @@ gc_heap_new(const struct gc_heap_config *cfg, struct gc_heap **out)
         return GC_ENOMEM;
     }
     heap->profile = cfg->profile;
-    heap->small_threshold = 512; /* 2.7.18 too: see gc-internal.h */
     heap->next_byte_event = UINT64_MAX;
     heap->trigger_bytes = UINT64_MAX;
     heap->next_sample_bytes = UINT64_MAX;
-    if (cfg->allocator != NULL) {
-        heap->alloc = *cfg->allocator;
-    }
-    else if (use_system_malloc()) {
-        heap->alloc = gc_allocator_system;
+    if (cfg->allocator != NULL || use_system_malloc()) {
+        heap->backend =
+            cfg->allocator != NULL ? *cfg->allocator : gc_allocator_system;
+        heap->alloc = (struct gc_allocator){.alloc = counted_alloc,
+                                            .resize = counted_resize,
+                                            .free = counted_free,
+                                            .ctx = heap};
     }
     else {
-        gc_pool_init(&heap->pool, cfg->layout, cfg->layout_seed,
-                     heap->small_threshold, &heap->alloc);
+        gc_pool_init(&heap->pool, cfg->layout, cfg->layout_seed, heap,
+                     &heap->alloc);
         heap->has_pool = true;
     }
     for (int g = 0; g < GC_NGENS; g++) {
@@ -536,25 +576,136 @@ gc_heap_os_bytes(const struct gc_heap *heap)
            s->medium_peak_bytes + s->big_live_bytes;
 }
 
+/* The OS-visible bytes only rise when a peak or the big blocks do. */
+static void
+os_peak_update(struct gc_heap *heap)
+{
+    uint64_t os = gc_heap_os_bytes(heap);
+    if (os > heap->stats.os_peak_bytes) {
+        heap->stats.os_peak_bytes = os;
+    }
+}
+
+/* The peaks after live_bytes rose: live, the small blocks' (live less
+ * the large ones) and, when that crosses into another arena, the
+ * OS-visible one. */
+static inline void
+mem_peak(struct gc_heap *heap)
+{
+    struct gc_heap_stats *s = &heap->stats;
+    if (s->live_bytes > s->peak_bytes) {
+        s->peak_bytes = s->live_bytes;
+    }
+    uint64_t small = s->live_bytes - s->medium_live_bytes - s->big_live_bytes;
+    if (small > s->small_peak_bytes) {
+        bool is_new_arena = (small - 1) >> 20 !=
+                                (s->small_peak_bytes - 1) >> 20 ||
+                            s->small_peak_bytes == 0;
+        s->small_peak_bytes = small;
+        if (is_new_arena) {
+            os_peak_update(heap);
+        }
+    }
+}
+
+static inline uint64_t
+gross_bytes(const struct gc_heap *heap)
+{
+    return heap->mem_gross_end - heap->mem_room;
+}
+
+uint64_t
+gc_heap_gross_allocated_bytes(const struct gc_heap *heap)
+{
+    return gross_bytes(heap);
+}
+
+/* Room enough for any run (2^62 bytes), so that mem_gross_end cannot
+ * wrap. */
+#define MEM_ROOM_MAX ((uint64_t)1 << 62)
+
+static inline void
+mem_recount(struct gc_heap *heap)
+{
+    const struct gc_heap_stats *s = &heap->stats;
+    uint64_t gross = gross_bytes(heap);
+    uint64_t small = s->live_bytes - s->medium_live_bytes - s->big_live_bytes;
+    /* Each peak may be reached but not passed; the byte event is due
+     * at its byte. */
+    uint64_t to_peak =
+        s->peak_bytes > s->live_bytes ? s->peak_bytes - s->live_bytes : 0;
+    uint64_t to_small_peak =
+        s->small_peak_bytes > small ? s->small_peak_bytes - small : 0;
+    uint64_t to_event = heap->next_byte_event > gross
+                            ? heap->next_byte_event - gross - 1
+                            : 0;
+    uint64_t room = MEM_ROOM_MAX;
+    room = to_peak < room ? to_peak : room;
+    room = to_small_peak < room ? to_small_peak : room;
+    room = to_event < room ? to_event : room;
+    heap->mem_room = room;
+    heap->mem_gross_end = gross + room;
+}
+
 void
-gc_mem_account_large(struct gc_heap *heap, uint64_t n_bytes, bool is_add)
+gc_mem_recount(struct gc_heap *heap)
+{
+    mem_recount(heap);
+}
+
+void *
+gc_mem_alloc_slow(struct gc_heap *heap, void *p, size_t n_bytes)
+{
+    /* The gross allocation with this block, which the room does not
+     * show yet. */
+    uint64_t gross = gross_bytes(heap) + n_bytes;
+    heap->mem_gross_end = gross;
+    heap->mem_room = 0;
+    mem_peak(heap);
+    if (gross >= heap->next_byte_event) {
+        gc_byte_event(heap);
+    }
+    mem_recount(heap);
+    return p;
+}
+
+void
+gc_mem_resized(struct gc_heap *heap, uint64_t grown_bytes)
+{
+    heap->mem_gross_end += grown_bytes; /* the gross allocation rises */
+    mem_peak(heap);
+    mem_recount(heap);
+}
+
+void
+gc_mem_large_added(struct gc_heap *heap, uint64_t n_bytes)
 {
     struct gc_heap_stats *s = &heap->stats;
     if (n_bytes < GC_MMAP_THRESHOLD) {
-        if (!is_add) {
-            s->medium_live_bytes -= n_bytes;
-        }
-        else if ((s->medium_live_bytes += n_bytes) > s->medium_peak_bytes) {
+        if ((s->medium_live_bytes += n_bytes) > s->medium_peak_bytes) {
             s->medium_peak_bytes = s->medium_live_bytes;
-            gc_os_peak_update(heap);
+            os_peak_update(heap);
         }
-    }
-    else if (is_add) {
-        s->big_live_bytes += n_bytes;
-        gc_os_peak_update(heap);
     }
     else {
-        s->big_live_bytes -= n_bytes;
+        s->big_live_bytes += n_bytes;
+        os_peak_update(heap);
+    }
+    /* No room: the allocation takes the slow path, which takes the live
+     * peak once live_bytes holds the block. */
+    heap->mem_gross_end -= heap->mem_room;
+    heap->mem_room = 0;
+}
+
+void
+gc_mem_large_removed(struct gc_heap *heap, uint64_t n_bytes)
+{
+    /* Live and large bytes fall together: the room stands. */
+    if (n_bytes < GC_MMAP_THRESHOLD) {
+        heap->stats.medium_live_bytes -= n_bytes;
+    }
+    else {
+        heap->stats.big_live_bytes -= n_bytes;
     }
 }
 
@@ -562,6 +713,7 @@ void
 gc_heap_reset_peak(struct gc_heap *heap)
 {
     heap->stats.peak_bytes = heap->stats.live_bytes;
+    mem_recount(heap);
 }
 
 /* The next byte event: the trigger's or the sample's, whichever is
@@ -572,6 +724,7 @@ rearm(struct gc_heap *heap)
     heap->next_byte_event = heap->trigger_bytes < heap->next_sample_bytes
                                 ? heap->trigger_bytes
                                 : heap->next_sample_bytes;
+    mem_recount(heap);
 }
 
 void
@@ -579,7 +732,7 @@ gc_heap_set_trigger_bytes(struct gc_heap *heap, uint64_t bytes)
 {
     heap->is_bytes_due = false;
     heap->trigger_bytes =
-        bytes == 0 ? UINT64_MAX : heap->stats.gross_allocated_bytes + bytes;
+        bytes == 0 ? UINT64_MAX : gross_bytes(heap) + bytes;
     rearm(heap);
 }
 
@@ -589,7 +742,7 @@ gc_heap_set_trigger_bytes(struct gc_heap *heap, uint64_t bytes)
 void
 gc_byte_event(struct gc_heap *heap)
 {
-    uint64_t now = heap->stats.gross_allocated_bytes;
+    uint64_t now = gross_bytes(heap);
     if (now >= heap->trigger_bytes) {
         heap->trigger_bytes = UINT64_MAX;
         heap->is_bytes_due = true;

@@ -1,6 +1,6 @@
 /* collectors/pool.c -- a small-object allocator in the manner of
  * CPython's pymalloc (Objects/obmalloc.c): blocks of up to 512 bytes
- * (the profile's SMALL_REQUEST_THRESHOLD, 512 on every one) in 16-byte
+ * (GC_SMALL_REQUEST_THRESHOLD, 512 on every profile) in 16-byte
  * size classes, carved from 16 KiB pools that each serve one
  * class, carved from 1 MiB arenas.  Larger requests go to malloc.
  *
@@ -292,25 +292,36 @@ pool_free_small(struct gc_pool *pool, void *block)
     }
 }
 
+/* The allocator's entry points.  Blocks above the small threshold go to
+ * malloc, and this branch, which tells them apart anyway, is where they
+ * are counted for the heap (gc_mem_large_added/_removed): the heap's
+ * own fast path then compares nothing with the threshold. */
 static void *
 pool_alloc(void *ctx, size_t n_bytes)
 {
     struct gc_pool *pool = ctx;
-    if (n_bytes == 0 || n_bytes > pool->threshold) {
-        return malloc(n_bytes ? n_bytes : 1);
+    if (n_bytes == 0 || n_bytes > GC_SMALL_REQUEST_THRESHOLD) {
+        void *p = malloc(n_bytes ? n_bytes : 1);
+        if (p != NULL && n_bytes != 0 && pool->heap != NULL) {
+            gc_mem_large_added(pool->heap, n_bytes);
+        }
+        return p;
     }
-    return pool_alloc_small(ctx, n_bytes);
+    return pool_alloc_small(pool, n_bytes);
 }
 
 static void
 pool_free(void *ctx, void *ptr, size_t n_bytes)
 {
     struct gc_pool *pool = ctx;
-    if (n_bytes == 0 || n_bytes > pool->threshold) {
+    if (n_bytes == 0 || n_bytes > GC_SMALL_REQUEST_THRESHOLD) {
+        if (n_bytes != 0 && pool->heap != NULL) {
+            gc_mem_large_removed(pool->heap, n_bytes);
+        }
         free(ptr);
     }
     else {
-        pool_free_small(ctx, ptr);
+        pool_free_small(pool, ptr);
     }
 }
 
@@ -318,19 +329,32 @@ static void *
 pool_resize(void *ctx, void *ptr, size_t old_bytes, size_t new_bytes)
 {
     struct gc_pool *pool = ctx;
-    bool old_small = old_bytes > 0 && old_bytes <= pool->threshold;
-    bool new_small = new_bytes > 0 && new_bytes <= pool->threshold;
+    bool old_small = old_bytes > 0 && old_bytes <= GC_SMALL_REQUEST_THRESHOLD;
+    bool new_small = new_bytes > 0 && new_bytes <= GC_SMALL_REQUEST_THRESHOLD;
     if (ptr == NULL) {
         return pool_alloc(ctx, new_bytes);
     }
     if (!old_small && !new_small) {
-        return realloc(ptr, new_bytes);
+        void *fresh = realloc(ptr, new_bytes);
+        /* The old block's path first, then the new one's, as a free and
+         * an allocation would go. */
+        if (fresh != NULL && pool->heap != NULL) {
+            if (old_bytes > GC_SMALL_REQUEST_THRESHOLD) {
+                gc_mem_large_removed(pool->heap, old_bytes);
+            }
+            if (new_bytes > GC_SMALL_REQUEST_THRESHOLD) {
+                gc_mem_large_added(pool->heap, new_bytes);
+            }
+        }
+        return fresh;
     }
     if (old_small && new_small &&
         (old_bytes - 1) >> ALIGNMENT_SHIFT ==
             (new_bytes - 1) >> ALIGNMENT_SHIFT) {
         return ptr; /* same class */
     }
+    /* At most one of the two is large, so the order of the counts does
+     * not matter: the entry points count them. */
     void *fresh = pool_alloc(ctx, new_bytes);
     if (fresh == NULL) {
         return NULL;
@@ -342,10 +366,10 @@ pool_resize(void *ctx, void *ptr, size_t old_bytes, size_t new_bytes)
 
 void
 gc_pool_init(struct gc_pool *pool, enum gc_layout layout, uint64_t seed,
-             size_t threshold, struct gc_allocator *out)
+             struct gc_heap *heap, struct gc_allocator *out)
 {
     memset(pool, 0, sizeof *pool);
-    pool->threshold = threshold;
+    pool->heap = heap;
     pool->keep_empty = 1;
     pool->is_shuffled = layout == GC_LAYOUT_SHUFFLED;
     pool->rng = (seed * 2654435761u + 0x9e3779b97f4a7c15ULL) | 1; /* not 0 */

@@ -4,7 +4,7 @@
 # (results/schema.md).  memory-series.dat: one block per collector
 # (name in the first line), columns alloc MB, live MB, OS-visible MB,
 # garbage MB.  Extra -e: file, title; n is the number of collectors.
-load 'plots/common.gp'
+# common.gp is loaded first, as gclab plot does (gnuplot common.gp this).
 set title title
 set xlabel 'allocated since the region began (MB)'
 set ylabel 'MB'

@@ -23,7 +23,8 @@ print(json.loads(open(sys.argv[1]).readline())[sys.argv[2]])' "$1" "$2"
 }
 draw() { # SCRIPT NAME EXTRA
     for fmt in png svg; do
-        gnuplot -e "dir='$out/data'; out='$out/$2'; fmt='$fmt'; $3" "plots/$1"
+        gnuplot -e "dir='$out/data'; out='$out/$2'; fmt='$fmt'; $3" \
+            plots/common.gp "plots/$1"
     done
 }
 

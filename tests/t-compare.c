@@ -7,6 +7,7 @@
 #define _DEFAULT_SOURCE /* mkdtemp */
 #include "cli.h"
 #include "harness.h"
+#include "memseries-internal.h"
 #include "tap.h"
 
 #include <math.h>
@@ -572,6 +573,33 @@ merge_inputs(void)
     results_file("cl.jsonl", "full", 1e6, 93, ",\"check_level\":2");
     char *m1 = strdup(at("m1.jsonl")), *m2 = strdup(at("m2.jsonl"));
     char *out = strdup(at("merged"));
+    /* Results directories whose memory.tsv is not theirs, or not one. */
+    static const char *const series[][2] = {
+        {"mem-run", "1\tcpython\talloc-churn\t100\t1\t0\t1\t2\t0\n"
+                    "11\tcpython\talloc-churn\t100\t1\t0\t1\t2\t0\n"},
+        {"mem-name", "2\tfull\talloc-churn\t100\t2\t0\t1\t2\t0\n"},
+        {"mem-row", "1\tcpython\talloc-churn\t100\t1\t0\t1\t2\n"},
+        {"mem-count", "1\tcpython\talloc-churn\t100\t1\t0\t-1\t2\t0\n"},
+        {"mem-header", NULL},
+    };
+    char *mdir[5];
+    for (size_t i = 0; i < 5; i++) {
+        char *jsonl = gc_read_file(m1, NULL);
+        struct gc_buf b = {0};
+        gc_buf_printf(&b, "%s\n%s",
+                      series[i][1] ? GC_MEMSERIES_HEADER : "run\tcollector",
+                      series[i][1] ? series[i][1] : "");
+        mdir[i] = strdup(at(series[i][0]));
+        check_int(gc_mkdir_p(mdir[i]), ==, 0);
+        check_int(gc_write_atomic(cli_path(mdir[i], "results.jsonl"), jsonl,
+                                  strlen(jsonl)),
+                  ==, 0);
+        check_int(gc_write_atomic(cli_path(mdir[i], "memory.tsv"), b.data,
+                                  b.len),
+                  ==, 0);
+        free(jsonl);
+        free(b.data);
+    }
     struct {
         const char *what;
         char *argv[8];
@@ -598,6 +626,16 @@ merge_inputs(void)
          {"merge", (char *)at("empty.jsonl"), "--out", out, NULL}},
         {"an output that cannot be made",
          {"merge", m1, "--out", "/proc/gclab-forbidden", NULL}},
+        {"memory.tsv: a run that has no record",
+         {"merge", mdir[0], "--out", out, NULL}},
+        {"memory.tsv: a run of another collector",
+         {"merge", mdir[1], "--out", out, NULL}},
+        {"memory.tsv: a row short of a field",
+         {"merge", mdir[2], "--out", out, NULL}},
+        {"memory.tsv: a field that is not a count",
+         {"merge", mdir[3], "--out", out, NULL}},
+        {"memory.tsv: another header",
+         {"merge", mdir[4], "--out", out, NULL}},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         check_bad_input(gc_cmd_merge, cases[i].what, cases[i].argv);
@@ -616,6 +654,25 @@ merge_inputs(void)
         free(jsonl);
         free(csv);
         free(summary);
+    }
+    TEST("merge: a memory.tsv that is refused is named, line and all") {
+        static char err[4096];
+        static const char *const why[] = {
+            "memory.tsv:3: error: memory of a run that has no record",
+            "memory.tsv:2: error: memory of a run that has no record",
+            "memory.tsv:2: error: a row needs 9 tab-separated fields",
+            "memory.tsv:2: error: field 7 is not a count",
+            "memory.tsv:1: error: not memory.tsv's header line"};
+        for (size_t i = 0; i < 5; i++) {
+            char *argv[] = {"merge", mdir[i], "--out", out, NULL};
+            check_int(run_captured(gc_cmd_merge, 4, argv, NULL, 0, err,
+                                   sizeof err),
+                      ==, 2);
+            check(strstr(err, why[i]) != NULL);
+        }
+    }
+    for (size_t i = 0; i < 5; i++) {
+        free(mdir[i]);
     }
     free(m1);
     free(m2);

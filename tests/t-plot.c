@@ -1,6 +1,7 @@
 /* tests/t-plot.c -- gclab plot (harness/plots/plot.c): on a gclab merge of
  * three shards it writes the same .dat files as on one directory
- * holding the same records in another order; a figure that fails is
+ * holding the same records in another order, the memory series (carried
+ * by the merge in memory.tsv) among them; a figure that fails is
  * named with why, left out of index.html, and the exit status is 1;
  * ratios are to the run's first collector however the records are
  * ordered; index.html links only files that are there; a results
@@ -43,6 +44,42 @@ append_reversed(struct gc_buf *b, const char *text)
         }
         end = start;
     }
+}
+
+/* ONE/memory.tsv for the records as the test puts them in ONE: the
+ * third shard's lines reversed, then the second's, then the first's;
+ * each row's run (its record's line) renumbered to match.  The number
+ * of rows. */
+static size_t
+write_one_memory(char shard[][300], const char *one)
+{
+    struct gc_buf b = {0};
+    size_t offset = 0, rows = 0;
+    for (int i = 2; i >= 0; i--) {
+        char *jsonl = gc_read_file(cli_path(shard[i], "results.jsonl"), NULL);
+        char *tsv = gc_read_file(cli_path(shard[i], "memory.tsv"), NULL);
+        size_t n = count_lines(jsonl);
+        char *line = tsv ? strchr(tsv, '\n') : NULL;
+        if (i == 2 && tsv != NULL) {
+            gc_buf_printf(&b, "%.*s", line ? (int)(line - tsv + 1) : 0, tsv);
+        }
+        while (line != NULL && line[1] != '\0') {
+            char *rest;
+            unsigned long run = strtoul(line + 1, &rest, 10);
+            char *end = strchr(rest, '\n');
+            gc_buf_printf(&b, "%zu%.*s\n", offset + n - run + 1,
+                          end ? (int)(end - rest) : (int)strlen(rest), rest);
+            rows++;
+            line = end;
+        }
+        offset += n;
+        free(jsonl);
+        free(tsv);
+    }
+    check_int(gc_write_atomic(cli_path(one, "memory.tsv"), b.data, b.len), ==,
+              0);
+    free(b.data);
+    return rows;
 }
 
 /* Every .dat file of DIR_A/data is in DIR_B/data with the same bytes; the
@@ -162,6 +199,14 @@ main(int argc, char **argv)
                       ==, 0);
             free(b.data);
         }
+        /* Every run's memory series is carried by the merge: as many rows
+         * as the shards had, and what plot draws from them below is the
+         * same as from ONE, where each row was renumbered by hand. */
+        size_t rows = write_one_memory(shard, one);
+        check_uint(rows, >, 20);
+        char *mem = gc_read_file(cli_path(merged, "memory.tsv"), NULL);
+        check_uint(count_lines(mem), ==, rows + 1);
+        free(mem);
     }
     TEST("gclab plot on the merge and on the one directory: the same "
          ".dat files")
@@ -177,7 +222,8 @@ main(int argc, char **argv)
         static const char *const some[] = {
             "data/throughput.dat",     "data/ratio.dat", "data/phases.dat",
             "data/pause_cdf.dat",      "data/mmu.dat",   "data/memory.dat",
-            "data/pause_timeline.dat", "index.html"};
+            "data/pause_timeline.dat", "data/memory_series.dat",
+            "index.html"};
         for (size_t i = 0; i < sizeof some / sizeof *some; i++) {
             if (!exists(merged, some[i])) {
                 tap_diag("gclab plot wrote no %s", some[i]);
@@ -185,6 +231,13 @@ main(int argc, char **argv)
             }
         }
         check(!exists(merged, "data/scaling.dat")); /* no DIR/scaling */
+        /* Each collector's series reached the figure: a block with its
+         * points, the retained garbage among them. */
+        char *series =
+            gc_read_file(cli_path(merged, "data/memory_series.dat"), NULL);
+        check_uint(count_lines(series), >, 3 * 5);
+        check(series && strstr(series, "\"trialdel\"") != NULL);
+        free(series);
         /* The reference is the run's first collector, not the first in
          * any order the records happen to be in. */
         char *ratio = gc_read_file(cli_path(merged, "data/ratio.dat"), NULL);
@@ -209,9 +262,9 @@ main(int argc, char **argv)
         char broken[300];
         snprintf(broken, sizeof broken, "%s/plots-broken", dir);
         check_int(gc_mkdir_p(broken), ==, 0);
-        static const char *const scripts[] = {"common.gp",   "lines.gp",
-                                              "memory.gp",   "phases.gp",
-                                              "timeline.gp", "pareto.gp"};
+        static const char *const scripts[] = {
+            "common.gp", "lines.gp",    "memory.gp",       "phases.gp",
+            "timeline.gp", "pareto.gp", "memory-series.gp"};
         for (size_t i = 0; i < sizeof scripts / sizeof *scripts; i++) {
             size_t n;
             char *text = gc_read_file(cli_path(plots, scripts[i]), &n);

@@ -1,9 +1,10 @@
 /* tests/t-record.c -- records round-trip (harness/records/record.c): what gclab
- * run writes, read and written again, is the same bytes, members and
- * pauses alike; so is a record whose collector spec is 2,000 characters
- * long and whose workload name is written with a \u00e9 escape, and the
- * reader hands both back whole and decoded.  gclab merge of one
- * directory gives the same files. */
+ * run writes, read and written again, is the same bytes, members,
+ * pauses and memory series alike; so is a record whose collector spec
+ * is 2,000 characters long and whose workload name is written with a
+ * \u00e9 escape, and the reader hands both back whole and decoded.
+ * gclab merge of one directory gives the same files, memory.tsv
+ * included. */
 #define _DEFAULT_SOURCE /* mkdtemp */
 #include "cli.h"
 #include "measure.h"
@@ -63,6 +64,7 @@ read_and_write(const char *dir, const char *out)
     struct results res = {0};
     int rc = results_read("test", dir, false, &res);
     rc = rc ? rc : results_read_pauses("test", dir, &res);
+    rc = rc ? rc : results_read_memory("test", dir, &res);
     rc = rc ? rc : gc_mkdir_p(out) != 0 ? 1 : results_write("test", out, &res);
     results_free(&res);
     return rc;
@@ -105,14 +107,15 @@ main(void)
               strstr(jsonl, "\"workload_spec\":\"cycles:rounds=60\"") != NULL);
         free(jsonl);
     }
-    TEST("a run's records and pauses, read and written again, are the "
-         "same bytes")
+    TEST("a run's records, pauses and memory series, read and written "
+         "again, are the same bytes")
     {
         check_int(read_and_write(run, again), ==, 0);
         check(same_file(run, again, "results.jsonl"));
         check(same_file(run, again, "pauses.jsonl"));
         check(same_file(run, again, "results.csv"));
         check(same_file(run, again, "summary.json"));
+        check(same_file(run, again, "memory.tsv"));
     }
     TEST("gclab merge of one directory gives the same files")
     {
@@ -120,6 +123,12 @@ main(void)
         check_int(run_quietly(gc_cmd_merge, cli_argc(args), args), ==, 0);
         check(same_file(run, merged, "results.jsonl"));
         check(same_file(run, merged, "pauses.jsonl"));
+        /* The memory series too, every run's points (plots read them
+         * from the merged directory). */
+        char *mem = gc_read_file(cli_path(merged, "memory.tsv"), NULL);
+        check_uint(count_lines(mem), >, 8);
+        free(mem);
+        check(same_file(run, merged, "memory.tsv"));
     }
     /* A collector spec of 2,000 characters (the old reader kept 511) and
      * a workload written as JSON escapes (the old reader kept "\u00e9"

@@ -169,5 +169,6 @@ const struct gc_workload gc_workload_http_client = {
     .options = options,
     .run = http_client,
     .twin = gc_twin_http_client,
+    .twin_imports_weakref = true,
     .check = check,
 };

@@ -162,4 +162,5 @@ const struct gc_workload gc_workload_weakref_cache = {
     .options = options,
     .run = weakref_cache,
     .twin = gc_twin_weakref_cache,
+    .twin_imports_weakref = true,
 };

@@ -60,6 +60,10 @@ struct gc_workload {
     /* The workload makes a whole interpreter's heap (a snapshot), so
      * the harness adds no interpreter objects of its own. */
     bool is_whole_heap;
+    /* Its twin imports weakref, whose objects then sit in the
+     * interpreter's oldest generation too and count in the 25% rule's
+     * long_lived_total (harness/measure/child.c). */
+    bool twin_imports_weakref;
 };
 
 /* A workload's step that allocates: NULL, or any status but GC_OK,

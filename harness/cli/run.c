@@ -322,8 +322,7 @@ gc_cmd_run(int argc, char **argv)
         }
     }
     static const char *const outputs[] = {RESULTS_FILES, "trace.json",
-                                          "system.json", "memory.tsv",
-                                          NULL};
+                                          "system.json", NULL};
     char failed[4096];
     if (out_dir != NULL &&
         gc_out_dir_ready(out_dir, outputs, failed, sizeof failed) != 0) {

@@ -103,8 +103,8 @@ sweep_run(const struct sweep_options *o)
     }
     char failed[4096];
     static const char *const outputs[] = {RESULTS_FILES,  "system.json",
-                                          "memory.tsv",   "index.html",
-                                          "pareto.png",   "pareto.svg",
+                                          "index.html",   "pareto.png",
+                                          "pareto.svg",
                                           NULL};
     if (gc_out_dir_ready(o->out_dir, outputs, failed, sizeof failed) != 0) {
         fprintf(stderr, "gclab sweep: cannot write %s: %s\n", failed,

@@ -58,6 +58,12 @@ void gc_memseries_merge_garbage(struct gc_mem_point *dst, size_t ndst,
                                 const struct gc_mem_point *src, size_t nsrc);
 
 
+/* memory.tsv's first line (results/schema.md), without its newline:
+ * written by gc_memseries_write, checked by its reader (record.c). */
+#define GC_MEMSERIES_HEADER                                                   \
+    "run\tcollector\tworkload\tsize\trepetition\talloc_bytes\tlive_bytes\t" \
+    "os_bytes\tgarbage_bytes"
+
 struct record;
 /* DIR/memory.tsv, atomically: a header line, then every run's points,
  * the run named by its record's collector, workload, size and

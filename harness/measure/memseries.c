@@ -22,7 +22,7 @@ gc_memseries_start(struct gc_memseries *s, struct gc_heap *heap,
 {
     *s = (struct gc_memseries){.heap = heap, .has_garbage = has_garbage};
     s->pts = malloc(GC_MEMSERIES_MAX * sizeof *s->pts);
-    s->alloc0 = gc_heap_stats(heap)->gross_allocated_bytes;
+    s->alloc0 = gc_heap_gross_allocated_bytes(heap);
     if (s->pts != NULL) {
         l->memory_sample = sample;
         l->sample_interval_bytes = GC_MEMSERIES_EVERY_BYTES;
@@ -58,7 +58,7 @@ gc_memseries_sample(struct gc_memseries *s)
     const struct gc_heap_stats *st = gc_heap_stats(s->heap);
     struct gc_mem_point *p = &s->pts[s->n++];
     *p = (struct gc_mem_point){
-        .alloc_bytes = st->gross_allocated_bytes - s->alloc0,
+        .alloc_bytes = gc_heap_gross_allocated_bytes(s->heap) - s->alloc0,
         .live_bytes = st->live_bytes,
         .os_bytes = gc_heap_os_bytes(s->heap)};
     if (s->has_garbage) {
@@ -116,8 +116,7 @@ gc_memseries_write(const char *cmd, const char *out_dir,
                    const char *const *workloads)
 {
     struct gc_buf b = {0};
-    gc_buf_printf(&b, "run\tcollector\tworkload\tsize\trepetition\t"
-                      "alloc_bytes\tlive_bytes\tos_bytes\tgarbage_bytes\n");
+    gc_buf_printf(&b, "%s\n", GC_MEMSERIES_HEADER);
     for (size_t i = 0; i < total; i++) {
         const struct record *r = &recs[i];
         for (uint32_t k = 0; r->mem != NULL && k < r->r.nmem; k++) {

@@ -12,6 +12,7 @@
  * cannot be drawn is named with why, left out of the report, and makes
  * the exit status 1. */
 #define _DEFAULT_SOURCE /* realpath */
+#include "memseries-internal.h"
 #include "measure.h"
 #include "record.h"
 #include "plot.h"
@@ -627,6 +628,46 @@ fig_memory(const struct plot *p, const struct figure *f, struct gc_buf *dat,
     return n;
 }
 
+/* The memory series (memory.tsv) of each collector's first run in the
+ * pause cluster that has one: exact for a seed, against bytes
+ * allocated, so repetitions and shards draw the same line. */
+static size_t
+fig_memory_series(const struct plot *p, const struct figure *f,
+                  struct gc_buf *dat, struct gc_buf *args)
+{
+    (void)f;
+    if (p->pause_cluster == p->nclusters) {
+        return 0;
+    }
+    size_t n = 0;
+    for (size_t s = 0; s < p->nmodel; s++) {
+        const struct record *r = NULL;
+        for (size_t i = 0; i < p->res.total && r == NULL; i++) {
+            if (in_pause_cluster(p, &p->recs[i], s) && p->recs[i].r.nmem) {
+                r = &p->recs[i];
+            }
+        }
+        if (r == NULL) {
+            continue;
+        }
+        dat_label(dat, p->series[s]);
+        gc_buf_printf(dat, "\t0\t0\t0\n");
+        for (uint32_t k = 0; k < r->r.nmem; k++) {
+            const struct gc_mem_point *x = &r->mem[k];
+            gc_buf_printf(dat, "%.6g\t%.6g\t%.6g\t%.6g\n",
+                          (double)x->alloc_bytes / 1e6,
+                          (double)x->live_bytes / 1e6,
+                          (double)x->os_bytes / 1e6,
+                          (double)x->garbage_bytes / 1e6);
+        }
+        gc_buf_printf(dat, "\n\n");
+        n++;
+    }
+    pause_title(args, p, "Live bytes (solid) and retained garbage (dashed) "
+                          "against bytes allocated");
+    return n;
+}
+
 static size_t
 fig_timeline(const struct plot *p, const struct figure *f, struct gc_buf *dat,
              struct gc_buf *args)
@@ -874,6 +915,12 @@ static const struct figure figures[] = {
      "and the garbage it held as that collection began (dashed): bytes no "
      "outside reference reaches, found by an oracle mark in an accounting "
      "run (--retained; first repetition).",
+     NULL, NULL},
+    {"memory_series", "memory-series.gp", fig_memory_series,
+     "The run's memory series (memory.tsv): live bytes (solid) and the "
+     "retained garbage of the --retained accounting run (dashed) against "
+     "bytes allocated since the region began, a point every 64 KiB or more "
+     "(first repetition).",
      NULL, NULL},
     {"pause_timeline", "timeline.gp", fig_timeline,
      "Each pause at its start time, coloured by generation, with the live "
@@ -1458,12 +1505,14 @@ plot_free(struct plot *p)
     free(p->clusters);
 }
 
-/* DIR's records (and pauses) and DIR/scaling's, in order; 0 or 2. */
+/* DIR's records (with pauses and memory series) and DIR/scaling's, in
+ * order; 0 or 2. */
 static int
 plot_read(struct plot *p)
 {
     int status = results_read("plot", p->dir, false, &p->res);
     status = status ? status : results_read_pauses("plot", p->dir, &p->res);
+    status = status ? status : results_read_memory("plot", p->dir, &p->res);
     char scaling[4200], path[4300];
     struct stat st;
     snprintf(scaling, sizeof scaling, "%s/scaling", p->dir);

@@ -3,8 +3,9 @@
  * directory, as if one process had run it all.
  *
  * Records are read and written again (record.c), every member kept, the
- * same bytes as the shares wrote them; their pauses with them, and the
- * CSV and summary made again.  What must agree across the
+ * same bytes as the shares wrote them; their pauses and memory series
+ * (memory.tsv, its run column renumbered to the merged lines) with them,
+ * and the CSV and summary made again.  What must agree across the
  * inputs is what makes numbers comparable -- schema_version (the reader
  * takes only its own), gclab_revision, build_type and check_level; the
  * shard, host and start time may differ.  A record twice (the same
@@ -118,8 +119,9 @@ gc_cmd_merge(int argc, char **argv)
             printf("usage: gclab merge DIR|FILE... --out DIR\n"
                    "Joins the results of `gclab run --shard I/N` (or any "
                    "results of one build)\n"
-                   "into DIR/results.jsonl, pauses.jsonl, results.csv and "
-                   "summary.json, each\nwritten atomically.\n"
+                   "into DIR/results.jsonl, pauses.jsonl, results.csv, "
+                   "summary.json and\nmemory.tsv, each written "
+                   "atomically.\n"
                    "gclab_revision, build_type and check_level must agree; "
                    "a (collector,\n"
                    "workload, size, repetition) twice is an error.\n");
@@ -152,6 +154,9 @@ gc_cmd_merge(int argc, char **argv)
             if (status == 0) {
                 status = results_read_pauses("merge", argv[i], &res);
             }
+            if (status == 0) {
+                status = results_read_memory("merge", argv[i], &res);
+            }
         }
     }
     if (status == 0 && res.total == 0) {
@@ -175,7 +180,8 @@ gc_cmd_merge(int argc, char **argv)
         }
         else {
             fprintf(stderr, "gclab: wrote %s/results.jsonl, pauses.jsonl, "
-                            "results.csv, summary.json\n", out_dir);
+                            "results.csv, summary.json, memory.tsv\n",
+                    out_dir);
         }
     }
     results_free(&res);

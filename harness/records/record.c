@@ -422,7 +422,8 @@ write_files(const char *cmd, const char *dir, const struct record *recs,
     else if (gc_write_named(cmd, dir, "results.jsonl", &jsonl) != 0 ||
              gc_write_named(cmd, dir, "pauses.jsonl", &pauses) != 0 ||
              gc_write_named(cmd, dir, "results.csv", &csv) != 0 ||
-             gc_write_named(cmd, dir, "summary.json", &summary) != 0) {
+             gc_write_named(cmd, dir, "summary.json", &summary) != 0 ||
+             gc_memseries_write(cmd, dir, recs, total, workloads) != 0) {
         rc = -1;
     }
     free(jsonl.data);
@@ -461,9 +462,6 @@ write_results(const char *out_dir, const struct record *recs, size_t total,
         fprintf(stderr, "gclab: cannot write %s/system.json: %s\n", out_dir,
                 strerror(errno));
         rc = -1;
-    }
-    if (rc == 0) {
-        rc = gc_memseries_write("run", out_dir, recs, total, mx->workloads);
     }
     if (rc == 0 && !mx->quiet) {
         fprintf(stderr,
@@ -705,6 +703,7 @@ results_free(struct results *res)
     for (size_t i = 0; res->recs != NULL && i < res->total; i++) {
         json_decref(res->meta[i].json);
         free(res->recs[i].samples);
+        free(res->recs[i].mem);
     }
     for (int w = 0; w < res->nworkloads; w++) {
         free((char *)res->workloads[w]);
@@ -984,6 +983,136 @@ results_read_pauses(const char *cmd, const char *arg, struct results *res)
     int status = pr.first < res->total
                      ? each_line(cmd, path, text, len, pause_line, &pr, stderr)
                      : 0;
+    free(text);
+    return status;
+}
+
+/* Reading memory.tsv: the records of one source, and on the first pass
+ * only counting each run's points, on the second storing them. */
+struct memory_reader {
+    struct results *res;
+    size_t first;
+    bool store;
+};
+
+#define MEMORY_COLUMNS 9
+static const char memory_header[] = GC_MEMSERIES_HEADER;
+
+/* A count of decimal digits, the whole of [p, end). */
+static bool
+tsv_count(const char *p, const char *end, uint64_t *out)
+{
+    uint64_t v = 0;
+    if (p == end) {
+        return false;
+    }
+    for (; p < end; p++) {
+        if (!isdigit((unsigned char)*p) || v > (UINT64_MAX - 9) / 10) {
+            return false;
+        }
+        v = v * 10 + (uint64_t)(*p - '0');
+    }
+    *out = v;
+    return true;
+}
+
+static bool
+memory_line(struct line *l, void *ctx)
+{
+    struct memory_reader *mr = ctx;
+    struct results *res = mr->res;
+    if (l->lineno == 1) {
+        return l->len == sizeof memory_header - 1 &&
+                       memcmp(l->text, memory_header, l->len) == 0
+                   ? true
+                   : fail(l, "not memory.tsv's header line");
+    }
+    const char *field[MEMORY_COLUMNS + 1];
+    size_t nf = 0;
+    const char *end = l->text + l->len;
+    field[nf++] = l->text;
+    for (const char *p = l->text; p < end && nf <= MEMORY_COLUMNS; p++) {
+        if (*p == '\t') {
+            field[nf++] = p + 1;
+        }
+    }
+    if (nf != MEMORY_COLUMNS) {
+        return fail(l, "a row needs %d tab-separated fields", MEMORY_COLUMNS);
+    }
+    field[nf] = end + 1;
+    uint64_t v[MEMORY_COLUMNS] = {0};
+    static const bool numeric[MEMORY_COLUMNS] = {true,  false, false,
+                                                 true,  true,  true,
+                                                 true,  true,  true};
+    for (size_t c = 0; c < MEMORY_COLUMNS; c++) {
+        if (numeric[c] && !tsv_count(field[c], field[c + 1] - 1, &v[c])) {
+            return fail(l, "field %zu is not a count", c + 1);
+        }
+    }
+    /* run is the record's 1-based place in the results.jsonl beside it;
+     * the names must agree, or the file is another run's. */
+    size_t i = mr->first + (size_t)v[0] - 1;
+    const struct item *it = i < res->total && v[0] > 0 ? &res->recs[i].item
+                                                       : NULL;
+    size_t lc = (size_t)(field[2] - field[1] - 1);
+    size_t lw = (size_t)(field[3] - field[2] - 1);
+    if (it == NULL || it->size != v[3] || it->rep + 1 != v[4] ||
+        strlen(it->collector) != lc ||
+        memcmp(it->collector, field[1], lc) != 0 ||
+        strlen(res->workloads[it->workload]) != lw ||
+        memcmp(res->workloads[it->workload], field[2], lw) != 0) {
+        return fail(l, "memory of a run that has no record");
+    }
+    struct record *r = &res->recs[i];
+    if (!mr->store) {
+        if (r->r.nmem == UINT32_MAX) {
+            return fail(l, "too many points");
+        }
+        r->r.nmem++;
+        return true;
+    }
+    if (r->mem == NULL) {
+        r->mem = calloc(r->r.nmem, sizeof *r->mem);
+        if (r->mem == NULL) {
+            return fail(l, "out of memory");
+        }
+        r->r.nmem = 0;
+    }
+    r->mem[r->r.nmem++] = (struct gc_mem_point){.alloc_bytes = v[5],
+                                                .live_bytes = v[6],
+                                                .os_bytes = v[7],
+                                                .garbage_bytes = v[8]};
+    return true;
+}
+
+int
+results_read_memory(const char *cmd, const char *arg, struct results *res)
+{
+    char path[4096];
+    results_path(arg, "memory.tsv", path, sizeof path);
+    size_t len = 0;
+    char *text = path[0] ? gc_read_file(path, &len) : NULL;
+    if (text == NULL) {
+        if (path[0] == '\0' || errno == ENOENT) {
+            return 0; /* results from before the series was kept */
+        }
+        fprintf(stderr, "gclab %s: cannot read %s: %s\n", cmd, path,
+                strerror(errno));
+        return 2;
+    }
+    struct memory_reader mr = {.res = res, .first = res->total};
+    while (mr.first > 0 &&
+           res->meta[mr.first - 1].source == res->sources[res->nsources - 1]) {
+        mr.first--;
+    }
+    for (size_t i = mr.first; i < res->total; i++) {
+        res->recs[i].r.nmem = 0;
+    }
+    int status = each_line(cmd, path, text, len, memory_line, &mr, stderr);
+    if (status == 0) {
+        mr.store = true;
+        status = each_line(cmd, path, text, len, memory_line, &mr, stderr);
+    }
     free(text);
     return status;
 }

@@ -20,7 +20,8 @@ struct matrix;
 
 /* The files results_write writes, for gc_out_dir_ready's lists. */
 #define RESULTS_FILES                                                         \
-    "results.jsonl", "pauses.jsonl", "results.csv", "summary.json"
+    "results.jsonl", "pauses.jsonl", "results.csv", "summary.json",           \
+        "memory.tsv"
 
 #define RESULTS_MAX_WORKLOADS 64
 #define RESULTS_FIELD_BYTES 256
@@ -59,6 +60,12 @@ int results_read(const char *cmd, const char *arg, bool may_be_empty,
  * results.jsonl, if there is one.  0, or 2 with one line on stderr: an
  * unreadable or malformed file, or pauses of a run that has no record. */
 int results_read_pauses(const char *cmd, const char *arg, struct results *res);
+/* The memory series of the records read from arg, the same way:
+ * DIR/memory.tsv, or memory.tsv beside results.jsonl, if there is one;
+ * each row's run (its record's line) must name a record of that input
+ * with the same collector, workload, size and repetition.  0, or 2 with
+ * one line on stderr. */
+int results_read_memory(const char *cmd, const char *arg, struct results *res);
 void results_free(struct results *res);
 
 /* A member of a record as text: a string as it is, a number or a bool as
@@ -73,8 +80,8 @@ const char *record_text(const struct record_meta *m, const char *key,
 int results_check_build(const char *cmd, const struct record_meta *ref,
                         const struct results *res, bool same_revision);
 
-/* results.jsonl, pauses.jsonl, results.csv and summary.json of res in
- * dir, each atomically and silently.  -1 after a line on stderr naming
+/* results.jsonl, pauses.jsonl, results.csv, summary.json and memory.tsv
+ * of res in dir, each atomically and silently.  -1 after a line on stderr naming
  * cmd. */
 int results_write(const char *cmd, const char *dir, const struct results *res);
 /* The same for the records of a run of mx (run_matrix): each made into

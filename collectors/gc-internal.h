@@ -87,6 +87,20 @@ struct gc_class {
                            after the slots in names */
 };
 
+/* What a profile's allocator is (Objects/obmalloc.c and PyMem_Malloc
+ * of that version), from gc_profile_alloc. */
+struct gc_profile_alloc {
+    /* SMALL_REQUEST_THRESHOLD: 512 on every profile.  2.7.18's
+     * PyObject_Malloc too compares n - 1 with 0x1ff and shifts by 4
+     * (16-byte classes; objdump of pyenv's libpython2.7), which puts its
+     * 280-byte dicts in pools. */
+    size_t small_threshold;
+    /* POOL_SIZE and ARENA_SIZE: a page and 256 KiB up to 3.9; 16 KiB and
+     * 1 MiB from 3.10 (USE_LARGE_POOLS, USE_LARGE_ARENAS). */
+    size_t pool_bytes, arena_bytes;
+};
+const struct gc_profile_alloc *gc_profile_alloc(enum gc_profile profile);
+
 /* The pymalloc-like small-object allocator (pool.c), one per heap. */
 #define GC_POOL_CLASSES 32
 struct pool_header;
@@ -110,9 +124,12 @@ struct gc_pool {
     uint64_t rng;
     struct gc_pool_reserve reserve[GC_POOL_CLASSES];
     size_t threshold; /* largest small request: 512 */
+    size_t pool_bytes, arena_bytes; /* the profile's; powers of two */
 };
-void gc_pool_init(struct gc_pool *pool, enum gc_layout layout,
-                  uint64_t seed, size_t threshold, struct gc_allocator *out);
+void gc_pool_init(struct gc_pool *pool,
+                  const struct gc_profile_alloc *geometry,
+                  enum gc_layout layout, uint64_t seed,
+                  struct gc_allocator *out);
 void gc_pool_fini(struct gc_pool *pool);
 size_t gc_pool_arena_count(const struct gc_pool *pool);
 enum gc_status gc_pool_prefault(struct gc_pool *pool, uint64_t bytes);
@@ -128,11 +145,8 @@ void gc_debug_init(struct gc_heap *heap);
 struct gc_heap {
     struct gc_heap_inline pub; /* first: gc_decref reads it */
     enum gc_profile profile;
-    /* pymalloc's SMALL_REQUEST_THRESHOLD on the profile: 512 on every
-     * one.  2.7.18's PyObject_Malloc too compares n - 1 with 0x1ff and
-     * shifts by 4 (16-byte classes; objdump of pyenv's libpython2.7),
-     * which puts its 280-byte dicts in pools.  Requests up to it are
-     * small blocks (arenas). */
+    /* The profile's SMALL_REQUEST_THRESHOLD (gc_profile_alloc): requests
+     * up to it are small blocks (arenas). */
     size_t small_threshold;
     /* Byte events: gross_allocated_bytes reaching next_byte_event calls
      * gc_byte_event, which schedules a byte-triggered collection at

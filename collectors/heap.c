@@ -42,6 +42,25 @@ gc_profile_name(enum gc_profile profile)
     return profile_names[profile];
 }
 
+/* Measured in Objects/obmalloc.c of v2.7.18 and v3.8.18 (POOL_SIZE is
+ * SYSTEM_PAGE_SIZE, ARENA_SIZE 256 << 10) and v3.10+ (16 KiB pools, 1 MiB
+ * arenas).  3.8 stands for 3.4 to 3.10 and keeps 3.8's. */
+static const struct gc_profile_alloc profile_allocs[GC_PROFILE_COUNT] = {
+    [GC_PROFILE_2_7] = {512, (size_t)4 << 10, (size_t)256 << 10},
+    [GC_PROFILE_3_8] = {512, (size_t)4 << 10, (size_t)256 << 10},
+    [GC_PROFILE_3_11] = {512, (size_t)16 << 10, (size_t)1 << 20},
+    [GC_PROFILE_3_13] = {512, (size_t)16 << 10, (size_t)1 << 20},
+    [GC_PROFILE_3_14] = {512, (size_t)16 << 10, (size_t)1 << 20},
+    [GC_PROFILE_3_15] = {512, (size_t)16 << 10, (size_t)1 << 20},
+};
+
+const struct gc_profile_alloc *
+gc_profile_alloc(enum gc_profile profile)
+{
+    assert((unsigned)profile < GC_PROFILE_COUNT);
+    return &profile_allocs[profile];
+}
+
 enum gc_status
 gc_profile_parse(const char *text, enum gc_profile *out)
 {
@@ -364,7 +383,7 @@ gc_heap_new(const struct gc_heap_config *cfg, struct gc_heap **out)
         return GC_ENOMEM;
     }
     heap->profile = cfg->profile;
-    heap->small_threshold = 512; /* 2.7.18 too: see gc-internal.h */
+    heap->small_threshold = gc_profile_alloc(cfg->profile)->small_threshold;
     heap->next_byte_event = UINT64_MAX;
     heap->trigger_bytes = UINT64_MAX;
     heap->next_sample_bytes = UINT64_MAX;
@@ -375,8 +394,8 @@ gc_heap_new(const struct gc_heap_config *cfg, struct gc_heap **out)
         heap->alloc = gc_allocator_system;
     }
     else {
-        gc_pool_init(&heap->pool, cfg->layout, cfg->layout_seed,
-                     heap->small_threshold, &heap->alloc);
+        gc_pool_init(&heap->pool, gc_profile_alloc(cfg->profile),
+                     cfg->layout, cfg->layout_seed, &heap->alloc);
         heap->has_pool = true;
     }
     for (int g = 0; g < GC_NGENS; g++) {
@@ -523,7 +542,8 @@ gc_heap_stats(const struct gc_heap *heap)
 uint64_t
 gc_heap_arena_peak_bytes(const struct gc_heap *heap)
 {
-    return heap->has_pool ? (uint64_t)heap->pool.peak_arenas * (1024 * 1024)
+    return heap->has_pool ? (uint64_t)heap->pool.peak_arenas *
+                                heap->pool.arena_bytes
                           : 0;
 }
 
@@ -621,7 +641,7 @@ uint64_t
 gc_heap_arena_bytes(const struct gc_heap *heap)
 {
     return heap->has_pool ? (uint64_t)gc_pool_arena_count(&heap->pool) *
-                                (1024 * 1024)
+                                heap->pool.arena_bytes
                           : 0;
 }
 

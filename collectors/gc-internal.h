@@ -76,6 +76,7 @@ struct gc_class {
     void *data;
     struct gc_object *resurrect_into; /* owned reference */
     bool has_slots;
+    bool has_values; /* 3.11+ without __slots__: attribute values */
     size_t nslots;
     /* Attribute names known to the class, as str objects it owns: slots
      * first (fixed), then, for free attributes on 3.11+, the shared keys
@@ -83,6 +84,7 @@ struct gc_class {
     struct gc_object **names;
     size_t nnames, names_cap;
     size_t keys_usable; /* 3.11+: the shared keys' dk_usable */
+    struct gc_dict_keys *cached_keys; /* 3.8: ht_cached_keys, or NULL */
     size_t nkeys;       /* 3.11+: names in the shared keys (dk_nentries),
                            after the slots in names */
 };
@@ -720,8 +722,27 @@ size_t gc_tuple_object_bytes(enum gc_profile profile, size_t len);
 
 size_t gc_list_capacity(const struct gc_object *list);
 size_t gc_dict_table_size(const struct gc_object *dict); /* 0: no table */
-/* 3.x: the bytes of the dict's keys block, CPython's, 0 with no table. */
-size_t gc_dict_keys_bytes(const struct gc_object *dict);
+/* 3.x: what sys.getsizeof counts past the dict object: its keys block
+ * (CPython's size) unless shared, and a split table's values. */
+size_t gc_dict_sizeof_extra_bytes(const struct gc_object *dict);
+
+/* 3.8's key-sharing instance dicts (PEP 412).  A class without
+ * __slots__ caches shared keys (_PyDict_NewKeysForClass); its
+ * instances' dicts start as split tables on them. */
+struct gc_dict_keys *gc_dict_keys_new_shared(struct gc_heap *heap);
+/* Drops a reference to shared keys (NULL: nothing). */
+void gc_dict_keys_release(struct gc_heap *heap, struct gc_dict_keys *keys);
+/* The keys block's bytes, which sys.getsizeof counts in the class. */
+size_t gc_dict_keys_sizeof(const struct gc_dict_keys *keys);
+/* _PyObjectDict_SetItem of 3.8: stores value (NULL: deletes) under key
+ * in *dictp, which is made first if NULL, split while the class caches
+ * keys; then updates the class's *cached as 3.8 does when the table
+ * stops sharing them. */
+enum gc_status gc_dict_set_for_instance(struct gc_heap *heap,
+                                        struct gc_dict_keys **cached,
+                                        struct gc_object **dictp,
+                                        struct gc_object *key,
+                                        struct gc_object *value);
 
 /* Small ints, None and () are created by heap.c. */
 enum gc_status gc_atoms_init(struct gc_heap *heap);

@@ -100,6 +100,10 @@ struct gc_profile_alloc {
     /* POOL_SIZE and ARENA_SIZE: a page and 256 KiB up to 3.9; 16 KiB and
      * 1 MiB from 3.10 (USE_LARGE_POOLS, USE_LARGE_ARENAS). */
     size_t pool_bytes, arena_bytes;
+    /* PyMem_Malloc is the C library's malloc (2.7's PyMem_MALLOC), not
+     * pymalloc (3.x): a list's items and a big dict table on 2.7 come
+     * from malloc's heap, one stream apart from the objects' pools. */
+    bool is_pymem_malloc;
 };
 const struct gc_profile_alloc *gc_profile_alloc(enum gc_profile profile);
 
@@ -150,6 +154,7 @@ struct gc_heap {
     /* The profile's SMALL_REQUEST_THRESHOLD (gc_profile_alloc): requests
      * up to it are small blocks (arenas). */
     size_t small_threshold;
+    bool is_pymem_malloc; /* the profile's (gc_profile_alloc) */
     /* Byte events: gross_allocated_bytes reaching next_byte_event calls
      * gc_byte_event, which schedules a byte-triggered collection at
      * trigger_bytes (UINT64_MAX: none) and samples memory at
@@ -336,6 +341,42 @@ gc_mem_free(struct gc_heap *heap, void *ptr, size_t n_bytes)
         gc_mem_account_large(heap, n_bytes, false);
     }
     heap->alloc.free(heap->alloc.ctx, ptr, n_bytes);
+}
+
+/* PyMem_Malloc, PyMem_Realloc and PyMem_Free: on 3.x the same as the
+ * object allocator (pymalloc); on 2.7 malloc's, which the pool leaves to
+ * the C library whatever the size (a given allocator still sees every
+ * call), accounted as malloc's heap. */
+void *gc_pymem_alloc_malloc(struct gc_heap *heap, size_t n_bytes);
+void *gc_pymem_resize_malloc(struct gc_heap *heap, void *ptr,
+                             size_t old_bytes, size_t new_bytes);
+void gc_pymem_free_malloc(struct gc_heap *heap, void *ptr, size_t n_bytes);
+
+static inline void *
+gc_pymem_alloc(struct gc_heap *heap, size_t n_bytes)
+{
+    return heap->is_pymem_malloc ? gc_pymem_alloc_malloc(heap, n_bytes)
+                                 : gc_mem_alloc(heap, n_bytes);
+}
+
+static inline void *
+gc_pymem_resize(struct gc_heap *heap, void *ptr, size_t old_bytes,
+                size_t new_bytes)
+{
+    return heap->is_pymem_malloc
+               ? gc_pymem_resize_malloc(heap, ptr, old_bytes, new_bytes)
+               : gc_mem_resize(heap, ptr, old_bytes, new_bytes);
+}
+
+static inline void
+gc_pymem_free(struct gc_heap *heap, void *ptr, size_t n_bytes)
+{
+    if (heap->is_pymem_malloc) {
+        gc_pymem_free_malloc(heap, ptr, n_bytes);
+    }
+    else {
+        gc_mem_free(heap, ptr, n_bytes);
+    }
 }
 
 /* Allocates an atom (no GC head) of n_bytes with count 1. */

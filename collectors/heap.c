@@ -46,12 +46,12 @@ gc_profile_name(enum gc_profile profile)
  * SYSTEM_PAGE_SIZE, ARENA_SIZE 256 << 10) and v3.10+ (16 KiB pools, 1 MiB
  * arenas).  3.8 stands for 3.4 to 3.10 and keeps 3.8's. */
 static const struct gc_profile_alloc profile_allocs[GC_PROFILE_COUNT] = {
-    [GC_PROFILE_2_7] = {512, (size_t)4 << 10, (size_t)256 << 10},
-    [GC_PROFILE_3_8] = {512, (size_t)4 << 10, (size_t)256 << 10},
-    [GC_PROFILE_3_11] = {512, (size_t)16 << 10, (size_t)1 << 20},
-    [GC_PROFILE_3_13] = {512, (size_t)16 << 10, (size_t)1 << 20},
-    [GC_PROFILE_3_14] = {512, (size_t)16 << 10, (size_t)1 << 20},
-    [GC_PROFILE_3_15] = {512, (size_t)16 << 10, (size_t)1 << 20},
+    [GC_PROFILE_2_7] = {512, (size_t)4 << 10, (size_t)256 << 10, true},
+    [GC_PROFILE_3_8] = {512, (size_t)4 << 10, (size_t)256 << 10, false},
+    [GC_PROFILE_3_11] = {512, (size_t)16 << 10, (size_t)1 << 20, false},
+    [GC_PROFILE_3_13] = {512, (size_t)16 << 10, (size_t)1 << 20, false},
+    [GC_PROFILE_3_14] = {512, (size_t)16 << 10, (size_t)1 << 20, false},
+    [GC_PROFILE_3_15] = {512, (size_t)16 << 10, (size_t)1 << 20, false},
 };
 
 const struct gc_profile_alloc *
@@ -384,6 +384,7 @@ gc_heap_new(const struct gc_heap_config *cfg, struct gc_heap **out)
     }
     heap->profile = cfg->profile;
     heap->small_threshold = gc_profile_alloc(cfg->profile)->small_threshold;
+    heap->is_pymem_malloc = gc_profile_alloc(cfg->profile)->is_pymem_malloc;
     heap->next_byte_event = UINT64_MAX;
     heap->trigger_bytes = UINT64_MAX;
     heap->next_sample_bytes = UINT64_MAX;
@@ -575,6 +576,86 @@ gc_mem_account_large(struct gc_heap *heap, uint64_t n_bytes, bool is_add)
     }
     else {
         s->big_live_bytes -= n_bytes;
+    }
+}
+
+/* ---- PyMem on 2.7: malloc ----------------------------------------- */
+
+/* Counts a PyMem block as gc_mem_alloc counts a block, but always in
+ * malloc's heap (medium or big, by size), whatever its size. */
+static void
+pymem_account_add(struct gc_heap *heap, size_t n_bytes)
+{
+    heap->stats.allocations++;
+    heap->stats.live_bytes += n_bytes;
+    if (heap->stats.live_bytes > heap->stats.peak_bytes) {
+        heap->stats.peak_bytes = heap->stats.live_bytes;
+    }
+    gc_mem_account_large(heap, n_bytes, true);
+}
+
+static void *
+pymem_raw_alloc(struct gc_heap *heap, size_t n_bytes)
+{
+    if (heap->has_pool) {
+        return malloc(n_bytes ? n_bytes : 1);
+    }
+    return heap->alloc.alloc(heap->alloc.ctx, n_bytes);
+}
+
+void *
+gc_pymem_alloc_malloc(struct gc_heap *heap, size_t n_bytes)
+{
+    void *p = pymem_raw_alloc(heap, n_bytes);
+    if (p == NULL) {
+        heap->stats.failed_allocations++;
+        return NULL;
+    }
+    pymem_account_add(heap, n_bytes);
+    if ((heap->stats.gross_allocated_bytes += n_bytes) >=
+        heap->next_byte_event) {
+        gc_byte_event(heap);
+    }
+    return p;
+}
+
+void *
+gc_pymem_resize_malloc(struct gc_heap *heap, void *ptr, size_t old_bytes,
+                       size_t new_bytes)
+{
+    void *p = heap->has_pool
+                  ? realloc(ptr, new_bytes ? new_bytes : 1)
+                  : heap->alloc.resize(heap->alloc.ctx, ptr, old_bytes,
+                                       new_bytes);
+    if (p == NULL) {
+        heap->stats.failed_allocations++;
+        return NULL; /* ptr is untouched */
+    }
+    heap->stats.frees++;
+    heap->stats.live_bytes -= old_bytes;
+    gc_mem_account_large(heap, old_bytes, false);
+    pymem_account_add(heap, new_bytes);
+    if (new_bytes > old_bytes) {
+        heap->stats.gross_allocated_bytes += new_bytes - old_bytes;
+    }
+    return p;
+}
+
+void
+gc_pymem_free_malloc(struct gc_heap *heap, void *ptr, size_t n_bytes)
+{
+    if (ptr == NULL) {
+        return;
+    }
+    assert(heap->stats.live_bytes >= n_bytes);
+    heap->stats.frees++;
+    heap->stats.live_bytes -= n_bytes;
+    gc_mem_account_large(heap, n_bytes, false);
+    if (heap->has_pool) {
+        free(ptr);
+    }
+    else {
+        heap->alloc.free(heap->alloc.ctx, ptr, n_bytes);
     }
 }
 

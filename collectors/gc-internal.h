@@ -77,6 +77,7 @@ struct gc_class {
     struct gc_object *resurrect_into; /* owned reference */
     bool has_slots;
     bool has_values; /* 3.11+ without __slots__: attribute values */
+    size_t plain_bytes; /* an instance with neither values nor slots */
     size_t nslots;
     /* Attribute names known to the class, as str objects it owns: slots
      * first (fixed), then, for free attributes on 3.11+, the shared keys
@@ -748,8 +749,8 @@ uint64_t gc_str_hash_cstr(const char *text, size_t n_bytes);
  * 3.x's and the model's 16.  A 2.7 list or tuple allocates the
  * difference too, so that its block is 2.7's size: the same pymalloc
  * class, as many objects a page, as much memory for a collection to
- * stream through.  (The model's 2.7 instance is already CPython's 64
- * bytes; its dict allocates 2.7's object size, types/dict27.c.) */
+ * stream through.  So does a plain instance (64 bytes, as 2.7's); the
+ * dict allocates 2.7's object size (types/dict27.c). */
 static inline size_t
 gc_head_extra_bytes(enum gc_profile profile)
 {

@@ -74,7 +74,7 @@ static size_t
 instance_bytes(const struct gc_class *cls)
 {
     if (!cls->has_slots && !cls->has_values) {
-        return DICT_ONLY_BYTES;
+        return cls->plain_bytes;
     }
     return sizeof(struct gc_instance) +
            cls->nslots * sizeof(struct gc_object *);
@@ -424,6 +424,9 @@ gc_class_new(struct gc_heap *heap, const struct gc_class_spec *spec,
     cls->data = spec->data;
     cls->has_slots = spec->has_slots;
     cls->has_values = !spec->has_slots && !uses_dict(heap);
+    /* 2.7's 32-byte GC head is 16 more than the model's: allocated too,
+     * so that the block is 2.7's 64 bytes. */
+    cls->plain_bytes = DICT_ONLY_BYTES + gc_head_extra_bytes(heap->profile);
     bool is_27 = heap->profile == GC_PROFILE_2_7;
     switch (spec->finalizer) {
     case GC_FIN_NONE:
@@ -506,7 +509,7 @@ gc_instance_new(struct gc_heap *heap, struct gc_class *cls)
     gc_incref(&cls->ob); /* PyType_GenericAlloc's Py_INCREF(type) */
     inst->dict = NULL;
     inst->weaklist = NULL;
-    if (instance_bytes(cls) > DICT_ONLY_BYTES) {
+    if (cls->has_slots || cls->has_values) {
         inst->values = NULL;
         inst->nvalues = 0;
         inst->values_room = (uint32_t)room;

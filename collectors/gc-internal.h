@@ -76,6 +76,8 @@ struct gc_class {
     void *data;
     struct gc_object *resurrect_into; /* owned reference */
     bool has_slots;
+    bool has_values; /* 3.11+ without __slots__: attribute values */
+    size_t plain_bytes; /* an instance with neither values nor slots */
     size_t nslots;
     /* Attribute names known to the class, as str objects it owns: slots
      * first (fixed), then, for free attributes on 3.11+, the shared keys
@@ -83,9 +85,25 @@ struct gc_class {
     struct gc_object **names;
     size_t nnames, names_cap;
     size_t keys_usable; /* 3.11+: the shared keys' dk_usable */
+    struct gc_dict_keys *cached_keys; /* 3.8: ht_cached_keys, or NULL */
     size_t nkeys;       /* 3.11+: names in the shared keys (dk_nentries),
                            after the slots in names */
 };
+
+/* What a profile's allocator is (Objects/obmalloc.c and PyMem_Malloc
+ * of that version), from gc_profile_alloc. */
+struct gc_profile_alloc {
+    /* SMALL_REQUEST_THRESHOLD is 512 on every profile:
+     * GC_SMALL_REQUEST_THRESHOLD. */
+    /* POOL_SIZE and ARENA_SIZE: a page and 256 KiB up to 3.9; 16 KiB and
+     * 1 MiB from 3.10 (USE_LARGE_POOLS, USE_LARGE_ARENAS). */
+    size_t pool_bytes, arena_bytes;
+    /* PyMem_Malloc is the C library's malloc (2.7's PyMem_MALLOC), not
+     * pymalloc (3.x): a list's items and a big dict table on 2.7 come
+     * from malloc's heap, one stream apart from the objects' pools. */
+    bool is_pymem_malloc;
+};
+const struct gc_profile_alloc *gc_profile_alloc(enum gc_profile profile);
 
 /* The pymalloc-like small-object allocator (pool.c), one per heap. */
 #define GC_POOL_CLASSES 32
@@ -109,11 +127,13 @@ struct gc_pool {
     bool is_shuffled;
     uint64_t rng;
     struct gc_pool_reserve reserve[GC_POOL_CLASSES];
+    size_t pool_bytes, arena_bytes; /* the profile's; powers of two */
     struct gc_heap *heap; /* counts its large blocks (gc_mem_large_*) */
 };
 /* heap may be NULL: then no block is counted. */
-void gc_pool_init(struct gc_pool *pool, enum gc_layout layout,
-                  uint64_t seed, struct gc_heap *heap,
+void gc_pool_init(struct gc_pool *pool,
+                  const struct gc_profile_alloc *geometry,
+                  enum gc_layout layout, uint64_t seed, struct gc_heap *heap,
                   struct gc_allocator *out);
 void gc_pool_fini(struct gc_pool *pool);
 size_t gc_pool_arena_count(const struct gc_pool *pool);
@@ -137,6 +157,7 @@ struct gc_heap {
      * count of its own.  Set by gc_mem_recount; a large block sets the
      * room to 0, so that its allocation takes the slow path. */
     uint64_t mem_room, mem_gross_end;
+    bool is_pymem_malloc; /* the profile's (gc_profile_alloc) */
     /* Byte events: gross_allocated_bytes reaching next_byte_event calls
      * gc_byte_event, which schedules a byte-triggered collection at
      * trigger_bytes (UINT64_MAX: none) and samples memory at
@@ -290,6 +311,42 @@ gc_mem_free(struct gc_heap *heap, void *ptr, size_t n_bytes)
      * and is recounted on the slow path). */
     heap->stats.live_bytes -= n_bytes;
     heap->alloc.free(heap->alloc.ctx, ptr, n_bytes);
+}
+
+/* PyMem_Malloc, PyMem_Realloc and PyMem_Free: on 3.x the same as the
+ * object allocator (pymalloc); on 2.7 malloc's, which the pool leaves to
+ * the C library whatever the size (a given allocator still sees every
+ * call), accounted as malloc's heap. */
+void *gc_pymem_alloc_malloc(struct gc_heap *heap, size_t n_bytes);
+void *gc_pymem_resize_malloc(struct gc_heap *heap, void *ptr,
+                             size_t old_bytes, size_t new_bytes);
+void gc_pymem_free_malloc(struct gc_heap *heap, void *ptr, size_t n_bytes);
+
+static inline void *
+gc_pymem_alloc(struct gc_heap *heap, size_t n_bytes)
+{
+    return heap->is_pymem_malloc ? gc_pymem_alloc_malloc(heap, n_bytes)
+                                 : gc_mem_alloc(heap, n_bytes);
+}
+
+static inline void *
+gc_pymem_resize(struct gc_heap *heap, void *ptr, size_t old_bytes,
+                size_t new_bytes)
+{
+    return heap->is_pymem_malloc
+               ? gc_pymem_resize_malloc(heap, ptr, old_bytes, new_bytes)
+               : gc_mem_resize(heap, ptr, old_bytes, new_bytes);
+}
+
+static inline void
+gc_pymem_free(struct gc_heap *heap, void *ptr, size_t n_bytes)
+{
+    if (heap->is_pymem_malloc) {
+        gc_pymem_free_malloc(heap, ptr, n_bytes);
+    }
+    else {
+        gc_mem_free(heap, ptr, n_bytes);
+    }
 }
 
 /* Allocates an atom (no GC head) of n_bytes with count 1. */
@@ -661,8 +718,8 @@ uint64_t gc_str_hash_cstr(const char *text, size_t n_bytes);
  * 3.x's and the model's 16.  A 2.7 list or tuple allocates the
  * difference too, so that its block is 2.7's size: the same pymalloc
  * class, as many objects a page, as much memory for a collection to
- * stream through.  (The model's 2.7 instance is already CPython's 64
- * bytes; its dict allocates 2.7's object size, types/dict27.c.) */
+ * stream through.  So does a plain instance (64 bytes, as 2.7's); the
+ * dict allocates 2.7's object size (types/dict27.c). */
 static inline size_t
 gc_head_extra_bytes(enum gc_profile profile)
 {
@@ -676,8 +733,27 @@ size_t gc_tuple_object_bytes(enum gc_profile profile, size_t len);
 
 size_t gc_list_capacity(const struct gc_object *list);
 size_t gc_dict_table_size(const struct gc_object *dict); /* 0: no table */
-/* 3.x: the bytes of the dict's keys block, CPython's, 0 with no table. */
-size_t gc_dict_keys_bytes(const struct gc_object *dict);
+/* 3.x: what sys.getsizeof counts past the dict object: its keys block
+ * (CPython's size) unless shared, and a split table's values. */
+size_t gc_dict_sizeof_extra_bytes(const struct gc_object *dict);
+
+/* 3.8's key-sharing instance dicts (PEP 412).  A class without
+ * __slots__ caches shared keys (_PyDict_NewKeysForClass); its
+ * instances' dicts start as split tables on them. */
+struct gc_dict_keys *gc_dict_keys_new_shared(struct gc_heap *heap);
+/* Drops a reference to shared keys (NULL: nothing). */
+void gc_dict_keys_release(struct gc_heap *heap, struct gc_dict_keys *keys);
+/* The keys block's bytes, which sys.getsizeof counts in the class. */
+size_t gc_dict_keys_sizeof(const struct gc_dict_keys *keys);
+/* _PyObjectDict_SetItem of 3.8: stores value (NULL: deletes) under key
+ * in *dictp, which is made first if NULL, split while the class caches
+ * keys; then updates the class's *cached as 3.8 does when the table
+ * stops sharing them. */
+enum gc_status gc_dict_set_for_instance(struct gc_heap *heap,
+                                        struct gc_dict_keys **cached,
+                                        struct gc_object **dictp,
+                                        struct gc_object *key,
+                                        struct gc_object *value);
 
 /* Small ints, None and () are created by heap.c. */
 enum gc_status gc_atoms_init(struct gc_heap *heap);

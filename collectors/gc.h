@@ -360,7 +360,8 @@ const struct gc_heap_stats *gc_heap_stats(const struct gc_heap *heap);
 /* Bytes ever requested (allocations, and resizes' growth): the x axis of
  * the memory series and the byte trigger's clock. */
 uint64_t gc_heap_gross_allocated_bytes(const struct gc_heap *heap);
-/* Bytes the heap's small-object pools hold mapped (1 MiB arenas); 0
+/* Bytes the heap's small-object pools hold mapped (the profile's
+ * arenas: 256 KiB up to 3.8, 1 MiB from 3.11); 0
  * when the heap uses malloc (a given allocator, a sanitizer build, or
  * GCLAB_MALLOC=malloc). */
 uint64_t gc_heap_arena_bytes(const struct gc_heap *heap);

@@ -42,6 +42,25 @@ gc_profile_name(enum gc_profile profile)
     return profile_names[profile];
 }
 
+/* Measured in Objects/obmalloc.c of v2.7.18 and v3.8.18 (POOL_SIZE is
+ * SYSTEM_PAGE_SIZE, ARENA_SIZE 256 << 10) and v3.10+ (16 KiB pools, 1 MiB
+ * arenas).  3.8 stands for 3.4 to 3.10 and keeps 3.8's. */
+static const struct gc_profile_alloc profile_allocs[GC_PROFILE_COUNT] = {
+    [GC_PROFILE_2_7] = {(size_t)4 << 10, (size_t)256 << 10, true},
+    [GC_PROFILE_3_8] = {(size_t)4 << 10, (size_t)256 << 10, false},
+    [GC_PROFILE_3_11] = {(size_t)16 << 10, (size_t)1 << 20, false},
+    [GC_PROFILE_3_13] = {(size_t)16 << 10, (size_t)1 << 20, false},
+    [GC_PROFILE_3_14] = {(size_t)16 << 10, (size_t)1 << 20, false},
+    [GC_PROFILE_3_15] = {(size_t)16 << 10, (size_t)1 << 20, false},
+};
+
+const struct gc_profile_alloc *
+gc_profile_alloc(enum gc_profile profile)
+{
+    assert((unsigned)profile < GC_PROFILE_COUNT);
+    return &profile_allocs[profile];
+}
+
 enum gc_status
 gc_profile_parse(const char *text, enum gc_profile *out)
 {
@@ -403,6 +422,7 @@ gc_heap_new(const struct gc_heap_config *cfg, struct gc_heap **out)
         return GC_ENOMEM;
     }
     heap->profile = cfg->profile;
+    heap->is_pymem_malloc = gc_profile_alloc(cfg->profile)->is_pymem_malloc;
     heap->next_byte_event = UINT64_MAX;
     heap->trigger_bytes = UINT64_MAX;
     heap->next_sample_bytes = UINT64_MAX;
@@ -415,8 +435,8 @@ gc_heap_new(const struct gc_heap_config *cfg, struct gc_heap **out)
                                             .ctx = heap};
     }
     else {
-        gc_pool_init(&heap->pool, cfg->layout, cfg->layout_seed, heap,
-                     &heap->alloc);
+        gc_pool_init(&heap->pool, gc_profile_alloc(cfg->profile),
+                     cfg->layout, cfg->layout_seed, heap, &heap->alloc);
         heap->has_pool = true;
     }
     for (int g = 0; g < GC_NGENS; g++) {
@@ -563,7 +583,8 @@ gc_heap_stats(const struct gc_heap *heap)
 uint64_t
 gc_heap_arena_peak_bytes(const struct gc_heap *heap)
 {
-    return heap->has_pool ? (uint64_t)heap->pool.peak_arenas * (1024 * 1024)
+    return heap->has_pool ? (uint64_t)heap->pool.peak_arenas *
+                                heap->pool.arena_bytes
                           : 0;
 }
 
@@ -709,6 +730,75 @@ gc_mem_large_removed(struct gc_heap *heap, uint64_t n_bytes)
     }
 }
 
+/* ---- PyMem on 2.7: malloc ----------------------------------------- */
+
+/* A PyMem block lives in malloc's heap (medium or big, by size) whatever
+ * its size, so it is counted as a large block always; the backend is
+ * the C library beside the pool, or the given allocator bare (its
+ * counting wrapper would count a block over 512 bytes a second time). */
+static void *
+pymem_raw_alloc(struct gc_heap *heap, size_t n_bytes)
+{
+    if (heap->has_pool) {
+        return malloc(n_bytes ? n_bytes : 1);
+    }
+    return heap->backend.alloc(heap->backend.ctx, n_bytes);
+}
+
+void *
+gc_pymem_alloc_malloc(struct gc_heap *heap, size_t n_bytes)
+{
+    void *p = pymem_raw_alloc(heap, n_bytes);
+    if (p == NULL) {
+        heap->stats.failed_allocations++;
+        return NULL;
+    }
+    gc_mem_large_added(heap, n_bytes); /* no room: the slow path */
+    heap->stats.allocations++;
+    heap->stats.live_bytes += n_bytes;
+    return gc_mem_alloc_slow(heap, p, n_bytes);
+}
+
+void *
+gc_pymem_resize_malloc(struct gc_heap *heap, void *ptr, size_t old_bytes,
+                       size_t new_bytes)
+{
+    void *p = heap->has_pool
+                  ? realloc(ptr, new_bytes ? new_bytes : 1)
+                  : heap->backend.resize(heap->backend.ctx, ptr, old_bytes,
+                                         new_bytes);
+    if (p == NULL) {
+        heap->stats.failed_allocations++;
+        return NULL; /* ptr is untouched */
+    }
+    gc_mem_large_removed(heap, old_bytes);
+    gc_mem_large_added(heap, new_bytes);
+    heap->stats.allocations++;
+    heap->stats.frees++;
+    heap->stats.live_bytes += new_bytes;
+    heap->stats.live_bytes -= old_bytes;
+    gc_mem_resized(heap, new_bytes > old_bytes ? new_bytes - old_bytes : 0);
+    return p;
+}
+
+void
+gc_pymem_free_malloc(struct gc_heap *heap, void *ptr, size_t n_bytes)
+{
+    if (ptr == NULL) {
+        return;
+    }
+    assert(heap->stats.live_bytes >= n_bytes);
+    heap->stats.frees++;
+    heap->stats.live_bytes -= n_bytes;
+    gc_mem_large_removed(heap, n_bytes);
+    if (heap->has_pool) {
+        free(ptr);
+    }
+    else {
+        heap->backend.free(heap->backend.ctx, ptr, n_bytes);
+    }
+}
+
 void
 gc_heap_reset_peak(struct gc_heap *heap)
 {
@@ -774,7 +864,7 @@ uint64_t
 gc_heap_arena_bytes(const struct gc_heap *heap)
 {
     return heap->has_pool ? (uint64_t)gc_pool_arena_count(&heap->pool) *
-                                (1024 * 1024)
+                                heap->pool.arena_bytes
                           : 0;
 }
 

@@ -1,8 +1,10 @@
 /* collectors/pool.c -- a small-object allocator in the manner of
  * CPython's pymalloc (Objects/obmalloc.c): blocks of up to 512 bytes
  * (GC_SMALL_REQUEST_THRESHOLD, 512 on every profile) in 16-byte
- * size classes, carved from 16 KiB pools that each serve one
- * class, carved from 1 MiB arenas.  Larger requests go to malloc.
+ * size classes, carved from pools that each serve one class, carved
+ * from arenas.  Pools and arenas have the profile's sizes
+ * (gc_profile_alloc): 4 KiB and 256 KiB up to 3.9, 16 KiB and 1 MiB
+ * from 3.10 on.  Larger requests go to malloc.
  *
  * Why gclab needs it: a collection's cost is mostly memory traffic, and
  * that depends on where objects sit.  With pymalloc, objects of one size
@@ -17,7 +19,7 @@
  * a class's new pools are carved whole into a reserve that is handed out
  * in random order, so that objects allocated one after another land far
  * apart.  The reserve doubles with the pools the class has used, up to
- * RESERVE_MAX_POOLS, so the scatter spans about the class's share of the
+ * RESERVE_MAX_BYTES, so the scatter spans about the class's share of the
  * heap.  Reserved blocks count in their pool's ref_count until handed
  * out, which keeps the pool from being returned while it holds them.
  *
@@ -32,9 +34,7 @@
 
 #define ALIGNMENT 16
 #define ALIGNMENT_SHIFT 4
-#define POOL_BYTES ((size_t)16 * 1024)
-#define ARENA_BYTES ((size_t)1024 * 1024)
-#define RESERVE_MAX_POOLS 1024 /* 16 MiB of one class */
+#define RESERVE_MAX_BYTES ((size_t)16 << 20) /* of one class */
 
 struct pool_header {
     struct pool_header *next, *prev; /* in used[class], or free pools */
@@ -49,7 +49,7 @@ struct pool_header {
 struct gc_pool_arena {
     struct gc_pool_arena *next, *prev; /* in pool->arenas */
     void *base;                       /* what mmap returned */
-    uintptr_t first_pool;             /* POOL_BYTES-aligned */
+    uintptr_t first_pool;             /* pool->pool_bytes-aligned */
     uint32_t ntotalpools, nfreepools;
     uint32_t nfresh;                  /* pools never handed out */
     struct pool_header *freepools;
@@ -71,16 +71,17 @@ new_arena(struct gc_pool *pool)
     if (a == NULL) {
         return NULL;
     }
-    void *base = mmap(NULL, ARENA_BYTES, PROT_READ | PROT_WRITE,
+    void *base = mmap(NULL, pool->arena_bytes, PROT_READ | PROT_WRITE,
                       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (base == MAP_FAILED) {
         free(a);
         return NULL;
     }
     a->base = base;
-    a->first_pool = ((uintptr_t)base + POOL_BYTES - 1) & ~(POOL_BYTES - 1);
-    a->ntotalpools = (uint32_t)(((uintptr_t)base + ARENA_BYTES -
-                                 a->first_pool) / POOL_BYTES);
+    a->first_pool =
+        ((uintptr_t)base + pool->pool_bytes - 1) & ~(pool->pool_bytes - 1);
+    a->ntotalpools = (uint32_t)(((uintptr_t)base + pool->arena_bytes -
+                                 a->first_pool) / pool->pool_bytes);
     a->nfreepools = a->ntotalpools;
     a->nfresh = a->ntotalpools;
     a->freepools = NULL;
@@ -109,7 +110,7 @@ free_arena(struct gc_pool *pool, struct gc_pool_arena *a)
     if (a->next != NULL) {
         a->next->prev = a->prev;
     }
-    munmap(a->base, ARENA_BYTES);
+    munmap(a->base, pool->arena_bytes);
     free(a);
     pool->narenas--;
 }
@@ -133,7 +134,7 @@ get_pool(struct gc_pool *pool, uint32_t szidx)
     else {
         p = (struct pool_header *)(a->first_pool +
                                    (uintptr_t)(a->ntotalpools - a->nfresh) *
-                                       POOL_BYTES);
+                                       pool->pool_bytes);
         a->nfresh--;
     }
     if (a->nfreepools-- == a->ntotalpools) {
@@ -145,7 +146,7 @@ get_pool(struct gc_pool *pool, uint32_t szidx)
     p->ref_count = 0;
     p->freeblock = NULL;
     p->nextoffset = (uint32_t)POOL_OVERHEAD;
-    p->maxnextoffset = (uint32_t)(POOL_BYTES - size);
+    p->maxnextoffset = (uint32_t)(pool->pool_bytes - size);
     /* Link as the class's current pool. */
     p->prev = NULL;
     p->next = pool->used[szidx];
@@ -189,10 +190,10 @@ refill_reserve(struct gc_pool *pool, uint32_t szidx)
 {
     struct gc_pool_reserve *r = &pool->reserve[szidx];
     size_t size = class_bytes(szidx);
-    size_t per_pool = (POOL_BYTES - POOL_OVERHEAD) / size;
+    size_t per_pool = (pool->pool_bytes - POOL_OVERHEAD) / size;
     size_t npools = r->npools == 0 ? 1 : r->npools;
-    if (npools > RESERVE_MAX_POOLS) {
-        npools = RESERVE_MAX_POOLS;
+    if (npools > RESERVE_MAX_BYTES / pool->pool_bytes) {
+        npools = RESERVE_MAX_BYTES / pool->pool_bytes;
     }
     if (r->cap < npools * per_pool) {
         void **blocks = realloc(r->blocks, npools * per_pool * sizeof *blocks);
@@ -260,7 +261,7 @@ static void
 pool_free_small(struct gc_pool *pool, void *block)
 {
     struct pool_header *p =
-        (struct pool_header *)((uintptr_t)block & ~(POOL_BYTES - 1));
+        (struct pool_header *)((uintptr_t)block & ~(pool->pool_bytes - 1));
     bool was_full = p->freeblock == NULL && p->nextoffset > p->maxnextoffset;
     *(void **)block = p->freeblock;
     p->freeblock = block;
@@ -365,11 +366,14 @@ pool_resize(void *ctx, void *ptr, size_t old_bytes, size_t new_bytes)
 }
 
 void
-gc_pool_init(struct gc_pool *pool, enum gc_layout layout, uint64_t seed,
-             struct gc_heap *heap, struct gc_allocator *out)
+gc_pool_init(struct gc_pool *pool, const struct gc_profile_alloc *geometry,
+             enum gc_layout layout, uint64_t seed, struct gc_heap *heap,
+             struct gc_allocator *out)
 {
     memset(pool, 0, sizeof *pool);
     pool->heap = heap;
+    pool->pool_bytes = geometry->pool_bytes;
+    pool->arena_bytes = geometry->arena_bytes;
     pool->keep_empty = 1;
     pool->is_shuffled = layout == GC_LAYOUT_SHUFFLED;
     pool->rng = (seed * 2654435761u + 0x9e3779b97f4a7c15ULL) | 1; /* not 0 */
@@ -403,13 +407,13 @@ gc_pool_arena_count(const struct gc_pool *pool)
 enum gc_status
 gc_pool_prefault(struct gc_pool *pool, uint64_t bytes)
 {
-    uint64_t n = (bytes + ARENA_BYTES - 1) / ARENA_BYTES;
+    uint64_t n = (bytes + pool->arena_bytes - 1) / pool->arena_bytes;
     for (uint64_t i = 0; i < n; i++) {
         struct gc_pool_arena *a = new_arena(pool);
         if (a == NULL) {
             return GC_ENOMEM;
         }
-        memset(a->base, 0, ARENA_BYTES);
+        memset(a->base, 0, pool->arena_bytes);
         pool->keep_empty++;
     }
     return GC_OK;

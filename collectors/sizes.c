@@ -5,6 +5,7 @@
  * Measured (probe: sys.getsizeof on 2.7.18 / 3.8.18 / 3.11.7 / 3.13.0):
  *   []            72 / 56 / 56 / 56, plus 8 per allocated slot
  *   {}            280 / 64 / 64 / 64; {'a': 1}: 280 / 232 / 184 / 184
+ *   A().__dict__  (3.8, split, one name) 104; class A then 1064
  *   tuple of n    56+8n / 40+8n / 40+8n / 40+8n
  *   A()           64 / 48 / 56 / 48 (3.11 carries a 2-word pre-header)
  *   __slots__ x3  72 / 56 / 56 / 56
@@ -60,8 +61,9 @@ gc_object_py_sizeof(const struct gc_heap *heap, const struct gc_object *obj)
             return 280 + (size > 8 ? 24 * size : 0);
         }
         /* The object (48) and its head, and the keys block, which the
-         * model allocates at CPython's size (types/dict.c). */
-        return 64 + gc_dict_keys_bytes(obj);
+         * model allocates at CPython's size (types/dict.c), or a split
+         * table's values. */
+        return 64 + gc_dict_sizeof_extra_bytes(obj);
     }
     case GC_KIND_INSTANCE: {
         const struct gc_class *cls = gc_class_of_type(obj->type);
@@ -82,6 +84,11 @@ gc_object_py_sizeof(const struct gc_heap *heap, const struct gc_object *obj)
         static const size_t keyed[GC_PROFILE_COUNT] = {904,  1064, 1688,
                                                        1712, 1720, 1728};
         size_t bytes = cls->has_slots ? slotted[p] : keyed[p];
+        if (p == GC_PROFILE_3_8) {
+            /* type___sizeof__: the heap type and its cached keys, while
+             * it has them. */
+            return 896 + gc_dict_keys_sizeof(cls->cached_keys);
+        }
         return is_27 ? bytes + 40 * cls->nslots : bytes;
     }
     }

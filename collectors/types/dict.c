@@ -7,7 +7,13 @@
  * tracked the first time it stores a value that may be tracked; deleting
  * that value does not untrack it (only a full collection does).  Entries
  * are released in insertion order.  Traversal visits values only
- * (CPython's unicode-keyed tables). */
+ * (CPython's unicode-keyed tables).
+ *
+ * On 3.8 an instance's __dict__ is a split table (PEP 412): the keys
+ * are the class's cached keys, shared by its instances' dicts, and each
+ * dict has only a values array.  The rules of 3.8's insertdict,
+ * dictresize and _PyObjectDict_SetItem decide when a dict leaves the
+ * shared keys (gc_dict_set_for_instance). */
 #include "../gc-internal.h"
 #include "dict27.h"
 
@@ -23,7 +29,10 @@
 struct gc_dict {
     struct gc_object ob;
     size_t used;       /* live entries */
-    struct keys *keys; /* NULL while there is no table (Py_EMPTY_KEYS) */
+    struct dict_keys *keys; /* NULL while there is no table (Py_EMPTY_KEYS) */
+    /* ma_values: a split table's values, usable(keys->size) of them, the
+     * first `used` set (3.8 allows no holes); NULL when combined. */
+    struct gc_object **values;
 };
 #define DICT_OBJECT_BYTES 48
 _Static_assert(sizeof(struct gc_dict) <= DICT_OBJECT_BYTES,
@@ -37,14 +46,19 @@ _Static_assert(sizeof(struct gc_dict) <= DICT_OBJECT_BYTES,
  * CPython's does, 40 bytes in on 3.8 and 32 on 3.11+, so the entries sit
  * at CPython's offsets and the block has CPython's size: a traversal
  * reads the same lines, and a table moves as many bytes. */
-struct keys {
+struct dict_keys {
     size_t size;          /* slots: a power of two */
     size_t nentries;      /* entries written, deleted ones included */
     uint8_t ix_bytes;     /* 1, 2 or 4 */
     uint8_t entry_bytes;  /* 16 or 24 */
     uint8_t header_bytes; /* 32 or 40: where the index starts */
+    /* Shared keys (3.8's lookdict_split) hold their keys' references and
+     * no values; refcnt counts the class and each dict using them.  A
+     * combined table has refcnt 1, and its dict releases its keys. */
+    bool is_split;
+    uint32_t refcnt;
 };
-_Static_assert(sizeof(struct keys) <= 32, "the header fits CPython's");
+_Static_assert(sizeof(struct dict_keys) <= 32, "the header fits CPython's");
 
 /* The key and value of an entry; on 3.8 the hash precedes them. */
 struct kv {
@@ -62,34 +76,42 @@ usable(size_t index_size)
 }
 
 static size_t
-keys_bytes(const struct keys *k)
+keys_bytes(const struct dict_keys *k)
 {
     return k->header_bytes + k->size * k->ix_bytes +
            usable(k->size) * k->entry_bytes;
 }
 
 static void
-keys_free(struct gc_heap *heap, struct keys *k)
+keys_free(struct gc_heap *heap, struct dict_keys *k)
 {
     if (k != NULL) {
         gc_mem_free(heap, k, keys_bytes(k));
     }
 }
 
+/* new_values: a split dict's values, as many as its keys can take, from
+ * PyMem_Malloc (pymalloc on 3.8): 40 bytes for the first keys. */
+static size_t
+values_bytes(const struct dict_keys *k)
+{
+    return usable(k->size) * sizeof(struct gc_object *);
+}
+
 static char *
-index_of(const struct keys *k)
+index_of(const struct dict_keys *k)
 {
     return (char *)(uintptr_t)k + k->header_bytes;
 }
 
 static char *
-entries_of(const struct keys *k)
+entries_of(const struct dict_keys *k)
 {
     return index_of(k) + k->size * k->ix_bytes;
 }
 
 static ptrdiff_t
-ix_get(const struct keys *k, size_t slot)
+ix_get(const struct dict_keys *k, size_t slot)
 {
     const char *p = index_of(k);
     switch (k->ix_bytes) {
@@ -103,7 +125,7 @@ ix_get(const struct keys *k, size_t slot)
 }
 
 static void
-ix_set(struct keys *k, size_t slot, ptrdiff_t ix)
+ix_set(struct dict_keys *k, size_t slot, ptrdiff_t ix)
 {
     char *p = index_of(k);
     switch (k->ix_bytes) {
@@ -120,14 +142,14 @@ ix_set(struct keys *k, size_t slot, ptrdiff_t ix)
 }
 
 static struct kv *
-kv_at(const struct keys *k, size_t i)
+kv_at(const struct dict_keys *k, size_t i)
 {
     return (struct kv *)(void *)(entries_of(k) + i * k->entry_bytes +
                                  (k->entry_bytes - sizeof(struct kv)));
 }
 
 static uint64_t
-hash_of(const struct keys *k, const struct kv *e)
+hash_of(const struct dict_keys *k, const struct kv *e)
 {
     if (k->entry_bytes == sizeof(struct kv)) {
         return gc_str_hash(e->key);
@@ -136,7 +158,7 @@ hash_of(const struct keys *k, const struct kv *e)
 }
 
 static void
-kv_store(struct keys *k, size_t i, uint64_t hash, struct gc_object *key,
+kv_store(struct dict_keys *k, size_t i, uint64_t hash, struct gc_object *key,
          struct gc_object *value)
 {
     struct kv *e = kv_at(k, i);
@@ -147,20 +169,36 @@ kv_store(struct keys *k, size_t i, uint64_t hash, struct gc_object *key,
     e->value = value;
 }
 
+/* dictkeys_decref of shared keys: the last reference releases the keys
+ * they hold, in entry order, and the block. */
+static void
+shared_keys_decref(struct gc_heap *heap, struct dict_keys *k)
+{
+    assert(k->is_split && k->refcnt > 0);
+    if (--k->refcnt > 0) {
+        return;
+    }
+    for (size_t i = 0; i < k->nentries; i++) {
+        gc_decref(heap, kv_at(k, i)->key);
+    }
+    keys_free(heap, k);
+}
+
 /* new_keys_object: an empty table of size slots, laid out as the
  * profile's CPython lays it out. */
-static struct keys *
+static struct dict_keys *
 keys_new(struct gc_heap *heap, size_t size)
 {
     bool is_311 = heap->profile >= GC_PROFILE_3_11;
-    struct keys shape = {
+    struct dict_keys shape = {
         .size = size,
         .nentries = 0,
         .ix_bytes = size <= 128 ? 1 : size <= 32768 ? 2 : 4,
         .entry_bytes = is_311 ? 16 : 24,
         .header_bytes = is_311 ? 32 : 40,
+        .refcnt = 1,
     };
-    struct keys *k = gc_mem_alloc(heap, keys_bytes(&shape));
+    struct dict_keys *k = gc_mem_alloc(heap, keys_bytes(&shape));
     if (k == NULL) {
         return NULL;
     }
@@ -172,7 +210,7 @@ keys_new(struct gc_heap *heap, size_t size)
 /* Slot of the entry with this key, or of the empty slot where it would
  * go; *found tells which. */
 static size_t
-lookup(const struct keys *k, uint64_t hash, const char *text, size_t len,
+lookup(const struct dict_keys *k, uint64_t hash, const char *text, size_t len,
        bool *found)
 {
     size_t mask = k->size - 1;
@@ -198,7 +236,7 @@ lookup(const struct keys *k, uint64_t hash, const char *text, size_t len,
 }
 
 static size_t
-find_empty_slot(const struct keys *k, uint64_t hash)
+find_empty_slot(const struct dict_keys *k, uint64_t hash)
 {
     size_t mask = k->size - 1;
     size_t slot = (size_t)hash & mask;
@@ -223,12 +261,28 @@ dict_resize(struct gc_heap *heap, struct gc_dict *d, size_t minsize)
         }
         size <<= 1;
     }
-    struct keys *fresh = keys_new(heap, size);
+    struct dict_keys *fresh = keys_new(heap, size);
     if (fresh == NULL) {
         return GC_ENOMEM;
     }
-    struct keys *old = d->keys;
+    struct dict_keys *old = d->keys;
     size_t n = 0;
+    if (d->values != NULL) {
+        /* A split table becomes combined: its values and the shared
+         * keys' first `used` keys, each key with a reference of its own. */
+        for (; n < d->used; n++) {
+            const struct kv *e = kv_at(old, n);
+            uint64_t hash = hash_of(old, e);
+            kv_store(fresh, n, hash, gc_incref(e->key), d->values[n]);
+            ix_set(fresh, find_empty_slot(fresh, hash), (ptrdiff_t)n);
+        }
+        fresh->nentries = n;
+        d->keys = fresh;
+        gc_mem_free(heap, d->values, values_bytes(old));
+        d->values = NULL;
+        shared_keys_decref(heap, old);
+        return GC_OK;
+    }
     for (size_t i = 0; old != NULL && i < old->nentries; i++) {
         const struct kv *e = kv_at(old, i);
         if (e->key != NULL) {
@@ -248,8 +302,21 @@ dict_resize(struct gc_heap *heap, struct gc_dict *d, size_t minsize)
 static int
 dict_traverse(struct gc_object *self, gc_visit_fn *visit, void *arg)
 {
-    const struct keys *k = AS_DICT(self)->keys;
+    const struct gc_dict *d = AS_DICT(self);
+    const struct dict_keys *k = d->keys;
     if (k == NULL) {
+        return 0;
+    }
+    if (d->values != NULL) {
+        /* A split table: the values array, as far as the shared keys'
+         * entries go. */
+        for (size_t i = 0, n = k->nentries; i < n; i++) {
+            struct gc_object *value = d->values[i];
+            int rc;
+            if (value != NULL && (rc = visit(value, arg)) != 0) {
+                return rc;
+            }
+        }
         return 0;
     }
     for (size_t i = 0, n = k->nentries; i < n; i++) {
@@ -270,9 +337,19 @@ static void
 dict_clear(struct gc_heap *heap, struct gc_object *self)
 {
     struct gc_dict *d = AS_DICT(self);
-    struct keys *k = d->keys;
+    struct dict_keys *k = d->keys;
+    struct gc_object **values = d->values;
     d->keys = NULL;
+    d->values = NULL;
     d->used = 0;
+    if (values != NULL) {
+        for (size_t i = 0; i < k->nentries; i++) {
+            gc_xdecref(heap, values[i]);
+        }
+        gc_mem_free(heap, values, values_bytes(k));
+        shared_keys_decref(heap, k);
+        return;
+    }
     for (size_t i = 0; k != NULL && i < k->nentries; i++) {
         struct kv *e = kv_at(k, i);
         if (e->key != NULL) {
@@ -341,6 +418,7 @@ gc_dict_new(struct gc_heap *heap)
     struct gc_dict *d = AS_DICT(obj);
     d->used = 0;
     d->keys = NULL;
+    d->values = NULL;
     /* Up to 3.13 untracked until it holds a container; 3.14 dropped
      * MAINTAIN_TRACKING and tracks every dict from creation (measured
      * on 3.14.10 and 3.15.2: {} is tracked). */
@@ -360,6 +438,41 @@ dict_insert(struct gc_heap *heap, struct gc_object *dict,
     size_t slot = 0;
     if (d->keys != NULL) {
         slot = lookup(d->keys, hash, text, len, &found);
+    }
+    if (d->values != NULL) {
+        /* 3.8's insertdict on a split table.  A value that would leave a
+         * hole, or a new key while other dicts have added keys this one
+         * lacks, makes the table combined (insertion_resize), as does a
+         * new key in full shared keys.  Otherwise the value goes in the
+         * array, a new key into the shared keys. */
+        size_t ix = found ? (size_t)ix_get(d->keys, slot) : d->keys->nentries;
+        struct gc_object *old = found ? d->values[ix] : NULL;
+        if ((found && old == NULL && d->used != ix) ||
+            (!found && d->used != d->keys->nentries) ||
+            (!found && d->keys->nentries == usable(d->keys->size))) {
+            enum gc_status rc = dict_resize(heap, d, d->used * 3);
+            if (rc != GC_OK) {
+                return rc;
+            }
+            return dict_insert(heap, dict, key, text, len, hash, value);
+        }
+        if (!found) {
+            key = key != NULL ? gc_incref(key) : gc_str_new(heap, text, len);
+            if (key == NULL) {
+                return GC_ENOMEM;
+            }
+            ix_set(d->keys, slot, (ptrdiff_t)ix);
+            kv_store(d->keys, d->keys->nentries++, hash, key, NULL);
+        }
+        d->values[ix] = gc_incref(value);
+        if (old == NULL) {
+            d->used++;
+        }
+        if (!gc_is_tracked(dict) && gc_may_be_tracked(value)) {
+            gc_track(heap, dict);
+        }
+        gc_xdecref(heap, old);
+        return GC_OK;
     }
     if (found) {
         struct kv *e = kv_at(d->keys, (size_t)ix_get(d->keys, slot));
@@ -390,7 +503,7 @@ dict_insert(struct gc_heap *heap, struct gc_object *dict,
     else {
         gc_incref(key);
     }
-    struct keys *k = d->keys;
+    struct dict_keys *k = d->keys;
     ix_set(k, slot, (ptrdiff_t)k->nentries);
     kv_store(k, k->nentries++, hash, key, gc_incref(value));
     d->used++;
@@ -434,7 +547,7 @@ static struct kv *
 find(const struct gc_object *dict, const char *text, size_t len,
      uint64_t hash, size_t *slot_out)
 {
-    const struct keys *k = ((const struct gc_dict *)dict)->keys;
+    const struct dict_keys *k = ((const struct gc_dict *)dict)->keys;
     if (k == NULL) {
         return NULL;
     }
@@ -449,6 +562,25 @@ find(const struct gc_object *dict, const char *text, size_t len,
     return kv_at(k, (size_t)ix_get(k, slot));
 }
 
+/* The value stored under a key, or NULL: in a split table, the entry
+ * of the shared keys names the place in the values array. */
+static struct gc_object *
+find_value(const struct gc_object *dict, const char *text, size_t len,
+           uint64_t hash)
+{
+    const struct gc_dict *d = (const struct gc_dict *)dict;
+    struct kv *e = find(dict, text, len, hash, NULL);
+    if (e == NULL) {
+        return NULL;
+    }
+    if (d->values != NULL) {
+        size_t ix = (size_t)(((char *)e - entries_of(d->keys)) /
+                             d->keys->entry_bytes);
+        return d->values[ix];
+    }
+    return e->value;
+}
+
 struct gc_object *
 gc_dict_get(const struct gc_object *dict, const struct gc_object *key)
 {
@@ -456,9 +588,8 @@ gc_dict_get(const struct gc_object *dict, const struct gc_object *key)
     if (is_27(dict)) {
         return gc_dict27_get(dict, gc_str_cstr(key), gc_str_len(key));
     }
-    struct kv *e = find(dict, gc_str_cstr(key), gc_str_len(key),
-                        gc_str_hash(key), NULL);
-    return e != NULL ? e->value : NULL;
+    return find_value(dict, gc_str_cstr(key), gc_str_len(key),
+                      gc_str_hash(key));
 }
 
 struct gc_object *
@@ -469,8 +600,7 @@ gc_dict_get_cstr(const struct gc_object *dict, const char *key)
     if (is_27(dict)) {
         return gc_dict27_get(dict, key, len);
     }
-    struct kv *e = find(dict, key, len, gc_str_hash_cstr(key, len), NULL);
-    return e != NULL ? e->value : NULL;
+    return find_value(dict, key, len, gc_str_hash_cstr(key, len));
 }
 
 static enum gc_status
@@ -483,12 +613,20 @@ dict_delete(struct gc_heap *heap, struct gc_object *dict, const char *text,
     if (is_27(dict)) {
         return gc_dict27_delete(heap, dict, text, len);
     }
-    size_t slot;
-    struct kv *e = find(dict, text, len, hash, &slot);
-    if (e == NULL) {
+    struct gc_dict *d = AS_DICT(dict);
+    if (find_value(dict, text, len, hash) == NULL) {
         return GC_ENOTFOUND;
     }
-    struct gc_dict *d = AS_DICT(dict);
+    /* A split table allows no deletion: 3.8 makes it combined first,
+     * at the same size. */
+    if (d->values != NULL) {
+        enum gc_status rc = dict_resize(heap, d, d->keys->size);
+        if (rc != GC_OK) {
+            return rc;
+        }
+    }
+    size_t slot;
+    struct kv *e = find(dict, text, len, hash, &slot);
     struct gc_object *key = e->key, *value = e->value;
     ix_set(d->keys, slot, INDEX_DUMMY);
     e->key = NULL;
@@ -544,7 +682,16 @@ gc_dict_next(const struct gc_object *dict, size_t *pos,
     if (is_27(dict)) {
         return gc_dict27_next(dict, pos, key, value);
     }
-    const struct keys *k = ((const struct gc_dict *)dict)->keys;
+    const struct gc_dict *d = (const struct gc_dict *)dict;
+    const struct dict_keys *k = d->keys;
+    if (d->values != NULL) {
+        if (*pos >= d->used) {
+            return false;
+        }
+        *key = kv_at(k, *pos)->key;
+        *value = d->values[(*pos)++];
+        return true;
+    }
     while (k != NULL && *pos < k->nentries) {
         const struct kv *e = kv_at(k, (*pos)++);
         if (e->key != NULL) {
@@ -562,16 +709,148 @@ gc_dict_table_size(const struct gc_object *dict)
     if (is_27(dict)) {
         return gc_dict27_table_size(dict);
     }
-    const struct keys *k = ((const struct gc_dict *)dict)->keys;
+    const struct dict_keys *k = ((const struct gc_dict *)dict)->keys;
     return k != NULL ? k->size : 0;
 }
 
 size_t
-gc_dict_keys_bytes(const struct gc_object *dict)
+gc_dict_sizeof_extra_bytes(const struct gc_object *dict)
 {
     if (is_27(dict)) {
         return 0;
     }
-    const struct keys *k = ((const struct gc_dict *)dict)->keys;
-    return k != NULL ? keys_bytes(k) : 0;
+    const struct gc_dict *d = (const struct gc_dict *)dict;
+    if (d->keys == NULL) {
+        return 0;
+    }
+    /* _PyDict_SizeOf: a split table's values, and the keys only where
+     * this dict alone holds them (the class counts shared ones). */
+    return (d->values != NULL ? values_bytes(d->keys) : 0) +
+           (d->keys->refcnt == 1 ? keys_bytes(d->keys) : 0);
+}
+
+/* ---- 3.8's split tables for instance dicts ------------------------- */
+
+struct gc_dict_keys *
+gc_dict_keys_new_shared(struct gc_heap *heap)
+{
+    struct dict_keys *k = keys_new(heap, MIN_INDEX_SIZE);
+    if (k != NULL) {
+        k->is_split = true;
+    }
+    return (struct gc_dict_keys *)k;
+}
+
+void
+gc_dict_keys_release(struct gc_heap *heap, struct gc_dict_keys *keys)
+{
+    if (keys != NULL) {
+        shared_keys_decref(heap, (struct dict_keys *)keys);
+    }
+}
+
+size_t
+gc_dict_keys_sizeof(const struct gc_dict_keys *keys)
+{
+    return keys != NULL ? keys_bytes((const struct dict_keys *)keys) : 0;
+}
+
+/* new_dict_with_shared_keys: the values first, then the dict, which
+ * takes the caller's reference to k. */
+static struct gc_object *
+dict_new_split(struct gc_heap *heap, struct dict_keys *k)
+{
+    struct gc_object **values = gc_mem_alloc(heap, values_bytes(k));
+    if (values == NULL) {
+        return NULL;
+    }
+    memset(values, 0, values_bytes(k));
+    struct gc_object *obj = gc_dict_new(heap);
+    if (obj == NULL) {
+        gc_mem_free(heap, values, values_bytes(k));
+        return NULL;
+    }
+    AS_DICT(obj)->keys = k;
+    AS_DICT(obj)->values = values;
+    return obj;
+}
+
+/* make_keys_shared: the dict's combined table becomes the shared keys,
+ * its values moved into an array of their own.  NULL when out of memory
+ * (the dict is then unchanged). */
+static struct dict_keys *
+make_keys_shared(struct gc_heap *heap, struct gc_dict *d)
+{
+    if (d->keys->nentries != d->used &&
+        dict_resize(heap, d, d->keys->size) != GC_OK) {
+        return NULL; /* dummies removed first, as for lookdict_unicode */
+    }
+    struct dict_keys *k = d->keys;
+    struct gc_object **values = gc_mem_alloc(heap, values_bytes(k));
+    if (values == NULL) {
+        return NULL;
+    }
+    for (size_t i = 0; i < usable(k->size); i++) {
+        values[i] = i < k->nentries ? kv_at(k, i)->value : NULL;
+        if (i < k->nentries) {
+            kv_at(k, i)->value = NULL;
+        }
+    }
+    k->is_split = true;
+    k->refcnt++;
+    d->values = values;
+    return k;
+}
+
+enum gc_status
+gc_dict_set_for_instance(struct gc_heap *heap, struct gc_dict_keys **cached,
+                         struct gc_object **dictp, struct gc_object *key,
+                         struct gc_object *value)
+{
+    struct dict_keys *shared = (struct dict_keys *)*cached;
+    if (shared == NULL) {
+        if (*dictp == NULL && (*dictp = gc_dict_new(heap)) == NULL) {
+            return GC_ENOMEM;
+        }
+        return value != NULL ? gc_dict_set(heap, *dictp, key, value)
+                             : gc_dict_del(heap, *dictp, key);
+    }
+    if (*dictp == NULL) {
+        /* The new dict's reference is taken first: making it may
+         * collect, and a finalizer change what the class caches. */
+        shared->refcnt++;
+        if ((*dictp = dict_new_split(heap, shared)) == NULL) {
+            shared_keys_decref(heap, shared);
+            return GC_ENOMEM;
+        }
+    }
+    struct gc_dict *d = AS_DICT(*dictp);
+    struct dict_keys *now;
+    if (value == NULL) {
+        /* A deletion would make the table combined anyway: the class
+         * stops sharing its keys, whether or not the name was there. */
+        enum gc_status rc = gc_dict_del(heap, *dictp, key);
+        if ((now = (struct dict_keys *)*cached) != NULL) {
+            *cached = NULL;
+            shared_keys_decref(heap, now);
+        }
+        return rc;
+    }
+    bool was_shared = d->keys == shared;
+    enum gc_status rc = gc_dict_set(heap, *dictp, key, value);
+    now = (struct dict_keys *)*cached;
+    if (was_shared && now != NULL && now != d->keys) {
+        /* The insertion made the table combined.  If no other dict
+         * shares the class's keys, this one's become the shared keys;
+         * else the class stops sharing. */
+        *cached = NULL;
+        if (now->refcnt == 1) {
+            *cached = (struct gc_dict_keys *)make_keys_shared(heap, d);
+            if (*cached == NULL && rc == GC_OK) {
+                rc = GC_ENOMEM;
+            }
+        }
+        shared_keys_decref(heap, now);
+    }
+    return rc;
 }

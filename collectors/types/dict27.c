@@ -187,7 +187,7 @@ resize_into(struct gc_heap *heap, struct gc_dict27 *d, struct slot *fresh,
     }
     d->fill = d->used;
     if (!is_old_small) {
-        gc_mem_free(heap, old, table_bytes(old_size));
+        gc_pymem_free(heap, old, table_bytes(old_size));
     }
 }
 
@@ -249,7 +249,7 @@ dict27_clear(struct gc_heap *heap, struct gc_object *self)
     empty_to_minsize(d);
     release_slots(heap, table, fill);
     if (!is_small) {
-        gc_mem_free(heap, table, table_bytes(size));
+        gc_pymem_free(heap, table, table_bytes(size));
     }
 }
 
@@ -263,7 +263,7 @@ dict27_dealloc(struct gc_heap *heap, struct gc_object *self)
     }
     release_slots(heap, d->table, d->fill);
     if (d->table != d->smalltable) {
-        gc_mem_free(heap, d->table, table_bytes(d->mask + 1));
+        gc_pymem_free(heap, d->table, table_bytes(d->mask + 1));
     }
     gc_container_release(heap, self, DICT27_OBJECT_BYTES,
                          &heap->free_lists.dict);
@@ -329,14 +329,14 @@ gc_dict27_insert(struct gc_heap *heap, struct gc_object *dict,
             return GC_ENOMEM;
         }
         if (new_size > MINSIZE &&
-            (fresh = gc_mem_alloc(heap, table_bytes(new_size))) == NULL) {
+            (fresh = gc_pymem_alloc(heap, table_bytes(new_size))) == NULL) {
             return GC_ENOMEM;
         }
     }
     if (key == NULL) {
         key = gc_str_new(heap, text, len);
         if (key == NULL) {
-            gc_mem_free(heap, fresh, table_bytes(new_size));
+            gc_pymem_free(heap, fresh, table_bytes(new_size));
             return GC_ENOMEM;
         }
     }

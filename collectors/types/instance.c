@@ -31,17 +31,24 @@
  * (CPython freezes a class's keys that way too). */
 #include "../gc-internal.h"
 
+/* An instance is CPython's object (the object header, the __dict__ and
+ * weakref pointers) and, where the class has values (3.11+, without
+ * __slots__) or slots, the words after them.  An instance of a class
+ * with neither -- a plain class on 2.7 and 3.8 -- ends at values, 32
+ * bytes as CPython's tp_basicsize, so its block has CPython's size (48
+ * with the GC head on 3.8) and the fields past it do not exist. */
 struct gc_instance {
     struct gc_object ob;
     struct gc_object *dict;    /* separate __dict__, or NULL */
+    struct gc_object *weaklist;
     struct gc_object **values; /* 3.11+ attribute values, or NULL */
     uint32_t nvalues;          /* capacity of values */
     uint32_t values_room;      /* 3.13: values the block has room for, one
                                   more than nvalues for a class's first
                                   instances; 0 when values are apart */
-    struct gc_object *weaklist;
     struct gc_object *slots[]; /* __slots__ */
 };
+#define DICT_ONLY_BYTES offsetof(struct gc_instance, values)
 
 #define AS_INST(o) ((struct gc_instance *)(o))
 
@@ -57,17 +64,20 @@ is_instance(const struct gc_object *obj)
     return obj->type->kind == GC_KIND_INSTANCE;
 }
 
-static size_t
-instance_bytes(const struct gc_class *cls)
-{
-    return sizeof(struct gc_instance) +
-           cls->nslots * sizeof(struct gc_object *);
-}
-
 static bool
 uses_dict(const struct gc_heap *heap)
 {
     return heap->profile < GC_PROFILE_3_11;
+}
+
+static size_t
+instance_bytes(const struct gc_class *cls)
+{
+    if (!cls->has_slots && !cls->has_values) {
+        return cls->plain_bytes;
+    }
+    return sizeof(struct gc_instance) +
+           cls->nslots * sizeof(struct gc_object *);
 }
 
 /* new_values(n) of 3.11: a prefix of n + 2 bytes rounded to a word, then
@@ -152,7 +162,8 @@ instance_traverse(struct gc_object *self, gc_visit_fn *visit, void *arg)
     }
     struct gc_class *cls = class_of(self);
     if (!cls->has_slots) {
-        if ((rc = visit_instance_attributes(self, cls, visit, arg)) != 0) {
+        if (cls->has_values &&
+            (rc = visit_instance_attributes(self, cls, visit, arg)) != 0) {
             return rc;
         }
         if (inst->dict != NULL && (rc = visit(inst->dict, arg))) {
@@ -179,11 +190,11 @@ static void
 instance_clear(struct gc_heap *heap, struct gc_object *self)
 {
     struct gc_instance *inst = AS_INST(self);
-    size_t nslots = class_of(self)->nslots;
-    for (size_t i = 0; i < nslots; i++) {
+    const struct gc_class *cls = class_of(self);
+    for (size_t i = 0; i < cls->nslots; i++) {
         clear_ref(heap, &inst->slots[i]);
     }
-    for (size_t i = 0; i < inst->nvalues; i++) {
+    for (size_t i = 0; cls->has_values && i < inst->nvalues; i++) {
         clear_ref(heap, &inst->values[i]);
     }
     clear_ref(heap, &inst->dict);
@@ -229,13 +240,13 @@ instance_dealloc(struct gc_heap *heap, struct gc_object *self)
         gc_untrack(self);
     }
     instance_clear(heap, self);
-    if (inst->values_room == 0) {
+    struct gc_class *cls = class_of(self);
+    size_t room = 0;
+    if (cls->has_values && (room = inst->values_room) == 0) {
         gc_mem_free(heap, inst->values, values_bytes(inst->nvalues));
     }
-    struct gc_class *cls = class_of(self);
     gc_container_free(heap, self,
-                      instance_bytes(cls) +
-                          inline_values_bytes(inst->values_room));
+                      instance_bytes(cls) + inline_values_bytes(room));
     /* subtype_dealloc's last step; the heap's own reference keeps the
      * class. */
     gc_decref(heap, &cls->ob);
@@ -342,6 +353,8 @@ void
 gc_class_free(struct gc_heap *heap, struct gc_class *cls)
 {
     gc_class_release_refs(heap, cls);
+    gc_dict_keys_release(heap, cls->cached_keys);
+    cls->cached_keys = NULL;
     for (size_t i = 0; i < cls->nnames; i++) {
         gc_decref(heap, cls->names[i]);
     }
@@ -410,6 +423,10 @@ gc_class_new(struct gc_heap *heap, const struct gc_class_spec *spec,
     cls->on_finalize = spec->on_finalize;
     cls->data = spec->data;
     cls->has_slots = spec->has_slots;
+    cls->has_values = !spec->has_slots && !uses_dict(heap);
+    /* 2.7's 32-byte GC head is 16 more than the model's: allocated too,
+     * so that the block is 2.7's 64 bytes. */
+    cls->plain_bytes = DICT_ONLY_BYTES + gc_head_extra_bytes(heap->profile);
     bool is_27 = heap->profile == GC_PROFILE_2_7;
     switch (spec->finalizer) {
     case GC_FIN_NONE:
@@ -441,6 +458,13 @@ gc_class_new(struct gc_heap *heap, const struct gc_class_spec *spec,
         }
         cls->nslots = cls->nnames;
     }
+    /* 3.8's type_new: a class whose instances have a __dict__ caches
+     * keys for them to share. */
+    if (heap->profile == GC_PROFILE_3_8 && !spec->has_slots &&
+        (cls->cached_keys = gc_dict_keys_new_shared(heap)) == NULL) {
+        gc_class_free(heap, cls);
+        return GC_ENOMEM;
+    }
     if (spec->resurrect_into != NULL) {
         cls->resurrect_into = gc_incref(spec->resurrect_into);
     }
@@ -467,13 +491,13 @@ gc_instance_class(const struct gc_object *inst)
 struct gc_object *
 gc_instance_new(struct gc_heap *heap, struct gc_class *cls)
 {
-    bool has_values = !cls->has_slots && !uses_dict(heap);
+    bool with_values = cls->has_values;
     /* 3.13 (_PyType_AllocNoTrack): the block is sized by the keys'
      * entries and reserve before _PyObject_InitInlineValues takes one
      * from the reserve, so a class's first instances have a slot to
      * spare.  The sum only ever shrinks, so the capacity set below fits
      * even if the allocation collected and made instances meanwhile. */
-    size_t room = has_values && has_inline_values(heap)
+    size_t room = with_values && has_inline_values(heap)
                       ? cls->nkeys + cls->keys_usable
                       : 0;
     struct gc_object *obj = gc_container_alloc(
@@ -484,10 +508,12 @@ gc_instance_new(struct gc_heap *heap, struct gc_class *cls)
     struct gc_instance *inst = AS_INST(obj);
     gc_incref(&cls->ob); /* PyType_GenericAlloc's Py_INCREF(type) */
     inst->dict = NULL;
-    inst->values = NULL;
-    inst->nvalues = 0;
-    inst->values_room = (uint32_t)room;
     inst->weaklist = NULL;
+    if (cls->has_slots || cls->has_values) {
+        inst->values = NULL;
+        inst->nvalues = 0;
+        inst->values_room = (uint32_t)room;
+    }
     for (size_t i = 0; i < cls->nslots; i++) {
         inst->slots[i] = NULL;
     }
@@ -496,7 +522,7 @@ gc_instance_new(struct gc_heap *heap, struct gc_class *cls)
      * next to those of the instances made before and after it, not
      * wherever the first attribute store happens to run; inside the
      * block on 3.13. */
-    if (has_values) {
+    if (with_values) {
         if (cls->keys_usable > 1) {
             cls->keys_usable--;
         }
@@ -649,6 +675,14 @@ gc_attr_set(struct gc_heap *heap, struct gc_object *self, const char *name,
             return rc;
         }
     }
+    if (heap->profile == GC_PROFILE_3_8) {
+        struct gc_object *key = dict_key(heap, cls, name);
+        if (key == NULL) {
+            return GC_ENOMEM;
+        }
+        return gc_dict_set_for_instance(heap, &cls->cached_keys, &inst->dict,
+                                        key, value);
+    }
     if (inst->dict == NULL) {
         struct gc_object *dict = gc_dict_new(heap);
         if (dict == NULL) {
@@ -696,8 +730,20 @@ gc_attr_del(struct gc_heap *heap, struct gc_object *self, const char *name)
         ptrdiff_t ix = name_index(cls, name);
         slot = ix < 0 ? NULL : &inst->slots[ix];
     }
+    else if (heap->profile == GC_PROFILE_3_8) {
+        /* _PyObjectDict_SetItem: even a deletion makes the dict. */
+        struct gc_object *key = dict_key(heap, cls, name);
+        if (key == NULL) {
+            return GC_ENOMEM;
+        }
+        return gc_dict_set_for_instance(heap, &cls->cached_keys, &inst->dict,
+                                        key, NULL);
+    }
     else if (inst->dict != NULL) {
         return gc_dict_del_cstr(heap, inst->dict, name);
+    }
+    else if (uses_dict(heap)) {
+        return GC_ENOTFOUND; /* 2.7 makes no dict to delete from */
     }
     else {
         /* CPython looks the name up in the shared keys before it knows

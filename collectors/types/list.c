@@ -39,7 +39,7 @@ list_clear(struct gc_heap *heap, struct gc_object *self)
     for (size_t i = len; i-- > 0;) {
         gc_decref(heap, items[i]);
     }
-    gc_mem_free(heap, items, cap * sizeof *items);
+    gc_pymem_free(heap, items, cap * sizeof *items);
 }
 
 static void
@@ -104,11 +104,11 @@ list_reserve(struct gc_heap *heap, struct gc_list *l, size_t need)
     size_t cap = need + (need >> 3) + (need < 9 ? 3 : 6);
     struct gc_object **items;
     if (l->items == NULL) {
-        items = gc_mem_alloc(heap, cap * sizeof *items);
+        items = gc_pymem_alloc(heap, cap * sizeof *items);
     }
     else {
-        items = gc_mem_resize(heap, l->items, l->cap * sizeof *items,
-                              cap * sizeof *items);
+        items = gc_pymem_resize(heap, l->items, l->cap * sizeof *items,
+                                cap * sizeof *items);
     }
     if (items == NULL) {
         return GC_ENOMEM;

@@ -282,6 +282,30 @@ gc_mem_alloc(struct gc_heap *heap, size_t n_bytes)
     return p;
 }
 
+/* The counts of a block resized from old_bytes to new_bytes, whatever
+ * allocator moved it (gc_mem_resize, 2.7's PyMem). */
+static inline void
+gc_mem_account_resize(struct gc_heap *heap, size_t old_bytes,
+                      size_t new_bytes)
+{
+    heap->stats.allocations++;
+    heap->stats.frees++;
+    heap->stats.live_bytes += new_bytes;
+    heap->stats.live_bytes -= old_bytes;
+    gc_mem_resized(heap, new_bytes > old_bytes ? new_bytes - old_bytes : 0);
+}
+
+/* The counts of a block about to be freed (gc_mem_free, 2.7's PyMem). */
+static inline void
+gc_mem_account_free(struct gc_heap *heap, size_t n_bytes)
+{
+    assert(heap->stats.live_bytes >= n_bytes);
+    heap->stats.frees++;
+    /* No peak can rise, so the room stands (it only grows by a free,
+     * and is recounted on the slow path). */
+    heap->stats.live_bytes -= n_bytes;
+}
+
 static inline void *
 gc_mem_resize(struct gc_heap *heap, void *ptr, size_t old_bytes,
               size_t new_bytes)
@@ -291,11 +315,7 @@ gc_mem_resize(struct gc_heap *heap, void *ptr, size_t old_bytes,
         heap->stats.failed_allocations++;
         return NULL; /* ptr is untouched */
     }
-    heap->stats.allocations++;
-    heap->stats.frees++;
-    heap->stats.live_bytes += new_bytes;
-    heap->stats.live_bytes -= old_bytes;
-    gc_mem_resized(heap, new_bytes > old_bytes ? new_bytes - old_bytes : 0);
+    gc_mem_account_resize(heap, old_bytes, new_bytes);
     return p;
 }
 
@@ -305,11 +325,7 @@ gc_mem_free(struct gc_heap *heap, void *ptr, size_t n_bytes)
     if (ptr == NULL) {
         return;
     }
-    assert(heap->stats.live_bytes >= n_bytes);
-    heap->stats.frees++;
-    /* No peak can rise, so the room stands (it only grows by a free,
-     * and is recounted on the slow path). */
-    heap->stats.live_bytes -= n_bytes;
+    gc_mem_account_free(heap, n_bytes);
     heap->alloc.free(heap->alloc.ctx, ptr, n_bytes);
 }
 

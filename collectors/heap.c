@@ -773,11 +773,7 @@ gc_pymem_resize_malloc(struct gc_heap *heap, void *ptr, size_t old_bytes,
     }
     gc_mem_large_removed(heap, old_bytes);
     gc_mem_large_added(heap, new_bytes);
-    heap->stats.allocations++;
-    heap->stats.frees++;
-    heap->stats.live_bytes += new_bytes;
-    heap->stats.live_bytes -= old_bytes;
-    gc_mem_resized(heap, new_bytes > old_bytes ? new_bytes - old_bytes : 0);
+    gc_mem_account_resize(heap, old_bytes, new_bytes);
     return p;
 }
 
@@ -787,9 +783,7 @@ gc_pymem_free_malloc(struct gc_heap *heap, void *ptr, size_t n_bytes)
     if (ptr == NULL) {
         return;
     }
-    assert(heap->stats.live_bytes >= n_bytes);
-    heap->stats.frees++;
-    heap->stats.live_bytes -= n_bytes;
+    gc_mem_account_free(heap, n_bytes);
     gc_mem_large_removed(heap, n_bytes);
     if (heap->has_pool) {
         free(ptr);

@@ -30,7 +30,10 @@
 #   spent descheduled does not inflate (docs/compare.md).  With PLANT,
 #   COMPARE_OPTS defaults to "--metric gc_cpu_ns --threshold 2": a +5%
 #   effect sits on the default 5% threshold, which it would clear only
-#   half the time however many runs there were.
+#   half the time however many runs there were.  With PLANT, $MAX_RUNS
+#   lets each trial run more rounds until the MDE of every gating cell
+#   is within the threshold (gclab compare --ab --max-runs); the line
+#   of each trial gives the runs it took.
 # Ends with "flagged K of N trials" (or "detected K of N"); exit 0 when
 # every trial was flagged.
 set -eu
@@ -67,6 +70,7 @@ EOF
         rc=0
         # shellcheck disable=SC2086
         "$gclab" compare --ab "$gclab" "$tmp/planted" --runs "$repeat" \
+            ${MAX_RUNS:+--max-runs "$MAX_RUNS"} \
             --cpu "${CPU:-auto}" --order-seed "$t" --format json \
             $compare_opts -- --collector cpython --workload "$workload" \
             ${size:+--size "$size"} --pause-cpu --allow-debug \
@@ -94,12 +98,12 @@ EOF
     done
     echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
     awk -v k="$detected" -v n="$trials" -v r="$repeat" -v w="$workload" \
-        -v p="$PLANT" -v cpu="${CPU:-auto}" '
-        { e += $3; ee += $3 * $3; m += $4; s += $7; cnt++ }
+        -v p="$PLANT" -v cpu="${CPU:-auto}" -v mx="${MAX_RUNS:-}" '
+        { e += $3; ee += $3 * $3; m += $4; s += $7; runs += $5; cnt++ }
         END {
             mean = e / cnt; sd = cnt > 1 ? sqrt((ee - cnt * mean * mean) / (cnt - 1)) : 0
-            printf "detected %d of %d trials (GCLAB_DEBUG_EXTRA_TRAVERSE=%s on %s, %d runs a side, --cpu %s)\n", k, n, p, w, r, cpu
-            printf "measured effect on gc_cpu_ns: mean %+.2f%% (sd %.2f); MDE printed: mean %.2f%%; machine-seconds per trial: mean %.1f\n", mean, sd, m / cnt, s / cnt
+            printf "detected %d of %d trials (GCLAB_DEBUG_EXTRA_TRAVERSE=%s on %s, %d runs a side%s, --cpu %s)\n", k, n, p, w, r, mx ? " or more, to " mx : "", cpu
+            printf "measured effect on gc_cpu_ns: mean %+.2f%% (sd %.2f); MDE printed: mean %.2f%%; machine-seconds per trial: mean %.1f; runs a side: mean %.1f\n", mean, sd, m / cnt, s / cnt, runs / cnt
         }' "$tmp/summary"
     [ "$detected" -eq "$trials" ]
     exit

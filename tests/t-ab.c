@@ -168,6 +168,39 @@ main(int argc, char **argv)
         check_uint(count_lines(text), ==, 4);
         free(text);
     }
+    TEST("--max-runs: more rounds while a gating MDE is above the "
+         "threshold, none when every gating cell is exact") {
+        char keep[700], joined[800];
+        snprintf(keep, sizeof keep, "%s/adaptive", dir);
+        snprintf(joined, sizeof joined, "%s/b/results.jsonl", keep);
+        /* No timing is ever within a 0% threshold: rounds to the cap,
+         * added a few at a time. */
+        char *open[] = {"--ab",        g,        g,      "--runs",
+                        "3",           "--max-runs", "7", "--metric",
+                        "wall_ns",     "--threshold", "0", "--keep",
+                        keep,          NULL};
+        check_int(ab(open, churn + 2, out, err), ==, 0);
+        check(strstr(out, "rounds: 7 a side") != NULL);
+        check(strstr(out, "--max-runs reached") != NULL);
+        check(strstr(err, "after 3 rounds the MDE of wall_ns") != NULL);
+        char *text = gc_read_file(joined, NULL);
+        check_uint(count_lines(text), ==, 7);
+        free(text);
+        /* An exact counter has no MDE to wait for: --runs rounds. */
+        char *exact[] = {"--ab",   g,   g,    "--runs", "3", "--max-runs",
+                         "7",      "--keep", keep,      NULL};
+        check_int(ab(exact, churn, out, err), ==, 0);
+        check(strstr(out, "rounds: 3 a side") != NULL);
+        check(strstr(out, "MDE is within") != NULL);
+        text = gc_read_file(joined, NULL);
+        check_uint(count_lines(text), ==, 3);
+        free(text);
+    }
+    bad_input("--max-runs below --runs",
+              (char *[]){"compare", "--ab", g, g, "--runs", "4",
+                         "--max-runs", "3", NULL});
+    bad_input("--max-runs 0",
+              (char *[]){"compare", "--ab", g, g, "--max-runs", "0", NULL});
     bad_input("a binary that cannot run",
               (char *[]){"compare", "--ab", g, "/nonexistent/gclab", NULL});
     bad_input("--ab with one binary", (char *[]){"compare", "--ab", g, NULL});

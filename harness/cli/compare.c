@@ -34,7 +34,7 @@ gc_cmd_compare(int argc, char **argv)
             "regressed; 1: a regression; 2: bad input.  docs/compare.md.\n"
             "\n"
             "       gclab compare --ab BUILD_A BUILD_B [--canary BUILD_C] "
-            "[--runs N]\n"
+            "[--runs N] [--max-runs M]\n"
             "         [--order-seed S] [--keep DIR] [compare options] "
             "[--] [run args...]\n"
             "runs `BUILD run ARGS` N times each (default 10), interleaved "
@@ -43,7 +43,10 @@ gc_cmd_compare(int argc, char **argv)
             "run by run within\n"
             "each round (--test paired, unless --test is given); a "
             "canary (a build known\n"
-            "to be worse) must be flagged against A, or the job fails.\n");
+            "to be worse) must be flagged against A, or the job fails.  "
+            "With --max-runs,\n"
+            "more rounds follow until every gating cell's MDE is within "
+            "--threshold.\n");
         return 0;
     }
     return compare_run(argc, argv, stdout, NULL);

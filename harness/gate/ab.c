@@ -11,12 +11,18 @@
  * A canary is a third binary that is known to be worse (a build with a
  * deliberate slip); it is compared with A the same way, and if that
  * comparison does not flag it the job could not have seen a regression
- * of its size, so the A/B verdict proves nothing: exit 1 either way. */
+ * of its size, so the A/B verdict proves nothing: exit 1 either way.
+ *
+ * With --max-runs M, the rounds go on past --runs, a few at a time,
+ * until every gating cell's minimum detectable effect is within the
+ * threshold or M rounds ran: the job stops when it can see a change of
+ * the size it gates on, which a noisy spell of the machine delays. */
 #define _DEFAULT_SOURCE /* mkdtemp */
-#include "measure.h"
 #include "gate.h"
+#include "measure.h"
 
 #include <fcntl.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -28,9 +34,13 @@
 struct ab {
     const char *bins[3]; /* A, B, canary */
     int nsides;
-    uint64_t runs;
-    struct gc_place place; /* --cpu, --order, --order-seed */
-    char cpu_arg[16];      /* the CPU every run is given */
+    uint64_t runs;     /* --runs: the rounds always run */
+    uint64_t max_runs; /* --max-runs: more rounds until precise, to this */
+    uint64_t rounds;   /* the rounds run so far */
+    uint64_t rng;      /* the order generator, carried across batches */
+    struct gc_buf joined[3]; /* each side's records so far */
+    struct gc_place place;   /* --cpu, --order, --order-seed */
+    char cpu_arg[16];        /* the CPU every run is given */
     const char *keep;
     char *compare_args[MAX_ARGS]; /* after "compare BASE NEW" */
     int ncompare;
@@ -87,6 +97,7 @@ parse(struct ab *ab, int argc, char **argv)
             continue;
         }
         if (strcmp(opt, "--canary") == 0 || strcmp(opt, "--runs") == 0 ||
+            strcmp(opt, "--max-runs") == 0 ||
             strcmp(opt, "--order-seed") == 0 || strcmp(opt, "--keep") == 0 ||
             strcmp(opt, "--cpu") == 0 || strcmp(opt, "--order") == 0 ||
             is_compare_option(opt)) {
@@ -111,6 +122,13 @@ parse(struct ab *ab, int argc, char **argv)
                                  val);
                 }
             }
+            else if (strcmp(opt, "--max-runs") == 0) {
+                if (!gc_parse_count(val, MAX_RUNS, &ab->max_runs)) {
+                    return usage("--max-runs needs an integer from 1 to "
+                                 "1000, not",
+                                 val);
+                }
+            }
             else if (strcmp(opt, "--keep") == 0) {
                 ab->keep = val;
             }
@@ -132,6 +150,16 @@ parse(struct ab *ab, int argc, char **argv)
         }
     }
     ab->nsides = ab->bins[2] != NULL ? 3 : 2;
+    if (ab->max_runs == 0) {
+        ab->max_runs = ab->runs;
+    }
+    if (ab->max_runs < ab->runs) {
+        char both[64];
+        snprintf(both, sizeof both, "%llu < --runs %llu",
+                 (unsigned long long)ab->max_runs,
+                 (unsigned long long)ab->runs);
+        return usage("--max-runs must be at least --runs, not", both);
+    }
     for (int s = 0; s < ab->nsides; s++) {
         if (access(ab->bins[s], X_OK) != 0) {
             return usage(s == 2 ? "--canary needs a gclab binary; cannot run"
@@ -213,26 +241,22 @@ first_line(const char *path, char *out, size_t cap)
     free(text);
 }
 
-/* Every invocation, round by round in a shuffled order; then each
- * side's records joined in DIR/SIDE/results.jsonl.  0, or 2 after one
+/* Rounds ab->rounds + 1 to last, each side once a round in a shuffled
+ * order, each run's records added to its side's.  0, or 2 after one
  * line on stderr. */
 static int
-run_all(struct ab *ab)
+run_rounds(struct ab *ab, uint64_t last)
 {
-    struct gc_buf joined[3] = {{0}};
-    uint64_t rng = ab->place.order_seed;
-    uint64_t total = ab->runs * (uint64_t)ab->nsides, k = 0;
-    int status = 0;
-    for (uint64_t r = 0; r < ab->runs && status == 0; r++) {
+    for (; ab->rounds < last; ab->rounds++) {
         int order[3] = {0, 1, 2};
         if (!ab->place.is_sequential) {
-            gc_shuffle(order, (size_t)ab->nsides, sizeof *order, &rng);
+            gc_shuffle(order, (size_t)ab->nsides, sizeof *order, &ab->rng);
         }
-        for (int i = 0; i < ab->nsides && status == 0; i++) {
+        for (int i = 0; i < ab->nsides; i++) {
             int s = order[i];
             char dir[4300], log[4400], path[4400];
             snprintf(dir, sizeof dir, "%s/%s-%03llu", ab->work, side_names[s],
-                     (unsigned long long)r + 1);
+                     (unsigned long long)ab->rounds + 1);
             snprintf(log, sizeof log, "%s.log", dir);
             int rc = invoke(ab, s, dir, log);
             snprintf(path, sizeof path, "%s/results.jsonl", dir);
@@ -243,41 +267,46 @@ run_all(struct ab *ab)
                 fprintf(stderr,
                         "gclab compare: %s run ... exited with %d: %s\n",
                         ab->bins[s], rc, line[0] ? line : "(no message)");
-                status = 2;
+                free(text);
+                return 2;
             }
-            else {
-                /* Progress after each run, so that bad run arguments,
-                 * found by the first, are one line on stderr. */
-                if (k++ == 0) {
-                    fprintf(stderr,
-                            "gclab compare --ab: %llu runs a side, order "
-                            "seed %llu, CPU %s\n",
-                            (unsigned long long)ab->runs,
-                            (unsigned long long)ab->place.order_seed,
-                            ab->cpu_arg);
-                }
-                fprintf(stderr, "[%llu/%llu] %s: %s run%s\n",
-                        (unsigned long long)k, (unsigned long long)total,
-                        side_names[s], ab->bins[s],
-                        rc ? " (a run failed; its record says how)" : "");
-                gc_buf_printf(&joined[s], "%s", text);
+            /* Progress after each run, so that bad run arguments, found
+             * by the first, are one line on stderr. */
+            uint64_t k = ab->rounds * (uint64_t)ab->nsides + (uint64_t)i + 1;
+            if (k == 1) {
+                fprintf(stderr,
+                        "gclab compare --ab: %llu runs a side%s, order seed "
+                        "%llu, CPU %s\n",
+                        (unsigned long long)ab->runs,
+                        ab->max_runs > ab->runs ? " or more" : "",
+                        (unsigned long long)ab->place.order_seed, ab->cpu_arg);
             }
+            fprintf(stderr, "[%llu/%llu] %s: %s run%s\n",
+                    (unsigned long long)k,
+                    (unsigned long long)(last * (uint64_t)ab->nsides),
+                    side_names[s], ab->bins[s],
+                    rc ? " (a run failed; its record says how)" : "");
+            gc_buf_printf(&ab->joined[s], "%s", text);
             free(text);
         }
     }
-    for (int s = 0; s < ab->nsides && status == 0; s++) {
+    return 0;
+}
+
+/* Each side's records so far, joined in DIR/SIDE/results.jsonl. */
+static int
+write_sides(const struct ab *ab)
+{
+    for (int s = 0; s < ab->nsides; s++) {
         char dir[4300], path[4400];
         snprintf(dir, sizeof dir, "%s/%s", ab->work, side_names[s]);
         snprintf(path, sizeof path, "%s/results.jsonl", dir);
-        if (gc_mkdir_p(dir) != 0 ||
-            gc_write_atomic(path, joined[s].data, joined[s].len) != 0) {
-            status = usage("cannot write", path);
+        if (gc_mkdir_p(dir) != 0 || gc_write_atomic(path, ab->joined[s].data,
+                                                    ab->joined[s].len) != 0) {
+            return usage("cannot write", path);
         }
     }
-    for (int s = 0; s < 3; s++) {
-        free(joined[s].data);
-    }
-    return status;
+    return 0;
 }
 
 /* compare_run of two joined sides, with the user's compare options. */
@@ -294,6 +323,57 @@ compare_sides(const struct ab *ab, int base, int new, FILE *report,
     }
     argv[3 + ab->ncompare] = NULL;
     return compare_run(3 + ab->ncompare, argv, report, found);
+}
+
+/* With --max-runs: true when every tested gating cell of A against B
+ * has an MDE within compare's threshold, so that more rounds would not
+ * sharpen the verdict.  The rule looks at precision only, never at a
+ * p-value, so stopping on it does not raise the false alarms.  A line
+ * on stderr says why more rounds follow; *status 2 when the comparison
+ * itself failed. */
+static bool
+is_precise(const struct ab *ab, int *status)
+{
+    if (ab->max_runs <= ab->runs) {
+        return true;
+    }
+    struct compare_findings f = {0};
+    int rc = compare_sides(ab, 0, 1, NULL, &f);
+    if (rc == 2) {
+        *status = 2;
+        free(f.cells);
+        return true;
+    }
+    const struct compare_finding *worst = NULL;
+    for (size_t i = 0; i < f.n; i++) {
+        const struct compare_finding *c = &f.cells[i];
+        bool is_open = c->gate && !c->exact &&
+                       (isnan(c->mde_pct) || c->mde_pct > c->threshold_pct);
+        if (is_open && (worst == NULL || isnan(c->mde_pct) ||
+                        c->mde_pct > worst->mde_pct)) {
+            worst = c;
+        }
+    }
+    if (worst != NULL && ab->rounds < ab->max_runs) {
+        fprintf(stderr,
+                "gclab compare --ab: after %llu rounds the MDE of %s on %s "
+                "is %.1f%%, above the %g%% threshold: more rounds\n",
+                (unsigned long long)ab->rounds, gc_metric_names[worst->metric],
+                worst->workload, worst->mde_pct, worst->threshold_pct);
+    }
+    free(f.cells);
+    return worst == NULL;
+}
+
+/* The last round of the next batch: half of --runs more (at least
+ * one), so that the MDE, which shrinks as 1/sqrt(rounds), is looked at
+ * often early and rarely late, never past --max-runs. */
+static uint64_t
+next_batch_end(const struct ab *ab)
+{
+    uint64_t step = ab->runs / 2 ? ab->runs / 2 : 1;
+    uint64_t last = ab->rounds + step;
+    return last < ab->max_runs ? last : ab->max_runs;
 }
 
 int
@@ -318,9 +398,41 @@ compare_ab(int argc, char **argv)
             return usage("cannot make a scratch directory", ab.work);
         }
     }
-    status = run_all(&ab);
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    ab.rng = ab.place.order_seed;
+    status = run_rounds(&ab, ab.runs);
+    if (status == 0) {
+        status = write_sides(&ab);
+    }
+    bool precise = true;
+    while (status == 0) {
+        precise = is_precise(&ab, &status);
+        if (precise || status != 0 || ab.rounds >= ab.max_runs) {
+            break;
+        }
+        status = run_rounds(&ab, next_batch_end(&ab));
+        if (status == 0) {
+            status = write_sides(&ab);
+        }
+    }
+    clock_gettime(CLOCK_MONOTONIC, &t1);
     if (status == 0) {
         status = compare_sides(&ab, 0, 1, stdout, NULL);
+    }
+    if (status != 2 && ab.max_runs > ab.runs) {
+        double secs = (double)(t1.tv_sec - t0.tv_sec) +
+                      (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+        char line[300];
+        snprintf(line, sizeof line, "rounds: %llu a side in %.1f s; %s\n",
+                 (unsigned long long)ab.rounds, secs,
+                 precise ? "every gating cell's MDE is within its threshold"
+                         : "--max-runs reached with a gating cell's MDE "
+                           "above its threshold");
+        fputs(line, stderr);
+        if (!ab.is_json) {
+            printf("\n%s", line);
+        }
     }
     if (status != 2 && ab.nsides == 3) {
         struct compare_findings f;
@@ -351,6 +463,9 @@ compare_ab(int argc, char **argv)
                    ab.bins[2], ab.bins[0], regressed,
                    regressed == 1 ? "" : "s");
         }
+    }
+    for (int s = 0; s < 3; s++) {
+        free(ab.joined[s].data);
     }
     if (ab.keep == NULL) {
         gc_remove_tree(ab.work);

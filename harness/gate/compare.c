@@ -1059,6 +1059,8 @@ keep_findings(const struct report *r, struct compare_findings *found)
         f->change_pct = c->change_pct;
         f->runs_paired = c->pairs;
         f->runs_differ = c->pairs_differ;
+        f->mde_pct = c->tested ? c->mde_pct : NAN;
+        f->threshold_pct = r->o->threshold_pct;
         f->verdict = c->verdict;
     }
     return 0;

@@ -26,6 +26,9 @@ struct compare_finding {
     bool gate, exact;
     double base_mean, new_mean, change_pct;
     size_t runs_paired, runs_differ; /* exact cells, run by run */
+    /* Tested cells: the smallest change these runs would flag (NaN for
+     * the rest), and the threshold a regression must also exceed. */
+    double mde_pct, threshold_pct;
     const char *verdict; /* "same", "regressed", "worse", "slower", ... */
 };
 struct compare_findings {

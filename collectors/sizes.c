@@ -38,7 +38,16 @@ gc_object_py_sizeof(const struct gc_heap *heap, const struct gc_object *obj)
         if (is_27) {
             return 24;
         }
-        return m == 0 ? 24 : m < (1u << 30) ? 28 : 32;
+        /* 24 and a 4-byte digit per 30 bits of |v|; 0 has no digit,
+         * but 3.11+ counts one for it (int___sizeof___impl). */
+        size_t digits = 0;
+        for (; m != 0; m >>= 30) {
+            digits++;
+        }
+        if (digits == 0 && p >= GC_PROFILE_3_11) {
+            digits = 1;
+        }
+        return 24 + 4 * digits;
     }
     case GC_KIND_STR: {
         size_t base = is_27 ? 37 : p >= GC_PROFILE_3_13 ? 41 : 49;

@@ -108,10 +108,38 @@ make(struct gc_heap *heap, size_t i, struct gc_object **extra)
     return obj;
 }
 
+/* Ints by their 30-bit digits, measured the same way:
+ * [sys.getsizeof(x) for x in (0, -5, 2**30 - 1, 2**30, -2**30, 2**60)]. */
+static const struct {
+    int64_t value;
+    size_t bytes[GC_PROFILE_COUNT];
+} ints[] = {
+    {0, {24, 24, 28, 28, 28, 28}},
+    {-5, {24, 28, 28, 28, 28, 28}},
+    {(INT64_C(1) << 30) - 1, {24, 28, 28, 28, 28, 28}},
+    {INT64_C(1) << 30, {24, 32, 32, 32, 32, 32}},
+    {-(INT64_C(1) << 30), {24, 32, 32, 32, 32, 32}},
+    {INT64_C(1) << 60, {24, 36, 36, 36, 36, 36}},
+};
+
 int
 main(void)
 {
     char name[128];
+    for (size_t i = 0; i < sizeof ints / sizeof *ints; i++) {
+        snprintf(name, sizeof name, "sys.getsizeof(%lld) per profile",
+                 (long long)ints[i].value);
+        TEST(name) {
+            for (size_t p = 0; p < NPROFILES; p++) {
+                struct gc_heap *heap = new_heap(all_profiles[p]);
+                struct gc_object *obj = gc_int_new(heap, ints[i].value);
+                check_uint(gc_object_py_sizeof(heap, obj), ==,
+                           ints[i].bytes[p]);
+                gc_decref(heap, obj);
+                check_uint(gc_heap_destroy(heap), ==, 0);
+            }
+        }
+    }
     for (size_t i = 0; i < sizeof table / sizeof *table; i++) {
         snprintf(name, sizeof name, "sys.getsizeof(%s) per profile",
                  table[i].what);

@@ -163,5 +163,45 @@ main(void)
         gc_decref(heap, one);
         check_uint(gc_heap_destroy(heap), ==, 0);
     }
+    TEST("2.7: a small table of dummies is rebuilt in place") {
+        /* e = {}; for k in 'abcde': e[k] = 1
+         * for k in 'abcde': del e[k]
+         * e['f'] = 1; e.keys(), sys.getsizeof(e)  -> ['f'], 280 */
+        struct gc_heap *heap = new_heap(GC_PROFILE_2_7);
+        struct gc_object *d = gc_dict_new(heap), *one = gc_int_new(heap, 1);
+        static const char *const five[] = {"a", "b", "c", "d", "e"};
+        for (size_t i = 0; i < 5; i++) {
+            gc_dict_set_cstr(heap, d, five[i], one);
+        }
+        for (size_t i = 0; i < 5; i++) {
+            check_int(gc_dict_del_cstr(heap, d, five[i]), ==, GC_OK);
+        }
+        check_int(gc_dict_set_cstr(heap, d, "f", one), ==, GC_OK);
+        keys_of(d, keys, sizeof keys);
+        check_str(keys, "f");
+        check_uint(gc_object_py_sizeof(heap, d), ==, 280);
+        gc_decref(heap, d);
+        gc_decref(heap, one);
+        check_uint(gc_heap_destroy(heap), ==, 0);
+    }
+    TEST("2.7: past 50,000 entries the table doubles, not quadruples") {
+        /* d = {}; d['k%d' % i] = 1 for i up to N: 2.7.18's sizeof is
+         * 3146008 (131,072 slots) at 87,381 keys and 6291736 (262,144)
+         * at 87,382, where 4 x used would make 524,288. */
+        struct gc_heap *heap = new_heap(GC_PROFILE_2_7);
+        struct gc_object *d = gc_dict_new(heap), *one = gc_int_new(heap, 1);
+        char key[16];
+        for (int i = 0; i < 87381; i++) {
+            snprintf(key, sizeof key, "k%d", i);
+            gc_dict_set_cstr(heap, d, key, one);
+        }
+        check_uint(gc_object_py_sizeof(heap, d), ==, 3146008);
+        check_int(gc_dict_set_cstr(heap, d, "k87381", one), ==, GC_OK);
+        check_uint(gc_object_py_sizeof(heap, d), ==, 6291736);
+        check_uint(gc_dict_len(d), ==, 87382);
+        gc_decref(heap, d);
+        gc_decref(heap, one);
+        check_uint(gc_heap_destroy(heap), ==, 0);
+    }
     return tap_done();
 }

@@ -2,7 +2,8 @@
  * measured on the six oracle interpreters (3.14/3.15: tests/probes/kinds314.py) (the numbers below are those
  * measurements: /tmp probe in the session that added this, recorded in
  * collectors/sizes.c; the dicts of str keys k0, k1, ...: a probe in the
- * session that added them, on all six). */
+ * session that added them, on all six:
+ *   d = {}; for i in range(N): d["k%d" % i] = 1; sys.getsizeof(d)). */
 #include "support.h"
 
 struct expect {
@@ -30,6 +31,9 @@ static const struct expect table[] = {
     {"dict of 6 str keys", {1048, 360, 272, 272, 272, 272}},
     {"6 keys, 4 deleted, 1 added", {1048, 360, 272, 272, 272, 272}},
     {"dict of 20 str keys", {1048, 640, 464, 464, 464, 464}},
+    /* 65,536 slots on 3.x: the first table with 4-byte indices. */
+    {"dict of 21846 str keys", {3146008, 1310808, 961280, 961280, 961280,
+                                961280}},
 };
 
 static struct gc_object *
@@ -82,10 +86,12 @@ make(struct gc_heap *heap, size_t i, struct gc_object **extra)
         break;
     case 13:
     case 14:
-    case 15: {
+    case 15:
+    case 16: {
         char key[16];
+        int n = i == 16 ? 21846 : i == 15 ? 20 : 6;
         obj = gc_dict_new(heap);
-        for (int k = 0; k < (i == 15 ? 20 : 6); k++) {
+        for (int k = 0; k < n; k++) {
             snprintf(key, sizeof key, "k%d", k);
             gc_dict_set_cstr(heap, obj, key, one);
         }

@@ -56,6 +56,20 @@ count_visit(struct gc_object *obj, void *arg)
     return 0;
 }
 
+/* "key=value ..." of a dict of int values, in iteration order. */
+static void
+items_of(const struct gc_object *d, char *out, size_t n_bytes)
+{
+    size_t pos = 0, used = 0;
+    struct gc_object *key, *value;
+    out[0] = '\0';
+    while (gc_dict_next(d, &pos, &key, &value)) {
+        used += (size_t)snprintf(out + used, n_bytes - used, "%s%s=%lld",
+                                 used ? " " : "", gc_str_cstr(key),
+                                 (long long)gc_int_value(value));
+    }
+}
+
 int
 main(void)
 {
@@ -147,6 +161,27 @@ main(void)
         gc_decref(heap, y);
         /* two instances, two dicts */
         check_int(gc_collect(heap, 2), ==, 4);
+        check_uint(gc_heap_destroy(heap), ==, 0);
+    }
+    TEST("3.8: a split dict iterates its shared keys with its own values") {
+        struct gc_heap *heap = new_heap(GC_PROFILE_3_8);
+        struct gc_class *P = make_class(heap, "P");
+        struct gc_object *a = gc_instance_new(heap, P);
+        struct gc_object *b = gc_instance_new(heap, P);
+        struct gc_object *one = gc_int_new(heap, 1), *two = gc_int_new(heap, 2);
+        gc_attr_set(heap, a, "x", one);
+        gc_attr_set(heap, a, "y", two);
+        gc_attr_set(heap, b, "x", two);
+        check_uint(dict_size(heap, b), ==, 104); /* still split */
+        char seen[64];
+        items_of(gc_instance_dict(b), seen, sizeof seen);
+        check_str(seen, "x=2");
+        items_of(gc_instance_dict(a), seen, sizeof seen);
+        check_str(seen, "x=1 y=2");
+        gc_decref(heap, a);
+        gc_decref(heap, b);
+        gc_decref(heap, one);
+        gc_decref(heap, two);
         check_uint(gc_heap_destroy(heap), ==, 0);
     }
     TEST("2.7 and 3.11: no split tables; 2.7 makes no dict to delete from") {

@@ -184,6 +184,37 @@ main(void)
         gc_decref(heap, two);
         check_uint(gc_heap_destroy(heap), ==, 0);
     }
+    TEST("del of an unset name, out of memory at each allocation: "
+         "ENOMEM or AttributeError, nothing leaked (3.8, 3.11, 3.13)") {
+        /* 3.8 makes the dict and its key, 3.11+ the shared key, before
+         * they know there is nothing to delete. */
+        static const enum gc_profile del_profiles[] = {
+            GC_PROFILE_3_8, GC_PROFILE_3_11, GC_PROFILE_3_13};
+        for (size_t p = 0; p < 3; p++) {
+            size_t enomem = 0;
+            for (uint64_t k = 1; k < 20; k++) {
+                struct gc_failing_allocator fa;
+                gc_failing_allocator_init(&fa, 0, false);
+                struct gc_heap_config cfg;
+                gc_heap_config_init(&cfg);
+                cfg.profile = del_profiles[p];
+                cfg.allocator = &fa.base;
+                struct gc_heap *heap = NULL;
+                check_int(gc_heap_new(&cfg, &heap), ==, GC_OK);
+                struct gc_class *Q = make_class(heap, "Q");
+                struct gc_object *z = gc_instance_new(heap, Q);
+                fa.fail_at = fa.calls + k;
+                enum gc_status rc = gc_attr_del(heap, z, "q");
+                fa.fail_at = 0;
+                check(rc == GC_ENOTFOUND || rc == GC_ENOMEM);
+                enomem += rc == GC_ENOMEM;
+                check_int(gc_attr_del(heap, z, "q"), ==, GC_ENOTFOUND);
+                gc_decref(heap, z);
+                check_uint(gc_heap_destroy(heap), ==, 0);
+            }
+            check_uint(enomem, >, 0);
+        }
+    }
     TEST("2.7 and 3.11: no split tables; 2.7 makes no dict to delete from") {
         struct gc_heap *heap = new_heap(GC_PROFILE_2_7);
         struct gc_class *A = make_class(heap, "A");

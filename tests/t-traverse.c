@@ -154,5 +154,29 @@ main(void)
             run_profile(all_profiles[i]);
         }
     }
+    TEST("a class visits the list its finalizer resurrects into, and "
+         "nothing else; a list has no weakrefs") {
+        /* gc.get_referents(C) holds what the model keeps of a class: the
+         * resurrection list of a __del__ that saves self, else nothing. */
+        struct gc_heap *heap = new_heap(GC_PROFILE_3_13);
+        struct gc_object *saved = gc_list_new(heap);
+        struct gc_class_spec rs = {.name = "R",
+                                   .finalizer = GC_FIN_RESURRECT,
+                                   .resurrect_into = saved};
+        struct gc_class_spec ps = {.name = "P"};
+        struct gc_class *r, *plain;
+        check_int(gc_class_new(heap, &rs, &r), ==, GC_OK);
+        check_int(gc_class_new(heap, &ps, &plain), ==, GC_OK);
+        struct stopper all = {0, -1};
+        check_int(gc_traverse(gc_class_object(r), visit_stop, &all), ==, 0);
+        check_int(all.calls, ==, 1);
+        struct stopper none = {0, -1};
+        check_int(gc_traverse(gc_class_object(plain), visit_stop, &none), ==,
+                  0);
+        check_int(none.calls, ==, 0);
+        check_uint(gc_weakref_count(saved), ==, 0);
+        gc_decref(heap, saved);
+        check_uint(gc_heap_destroy(heap), ==, 0);
+    }
     return tap_done();
 }

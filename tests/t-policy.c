@@ -291,5 +291,49 @@ main(void)
             trialdel_dead_candidates_leave(td[i], 50);
         }
     }
+    TEST("3.13: a collection scheduled by an allocation is dropped at the "
+         "safepoint when no longer due (generations=1 after a manual "
+         "collection; threshold0 set to 0), and run when still due") {
+        /* _Py_ScheduleGC sets a flag; _Py_RunGC at the next eval
+         * breaker checks the thresholds again.  What happened between
+         * decides. */
+        static const char *const specs[] = {
+            "cpython:profile=3.13,generations=1", "cpython:profile=3.13",
+            "cpython:profile=3.13,generations=1"};
+        for (int c = 0; c < 3; c++) {
+            char err[256];
+            struct gc_heap *heap = NULL;
+            check_int(gc_heap_new_spec(specs[c], NULL, &heap, err,
+                                       sizeof err),
+                      ==, GC_OK);
+            struct gc_object *keep = gc_list_new(heap);
+            int64_t t[3];
+            gc_get_threshold(heap, t);
+            for (int64_t i = 0; i <= t[0] + 1; i++) {
+                struct gc_object *l = gc_list_new(heap);
+                gc_list_append(heap, keep, l);
+                gc_decref(heap, l);
+            }
+            struct gc_gen_stats before[3], after[3];
+            if (c == 0) {
+                gc_collect(heap, 0); /* young, now empty, is not due */
+            }
+            else if (c == 1) {
+                int64_t zero = 0; /* automatic collection off */
+                gc_set_threshold(heap, 1, &zero);
+            }
+            gc_get_stats(heap, before);
+            gc_safepoint(heap);
+            gc_get_stats(heap, after);
+            uint64_t ran = 0;
+            for (int g = 0; g < 3; g++) {
+                ran += after[g].collections - before[g].collections;
+            }
+            check_uint(ran, ==, c == 2 ? 1 : 0); /* the control runs one */
+            gc_decref(heap, keep);
+            gc_collect(heap, 2);
+            check_uint(gc_heap_destroy(heap), ==, 0);
+        }
+    }
     return tap_done();
 }

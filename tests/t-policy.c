@@ -335,5 +335,51 @@ main(void)
             check_uint(gc_heap_destroy(heap), ==, 0);
         }
     }
+    TEST("3.13: gc.disable() between the scheduling allocation and the "
+         "safepoint holds back every collector; enabled, each runs one") {
+        static const char *const specs[] = {
+            "cpython:profile=3.13", "full:profile=3.13",
+            "incremental:profile=3.13,count=tracked", "trialdel:profile=3.13"};
+        for (size_t k = 0; k < 2 * sizeof specs / sizeof *specs; k++) {
+            size_t c = k / 2;
+            bool is_disabled = k % 2 == 0;
+            char err[256];
+            struct gc_heap *heap = NULL;
+            check_int(gc_heap_new_spec(specs[c], NULL, &heap, err,
+                                       sizeof err),
+                      ==, GC_OK);
+            struct gc_object *keep = gc_list_new(heap);
+            for (int i = 0; i < 20000; i++) { /* past every trigger */
+                struct gc_object *l = gc_list_new(heap);
+                struct gc_object *m = gc_list_new(heap);
+                gc_list_append(heap, keep, l);
+                gc_list_append(heap, m, m); /* and garbage for trialdel */
+                gc_decref(heap, l);
+                gc_decref(heap, m);
+            }
+            if (is_disabled) {
+                gc_disable(heap);
+            }
+            struct gc_gen_stats before[3], after[3];
+            gc_get_stats(heap, before);
+            gc_safepoint(heap);
+            gc_get_stats(heap, after);
+            uint64_t ran = 0;
+            for (int g = 0; g < 3; g++) {
+                ran += after[g].collections - before[g].collections;
+            }
+            if (ran != !is_disabled) {
+                tap_diag("%s: %llu collections, %s", specs[c],
+                         (unsigned long long)ran,
+                         is_disabled ? "disabled" : "enabled");
+            }
+            check_uint(ran, ==, is_disabled ? 0 : 1);
+            gc_enable(heap);
+            gc_safepoint(heap);
+            gc_decref(heap, keep);
+            gc_collect(heap, 2);
+            check_uint(gc_heap_destroy(heap), ==, 0);
+        }
+    }
     return tap_done();
 }

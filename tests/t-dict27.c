@@ -203,5 +203,25 @@ main(void)
         gc_decref(heap, one);
         check_uint(gc_heap_destroy(heap), ==, 0);
     }
+    TEST("2.7: clear() of an empty dict, of a small one and of a big one "
+         "leaves each an empty small table") {
+        struct gc_heap *heap = new_heap(GC_PROFILE_2_7);
+        struct gc_object *one = gc_int_new(heap, 1);
+        for (size_t n = 0; n <= 10; n += 5) {
+            struct gc_object *d = gc_dict_new(heap);
+            for (size_t i = 0; i < n; i++) {
+                gc_dict_set_cstr(heap, d, ten[i], one);
+            }
+            gc_dict_clear(heap, d);
+            check_uint(gc_dict_len(d), ==, 0);
+            check_uint(gc_object_py_sizeof(heap, d), ==, 280);
+            check_int(gc_dict_set_cstr(heap, d, "a", one), ==, GC_OK);
+            keys_of(d, keys, sizeof keys);
+            check_str(keys, "a");
+            gc_decref(heap, d);
+        }
+        gc_decref(heap, one);
+        check_uint(gc_heap_destroy(heap), ==, 0);
+    }
     return tap_done();
 }

@@ -223,5 +223,30 @@ main(void)
         gc_decref(heap, one);
         check_uint(gc_heap_destroy(heap), ==, 0);
     }
+    TEST("2.7: the empty key hashes to 0 and takes slot 0") {
+        /* d = {}; for k in ['a', '', 'b']: d[k] = 1
+         * d.keys() -> ['a', '', 'b']; del d[''] -> ['a', 'b'] */
+        struct gc_heap *heap = new_heap(GC_PROFILE_2_7);
+        struct gc_object *d = gc_dict_new(heap), *one = gc_int_new(heap, 1);
+        static const char *const three[] = {"a", "", "b"};
+        for (size_t i = 0; i < 3; i++) {
+            check_int(gc_dict_set_cstr(heap, d, three[i], one), ==, GC_OK);
+        }
+        size_t pos = 0;
+        struct gc_object *key, *value;
+        char order[16] = "";
+        while (gc_dict_next(d, &pos, &key, &value)) {
+            strcat(order, *gc_str_cstr(key) ? gc_str_cstr(key) : "_");
+        }
+        check_str(order, "a_b");
+        check_int(gc_dict_get_cstr(d, "") == one, ==, 1);
+        check_int(gc_dict_del_cstr(heap, d, ""), ==, GC_OK);
+        check_int(gc_dict_get_cstr(d, "") == NULL, ==, 1);
+        keys_of(d, keys, sizeof keys);
+        check_str(keys, "a b");
+        gc_decref(heap, d);
+        gc_decref(heap, one);
+        check_uint(gc_heap_destroy(heap), ==, 0);
+    }
     return tap_done();
 }

@@ -158,6 +158,16 @@ main(void)
                   ==, GC_EINVAL);
         check_int(gc_option_parse("t", &table[0], "-1x", v, err, sizeof err),
                   ==, GC_EINVAL);
+        /* Past what strtoll and strtoull hold, on either side. */
+        check_int(gc_option_parse("t", &table[0], "-99999999999999999999", v,
+                                  err, sizeof err),
+                  ==, GC_EINVAL);
+        check_int(gc_option_parse("t", &table[0], "99999999999999999999", v,
+                                  err, sizeof err),
+                  ==, GC_EINVAL);
+        /* An empty word is no word, not the first of the list. */
+        check_int(gc_option_parse("t", &table[2], "", v, err, sizeof err), ==,
+                  GC_EINVAL);
         /* Text takes anything; a word only a whole one. */
         check_int(gc_option_parse("t", &table[1], "any, thing", v, err,
                                   sizeof err),
@@ -193,6 +203,15 @@ main(void)
                                    sizeof err),
                   ==, GC_EINVAL);
         check(strstr(err, "options: profile n t w k r") != NULL);
+        /* A buffer the message's start fills: no profile, no keys, and
+         * still a terminated string. */
+        char tiny[8];
+        snprintf(text, sizeof text, "zz=1");
+        n = 0;
+        check_int(gc_options_parse("t", table, text, v, &n, 2, &profile, tiny,
+                                   sizeof tiny),
+                  ==, GC_EINVAL);
+        check_uint(strlen(tiny), ==, sizeof tiny - 1);
         /* A name the table does not have reads as zeros, not garbage. */
         const struct gc_option_value *got =
             gc_option_get(table, v, 0, "nothing", &scratch);

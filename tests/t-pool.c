@@ -4,6 +4,7 @@
  * when their objects die; the shuffled layout scatters fresh blocks,
  * reuses freed ones, and frees everything.  (Sanitizer builds and GCLAB_MALLOC=malloc use
  * malloc instead; then the arena checks are skipped.) */
+#include "gc-internal.h" /* the pool on its own */
 #include "support.h"
 
 #include <stdlib.h>
@@ -196,5 +197,43 @@ main(void)
               gc_layout_parse(NULL, &l) == GC_EINVAL);
     }
     check_no_leak(heap);
+    TEST("the pool on its own: zero bytes, large blocks, and resizes "
+         "within a class, across classes and across the threshold keep "
+         "what they hold") {
+        struct gc_pool pool;
+        struct gc_allocator a;
+        gc_pool_init(&pool, gc_profile_alloc(GC_PROFILE_3_13),
+                     GC_LAYOUT_ALLOC_ORDER, 1, NULL, &a);
+        /* malloc's, both: sizes 0 and over the threshold. */
+        void *zero = a.alloc(a.ctx, 0);
+        check(zero != NULL);
+        a.free(a.ctx, zero, 0);
+        check_uint(gc_pool_arena_count(&pool), ==, 0);
+        unsigned char *p = a.alloc(a.ctx, 20);
+        for (int i = 0; i < 20; i++) {
+            p[i] = (unsigned char)i;
+        }
+        /* 20 -> 24: the same 8-byte class, the same block. */
+        check(a.resize(a.ctx, p, 20, 24) == p);
+        /* 24 -> 100 (another class), -> 4000 (malloc), -> 6000
+         * (realloc), -> 300 (back in the pool), -> 0 (malloc). */
+        static const size_t steps[] = {24, 100, 4000, 6000, 300, 0};
+        bool kept = true;
+        for (size_t k = 1; k < sizeof steps / sizeof *steps; k++) {
+            p = a.resize(a.ctx, p, steps[k - 1], steps[k]);
+            check(p != NULL);
+            size_t n = steps[k] < 20 ? steps[k] : 20;
+            for (size_t i = 0; i < n; i++) {
+                kept &= p[i] == (unsigned char)i;
+            }
+        }
+        check(kept);
+        a.free(a.ctx, p, 0);
+        /* A NULL block resized is an allocation. */
+        p = a.resize(a.ctx, NULL, 0, 40);
+        check(p != NULL);
+        a.free(a.ctx, p, 40);
+        gc_pool_fini(&pool);
+    }
     return tap_done();
 }

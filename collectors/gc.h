@@ -158,12 +158,20 @@ struct gc_type {
     gc_finalize_fn *legacy_del; /* tp_del (2.7 __del__): in a cycle, the
                                    cycle is uncollectable */
     gc_dealloc_fn *dealloc;
+    /* tp_is_gc: whether this object of a GC type is a container after
+     * all; NULL when every one is.  CPython sets it on type objects
+     * (type_is_gc: heap types only) and asks it at every visit. */
+    bool (*is_gc)(const struct gc_object *self);
 };
 
+/* _PyObject_IS_GC (PyObject_IS_GC on 2.7): the type's flag, then its
+ * tp_is_gc where it has one, the test each visit of a collection makes
+ * of the object it visits. */
 static inline bool
 gc_is_gc(const struct gc_object *obj)
 {
-    return (obj->type->flags & GC_TYPE_GC) != 0;
+    const struct gc_type *t = obj->type;
+    return (t->flags & GC_TYPE_GC) != 0 && (t->is_gc == NULL || t->is_gc(obj));
 }
 
 static inline struct gc_head *

@@ -294,12 +294,23 @@ class_dealloc(struct gc_heap *heap, struct gc_object *self)
     assert(!"a class outlived by its heap's reference");
 }
 
+/* type_is_gc: a heap type is a container, a static type is not; every
+ * class here is a heap type.  Called through the pointer, as CPython
+ * calls it, at each visit of a class. */
+static bool
+class_is_gc(const struct gc_object *self)
+{
+    (void)self;
+    return true;
+}
+
 const struct gc_type gc_type_class = {
     .name = "type",
     .kind = GC_KIND_TYPE,
     .flags = GC_TYPE_GC,
     .traverse = class_traverse,
     .dealloc = class_dealloc,
+    .is_gc = class_is_gc,
 };
 
 struct gc_object *

@@ -305,9 +305,9 @@ main(int argc, char **argv)
         check(strstr(err, "x.gcsnap: truncated after line 12") != NULL);
     }
     TEST("a newer format version is refused") {
-        check_int(parse("gclab-snapshot 2\n", err, sizeof err), ==,
+        check_int(parse("gclab-snapshot 3\n", err, sizeof err), ==,
                   GC_EINVAL);
-        check(strstr(err, "format version 2; this gclab reads version 1"));
+        check(strstr(err, "format version 3; this gclab reads version 2"));
     }
     TEST("an edge to an unknown id is refused") {
         check_int(parse(HEAD "tracked 1\nuntracked 0\nedges 1\n"

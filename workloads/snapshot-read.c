@@ -286,6 +286,7 @@ objects(struct parser *ps, struct gc_snapshot *s)
         /* Version 2 adds each object's address (id()) after REFCNT on
          * an 'o' line and after SIZE on an 'a' line. */
         bool has_addr = s->version >= 2;
+        nd->addr = 0; /* none before version 2 */
         if (!is_word(ps, is_tracked ? "o" : "a")) {
             return fail(ps, "expected %s line %llu of %llu",
                         is_tracked ? "an 'o'" : "an 'a'",

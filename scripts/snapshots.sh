@@ -135,6 +135,7 @@ with open(snap) as f:
 # Medians of the collections after the first, wall and CPU time.
 cols = [statistics.median(int(x) for x in head[k][1:])
         for k in ("collect_ns", "collect_cpu_ns")]
+visited = []
 for layout in ("snapshot", "alloc-order", "shuffled"):
     with open(run + "-" + layout + "/pauses.jsonl") as f:
         rec = json.loads(f.readline())
@@ -142,9 +143,12 @@ for layout in ("snapshot", "alloc-order", "shuffled"):
     cols += [statistics.median(p[1] for p in full[1:]),
              statistics.median(p[7] for p in full[1:])]
     with open(run + "-" + layout + "/results.jsonl") as f:
-        visited = json.loads(f.readline())["objects_visited"] // len(full)
+        visited.append(json.loads(f.readline())["objects_visited"] //
+                       len(full))
+# One count if every layout visited the same, else each.
 print("\t".join([prog, r, head["tracked"][0]] +
-                ["%d" % c for c in cols] + ["%d" % visited]))
+                ["%d" % c for c in cols] +
+                ["/".join("%d" % v for v in sorted(set(visited)))]))
 EOF
         r=$((r + 1))
     done

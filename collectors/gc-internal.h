@@ -150,6 +150,7 @@ void gc_debug_init(struct gc_heap *heap);
 struct gc_heap {
     struct gc_heap_inline pub; /* first: gc_decref reads it */
     enum gc_profile profile;
+    enum gc_layout layout; /* as configured; the pool acts on it */
     /* gc_mem_alloc's fast path: the bytes it may still allocate before
      * a peak (live, or the small blocks') or a byte event could be due,
      * and the gross allocation at which that room runs out, so that

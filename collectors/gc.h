@@ -285,11 +285,15 @@ struct gc_collector;
  * (up to 16 MiB per size class), so neighbours in allocation order -- and
  * in the collector's lists -- are far apart in memory, as in a long-
  * running, fragmented process.  Freed blocks are reused the same way in
- * both.  Only the pool has a layout: heaps on malloc (sanitizer builds,
- * GCLAB_MALLOC=malloc) ignore it. */
+ * both.  SNAPSHOT is ALLOC_ORDER for the pool; it tells a workload that
+ * knows where its objects sat in a real heap (the snapshot workload on a
+ * file with addresses) to allocate them in that address order, so that
+ * the pool's layout mirrors the real one.  Only the pool has a layout:
+ * heaps on malloc (sanitizer builds, GCLAB_MALLOC=malloc) ignore it. */
 enum gc_layout {
     GC_LAYOUT_ALLOC_ORDER,
     GC_LAYOUT_SHUFFLED,
+    GC_LAYOUT_SNAPSHOT,
 };
 const char *gc_layout_name(enum gc_layout layout); /* "alloc-order" */
 /* GC_EINVAL for a name that is neither. */
@@ -364,6 +368,12 @@ enum gc_status gc_heap_new(const struct gc_heap_config *cfg,
 uint64_t gc_heap_destroy(struct gc_heap *heap);
 
 enum gc_profile gc_heap_profile(const struct gc_heap *heap);
+enum gc_layout gc_heap_layout(const struct gc_heap *heap);
+/* Moves a tracked container to the end of generation 0's list, as
+ * untracking and tracking it again would; an untracked object is left
+ * alone.  For a loader that places objects in memory in one order and
+ * must list them in another (the snapshot workload). */
+void gc_relist(struct gc_heap *heap, struct gc_object *obj);
 const struct gc_heap_stats *gc_heap_stats(const struct gc_heap *heap);
 /* Bytes ever requested (allocations, and resizes' growth): the x axis of
  * the memory series and the byte trigger's clock. */

@@ -73,18 +73,20 @@ gc_profile_parse(const char *text, enum gc_profile *out)
     return GC_EINVAL;
 }
 
-static const char *const layout_names[] = {"alloc-order", "shuffled"};
+static const char *const layout_names[] = {"alloc-order", "shuffled",
+                                           "snapshot"};
+#define NLAYOUTS (sizeof layout_names / sizeof layout_names[0])
 
 const char *
 gc_layout_name(enum gc_layout layout)
 {
-    return (unsigned)layout < 2 ? layout_names[layout] : "?";
+    return (unsigned)layout < NLAYOUTS ? layout_names[layout] : "?";
 }
 
 enum gc_status
 gc_layout_parse(const char *text, enum gc_layout *out)
 {
-    for (int i = 0; i < 2; i++) {
+    for (size_t i = 0; i < NLAYOUTS; i++) {
         if (text != NULL && strcmp(text, layout_names[i]) == 0) {
             *out = (enum gc_layout)i;
             return GC_OK;
@@ -423,6 +425,7 @@ gc_heap_new(const struct gc_heap_config *cfg, struct gc_heap **out)
     }
     heap->profile = cfg->profile;
     heap->is_pymem_malloc = gc_profile_alloc(cfg->profile)->is_pymem_malloc;
+    heap->layout = cfg->layout;
     heap->next_byte_event = UINT64_MAX;
     heap->trigger_bytes = UINT64_MAX;
     heap->next_sample_bytes = UINT64_MAX;
@@ -572,6 +575,21 @@ enum gc_profile
 gc_heap_profile(const struct gc_heap *heap)
 {
     return heap->profile;
+}
+
+enum gc_layout
+gc_heap_layout(const struct gc_heap *heap)
+{
+    return heap->layout;
+}
+
+void
+gc_relist(struct gc_heap *heap, struct gc_object *obj)
+{
+    if (gc_is_tracked(obj)) {
+        gc_untrack(obj);
+        gc_track(heap, obj);
+    }
 }
 
 const struct gc_heap_stats *

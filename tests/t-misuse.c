@@ -252,7 +252,7 @@ main(void)
         check_int(gc_profile_parse(NULL, &p), ==, GC_EINVAL);
         check_int(gc_profile_parse("3.12", &p), ==, GC_EINVAL);
         check_int(p, ==, GC_PROFILE_3_8);
-        check_str(gc_layout_name((enum gc_layout)2), "?");
+        check_str(gc_layout_name((enum gc_layout)3), "?");
         check_str(gc_reason_name((enum gc_reason)99), "?");
         check_str(gc_phase_name(GC_PHASE_COUNT), "?");
         check_str(gc_cap_name(0), "?");

@@ -5,8 +5,11 @@
  * checksum and frees it all; freeze and the young stream do what they
  * say; the reader refuses truncated, newer and dangling input with one
  * line, and neither it nor the workload leaks when memory runs out.
+ * Version 2's addresses place the objects (the snapshot layout): in the
+ * interpreter's address order in memory, in its gc order in the list.
  *
  * usage: t-snapshot SNAPSHOT-FILE */
+#include "gc-internal.h" /* the young list, to see where objects sit */
 #include "snapshot-format.h"
 #include "snapshot-internal.h"
 #include "support.h"
@@ -82,6 +85,71 @@ own_objects(const char *spec)
     gc_collect(heap, 2);
     gc_heap_destroy(heap);
     return c.visited;
+}
+
+/* Where the lists of a snapshot sit when its first collection begins:
+ * the young list's last n objects (the snapshot's, after the heap's
+ * own), each as its length and address. */
+#define PLACED_MAX 8
+struct placed {
+    struct gc_heap *heap;
+    size_t n, len[PLACED_MAX];
+    uintptr_t addr[PLACED_MAX];
+    bool seen;
+};
+
+static void
+on_begin_placed(void *data, int gen, enum gc_reason why)
+{
+    struct placed *pl = data;
+    (void)gen;
+    (void)why;
+    if (pl->seen) {
+        return;
+    }
+    pl->seen = true;
+    struct gc_head *young = &pl->heap->gens[0].head;
+    struct gc_head *h = young;
+    for (size_t k = 0; k < pl->n; k++) {
+        h = gc_head_prev(h);
+    }
+    for (size_t k = 0; k < pl->n && h != young; k++, h = gc_head_next(h)) {
+        struct gc_object *o = gc_object_of(h);
+        pl->len[k] = gc_list_len(o);
+        pl->addr[k] = (uintptr_t)o;
+    }
+}
+
+/* The snapshot at path on a 3.14 heap with layout; false if it did not
+ * run. */
+static bool
+run_placed(const char *path, enum gc_layout layout, struct placed *pl)
+{
+    char err[256];
+    struct gc_spec spec;
+    struct gc_heap_config cfg;
+    gc_heap_config_init(&cfg);
+    if (gc_spec_parse("cpython:profile=3.14", &spec, err, sizeof err) !=
+        GC_OK) {
+        return false;
+    }
+    gc_spec_config(&spec, &cfg);
+    cfg.layout = layout;
+    if (gc_heap_new(&cfg, &pl->heap) != GC_OK) {
+        return false;
+    }
+    struct gc_listener l = {.data = pl, .collect_begin = on_begin_placed};
+    gc_set_listener(pl->heap, &l);
+    struct gc_option_value opts[1];
+    const struct gc_option *table = gc_workload_find("snapshot")->options;
+    bool ok = gc_option_parse("snapshot", gc_option_find(table, "file"),
+                              path, &opts[0], err, sizeof err) == GC_OK;
+    struct gc_workload_params p = {.size = 1, .seed = 1, .opts = opts,
+                                   .nopts = 1};
+    uint64_t sum;
+    ok = ok && gc_workload_find("snapshot")->run(pl->heap, &p, &sum) == GC_OK;
+    ok = gc_heap_destroy(pl->heap) == 0 && ok;
+    return ok && pl->seen;
 }
 
 /* The system allocator, counting live bytes, failing at one call. */
@@ -305,9 +373,9 @@ main(int argc, char **argv)
         check(strstr(err, "x.gcsnap: truncated after line 12") != NULL);
     }
     TEST("a newer format version is refused") {
-        check_int(parse("gclab-snapshot 2\n", err, sizeof err), ==,
+        check_int(parse("gclab-snapshot 3\n", err, sizeof err), ==,
                   GC_EINVAL);
-        check(strstr(err, "format version 2; this gclab reads version 1"));
+        check(strstr(err, "format version 3; this gclab reads version 2"));
     }
     TEST("an edge to an unknown id is refused") {
         check_int(parse(HEAD "tracked 1\nuntracked 0\nedges 1\n"
@@ -324,6 +392,96 @@ main(int argc, char **argv)
          "o 0 2 56 1 2 1 0\na 2 28\nend\n"
     TEST("a well-formed small snapshot: a cycle of lists and a tuple") {
         check_int(parse(CYCLE, err, sizeof err), ==, GC_OK);
+    }
+    TEST("version 1 still reads: no addresses") {
+        struct gc_snapshot v1;
+        check_int(gc_snapshot_parse("x.gcsnap", CYCLE, strlen(CYCLE), NULL,
+                                    &v1, err, sizeof err),
+                  ==, GC_OK);
+        check_int(v1.version, ==, 1);
+        check_uint(v1.ntracked == 4 ? v1.nodes[3].addr : 1, ==, 0);
+        check_uint(v1.ntracked == 4 ? v1.nodes[3].nedges : 0, ==, 2);
+        gc_snapshot_free(&v1);
+    }
+#define HEAD2                                                               \
+    "gclab-snapshot 2\npython 3.14.10\nat exit\nthreshold 2000 10 10\n"     \
+    "count 1 2 3\ncollections 4 0 0\ncollect_ns 900 800 700\n"              \
+    "collect_cpu_ns 800 700 600\ncollected 5 0 0\n"
+#define CYCLE2                                                              \
+    HEAD2 "tracked 4\nuntracked 1\nedges 6\n"                              \
+          "heap_bytes 156\nrss_bytes 0\nkinds 3\nk list\n"                  \
+          "k tuple\nk int\no 0 2 72 1 4096 2 1 4\no 1 2 56 1 512 1 3\n"       \
+          "o 0 1 56 1 2048 1 0\no 0 2 56 1 1024 2 1 0\na 2 28 9999\nend\n"
+    TEST("version 2: each object's address") {
+        struct gc_snapshot v2;
+        check_int(gc_snapshot_parse("x.gcsnap", CYCLE2, strlen(CYCLE2), NULL,
+                                    &v2, err, sizeof err),
+                  ==, GC_OK);
+        check_int(v2.version, ==, 2);
+        if (v2.ntracked == 4 && v2.nuntracked == 1) {
+            check_uint(v2.nodes[0].addr, ==, 4096);
+            check_uint(v2.nodes[3].addr, ==, 1024);
+            check_uint(v2.nodes[3].nedges, ==, 2);
+            check_uint(v2.edges[v2.nodes[3].edge0 + 1], ==, 0);
+            check_uint(v2.nodes[4].addr, ==, 9999);
+        }
+        gc_snapshot_free(&v2);
+    }
+    TEST("version 2: a line without its address is refused") {
+        check_int(parse(HEAD2 "tracked 0\nuntracked 1\nedges 0\n"
+                              "heap_bytes 28\nrss_bytes 0\nkinds 1\nk int\n"
+                              "a 0 28\nend\n",
+                        err, sizeof err),
+                  ==, GC_EINVAL);
+        check(strstr(err, "x.gcsnap:17: expected 'a KIND SIZE ADDR'") != NULL);
+        /* A version-1 'o' line reads as one with an address and one
+         * edge fewer: the edge count then disagrees. */
+        check_int(parse(HEAD2 "tracked 1\nuntracked 0\nedges 1\n"
+                              "heap_bytes 56\nrss_bytes 0\nkinds 1\nk list\n"
+                              "o 0 2 56 1 1 0\nend\n",
+                        err, sizeof err),
+                  ==, GC_EINVAL);
+        check(strstr(err, "0 edges, the header says 1") != NULL);
+    }
+    TEST("the snapshot layout: memory in address order, the list in gc "
+         "order") {
+        /* Six lists of 1..6 items (one atom), their addresses in the
+         * interpreter a permutation of their gc order. */
+        static const unsigned rank[6] = {3, 0, 5, 1, 4, 2};
+        char path[] = "/tmp/t-snapshot-XXXXXX";
+        int fd = mkstemp(path);
+        FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+        check(f != NULL);
+        if (f != NULL) {
+            fputs(HEAD2 "tracked 6\nuntracked 1\nedges 21\nheap_bytes 500\n"
+                        "rss_bytes 0\nkinds 2\nk list\nk bytes\n", f);
+            for (unsigned i = 0; i < 6; i++) {
+                fprintf(f, "o 0 2 64 1 %u %u", 100000 + 64 * rank[i], i + 1);
+                for (unsigned e = 0; e <= i; e++) {
+                    fputs(" 6", f);
+                }
+                fputs("\n", f);
+            }
+            fputs("a 1 40 5000\nend\n", f);
+            fclose(f);
+        }
+        struct placed snap = {.n = 6}, alloc = {.n = 6};
+        check(run_placed(path, GC_LAYOUT_SNAPSHOT, &snap));
+        check(run_placed(path, GC_LAYOUT_ALLOC_ORDER, &alloc));
+        uint64_t wrong_order = 0, wrong_place = 0, alloc_place = 0;
+        for (size_t i = 0; i < 6; i++) {
+            /* gc order: list i (length i + 1) is the i-th, both ways */
+            wrong_order += snap.len[i] != i + 1 || alloc.len[i] != i + 1;
+            for (size_t j = 0; j < 6; j++) {
+                wrong_place += (snap.addr[i] < snap.addr[j]) !=
+                               (rank[i] < rank[j]);
+                alloc_place += (alloc.addr[i] < alloc.addr[j]) != (i < j);
+            }
+        }
+        check_uint(wrong_order, ==, 0);
+        check_uint(wrong_place, ==, 0);
+        check_uint(alloc_place, ==, 0);
+        unlink(path);
     }
     TEST("its shape: one component of three, the list outside it") {
         /* 0 -> 1 -> 3 -> 1, 3 -> 0: {0, 1, 3}; 2 -> 0 only. */

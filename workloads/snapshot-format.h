@@ -11,7 +11,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define GC_SNAPSHOT_VERSION 1
+/* The newest version this gclab reads and `gclab snapshot` writes; it
+ * reads every version from 1 up. */
+#define GC_SNAPSHOT_VERSION 2
 #define GC_SNAPSHOT_MAX_COLLECTS 64
 /* Ids are 32-bit: a snapshot holds fewer objects than this. */
 #define GC_SNAPSHOT_MAX_NODES ((uint64_t)UINT32_MAX)
@@ -22,6 +24,7 @@
 struct gc_snapshot_node {
     uint64_t size_bytes; /* sys.getsizeof */
     uint64_t refcnt;     /* the interpreter's count, less capture's own */
+    uint64_t addr;       /* id(): its address there; 0 before version 2 */
     uint64_t edge0;      /* first of its edges in gc_snapshot.edges */
     uint32_t nedges;
     uint32_t kind;       /* index into kind_names */
@@ -29,6 +32,7 @@ struct gc_snapshot_node {
 };
 
 struct gc_snapshot {
+    int version;     /* the file's: 1, or 2 with addresses */
     char python[32]; /* "3.14.10" */
     char at[32];     /* exit, full-collection, signal */
     int64_t threshold[3];

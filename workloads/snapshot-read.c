@@ -197,6 +197,7 @@ header(struct parser *ps, struct gc_snapshot *s)
     if (!eol(ps)) {
         return fail(ps, "bad format version");
     }
+    s->version = (int)version;
     size_t n2, n3;
     GC_TRY(key_text(ps, "python", s->python, sizeof s->python));
     GC_TRY(key_text(ps, "at", s->at, sizeof s->at));
@@ -282,6 +283,10 @@ objects(struct parser *ps, struct gc_snapshot *s)
         struct gc_snapshot_node *nd = &s->nodes[i];
         bool is_tracked = i < s->ntracked;
         uint64_t kind, gen = 0, n = 0;
+        /* Version 2 adds each object's address (id()) after REFCNT on
+         * an 'o' line and after SIZE on an 'a' line. */
+        bool has_addr = s->version >= 2;
+        nd->addr = 0; /* none before version 2 */
         if (!is_word(ps, is_tracked ? "o" : "a")) {
             return fail(ps, "expected %s line %llu of %llu",
                         is_tracked ? "an 'o'" : "an 'a'",
@@ -294,10 +299,14 @@ objects(struct parser *ps, struct gc_snapshot *s)
         if (!u64(ps, &kind) || kind >= s->nkinds ||
             (is_tracked && (!u64(ps, &gen) || gen > 2)) ||
             !u64(ps, &nd->size_bytes) ||
-            (is_tracked && (!u64(ps, &nd->refcnt) || !u64(ps, &n)))) {
-            return fail(ps, is_tracked
-                                ? "expected 'o KIND GEN SIZE REFCNT N IDS'"
-                                : "expected 'a KIND SIZE'");
+            (is_tracked && !u64(ps, &nd->refcnt)) ||
+            (has_addr && !u64(ps, &nd->addr)) ||
+            (is_tracked && !u64(ps, &n))) {
+            static const char *const forms[2][2] = {
+                {"expected 'a KIND SIZE'", "expected 'a KIND SIZE ADDR'"},
+                {"expected 'o KIND GEN SIZE REFCNT N IDS'",
+                 "expected 'o KIND GEN SIZE REFCNT ADDR N IDS'"}};
+            return fail(ps, "%s", forms[is_tracked][has_addr]);
         }
         if (n > s->nedges - nedges) {
             return fail(ps, "more edges than the header's %llu",

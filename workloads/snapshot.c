@@ -174,7 +174,7 @@ make_empty(struct loader *ld)
     return GC_OK;
 }
 
-/* Tuples once their items exist: Kahn's order over tuple-to-tuple
+/* Tuples not made yet, once their items exist: Kahn's order over tuple-to-tuple
  * edges; what a cycle of tuples leaves over becomes a list (made here,
  * filled with the lists). */
 static enum gc_status
@@ -191,12 +191,13 @@ make_tuples(struct loader *ld)
     size_t nready = 0;
     /* waiting[t]: items of t that are tuples not yet made. */
     for (uint64_t i = 0; rc == GC_OK && i < s->ntracked; i++) {
-        if (ld->as[i] != AS_TUPLE) {
-            continue;
+        if (ld->as[i] != AS_TUPLE || ld->obj[i] != NULL) {
+            continue; /* made already, in address order */
         }
         const struct gc_snapshot_node *nd = &s->nodes[i];
         for (uint32_t e = 0; e < nd->nedges; e++) {
-            waiting[i] += ld->as[s->edges[nd->edge0 + e]] == AS_TUPLE;
+            uint32_t id = s->edges[nd->edge0 + e];
+            waiting[i] += ld->as[id] == AS_TUPLE && ld->obj[id] == NULL;
         }
         if (waiting[i] == 0) {
             ready[nready++] = (uint32_t)i;
@@ -257,12 +258,19 @@ make_tuples(struct loader *ld)
     return rc;
 }
 
-/* The edges of lists, dicts and instances. */
+/* The edges of lists, dicts and instances, in the order of order (ids)
+ * or of ids.  A list that holds placeholders (is_placed) has its items
+ * set in place, as a dict has its values replaced. */
 static enum gc_status
-fill(struct loader *ld)
+fill(struct loader *ld, const uint32_t *order, bool is_placed)
 {
     const struct gc_snapshot *s = ld->s;
-    for (uint64_t i = 0; i < s->ntracked; i++) {
+    uint64_t n = order != NULL ? s->ntracked + s->nuntracked : s->ntracked;
+    for (uint64_t k = 0; k < n; k++) {
+        uint64_t i = order != NULL ? order[k] : k;
+        if (i >= s->ntracked) {
+            continue;
+        }
         const struct gc_snapshot_node *nd = &s->nodes[i];
         struct gc_object *o = ld->obj[i];
         if (ld->as[i] == AS_TUPLE) {
@@ -273,7 +281,8 @@ fill(struct loader *ld)
             enum gc_status rc = GC_OK;
             switch ((enum standin)ld->as[i]) {
             case AS_LIST:
-                rc = gc_list_append(ld->heap, o, r);
+                rc = is_placed ? gc_list_set(ld->heap, o, e, r)
+                               : gc_list_append(ld->heap, o, r);
                 break;
             case AS_DICT:
                 rc = gc_dict_set(ld->heap, o, ld->keys[e], r);
@@ -291,6 +300,134 @@ fill(struct loader *ld)
         }
     }
     return GC_OK;
+}
+
+struct by_addr {
+    uint64_t addr;
+    uint32_t id;
+};
+
+static int
+cmp_addr(const void *a, const void *b)
+{
+    const struct by_addr *x = a, *y = b;
+    if (x->addr != y->addr) {
+        return (x->addr > y->addr) - (x->addr < y->addr);
+    }
+    return (x->id > y->id) - (x->id < y->id);
+}
+
+/* The ids in the order of their addresses in the interpreter's heap. */
+static uint32_t *
+address_order(const struct gc_snapshot *s)
+{
+    uint64_t n = s->ntracked + s->nuntracked;
+    struct by_addr *v = malloc((n > 0 ? n : 1) * sizeof *v);
+    uint32_t *order = malloc((n > 0 ? n : 1) * sizeof *order);
+    if (v == NULL || order == NULL) {
+        free(v);
+        free(order);
+        return NULL;
+    }
+    for (uint64_t i = 0; i < n; i++) {
+        v[i] = (struct by_addr){s->nodes[i].addr, (uint32_t)i};
+    }
+    qsort(v, n, sizeof *v, cmp_addr);
+    for (uint64_t i = 0; i < n; i++) {
+        order[i] = v[i].id;
+    }
+    free(v);
+    return order;
+}
+
+/* The snapshot layout: every object made in the order of its address in
+ * the interpreter's heap, so that the pool, carving each size class's
+ * blocks in allocation order, puts them in the same relative order
+ * there, and a collection walking its list in the snapshot's order
+ * jumps through memory as the interpreter's did.  A list gets its item
+ * array and a dict its table when made (placeholders, replaced by fill),
+ * as the interpreter's were allocated with them, not after everything
+ * else.  A tuple is made when its turn comes if its items exist, else
+ * after (make_tuples).  Then the tracked objects are listed again in
+ * gc.get_objects() order, which the collector walks. */
+static enum gc_status
+build_placed(struct loader *ld)
+{
+    const struct gc_snapshot *s = ld->s;
+    uint64_t n = s->ntracked + s->nuntracked;
+    uint32_t *order = address_order(s);
+    if (order == NULL) {
+        return GC_ENOMEM;
+    }
+    struct gc_object *none = gc_none(ld->heap);
+    enum gc_status rc = GC_OK;
+    for (uint64_t k = 0; k < n && rc == GC_OK; k++) {
+        uint32_t i = order[k];
+        const struct gc_snapshot_node *nd = &s->nodes[i];
+        struct gc_object *o = NULL;
+        switch ((enum standin)ld->as[i]) {
+        case AS_ATOM:
+            if (gc_bytes_new(ld->heap,
+                             nd->size_bytes > 33 ? nd->size_bytes - 33 : 0,
+                             &o) != GC_OK) {
+                o = NULL;
+            }
+            break;
+        case AS_LIST:
+            o = gc_list_new(ld->heap);
+            for (uint32_t e = 0; o != NULL && e < nd->nedges; e++) {
+                if (gc_list_append(ld->heap, o, none) != GC_OK) {
+                    gc_decref(ld->heap, o);
+                    o = NULL;
+                }
+            }
+            break;
+        case AS_DICT:
+            o = gc_dict_new(ld->heap);
+            for (uint32_t e = 0; o != NULL && e < nd->nedges; e++) {
+                if (gc_dict_set(ld->heap, o, ld->keys[e], none) != GC_OK) {
+                    gc_decref(ld->heap, o);
+                    o = NULL;
+                }
+            }
+            break;
+        case AS_INSTANCE: {
+            struct gc_class *c = class_for(ld, nd->kind, nd->nedges);
+            o = c != NULL ? gc_instance_new(ld->heap, c) : NULL;
+            break;
+        }
+        case AS_TUPLE: {
+            struct gc_object *items[MAX_SLOTS];
+            uint32_t e = 0;
+            for (; e < nd->nedges && e < MAX_SLOTS; e++) {
+                items[e] = ld->obj[s->edges[nd->edge0 + e]];
+                if (items[e] == NULL) {
+                    break;
+                }
+            }
+            if (e < nd->nedges) {
+                continue; /* an item is not made yet, or too many */
+            }
+            o = gc_tuple_new(ld->heap, nd->nedges, items);
+            break;
+        }
+        }
+        if (o == NULL) {
+            rc = GC_ENOMEM;
+        }
+        ld->obj[i] = o;
+    }
+    if (rc == GC_OK) {
+        rc = make_tuples(ld);
+    }
+    if (rc == GC_OK) {
+        rc = fill(ld, order, true);
+    }
+    for (uint64_t i = 0; rc == GC_OK && i < s->ntracked; i++) {
+        gc_relist(ld->heap, ld->obj[i]);
+    }
+    free(order);
+    return rc;
 }
 
 /* Keeps the workload's reference only where the interpreter counted
@@ -423,9 +560,14 @@ load(struct loader *ld)
     }
     GC_TRY(choose(ld));
     GC_TRY(make_keys(ld));
-    GC_TRY(make_empty(ld));
-    GC_TRY(make_tuples(ld));
-    GC_TRY(fill(ld));
+    if (s->version >= 2 && gc_heap_layout(ld->heap) == GC_LAYOUT_SNAPSHOT) {
+        GC_TRY(build_placed(ld));
+    }
+    else {
+        GC_TRY(make_empty(ld));
+        GC_TRY(make_tuples(ld));
+        GC_TRY(fill(ld, NULL, false));
+    }
     drop_held(ld);
     return GC_OK;
 }
@@ -521,4 +663,5 @@ const struct gc_workload gc_workload_snapshot = {
     .twin = NULL,
     .check = snapshot_check,
     .is_whole_heap = true,
+    .layout = GC_LAYOUT_SNAPSHOT,
 };

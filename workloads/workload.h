@@ -64,6 +64,10 @@ struct gc_workload {
      * interpreter's oldest generation too and count in the 25% rule's
      * long_lived_total (harness/measure/child.c). */
     bool twin_imports_weakref;
+    /* The heap's layout when the run asks for none (--layout): the
+     * snapshot workload's own, which places objects as the real heap
+     * had them; alloc-order (0) for the others. */
+    enum gc_layout layout;
 };
 
 /* A workload's step that allocates: NULL, or any status but GC_OK,

@@ -115,6 +115,7 @@ gc_cmd_run(int argc, char **argv)
     bool retained = false, prefault_heap = false, no_fork = false;
     uint64_t warmup = 0, cascade_min = GC_CASCADE_MIN_DEFAULT;
     enum gc_layout layout = GC_LAYOUT_ALLOC_ORDER;
+    bool has_layout = false;
     struct gc_shard shard = {0, 0};
     struct gc_place place;
     gc_place_init(&place);
@@ -152,7 +153,7 @@ gc_cmd_run(int argc, char **argv)
                 "[--out DIR] [--trace]\n"
                 "         [--peer PYTHON]... [--baseline N] "
                 "[--memory-cap-mb N] [--pause-cpu]\n"
-                "         [--layout alloc-order|shuffled] [--retained] "
+                "         [--layout alloc-order|shuffled|snapshot] [--retained] "
                 "[--warmup N] [--prefault]\n"
                 "         [--cascade-min N] [--shard I/N] [--no-fork] "
                 "[--allow-debug]\n"
@@ -263,9 +264,11 @@ gc_cmd_run(int argc, char **argv)
         }
         else if (strcmp(opt, "--layout") == 0) {
             if (gc_layout_parse(val, &layout) != GC_OK) {
-                return usage("--layout needs alloc-order or shuffled, not",
+                return usage("--layout needs alloc-order, shuffled or "
+                             "snapshot, not",
                              val);
             }
+            has_layout = true;
         }
         else if (strcmp(opt, "--shard") == 0) {
             if (!gc_shard_parse(val, &shard)) {
@@ -339,7 +342,8 @@ gc_cmd_run(int argc, char **argv)
                         .nsizes = nsizes, .peers = peers, .npeers = npeers,
                         .repeat = repeat, .seed = seed,
                         .baseline = baseline, .memory_cap = memory_cap,
-                        .pause_cpu = pause_cpu, .layout = layout,
+                        .pause_cpu = pause_cpu, .has_layout = has_layout,
+                        .layout = layout,
                         .retained = retained, .warmup = warmup,
                         .prefault = prefault_heap, .shard = shard,
                         .cascade_min = cascade_min, .in_process = no_fork,

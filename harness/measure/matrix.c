@@ -65,7 +65,8 @@ matrix_item(const struct matrix *mx, int c, int w, uint64_t size,
     return (struct item){
         .collector = mx->collectors[c], .workload = w, .size = size,
         .rep = rep, .seed = mx->seed + rep, .pause_cpu = mx->pause_cpu,
-        .layout = mx->layout,
+        .layout = mx->has_layout ? mx->layout
+                                 : mx->wspecs[w].workload->layout,
         .retained = mx->retained && (!mx->retained_first_only || rep == 0),
         .warmup = mx->warmup,
         .prefault = mx->prefault,

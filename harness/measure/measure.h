@@ -85,6 +85,9 @@ struct matrix {
      * collection it would cost alloc-churn about 2% of its wall time,
      * over the listener's 1% budget, so it is read only on request. */
     bool pause_cpu;
+    /* Given (--layout) for every workload; if not, each workload's own
+     * (struct gc_workload's layout). */
+    bool has_layout;
     enum gc_layout layout;
     bool retained;
     /* The accounting run only on each cell's first repetition (rep 0):

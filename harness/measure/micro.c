@@ -407,7 +407,10 @@ gc_cmd_micro(int argc, char **argv)
             }
         }
         else if (strcmp(opt, "--layout") == 0) {
-            if (gc_layout_parse(val, &cfg.layout) != GC_OK) {
+            /* The snapshot layout is a snapshot's; micro's shapes have
+             * no addresses to follow. */
+            if (gc_layout_parse(val, &cfg.layout) != GC_OK ||
+                cfg.layout == GC_LAYOUT_SNAPSHOT) {
                 fprintf(stderr, "gclab micro: --layout needs alloc-order or "
                                 "shuffled, not '%s'\n", val);
                 return 2;

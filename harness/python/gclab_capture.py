@@ -20,7 +20,7 @@ import sys
 import time
 import types
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 # Replacing __main__ for the program must not free this module: 2.7
 # would clear its globals.
 _SELF = sys.modules[__name__]
@@ -149,12 +149,13 @@ def _write(path, objs, gens, own):
                     uk, us = _kind_size(r, kinds, kind_names)
                     heap_bytes += us
                     i = untracked[id(r)] = n + len(utable)
-                    utable.append("a %d %d\n" % (uk, us))
+                    utable.append("a %d %d %d\n" % (uk, us, id(r)))
             refs.append(i)
         r = None  # else it could count in the next object's refcount
         nedges += len(refs)
-        lines.append("o %d %d %d %d %d%s%s\n" % (
-            k, gens.get(id(o), 2), size, rc if rc > 0 else 0, len(refs),
+        lines.append("o %d %d %d %d %d %d%s%s\n" % (
+            k, gens.get(id(o), 2), size, rc if rc > 0 else 0, id(o),
+            len(refs),
             " " if refs else "", " ".join(map(str, refs))))
     head = [
         "gclab-snapshot %d\n" % FORMAT_VERSION,

@@ -381,5 +381,74 @@ main(void)
             check_uint(gc_heap_destroy(heap), ==, 0);
         }
     }
+    TEST("the budget's and trigger's fallbacks: incremental with "
+         "threshold1 0 or threshold0 -1 still collects, and frees cycles") {
+        /* auto_budget divides by threshold1, 10 when it is not above 0;
+         * count=tracked looks again after threshold0 - tracked
+         * allocations, and every allocation when threshold0 is not
+         * above 0. */
+        static const int64_t thresholds[][3] = {{700, 0, 0}, {-1, 10, 10}};
+        for (int k = 0; k < 2; k++) {
+            char err[256];
+            struct gc_heap *heap = NULL;
+            check_int(gc_heap_new_spec("incremental:profile=3.14,count=tracked",
+                                       NULL, &heap, err, sizeof err),
+                      ==, GC_OK);
+            gc_set_threshold(heap, 3, thresholds[k]);
+            for (int i = 0; i < 3000; i++) { /* 3000 two-list cycles */
+                struct gc_object *a = gc_list_new(heap);
+                struct gc_object *b = gc_list_new(heap);
+                gc_list_append(heap, a, b);
+                gc_list_append(heap, b, a);
+                gc_decref(heap, a);
+                gc_decref(heap, b);
+                gc_safepoint(heap); /* where 3.14 runs what was scheduled */
+            }
+            struct gc_gen_stats st[3];
+            gc_get_stats(heap, st);
+            uint64_t runs = st[0].collections + st[1].collections +
+                            st[2].collections;
+            uint64_t freed = st[0].collected + st[1].collected +
+                             st[2].collected;
+            tap_diag("thresholds %lld/%lld: %llu collections, %llu freed",
+                     (long long)thresholds[k][0], (long long)thresholds[k][1],
+                     (unsigned long long)runs, (unsigned long long)freed);
+            check_uint(runs, >, 3);
+            check_uint(freed, >, 3000); /* more than half, no gc.collect */
+            gc_collect(heap, 2);
+            check_uint(gc_heap_destroy(heap), ==, 0);
+        }
+    }
+    TEST("full:defer=live collects at once when the count is 40 times "
+         "over its trigger, whatever memory did") {
+        char err[256];
+        struct gc_heap *heap = NULL;
+        check_int(gc_heap_new_spec("full:defer=live,min=100", NULL, &heap,
+                                   err, sizeof err),
+                  ==, GC_OK);
+        /* 16 MB live at the collection: 5000 lists more are under the
+         * 10% growth that defers, and 50 times min=100 in count. */
+        struct gc_object *keep = gc_list_new(heap), *big = NULL;
+        check_int(gc_bytes_new(heap, 16u << 20, &big), ==, GC_OK);
+        gc_list_append(heap, keep, big);
+        gc_decref(heap, big);
+        gc_collect(heap, 2); /* the memory mark deferral compares with */
+        gc_disable(heap);
+        for (int i = 0; i < 5000; i++) {
+            struct gc_object *l = gc_list_new(heap);
+            gc_list_append(heap, keep, l);
+            gc_decref(heap, l);
+        }
+        gc_enable(heap);
+        struct gc_gen_stats before[3], after[3];
+        gc_get_stats(heap, before);
+        struct gc_object *one = gc_list_new(heap); /* count past trigger */
+        gc_safepoint(heap);
+        gc_get_stats(heap, after);
+        check_uint(after[2].collections, ==, before[2].collections + 1);
+        gc_decref(heap, one);
+        gc_decref(heap, keep);
+        check_uint(gc_heap_destroy(heap), ==, 0);
+    }
     return tap_done();
 }

@@ -211,6 +211,19 @@ containers(void)
         check(gc_dict_get_cstr(d, "k998") == NULL);
         gc_decref(heap, d);
     }
+    TEST("an empty dict, new and emptied, iterates nothing") {
+        struct gc_object *d = gc_dict_new(heap), *one = gc_int_new(heap, 1);
+        size_t pos = 0;
+        struct gc_object *key, *value;
+        check(!gc_dict_next(d, &pos, &key, &value));
+        gc_dict_set_cstr(heap, d, "a", one);
+        gc_dict_clear(heap, d);
+        pos = 0;
+        check(!gc_dict_next(d, &pos, &key, &value));
+        check_uint(gc_dict_len(d), ==, 0);
+        gc_decref(heap, d);
+        gc_decref(heap, one);
+    }
     TEST("wrong types are refused with GC_ETYPE") {
         struct gc_object *d = gc_dict_new(heap);
         struct gc_object *i = gc_int_new(heap, 300);

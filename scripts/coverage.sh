@@ -61,6 +61,11 @@ gcovr -r . --object-directory "$build" --filter 'collectors/' --branches \
     --txt "$build/coverage-branches.txt" >/dev/null 2>&1
 cat "$build/coverage-lines.txt" "$build/coverage-branches.txt" \
     >"$build/coverage-collectors.txt"
+# Each uncovered line with its source, for docs/coverage.md's reasons.
+gcovr -r . --object-directory "$build" --filter 'collectors/' \
+    --json "$build/coverage.json" >/dev/null 2>&1 &&
+    python3 scripts/coverage-uncovered.py "$build/coverage.json" \
+        >"$build/coverage-uncovered.txt"
 lines=$(echo "$summary" | sed -n 's/^lines: \([0-9.]*\)% (\([0-9]*\) out of \([0-9]*\)).*/\1% (\2\/\3)/p')
 branches=$(echo "$summary" | sed -n 's/^branches: \([0-9.]*\)% (\([0-9]*\) out of \([0-9]*\)).*/\1% (\2\/\3)/p')
 echo "collectors/ coverage: lines $lines, branches $branches"

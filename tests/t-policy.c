@@ -27,6 +27,17 @@ on_gc(struct gc_heap *heap, enum gc_callback_phase phase,
     }
 }
 
+/* The reason of the first automatic collection, for a listener. */
+static void
+on_why(void *data, int gen, enum gc_reason why)
+{
+    (void)gen;
+    enum gc_reason *first = data;
+    if (*first == GC_REASON_MANUAL && why != GC_REASON_MANUAL) {
+        *first = why;
+    }
+}
+
 static int64_t
 tracked(struct gc_heap *heap)
 {
@@ -449,6 +460,68 @@ main(void)
         gc_decref(heap, one);
         gc_decref(heap, keep);
         check_uint(gc_heap_destroy(heap), ==, 0);
+    }
+    TEST("pending-rule=off: a due full collection is never held back by "
+         "the 25% rule") {
+        /* Everything kept, thresholds 10/1/1: generation 2 is often
+         * due; with the rule, some of those wait for pending to reach
+         * a quarter of the last full survivors (11 against 26 here). */
+        uint64_t fulls[2];
+        for (int off = 0; off < 2; off++) {
+            char err[256], spec[128];
+            snprintf(spec, sizeof spec,
+                     "cpython:profile=3.11,threshold=10/1/1,pending-rule=%s",
+                     off ? "off" : "on");
+            struct gc_heap *heap = NULL;
+            check_int(gc_heap_new_spec(spec, NULL, &heap, err, sizeof err),
+                      ==, GC_OK);
+            struct gc_object *keep = gc_list_new(heap);
+            gc_root_set(heap, "keep", keep);
+            gc_decref(heap, keep);
+            for (int i = 0; i < 2000; i++) {
+                struct gc_object *l = gc_list_new(heap);
+                gc_list_append(heap, keep, l);
+                gc_decref(heap, l);
+            }
+            struct gc_gen_stats st[3];
+            gc_get_stats(heap, st);
+            fulls[off] = st[2].collections;
+            check_uint(gc_heap_destroy(heap), ==, 0);
+        }
+        tap_diag("full collections: %llu with the rule, %llu without",
+                 (unsigned long long)fulls[0], (unsigned long long)fulls[1]);
+        check_uint(fulls[1], >, fulls[0]);
+    }
+    TEST("young-cap due together with the count: the collection is the "
+         "count's; with the count under its threshold, the bytes'") {
+        for (int n = 0; n < 2; n++) {
+            char err[256];
+            struct gc_heap *heap = NULL;
+            check_int(gc_heap_new_spec("cpython:profile=3.11,threshold=100,"
+                                       "young-cap=1",
+                                       NULL, &heap, err, sizeof err),
+                      ==, GC_OK);
+            enum gc_reason first = GC_REASON_MANUAL;
+            struct gc_listener l = {.data = &first, .collect_begin = on_why};
+            gc_set_listener(heap, &l);
+            struct gc_object *keep = gc_list_new(heap);
+            gc_disable(heap);
+            for (int i = 0; i < (n == 0 ? 200 : 50); i++) {
+                struct gc_object *l1 = gc_list_new(heap), *b = NULL;
+                gc_bytes_new(heap, 2048, &b); /* 1 kB cap: due at once */
+                gc_list_append(heap, l1, b);
+                gc_list_append(heap, keep, l1);
+                gc_decref(heap, b);
+                gc_decref(heap, l1);
+            }
+            gc_enable(heap);
+            gc_safepoint(heap);
+            check_str(gc_reason_name(first),
+                      gc_reason_name(n == 0 ? GC_REASON_THRESHOLD
+                                            : GC_REASON_BYTES));
+            gc_decref(heap, keep);
+            check_uint(gc_heap_destroy(heap), ==, 0);
+        }
     }
     return tap_done();
 }

@@ -27,6 +27,19 @@ on_gc(struct gc_heap *heap, enum gc_callback_phase phase,
     }
 }
 
+/* A heap of a collector spec the test knows to be valid. */
+static struct gc_heap *
+spec_heap(const char *spec)
+{
+    char err[256];
+    struct gc_heap *heap = NULL;
+    if (gc_heap_new_spec(spec, NULL, &heap, err, sizeof err) != GC_OK) {
+        tap_diag("%s: %s", spec, err);
+        check(false);
+    }
+    return heap;
+}
+
 /* The reason of the first automatic collection, for a listener. */
 static void
 on_why(void *data, int gen, enum gc_reason why)
@@ -312,11 +325,7 @@ main(void)
             "cpython:profile=3.13,generations=1", "cpython:profile=3.13",
             "cpython:profile=3.13,generations=1"};
         for (int c = 0; c < 3; c++) {
-            char err[256];
-            struct gc_heap *heap = NULL;
-            check_int(gc_heap_new_spec(specs[c], NULL, &heap, err,
-                                       sizeof err),
-                      ==, GC_OK);
+            struct gc_heap *heap = spec_heap(specs[c]);
             struct gc_object *keep = gc_list_new(heap);
             int64_t t[3];
             gc_get_threshold(heap, t);
@@ -354,11 +363,7 @@ main(void)
         for (size_t k = 0; k < 2 * sizeof specs / sizeof *specs; k++) {
             size_t c = k / 2;
             bool is_disabled = k % 2 == 0;
-            char err[256];
-            struct gc_heap *heap = NULL;
-            check_int(gc_heap_new_spec(specs[c], NULL, &heap, err,
-                                       sizeof err),
-                      ==, GC_OK);
+            struct gc_heap *heap = spec_heap(specs[c]);
             struct gc_object *keep = gc_list_new(heap);
             for (int i = 0; i < 20000; i++) { /* past every trigger */
                 struct gc_object *l = gc_list_new(heap);
@@ -400,11 +405,8 @@ main(void)
          * above 0. */
         static const int64_t thresholds[][3] = {{700, 0, 0}, {-1, 10, 10}};
         for (int k = 0; k < 2; k++) {
-            char err[256];
-            struct gc_heap *heap = NULL;
-            check_int(gc_heap_new_spec("incremental:profile=3.14,count=tracked",
-                                       NULL, &heap, err, sizeof err),
-                      ==, GC_OK);
+            struct gc_heap *heap =
+                spec_heap("incremental:profile=3.14,count=tracked");
             gc_set_threshold(heap, 3, thresholds[k]);
             for (int i = 0; i < 3000; i++) { /* 3000 two-list cycles */
                 struct gc_object *a = gc_list_new(heap);
@@ -432,11 +434,7 @@ main(void)
     }
     TEST("full:defer=live collects at once when the count is 40 times "
          "over its trigger, whatever memory did") {
-        char err[256];
-        struct gc_heap *heap = NULL;
-        check_int(gc_heap_new_spec("full:defer=live,min=100", NULL, &heap,
-                                   err, sizeof err),
-                  ==, GC_OK);
+        struct gc_heap *heap = spec_heap("full:defer=live,min=100");
         /* 16 MB live at the collection: 5000 lists more are under the
          * 10% growth that defers, and 50 times min=100 in count. */
         struct gc_object *keep = gc_list_new(heap), *big = NULL;
@@ -468,13 +466,9 @@ main(void)
          * a quarter of the last full survivors (11 against 26 here). */
         uint64_t fulls[2];
         for (int off = 0; off < 2; off++) {
-            char err[256], spec[128];
-            snprintf(spec, sizeof spec,
-                     "cpython:profile=3.11,threshold=10/1/1,pending-rule=%s",
-                     off ? "off" : "on");
-            struct gc_heap *heap = NULL;
-            check_int(gc_heap_new_spec(spec, NULL, &heap, err, sizeof err),
-                      ==, GC_OK);
+            struct gc_heap *heap = spec_heap(
+                off ? "cpython:profile=3.11,threshold=10/1/1,pending-rule=off"
+                    : "cpython:profile=3.11,threshold=10/1/1,pending-rule=on");
             struct gc_object *keep = gc_list_new(heap);
             gc_root_set(heap, "keep", keep);
             gc_decref(heap, keep);
@@ -495,12 +489,8 @@ main(void)
     TEST("young-cap due together with the count: the collection is the "
          "count's; with the count under its threshold, the bytes'") {
         for (int n = 0; n < 2; n++) {
-            char err[256];
-            struct gc_heap *heap = NULL;
-            check_int(gc_heap_new_spec("cpython:profile=3.11,threshold=100,"
-                                       "young-cap=1",
-                                       NULL, &heap, err, sizeof err),
-                      ==, GC_OK);
+            struct gc_heap *heap =
+                spec_heap("cpython:profile=3.11,threshold=100,young-cap=1");
             enum gc_reason first = GC_REASON_MANUAL;
             struct gc_listener l = {.data = &first, .collect_begin = on_why};
             gc_set_listener(heap, &l);

@@ -136,6 +136,16 @@ make_keys(struct loader *ld)
 }
 
 /* Atoms and every container but tuples, empty. */
+/* An untracked referent: a byte string of the size sys.getsizeof gave
+ * (33 bytes of header on 3.x); NULL when out of memory. */
+static struct gc_object *
+make_atom(struct loader *ld, const struct gc_snapshot_node *nd)
+{
+    struct gc_object *o = NULL;
+    uint64_t payload = nd->size_bytes > 33 ? nd->size_bytes - 33 : 0;
+    return gc_bytes_new(ld->heap, payload, &o) == GC_OK ? o : NULL;
+}
+
 static enum gc_status
 make_empty(struct loader *ld)
 {
@@ -146,11 +156,7 @@ make_empty(struct loader *ld)
         struct gc_object *o = NULL;
         switch ((enum standin)ld->as[i]) {
         case AS_ATOM:
-            if (gc_bytes_new(ld->heap,
-                             nd->size_bytes > 33 ? nd->size_bytes - 33 : 0,
-                             &o) != GC_OK) {
-                o = NULL;
-            }
+            o = make_atom(ld, nd);
             break;
         case AS_LIST:
             o = gc_list_new(ld->heap);
@@ -367,11 +373,7 @@ build_placed(struct loader *ld)
         struct gc_object *o = NULL;
         switch ((enum standin)ld->as[i]) {
         case AS_ATOM:
-            if (gc_bytes_new(ld->heap,
-                             nd->size_bytes > 33 ? nd->size_bytes - 33 : 0,
-                             &o) != GC_OK) {
-                o = NULL;
-            }
+            o = make_atom(ld, nd);
             break;
         case AS_LIST:
             o = gc_list_new(ld->heap);

@@ -479,8 +479,19 @@ main(int argc, char **argv)
             }
         }
         check_uint(wrong_order, ==, 0);
-        check_uint(wrong_place, ==, 0);
-        check_uint(alloc_place, ==, 0);
+        /* Where the heap takes its blocks from malloc (ASan builds,
+         * GCLAB_MALLOC=malloc) no layout places anything: the order of
+         * the list is all there is to check. */
+        struct gc_heap *probe = new_heap(GC_PROFILE_3_14);
+        bool has_pool = probe != NULL && gc_heap_arena_bytes(probe) > 0;
+        if (probe != NULL) {
+            gc_heap_destroy(probe);
+        }
+        if (!has_pool) {
+            tap_skip("heap uses malloc");
+        }
+        check(!has_pool || wrong_place == 0);
+        check(!has_pool || alloc_place == 0);
         unlink(path);
     }
     TEST("its shape: one component of three, the list outside it") {

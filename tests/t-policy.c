@@ -40,6 +40,24 @@ spec_heap(const char *spec)
     return heap;
 }
 
+/* Collections of every generation so far. */
+static uint64_t
+collections(const struct gc_heap *heap)
+{
+    struct gc_gen_stats st[3];
+    gc_get_stats(heap, st);
+    return st[0].collections + st[1].collections + st[2].collections;
+}
+
+/* How many collections one eval-breaker check runs. */
+static uint64_t
+safepoint_collections(struct gc_heap *heap)
+{
+    uint64_t before = collections(heap);
+    gc_safepoint(heap);
+    return collections(heap) - before;
+}
+
 /* The reason of the first automatic collection, for a listener. */
 static void
 on_why(void *data, int gen, enum gc_reason why)
@@ -334,7 +352,6 @@ main(void)
                 gc_list_append(heap, keep, l);
                 gc_decref(heap, l);
             }
-            struct gc_gen_stats before[3], after[3];
             if (c == 0) {
                 gc_collect(heap, 0); /* young, now empty, is not due */
             }
@@ -342,13 +359,7 @@ main(void)
                 int64_t zero = 0; /* automatic collection off */
                 gc_set_threshold(heap, 1, &zero);
             }
-            gc_get_stats(heap, before);
-            gc_safepoint(heap);
-            gc_get_stats(heap, after);
-            uint64_t ran = 0;
-            for (int g = 0; g < 3; g++) {
-                ran += after[g].collections - before[g].collections;
-            }
+            uint64_t ran = safepoint_collections(heap);
             check_uint(ran, ==, c == 2 ? 1 : 0); /* the control runs one */
             gc_decref(heap, keep);
             gc_collect(heap, 2);
@@ -376,14 +387,7 @@ main(void)
             if (is_disabled) {
                 gc_disable(heap);
             }
-            struct gc_gen_stats before[3], after[3];
-            gc_get_stats(heap, before);
-            gc_safepoint(heap);
-            gc_get_stats(heap, after);
-            uint64_t ran = 0;
-            for (int g = 0; g < 3; g++) {
-                ran += after[g].collections - before[g].collections;
-            }
+            uint64_t ran = safepoint_collections(heap);
             if (ran != !is_disabled) {
                 tap_diag("%s: %llu collections, %s", specs[c],
                          (unsigned long long)ran,
@@ -419,8 +423,7 @@ main(void)
             }
             struct gc_gen_stats st[3];
             gc_get_stats(heap, st);
-            uint64_t runs = st[0].collections + st[1].collections +
-                            st[2].collections;
+            uint64_t runs = collections(heap);
             uint64_t freed = st[0].collected + st[1].collected +
                              st[2].collected;
             tap_diag("thresholds %lld/%lld: %llu collections, %llu freed",
